@@ -1,0 +1,16 @@
+"""Automatic differentiation, laid out like ``torch.autograd``.
+
+* ``Function``: write your own differentiable operation (forward and backward);
+* ``grad``, ``backward``: reverse mode from outputs to inputs;
+* ``forward_ad``: forward mode with dual numbers;
+* ``no_grad``, ``enable_grad``, ``set_grad_enabled``, ``detect_anomaly``: modes.
+"""
+from ..modes import detect_anomaly, enable_grad, is_grad_enabled, no_grad, set_grad_enabled
+from . import forward_ad
+from .function import Function, FunctionNode, register_container
+from .functional import backward, grad
+
+FunctionCtx = FunctionNode
+
+__all__ = ["Function", "FunctionCtx", "grad", "backward", "forward_ad", "no_grad", "enable_grad",
+           "set_grad_enabled", "is_grad_enabled", "detect_anomaly", "register_container"]

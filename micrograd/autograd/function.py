@@ -1,0 +1,253 @@
+"""Custom differentiable operations: ``Function`` with ``forward(ctx, ...)`` and ``backward(ctx, ...)``.
+
+As in PyTorch (``torch.autograd.Function``), ``apply`` runs ``forward`` with recording off,
+and makes one backward node (``ctx``, an instance of ``<ClassName>Backward``) that becomes
+the ``grad_fn`` of every output.  However many inputs and outputs it has, the engine calls
+its ``backward`` exactly once per backward pass, with the gradients of all outputs.
+
+Arguments may be Values, numbers, anything else (passed through, not differentiated), or
+containers of Values that register themselves with ``register_container`` (Tensor does):
+what JAX calls pytrees.
+"""
+from __future__ import annotations
+
+import weakref
+from typing import Any, Callable
+
+from .. import ops
+from ..engine import BackwardNode, Value, _as_float, _next_function
+from ..modes import is_grad_enabled, no_grad, set_grad_enabled
+from . import forward_ad
+
+# type -> (flatten(obj) -> (list of Values, aux), unflatten(aux, list of Values) -> obj)
+_CONTAINERS: dict[type, tuple[Callable, Callable]] = {}
+
+
+def register_container(kind: type, flatten: Callable, unflatten: Callable) -> None:
+    """Let ``Function.apply`` and ``autograd.grad`` see inside objects of type `kind`."""
+    _CONTAINERS[kind] = (flatten, unflatten)
+
+
+def flatten(obj: Any) -> tuple[list[Value], Any] | None:
+    """(its Values, what is needed to rebuild it) for a Value or container, else None."""
+    if isinstance(obj, Value):
+        return [obj], None
+    for kind, (flat, _) in _CONTAINERS.items():
+        if isinstance(obj, kind):
+            return flat(obj)
+    return None
+
+
+def unflatten(like: Any, aux: Any, values: list) -> Any:
+    """Rebuild an object shaped like `like` from Values (numbers are made constant Values)."""
+    values = [v if isinstance(v, Value) else Value(v, requires_grad=False) for v in values]
+    if isinstance(like, Value):
+        return values[0]
+    for kind, (_, unflat) in _CONTAINERS.items():
+        if isinstance(like, kind):
+            return unflat(aux, values)
+    raise TypeError(f"cannot rebuild an object of type {type(like).__name__}")
+
+
+def _shape_of(obj: Any) -> tuple:
+    return tuple(getattr(obj, "shape", ()))
+
+
+class FunctionNode(BackwardNode):
+    """The backward node of one ``apply``, and the ``ctx`` its forward and backward receive."""
+
+    multi = True          # the engine schedules the node, not each output Value
+    saves = True
+    _forward_cls: type[Function]
+
+    def __init__(self) -> None:
+        self.needs_input_grad: tuple[bool, ...] = ()
+        self._saved: tuple | None = ()
+        self._non_differentiable: set[int] = set()
+        self._freed = False
+
+    __eq__ = object.__eq__          # one node per apply: identity, unlike the views of BackwardNode
+    __hash__ = object.__hash__
+
+    def __repr__(self) -> str:
+        return f"<{self.name()} object at {hex(id(self))}>"
+
+    # --- what forward may call on ctx -----------------------------------------------------
+    def save_for_backward(self, *values: Any) -> None:
+        """Keep Values (or Tensors) for backward; read them back as ``ctx.saved_tensors``."""
+        for index, v in enumerate(values):
+            if v is not None and flatten(v) is None:
+                raise TypeError(f"save_for_backward can only save variables, but argument {index} "
+                                f"is of type {type(v).__name__}")
+        self._saved = values
+
+    @property
+    def saved_tensors(self) -> tuple:
+        if self._freed:
+            raise RuntimeError(ops.RETAIN_GRAPH_ERROR)
+        return self._saved
+
+    saved_values = saved_tensors
+
+    def mark_non_differentiable(self, *outputs: Any) -> None:
+        """These outputs get no grad_fn: they are constants (indices, masks...)."""
+        self._non_differentiable.update(id(o) for o in outputs)
+
+    def set_materialize_grads(self, value: bool) -> None:
+        if not value:
+            raise NotImplementedError("micrograd always passes gradients as Values/Tensors (zeros where unused)")
+
+    # --- what the engine and the drawings call --------------------------------------------
+    @property
+    def symbol(self) -> str:
+        return self._forward_cls.__name__
+
+    @property
+    def grad_fn_name(self) -> str:
+        return type(self).__name__
+
+    def outputs(self) -> list[Value | None]:
+        return [ref() for ref in self._output_refs]
+
+    def output_index(self, value: Value) -> int:
+        return next(i for i, ref in enumerate(self._output_refs) if ref() is value)
+
+    @property
+    def next_functions(self) -> tuple:
+        result = []
+        for arg in self._args:
+            if isinstance(arg, Value):
+                result.append(_next_function(arg))
+            elif flatten(arg) is not None and getattr(arg, "requires_grad", False):
+                result.append((getattr(arg, "grad_fn", None) or arg, 0))
+            else:
+                result.append((None, 0))
+        return tuple(result)
+
+    def run_backward(self, out_grads: list, create_graph: bool, retain_graph: bool) -> list:
+        """Call the user's backward once; return one gradient per input Value (0.0 if none)."""
+        grad_outputs = []
+        for like, aux, start, stop in self._output_layout:
+            grads = [0.0 if g is None else g for g in out_grads[start:stop]]
+            grad_outputs.append(unflatten(like, aux, grads))
+        with set_grad_enabled(create_graph):
+            result = self._forward_cls.backward(self, *grad_outputs)
+        if not retain_graph:
+            self._freed, self._saved = True, None
+        if not isinstance(result, tuple):
+            result = (result,)
+        expected = len(self._args)
+        while len(result) > expected and result[-1] is None:      # PyTorch allows trailing Nones
+            result = result[:-1]
+        if len(result) != expected:
+            raise RuntimeError(f"function {self.name()} returned an incorrect number of gradients "
+                               f"(expected {expected}, got {len(result)})")
+        flat: list = []
+        for index, (arg, grad) in enumerate(zip(self._args, result)):
+            inner = flatten(arg)
+            if inner is None:
+                continue                          # not differentiable: its gradient is ignored
+            count = len(inner[0])
+            if grad is None:
+                flat.extend([0.0] * count)
+                continue
+            number = None if isinstance(grad, Value) else _as_float(grad)
+            if number is not None and count == 1:
+                flat.append(number)
+                continue
+            grad_inner = flatten(grad)
+            if grad_inner is None:
+                raise RuntimeError(f"expected Variable or None (got {type(grad).__name__})")
+            if _shape_of(grad) != _shape_of(arg):
+                raise RuntimeError(
+                    f"Function {self.name()} returned an invalid gradient at index {index} - got "
+                    f"{list(_shape_of(grad))} but expected shape compatible with {list(_shape_of(arg))}")
+            flat.extend(v if create_graph else v.data for v in grad_inner[0])
+        return flat
+
+
+class Function:
+    """Base class for differentiable operations you write yourself.
+
+    >>> class Square(Function):
+    ...     @staticmethod
+    ...     def forward(ctx, x):
+    ...         ctx.save_for_backward(x)
+    ...         return x * x                 # f(x) = x²
+    ...     @staticmethod
+    ...     def backward(ctx, grad_output):
+    ...         x, = ctx.saved_tensors
+    ...         return grad_output * 2 * x   # f'(x) = 2x
+    >>> y = Square.apply(Value(3.0))          # y.grad_fn is a SquareBackward
+    """
+
+    _backward_cls: type[FunctionNode]
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls._backward_cls = type(f"{cls.__name__}Backward", (FunctionNode,), {"_forward_cls": cls})
+
+    def __call__(self, *args: Any) -> Any:
+        raise RuntimeError("Legacy autograd function with non-static forward method is deprecated. "
+                           f"Please use new-style autograd function with static forward method: "
+                           f"call {type(self).__name__}.apply(...)")
+
+    @staticmethod
+    def forward(ctx: Any, *args: Any) -> Any:
+        raise NotImplementedError("You must implement the forward function for custom autograd.Function.")
+
+    @staticmethod
+    def backward(ctx: Any, *grad_outputs: Any) -> Any:
+        raise NotImplementedError("You must implement either the backward or vjp method for your custom "
+                                  "autograd.Function to use it with backward mode AD.")
+
+    @classmethod
+    def apply(cls, *args: Any) -> Any:
+        """Run forward without recording, then record one node for all of its outputs."""
+        ctx = cls._backward_cls()
+        ctx._args = args
+        ctx.needs_input_grad = tuple(_requires_grad(a) for a in args)
+        with no_grad():
+            result = cls.forward(ctx, *args)
+        outputs = result if isinstance(result, tuple) else (result,)
+        record = any(ctx.needs_input_grad) and is_grad_enabled()
+        inputs: list[Value] = []
+        for arg in args:
+            inner = flatten(arg)
+            if inner is not None:
+                inputs.extend(inner[0])
+        ctx.inputs = tuple(inputs)
+        new_outputs, layout, refs = [], [], []
+        for out in outputs:
+            if isinstance(out, (int, float)) and not isinstance(out, bool):
+                out = Value(out, requires_grad=False)
+            inner = flatten(out)
+            if inner is None:                      # not a Value: returned as it is
+                new_outputs.append(out)
+                continue
+            values, aux = inner
+            if not record or id(out) in ctx._non_differentiable:
+                new_outputs.append(out)
+                continue
+            fresh = [_attach(v.data, ctx) for v in values]
+            layout.append((out, aux, len(refs), len(refs) + len(fresh)))
+            refs.extend(weakref.ref(v) for v in fresh)
+            new_outputs.append(unflatten(out, aux, fresh))
+        ctx._output_layout = layout
+        ctx._output_refs = refs
+        if forward_ad.has_tangents(inputs):
+            raise NotImplementedError(f"forward-mode AD through the custom Function {cls.__name__} is not "
+                                      "supported: write it with Value operations instead")
+        return tuple(new_outputs) if isinstance(result, tuple) else new_outputs[0]
+
+
+def _requires_grad(arg: Any) -> bool:
+    inner = flatten(arg)
+    return inner is not None and any(v._fn is not None for v in inner[0])
+
+
+def _attach(data: float, node: FunctionNode) -> Value:
+    out = Value(data)
+    out._fn = node
+    out._inputs = node.inputs
+    return out
