@@ -226,9 +226,10 @@ def _apply(prim: Primitive, x: Any, y: Any = None) -> Value:
     if isinstance(x, Value):
         xd = x.data
     else:
-        x = xd = _as_float(x)
+        operand, x = x, _as_float(x)
+        xd = x
         if xd is None:
-            return NotImplemented      # lets Python try the other operand (e.g. a Tensor)
+            return _unsupported(prim, operand)
     if prim.arity == 1:
         try:
             data = prim.forward(xd)
@@ -238,9 +239,10 @@ def _apply(prim: Primitive, x: Any, y: Any = None) -> Value:
     if isinstance(y, Value):
         yd = y.data
     else:
-        y = yd = _as_float(y)
+        operand, y = y, _as_float(y)
+        yd = y
         if yd is None:
-            return NotImplemented
+            return _unsupported(prim, operand)
     try:
         data = prim.forward(xd, yd)
     except ArithmeticError:
@@ -249,10 +251,19 @@ def _apply(prim: Primitive, x: Any, y: Any = None) -> Value:
                    or (y.__class__ is not float and y._fn is not None))
 
 
+def _unsupported(prim: Primitive, operand: Any) -> Any:
+    """NotImplemented for types that handle Values themselves (Tensor: Python then calls its
+    reflected method); otherwise a TypeError that names the type."""
+    if getattr(operand, "handles_values", False):
+        return NotImplemented
+    raise TypeError(f"unsupported operand type for {prim.name}: 'Value' and '{type(operand).__name__}' "
+                    f"({operand!r:.40}); use a number or a Value")
+
+
 def _apply_constant(prim: Primitive, c: Any, x: Value) -> Value:
     """`prim` with the number c as a node attribute (x ** c, c - x, c ** x)."""
-    if isinstance(c, Value) or _as_float(c) is None:
-        return NotImplemented
+    if _as_float(c) is None:
+        return _unsupported(prim, c)
     return _apply(prim.bind(c if isinstance(c, (int, float)) else float(c)), x)
 
 
