@@ -56,13 +56,13 @@ class Expression:
 
 
 def _value_apply(op: str, args: list) -> Any:
+    if not any(isinstance(a, Value) for a in args):
+        return _float_apply(op, args)          # a constant subtree
     if op in ops.BINARY:
         a, b = args
         return {"add": lambda: a + b, "sub": lambda: a - b, "mul": lambda: a * b,
                 "div": lambda: a / b, "pow": lambda: a ** b}[op]()
     (a,) = args
-    if not isinstance(a, Value):
-        return ops.FLOAT_MATH[op](a) if op != "neg" else -a
     return -a if op == "neg" else getattr(a, op)()
 
 
@@ -78,7 +78,7 @@ def _torch_apply(op: str, args: list) -> Any:
     import torch
     if op in ops.BINARY:
         a, b = args
-        if op == "pow" and not isinstance(a, torch.Tensor):
+        if not isinstance(a, torch.Tensor) and (op == "pow" or not isinstance(b, torch.Tensor)):
             a = torch.tensor(a, dtype=torch.float64)
         return {"add": torch.add, "sub": torch.sub, "mul": torch.mul, "div": torch.div, "pow": torch.pow}[op](a, b)
     (a,) = args

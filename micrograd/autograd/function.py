@@ -128,8 +128,12 @@ class FunctionNode(BackwardNode):
         """Call the user's backward once; return one gradient per input Value (0.0 if none)."""
         grad_outputs = []
         for like, aux, start, stop in self._output_layout:
-            grads = [0.0 if g is None else g for g in out_grads[start:stop]]
-            grad_outputs.append(unflatten(like, aux, grads))
+            if stop is None:
+                grad_outputs.append(None)
+            elif start is None:
+                grad_outputs.append(unflatten(like, aux, [0.0] * stop))
+            else:
+                grad_outputs.append(unflatten(like, aux, [0.0 if g is None else g for g in out_grads[start:stop]]))
         with set_grad_enabled(create_graph):
             result = self._forward_cls.backward(self, *grad_outputs)
         if not retain_graph:
@@ -222,12 +226,14 @@ class Function:
             if isinstance(out, (int, float)) and not isinstance(out, bool):
                 out = Value(out, requires_grad=False)
             inner = flatten(out)
-            if inner is None:                      # not a Value: returned as it is
+            if inner is None:                      # not a Value: returned as it is, gradient None
                 new_outputs.append(out)
+                layout.append((out, None, None, None))
                 continue
             values, aux = inner
             if not record or id(out) in ctx._non_differentiable:
-                new_outputs.append(out)
+                new_outputs.append(out)            # a constant: its gradient is zeros
+                layout.append((out, aux, None, len(values)))
                 continue
             fresh = [_attach(v.data, ctx) for v in values]
             layout.append((out, aux, len(refs), len(refs) + len(fresh)))

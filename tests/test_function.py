@@ -1,0 +1,194 @@
+"""Custom Functions: PyTorch's protocol, its errors, and one backward per apply."""
+import math
+
+import pytest
+
+from micrograd import Function, Value, autograd, is_grad_enabled
+
+
+class Square(Function):
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return x * x
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        (x,) = ctx.saved_tensors
+        return grad_output * 2 * x
+
+
+def test_square_gives_2x_and_is_named_square_backward():
+    x = Value(3.0)
+    y = Square.apply(x)
+    assert y.data == 9.0 and type(y.grad_fn).__name__ == "SquareBackward" and y._op == "Square"
+    y.backward()
+    assert x.grad == 6.0
+    assert y.grad_fn.next_functions[0][0].variable is x
+
+
+def test_forward_runs_with_recording_off_and_sees_needs_input_grad():
+    seen = {}
+
+    class Probe(Function):
+        @staticmethod
+        def forward(ctx, x, k, c):
+            seen["grad"] = is_grad_enabled()
+            seen["needs"] = ctx.needs_input_grad
+            return x * k
+
+        @staticmethod
+        def backward(ctx, g):
+            return g * 2, None, None
+
+    out = Probe.apply(Value(1.0), 2, Value(5.0, requires_grad=False))
+    assert seen == {"grad": False, "needs": (True, False, False)}
+    assert out.requires_grad
+
+
+def test_several_inputs_and_outputs_run_backward_exactly_once():
+    calls = []
+
+    class SumAndProduct(Function):
+        @staticmethod
+        def forward(ctx, a, b, c):
+            ctx.save_for_backward(a, b, c)
+            return a + b + c, a * b * c
+
+        @staticmethod
+        def backward(ctx, g_sum, g_prod):
+            calls.append((g_sum.data, g_prod.data))
+            a, b, c = ctx.saved_tensors
+            return g_sum + g_prod * b * c, g_sum + g_prod * a * c, g_sum + g_prod * a * b
+
+    a, b, c = Value(1.0), Value(2.0), Value(3.0)
+    s, p = SumAndProduct.apply(a, b, c)
+    (s * 10 + p * s).backward()
+    assert len(calls) == 1
+    # L = 10 s + p s: dL/ds = 10 + p = 16, dL/dp = s = 6
+    assert calls[0] == (16.0, 6.0)
+    assert (a.grad, b.grad, c.grad) == (16 + 6 * 6, 16 + 6 * 3, 16 + 6 * 2)
+
+
+def test_an_unused_output_gets_a_zero_gradient():
+    class Two(Function):
+        @staticmethod
+        def forward(ctx, x):
+            return x * 2, x * 3
+
+        @staticmethod
+        def backward(ctx, g2, g3):
+            return g2 * 2 + g3 * 3
+
+    x = Value(1.0)
+    two, _three = Two.apply(x)
+    two.backward()
+    assert x.grad == 2.0
+
+
+def test_wrong_number_of_gradients_is_pytorchs_error():
+    class TooFew(Function):
+        @staticmethod
+        def forward(ctx, a, b):
+            return a * b
+
+        @staticmethod
+        def backward(ctx, g):
+            return g
+
+    with pytest.raises(RuntimeError, match=r"function TooFewBackward returned an incorrect number of gradients \(expected 2, got 1\)"):
+        TooFew.apply(Value(1.0), Value(2.0)).backward()
+
+
+def test_a_gradient_that_is_not_a_number_or_value_is_refused():
+    class Bad(Function):
+        @staticmethod
+        def forward(ctx, a):
+            return a * 2
+
+        @staticmethod
+        def backward(ctx, g):
+            return "two"
+
+    with pytest.raises(RuntimeError, match=r"expected Variable or None \(got str\)"):
+        Bad.apply(Value(1.0)).backward()
+
+
+def test_a_function_without_backward_says_what_to_implement():
+    class NoBackward(Function):
+        @staticmethod
+        def forward(ctx, a):
+            return a * 2
+
+    with pytest.raises(NotImplementedError, match="You must implement either the backward or vjp method"):
+        NoBackward.apply(Value(1.0)).backward()
+
+
+def test_save_for_backward_of_a_non_value_is_refused():
+    class SaveNumber(Function):
+        @staticmethod
+        def forward(ctx, a):
+            ctx.save_for_backward(3)
+            return a * 2
+
+    with pytest.raises(TypeError, match="save_for_backward can only save variables, but argument 0 is of type int"):
+        SaveNumber.apply(Value(1.0))
+
+
+def test_saved_values_are_freed_after_backward_unless_retained():
+    x = Value(2.0)
+    y = Square.apply(x)
+    y.backward(retain_graph=True)
+    y.backward()
+    assert x.grad == 8.0
+    with pytest.raises(RuntimeError, match="retain_graph=True"):
+        y.backward()
+    assert Square.apply(Value(1.0)).grad_fn.saved_values[0].data == 1.0
+
+
+def test_mark_non_differentiable_outputs_are_constants():
+    class ArgMaxAndMax(Function):
+        @staticmethod
+        def forward(ctx, a, b):
+            index = Value(0.0 if a > b else 1.0, requires_grad=False)
+            ctx.mark_non_differentiable(index)
+            ctx.save_for_backward(index)
+            return index, a * 1.0 if a > b else b * 1.0
+
+        @staticmethod
+        def backward(ctx, _g_index, g_max):
+            (index,) = ctx.saved_tensors
+            return (g_max, 0.0) if index.data == 0.0 else (0.0, g_max)
+
+    a, b = Value(1.0), Value(5.0)
+    index, biggest = ArgMaxAndMax.apply(a, b)
+    assert not index.requires_grad and biggest.requires_grad
+    biggest.backward()
+    assert (a.grad, b.grad) == (0.0, 1.0)
+
+
+def test_legacy_call_is_refused_with_a_hint():
+    with pytest.raises(RuntimeError, match="apply"):
+        Square()(Value(1.0))
+
+
+def test_custom_function_backward_can_be_differentiated_again():
+    x = Value(1.5)
+    (d1,) = autograd.grad(Square.apply(x) * x, x, create_graph=True)     # d/dx x³ = 3x²
+    (d2,) = autograd.grad(d1, x)
+    assert d1.data == pytest.approx(3 * 1.5 ** 2) and d2 == pytest.approx(6 * 1.5)
+
+
+def test_returned_numbers_are_accepted_as_gradients():
+    class Half(Function):
+        @staticmethod
+        def forward(ctx, a):
+            return a * 0.5
+
+        @staticmethod
+        def backward(ctx, g):
+            return 0.5 * g.data
+
+    x = Value(4.0)
+    Half.apply(x).backward()
+    assert x.grad == 0.5 and math.isclose(Half.apply(x).data, 2.0)
