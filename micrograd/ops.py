@@ -148,6 +148,7 @@ class Primitive:
                  arity: int | None = None, saves: bool = True, constant: Any = None):
         self.name, self.symbol, self.grad_fn_name = name, symbol, grad_fn
         self.multi = False            # one output (a custom Function's node may have several)
+        self.step: Callable | None = None   # the engine's compiled backward step (engine.py)
         self.formula, self.derivative_formulas = forward, derivatives
         self.arity = arity or len(derivatives)
         self.saves = saves            # does backward read saved values? (x + y does not)
@@ -167,12 +168,16 @@ class Primitive:
         twin = object.__new__(Primitive)
         twin.__dict__.update(self.__dict__)
         twin.freed = twin
+        twin.step = None
 
         def refuse(*_: Any) -> tuple:
             raise RuntimeError(RETAIN_GRAPH_ERROR)
         twin.vjp = refuse
         twin.vjp_in = lambda _namespace: refuse
+        twin.is_freed = True
         return twin
+
+    is_freed = False
 
     def namespace(self, math_functions: dict) -> dict:
         return math_functions if self.constant is None else {**math_functions, "c": self.constant}

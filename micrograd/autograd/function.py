@@ -65,6 +65,7 @@ class FunctionNode(BackwardNode):
         self._saved: tuple | None = ()
         self._non_differentiable: set[int] = set()
         self._freed = False
+        self._pending = 0          # used by the backward engine, as on Value
 
     __eq__ = object.__eq__          # one node per apply: identity, unlike the views of BackwardNode
     __hash__ = object.__hash__

@@ -1,0 +1,181 @@
+"""Benchmarks: this engine against karpathy's micrograd, PyTorch CPU scalars and the floor.
+
+Every figure is a ratio measured in the same run: the engines take turns, each workload is
+repeated and the best (least disturbed) time kept.  Targets (ratios other/ours):
+
+  forward  >= 5x micrograd, >= 2x torch, within 2.5x of the floor
+  backward >= 1.5x micrograd, >= 3x torch
+  memory   <= 1/4 of micrograd's bytes per node
+
+Run:  ./dev bench            (or  python bench/run.py --quick)
+"""
+from __future__ import annotations
+
+import argparse
+import gc
+import os
+import sys
+import time
+import tracemalloc
+from typing import Any, Callable
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.setrecursionlimit(1_000_000)          # karpathy's backward is recursive
+
+import anchors                            # noqa: E402
+from micrograd import Value               # noqa: E402
+
+
+def best_of(repeats: int, run: Callable[[], float]) -> float:
+    return min(run() for _ in range(repeats))
+
+
+def timed(function: Callable[[], Any]) -> tuple[float, Any]:
+    gc.collect()          # every engine starts clean: no other engine's garbage to traverse
+    start = time.perf_counter()
+    result = function()
+    return time.perf_counter() - start, result
+
+
+# --- the engines, each as (make a leaf, make a constant-free chain...) ----------------------
+def engines() -> dict[str, Callable[[float], Any]]:
+    found: dict[str, Callable[[float], Any]] = {"ours": lambda x: Value(x)}
+    karpathy = anchors.karpathy()
+    if karpathy:
+        found["micrograd"] = lambda x: karpathy.engine.Value(x)
+    torch = anchors.torch()
+    if torch:
+        found["torch"] = lambda x: torch.tensor(x, dtype=torch.float64, requires_grad=True)
+    return found
+
+
+def chain(leaf: Any, n: int) -> Any:
+    y = leaf
+    for _ in range(n):
+        y = y * 1.0001 + 0.1
+    return y
+
+
+def chain_sum(leaves: list) -> Any:
+    s = leaves[0] * leaves[0]
+    for v in leaves[1:]:
+        s = s + v * v
+    return s
+
+
+def floor_chain(n: int) -> Any:
+    y = anchors.Bare(1.0)
+    for _ in range(2 * n):
+        y = anchors.Bare(y.data * 1.0001, (y,))
+    return y
+
+
+def measure_scalar(repeats: int, n_chain: int, n_sum: int) -> dict[str, dict[str, float]]:
+    makers = engines()
+    results: dict[str, dict[str, float]] = {name: {} for name in makers}
+    forward = {name: [] for name in makers}
+    backward = {name: [] for name in makers}
+    sum_forward = {name: [] for name in makers}
+    sum_backward = {name: [] for name in makers}
+    floor: list[float] = []
+    for _ in range(repeats):                      # engines take turns within each repeat
+        floor.append(timed(lambda: floor_chain(n_chain))[0])
+        for name, make in makers.items():
+            seconds, y = timed(lambda: chain(make(1.0), n_chain))
+            forward[name].append(seconds)
+            backward[name].append(timed(y.backward)[0])
+            del y
+            leaves = [make(0.001 * i) for i in range(n_sum)]
+            seconds, s = timed(lambda: chain_sum(leaves))
+            sum_forward[name].append(seconds)
+            sum_backward[name].append(timed(s.backward)[0])
+            del s, leaves
+    ops = 2 * n_chain                             # each step is one * and one +
+    for name in makers:
+        results[name]["forward ns/op"] = min(forward[name]) / ops * 1e9
+        results[name]["backward ns/node"] = min(backward[name]) / ops * 1e9
+        results[name]["chain-sum forward ns/op"] = min(sum_forward[name]) / (2 * n_sum) * 1e9
+        results[name]["chain-sum backward ns/node"] = min(sum_backward[name]) / (2 * n_sum) * 1e9
+    results["floor"] = {"forward ns/op": min(floor) / ops * 1e9}
+    return results
+
+
+def bytes_per_node(make: Callable[[float], Any], n: int) -> float:
+    leaf = make(1.0)
+    tracemalloc.start()
+    before = tracemalloc.get_traced_memory()[0]
+    y = chain(leaf, n // 2)
+    after = tracemalloc.get_traced_memory()[0]
+    tracemalloc.stop()
+    del y
+    return (after - before) / n
+
+
+def measure_memory(n: int) -> dict[str, float]:
+    found = {name: bytes_per_node(make, n) for name, make in engines().items()}
+    tracemalloc.start()
+    before = tracemalloc.get_traced_memory()[0]
+    y = floor_chain(n // 2)
+    found["floor"] = (tracemalloc.get_traced_memory()[0] - before) / n
+    tracemalloc.stop()
+    del y
+    return found
+
+
+def verdict(ok: bool) -> str:
+    return "met" if ok else "MISSED"
+
+
+def report(scalar: dict[str, dict[str, float]], memory: dict[str, float]) -> str:
+    ours = scalar["ours"]
+    lines = ["| workload | ours | micrograd | torch | floor | micrograd/ours | torch/ours |",
+             "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    for key in ("forward ns/op", "backward ns/node", "chain-sum forward ns/op", "chain-sum backward ns/node"):
+        row = [key, f"{ours[key]:.0f}"]
+        for other in ("micrograd", "torch", "floor"):
+            value = scalar.get(other, {}).get(key)
+            row.append("-" if value is None else f"{value:.0f}")
+        for other in ("micrograd", "torch"):
+            value = scalar.get(other, {}).get(key)
+            row.append("-" if value is None else f"{value / ours[key]:.1f}x")
+        lines.append("| " + " | ".join(row) + " |")
+    row = ["bytes/node (chain of 100,000)", f"{memory['ours']:.0f}"]
+    row += [f"{memory[k]:.0f}" if k in memory else "-" for k in ("micrograd", "torch", "floor")]
+    row += [f"{memory[k] / memory['ours']:.1f}x" if k in memory else "-" for k in ("micrograd", "torch")]
+    lines.append("| " + " | ".join(row) + " |")
+    lines.append("")
+    targets = []
+    floor_ratio = ours["forward ns/op"] / scalar["floor"]["forward ns/op"]
+    targets.append(f"forward within 2.5x of the floor: {floor_ratio:.2f}x -> {verdict(floor_ratio <= 2.5)}")
+    if "micrograd" in scalar:
+        m = scalar["micrograd"]
+        f, b = m["forward ns/op"] / ours["forward ns/op"], m["backward ns/node"] / ours["backward ns/node"]
+        targets.append(f"forward >= 5x micrograd: {f:.1f}x -> {verdict(f >= 5)}")
+        targets.append(f"backward >= 1.5x micrograd: {b:.2f}x -> {verdict(b >= 1.5)}")
+        share = memory["ours"] / memory["micrograd"]
+        targets.append(f"memory <= 1/4 of micrograd's: {share:.2f} -> {verdict(share <= 0.25)}")
+    if "torch" in scalar:
+        t = scalar["torch"]
+        f, b = t["forward ns/op"] / ours["forward ns/op"], t["backward ns/node"] / ours["backward ns/node"]
+        targets.append(f"forward >= 2x torch: {f:.1f}x -> {verdict(f >= 2)}")
+        targets.append(f"backward >= 3x torch: {b:.1f}x -> {verdict(b >= 3)}")
+    return "\n".join(lines + ["- " + t for t in targets])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="fewer repeats and smaller sizes")
+    args = parser.parse_args()
+    engines()
+    gc.freeze()               # objects made by imports are not the engines' to traverse
+    repeats = 2 if args.quick else 7
+    scale = 10 if args.quick else 1
+    scalar = measure_scalar(repeats, 20_000 // scale, 50_000 // scale)
+    memory = measure_memory(100_000 // scale)
+    print("Scalar engine (chain y = y*1.0001 + 0.1, N = 20,000; chain-sum s = s + v*v, 50,000 terms)")
+    print(report(scalar, memory))
+
+
+if __name__ == "__main__":
+    main()
