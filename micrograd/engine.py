@@ -16,14 +16,13 @@ the last reference to a result goes, reference counting frees the whole graph at
 from __future__ import annotations
 
 import builtins
-import math
 import numbers
 import weakref
 from typing import Any, Callable, Iterable, Sequence
 
 from . import ops
-from .modes import _state as _grad_mode, anomaly as _anomaly
-from .ops import RETAIN_GRAPH_ERROR, IEEEFloat, Primitive
+from .modes import _state as _grad_mode, anomaly as _anomaly, grad_mode
+from .ops import IEEEFloat, Primitive
 
 LEAF_INPLACE_ERROR = "a leaf Variable that requires grad is being used in an in-place operation."
 NO_GRAD_ERROR = "element 0 of tensors does not require grad and does not have a grad_fn"
@@ -467,22 +466,8 @@ def backward(roots: Sequence[Value], gradients: Sequence[Any], *, retain_graph: 
             gradient = gradient.data
         seeds[root] = seeds[root] + gradient if root in seeds else gradient
 
-    with _GradModeSwitch(create_graph):
+    with grad_mode(create_graph):
         return _run(seeds, retain_graph, create_graph, set(inputs or ()), accumulate)
-
-
-class _GradModeSwitch:
-    """Grad mode during backward: on only when recording the backward pass (create_graph)."""
-
-    def __init__(self, mode: bool) -> None:
-        self.mode = mode
-
-    def __enter__(self) -> None:
-        self.previous = _grad_mode.grad_enabled
-        _grad_mode.grad_enabled = self.mode
-
-    def __exit__(self, *exc: object) -> None:
-        _grad_mode.grad_enabled = self.previous
 
 
 def _run(seeds: dict[Value, Any], retain_graph: bool, create_graph: bool,

@@ -1,22 +1,50 @@
 """Grad mode and anomaly mode: switches the engine reads while it records and differentiates.
 
 PyTorch keeps these in ``torch.autograd.grad_mode`` and ``torch.autograd.anomaly_mode``.
-Grad mode is per thread, as in PyTorch; anomaly mode is global, as in PyTorch.
+Grad mode is per thread, as in PyTorch; anomaly mode is global, as in PyTorch.  Every switch
+is a context manager and a decorator.
 """
 from __future__ import annotations
 
-import functools
+import contextlib
+import copy
 import threading
-from typing import Any, Callable, TypeVar
-
-F = TypeVar("F", bound=Callable[..., Any])
+from typing import Any
 
 
 class _ThreadState(threading.local):
     grad_enabled = True        # class attribute: the default each new thread sees
 
 
+class _Anomaly:
+    enabled = False
+
+
 _state = _ThreadState()
+anomaly = _Anomaly()
+
+
+class _Switch(contextlib.ContextDecorator):
+    """Set ``holder.attribute`` to ``mode`` inside a ``with`` block or a decorated function."""
+
+    holder: Any = _state
+    attribute = "grad_enabled"
+
+    def __init__(self, mode: bool) -> None:
+        self.mode = mode
+
+    def _recreate_cm(self) -> _Switch:
+        return copy.copy(self)         # a fresh switch per decorated call, so calls may nest
+
+    def __enter__(self) -> None:
+        self.previous = getattr(self.holder, self.attribute)
+        setattr(self.holder, self.attribute, self.mode)
+
+    def __exit__(self, *exc: object) -> None:
+        setattr(self.holder, self.attribute, self.previous)
+
+
+grad_mode = _Switch                    # the engine's: grad_mode(create_graph) during backward
 
 
 def is_grad_enabled() -> bool:
@@ -24,98 +52,52 @@ def is_grad_enabled() -> bool:
     return _state.grad_enabled
 
 
-class set_grad_enabled:
-    """Turn recording on or off: a function call, a context manager and a decorator.
+class no_grad(_Switch):
+    """Stop recording: results of operations do not require grad (``torch.no_grad``)."""
 
-    >>> with set_grad_enabled(False):
-    ...     y = x * 2          # y.requires_grad is False
+    def __init__(self) -> None:
+        super().__init__(False)
+
+
+class enable_grad(_Switch):
+    """Record again inside a ``no_grad`` block (``torch.enable_grad``)."""
+
+    def __init__(self) -> None:
+        super().__init__(True)
+
+
+class set_grad_enabled(_Switch):
+    """Turn recording on or off; like PyTorch, calling it switches at once:
+
+    >>> set_grad_enabled(False)          # off from here on
+    >>> with set_grad_enabled(True): ...  # on inside the block only
     """
 
     def __init__(self, mode: bool) -> None:
         if not isinstance(mode, bool):
             raise TypeError(f"set_grad_enabled expects a bool, got {mode!r} of type {type(mode).__name__}")
-        self.mode = mode
-        self.previous = _state.grad_enabled
-        _state.grad_enabled = mode     # like PyTorch, calling it as a function switches at once
+        super().__init__(mode)
+        self.before_call = _state.grad_enabled
+        _state.grad_enabled = mode
 
     def __enter__(self) -> None:
-        pass
+        self.previous = self.before_call
 
-    def __exit__(self, *exc: object) -> None:
-        _state.grad_enabled = self.previous
+    def __call__(self, function: Any) -> Any:      # used as a decorator: switch only inside calls
+        _state.grad_enabled = self.before_call
+        return super().__call__(function)
 
-    def __call__(self, function: F) -> F:
-        _state.grad_enabled = self.previous   # used as a decorator: switch only inside calls
-        mode = self.mode
-
-        @functools.wraps(function)
-        def wrapper(*args: Any, **kwargs: Any) -> Any:
-            with set_grad_enabled(mode):
-                return function(*args, **kwargs)
-        return wrapper  # type: ignore[return-value]
+    def _recreate_cm(self) -> _Switch:
+        return _Switch(self.mode)
 
 
-class _GradModeContext:
-    """Base for no_grad / enable_grad: context manager and decorator with a fixed mode."""
-
-    mode = True
-
-    def __enter__(self) -> None:
-        self.previous = _state.grad_enabled
-        _state.grad_enabled = self.mode
-
-    def __exit__(self, *exc: object) -> None:
-        _state.grad_enabled = self.previous
-
-    def __call__(self, function: F) -> F:
-        mode = self.mode
-
-        @functools.wraps(function)
-        def wrapper(*args: Any, **kwargs: Any) -> Any:
-            with set_grad_enabled(mode):
-                return function(*args, **kwargs)
-        return wrapper  # type: ignore[return-value]
-
-
-class no_grad(_GradModeContext):
-    """Stop recording: results of operations do not require grad (``torch.no_grad``)."""
-
-    mode = False
-
-
-class enable_grad(_GradModeContext):
-    """Record again inside a ``no_grad`` block (``torch.enable_grad``)."""
-
-    mode = True
-
-
-# --- anomaly mode ------------------------------------------------------------------------
-class _Anomaly:
-    enabled = False
-
-
-anomaly = _Anomaly()
-
-
-class detect_anomaly(_GradModeContext):
+class detect_anomaly(_Switch):
     """While active, a backward function that returns nan raises ``RuntimeError`` naming it."""
 
+    holder, attribute = anomaly, "enabled"
+
     def __init__(self, check_nan: bool = True) -> None:
-        self.check_nan = check_nan
-
-    def __enter__(self) -> None:
-        self.previous = anomaly.enabled
-        anomaly.enabled = self.check_nan
-
-    def __exit__(self, *exc: object) -> None:
-        anomaly.enabled = self.previous
-
-    def __call__(self, function: F) -> F:
-        @functools.wraps(function)
-        def wrapper(*args: Any, **kwargs: Any) -> Any:
-            with detect_anomaly(self.check_nan):
-                return function(*args, **kwargs)
-        return wrapper  # type: ignore[return-value]
+        super().__init__(check_nan)
 
 
 def is_anomaly_enabled() -> bool:

@@ -192,3 +192,23 @@ def test_returned_numbers_are_accepted_as_gradients():
     x = Value(4.0)
     Half.apply(x).backward()
     assert x.grad == 0.5 and math.isclose(Half.apply(x).data, 2.0)
+
+
+@pytest.mark.parametrize("name, make", [("Mul", lambda a, b: a * b), ("Div", lambda a, b: a / b),
+                                        ("Pow", lambda a, b: a ** b), ("Sub", lambda a, b: a - b)])
+def test_built_in_primitives_are_functions_with_the_same_derivatives(name, make):
+    function = getattr(autograd, name)
+    a, b = Value(1.7), Value(-0.6)
+    out = function.apply(a, b)
+    assert type(out.grad_fn).__name__ == f"{name}Backward"
+    out.backward()
+    a2, b2 = Value(1.7), Value(-0.6)
+    expected = make(a2, b2)
+    expected.backward()
+    assert out.data == expected.data and (a.grad, b.grad) == (a2.grad, b2.grad)
+
+
+def test_built_in_exp_function_gives_exp():
+    x = Value(0.5)
+    autograd.Exp.apply(x).backward()
+    assert x.grad == pytest.approx(math.exp(0.5))

@@ -7,10 +7,11 @@
 """
 from ..modes import detect_anomaly, enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from . import forward_ad
-from .function import Function, FunctionNode, register_container
+from .function import PRIMITIVES, Function, FunctionNode, primitive_function, register_container
 from .functional import backward, grad
 
 FunctionCtx = FunctionNode
+globals().update({f.__name__: f for f in PRIMITIVES.values()})   # Add, Mul, Exp, ... as Functions
 
-__all__ = ["Function", "FunctionCtx", "grad", "backward", "forward_ad", "no_grad", "enable_grad",
+__all__ = ["Function", "FunctionCtx", "primitive_function", *[f.__name__ for f in PRIMITIVES.values()], "grad", "backward", "forward_ad", "no_grad", "enable_grad",
            "set_grad_enabled", "is_grad_enabled", "detect_anomaly", "register_container"]

@@ -258,3 +258,31 @@ def _attach(data: float, node: FunctionNode) -> Value:
     out._fn = node
     out._inputs = node.inputs
     return out
+
+
+def primitive_function(prim: ops.Primitive) -> type[Function]:
+    """A built-in primitive as a Function, its forward and backward taken from its line in ops.py.
+
+    ``Mul.apply(x, y)`` is built exactly like your own ``Square``: forward saves its inputs,
+    backward returns one gradient per input.  (``x * y`` records the same primitive without
+    a ctx object per node: the one shortcut the engine takes, for speed.)
+    """
+    from ..engine import VALUE_MATH, _apply
+
+    def forward(ctx: FunctionNode, *inputs: Value) -> Value:
+        ctx.save_for_backward(*inputs)
+        return _apply(prim, *inputs)
+
+    def backward(ctx: FunctionNode, grad_output: Value) -> tuple:
+        inputs = ctx.saved_tensors
+        out = _apply(prim, *inputs)
+        return tuple(prim.vjp_in(VALUE_MATH)(grad_output, out, *inputs))
+
+    name = prim.name.capitalize()
+    return type(name, (Function,), {"forward": staticmethod(forward), "backward": staticmethod(backward),
+                                    "__doc__": f"{prim.name}: forward {prim.formula}; "
+                                               f"derivatives {', '.join(prim.derivative_formulas)}"})
+
+
+PRIMITIVES: dict[str, type[Function]] = {
+    name: primitive_function(prim) for name, prim in {**ops.UNARY, **ops.BINARY}.items()}

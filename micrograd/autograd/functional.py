@@ -1,7 +1,7 @@
 """``grad`` and ``backward``: the entry points to reverse mode (``torch.autograd.grad``/``backward``)."""
 from __future__ import annotations
 
-from typing import Any, Sequence
+from typing import Any
 
 from .. import engine
 from ..engine import Value
