@@ -523,7 +523,13 @@ def _run(seeds: dict[Value, Any], retain_graph: bool, create_graph: bool,
     except BaseException:
         _undo(order[:position + 1], leaves, stashed, reached_outputs)
         raise
+    for observe in backward_observers:
+        observe(len(order))
     return found
+
+
+# Functions called with the number of backward steps after each backward pass (count_operations).
+backward_observers: list[Callable[[int], None]] = []
 
 
 def _generic_step(u: Value, fn: Primitive, g: Any, create_graph: bool, fast: bool, retain_graph: bool) -> None:

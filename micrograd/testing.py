@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, Sequence
 
 from . import ops
+from .autograd.gradcheck import numerical_grad
 from .engine import Value
 
 UNARY = ("neg", "exp", "log", "tanh", "sigmoid", "relu", "sin", "cos", "sqrt", "abs")
@@ -154,18 +155,6 @@ def tensors(shape: Sequence[int] = (3,), min_value: float = -10.0, max_value: fl
     for size in reversed(list(shape)):
         strategy = st.lists(strategy, min_size=size, max_size=size)
     return strategy
-
-
-def numerical_grad(f: Callable[..., float], inputs: Sequence[float], eps: float = 1e-6) -> list[float]:
-    """Central differences: ∂f/∂xᵢ ≈ (f(x + eps·eᵢ) - f(x - eps·eᵢ)) / (2·eps)."""
-    point = [float(x) for x in inputs]
-    grads = []
-    for i in range(len(point)):
-        up, down = list(point), list(point)
-        up[i] += eps
-        down[i] -= eps
-        grads.append((float(f(*up)) - float(f(*down))) / (2 * eps))
-    return grads
 
 
 def assert_grad_matches_numeric(f: Callable[..., Value], *inputs: float, eps: float = 1e-6,

@@ -1,0 +1,134 @@
+"""Numerical checks of derivatives: central differences, ``gradcheck`` and ``gradgradcheck``.
+
+Like ``torch.autograd.gradcheck``: the Jacobian autograd computes (one reverse pass per
+output) is compared with the Jacobian of central differences,
+
+    ∂fᵢ/∂xⱼ ≈ (fᵢ(x + eps·eⱼ) - fᵢ(x - eps·eⱼ)) / (2·eps),
+
+entry by entry: |analytical - numerical| <= atol + rtol·|numerical|.
+"""
+from __future__ import annotations
+
+import math
+from typing import Any, Callable, Sequence
+
+from ..engine import Value
+from ..modes import enable_grad, no_grad
+from .function import flatten
+from .functional import grad
+
+
+class GradcheckError(RuntimeError):
+    """Raised by gradcheck when autograd and central differences disagree."""
+
+
+def numerical_grad(f: Callable[..., Any], inputs: Sequence[float], eps: float = 1e-6) -> list[float]:
+    """Central differences of a scalar function of numbers: ∂f/∂xᵢ ≈ (f(x+eps·eᵢ) - f(x-eps·eᵢ)) / 2eps."""
+    point = [float(x) for x in inputs]
+    grads = []
+    for i in range(len(point)):
+        up, down = list(point), list(point)
+        up[i] += eps
+        down[i] -= eps
+        grads.append((float(f(*up)) - float(f(*down))) / (2 * eps))
+    return grads
+
+
+def _as_inputs(inputs: Any) -> tuple:
+    inputs = tuple(inputs) if isinstance(inputs, (tuple, list)) else (inputs,)
+    return tuple(Value(x) if isinstance(x, (int, float)) and not isinstance(x, bool) else x for x in inputs)
+
+
+def _outputs(fn: Callable, inputs: tuple) -> list[Value]:
+    result = fn(*inputs)
+    results = result if isinstance(result, (tuple, list)) else (result,)
+    values: list[Value] = []
+    for r in results:
+        inner = flatten(r)
+        if inner is None:
+            raise TypeError(f"gradcheck: the function must return Values or Tensors, got {type(r).__name__}")
+        values.extend(inner[0])
+    return values
+
+
+def _input_values(inputs: tuple) -> list[list[Value]]:
+    groups = []
+    for x in inputs:
+        inner = flatten(x)
+        groups.append(inner[0] if inner is not None and any(v.requires_grad for v in inner[0]) else [])
+    return groups
+
+
+def _jacobians(fn: Callable, inputs: tuple, eps: float) -> tuple[list, list, list[list[Value]]]:
+    """(numerical, analytical): for each input, a matrix [output element][input element]."""
+    groups = _input_values(inputs)
+    with enable_grad():
+        outs = _outputs(fn, inputs)
+    analytical = [[[0.0] * len(g) for _ in outs] for g in groups]
+    flat_inputs = [v for g in groups for v in g]
+    for row, out in enumerate(outs):
+        if out.requires_grad and flat_inputs:
+            grads = grad(out, flat_inputs, retain_graph=True, allow_unused=True)
+            k = 0
+            for j, g in enumerate(groups):
+                for col in range(len(g)):
+                    d = grads[k]
+                    analytical[j][row][col] = 0.0 if d is None else float(d)
+                    k += 1
+    numerical = [[[0.0] * len(g) for _ in outs] for g in groups]
+    with no_grad():
+        for j, g in enumerate(groups):
+            for col, v in enumerate(g):
+                original = v.data
+                v.data = original + eps
+                up = [o.data for o in _outputs(fn, inputs)]
+                v.data = original - eps
+                down = [o.data for o in _outputs(fn, inputs)]
+                v.data = original
+                for row in range(len(outs)):
+                    numerical[j][row][col] = (up[row] - down[row]) / (2 * eps)
+    return numerical, analytical, groups
+
+
+def _format(matrix: list) -> str:
+    return "\n".join("[" + ", ".join(f"{x:.6g}" for x in row) + "]" for row in matrix)
+
+
+def gradcheck(fn: Callable, inputs: Any, *, eps: float = 1e-6, atol: float = 1e-5, rtol: float = 1e-3,
+              raise_exception: bool = True) -> bool:
+    """True if autograd's Jacobian of `fn` at `inputs` matches central differences.
+
+    `fn` may be a plain function or ``SomeFunction.apply``; `inputs` a Value, Tensor or number,
+    or a tuple of them.  On a mismatch raises ``GradcheckError`` naming the output and input
+    (or returns False with ``raise_exception=False``).
+    """
+    inputs = _as_inputs(inputs)
+    numerical, analytical, groups = _jacobians(fn, inputs, eps)
+    for j, (num, ana) in enumerate(zip(numerical, analytical)):
+        for i, (num_row, ana_row) in enumerate(zip(num, ana)):
+            for n, a in zip(num_row, ana_row):
+                if not (abs(a - n) <= atol + rtol * abs(n) or (math.isnan(a) and math.isnan(n))):
+                    if not raise_exception:
+                        return False
+                    raise GradcheckError(
+                        f"Jacobian mismatch for output {i} with respect to input {j},\n"
+                        f"numerical:{_format([r for r in num])}\nanalytical:{_format([r for r in ana])}\n")
+    return True
+
+
+def gradgradcheck(fn: Callable, inputs: Any, *, eps: float = 1e-6, atol: float = 1e-5, rtol: float = 1e-3,
+                  raise_exception: bool = True) -> bool:
+    """gradcheck of the gradient: checks second derivatives of `fn` (summed over its outputs)."""
+    inputs = _as_inputs(inputs)
+
+    def first_derivatives(*xs: Any) -> list[Value]:
+        with enable_grad():                 # also while gradcheck perturbs inputs under no_grad
+            outs = _outputs(fn, xs)
+            flat = [v for g in _input_values(xs) for v in g]
+            total = outs[0]
+            for o in outs[1:]:
+                total = total + o
+            grads = grad(total, flat, create_graph=True, allow_unused=True)
+        return [g if isinstance(g, Value) else Value(0.0 if g is None else g, requires_grad=False) for g in grads]
+
+    return gradcheck(first_derivatives, inputs, eps=eps, atol=atol, rtol=rtol, raise_exception=raise_exception)

@@ -1,0 +1,238 @@
+"""Function transforms, as in ``torch.func`` (and JAX): ``grad``, ``vjp``, ``jvp``, ``jacrev``,
+``jacfwd``, ``hessian``; and ``count_operations`` to see what each one costs.
+
+For f: Rⁿ → Rᵐ, reverse mode (``vjp``, ``jacrev``) runs one backward pass per output, so it
+wins when m is small (a loss: m = 1); forward mode (``jvp``, ``jacfwd``) runs one forward pass
+per input, so it wins when n is small.  They nest: ``grad(grad(f))`` is f''.
+"""
+from __future__ import annotations
+
+from typing import Any, Callable, Sequence
+
+from . import engine
+from .autograd import forward_ad
+from .autograd.function import flatten, unflatten
+from .autograd.functional import grad as autograd_grad
+from .engine import Value
+from .modes import enable_grad
+
+
+def _argnums(argnums: int | Sequence[int]) -> tuple[int, ...]:
+    return (argnums,) if isinstance(argnums, int) else tuple(argnums)
+
+
+def _variable(x: Any) -> Any:
+    """x ready to be differentiated: numbers become Values; constants get a variable copy."""
+    if isinstance(x, (int, float)) and not isinstance(x, bool):
+        return Value(x)
+    inner = flatten(x)
+    if inner is None:
+        raise TypeError(f"can only differentiate with respect to Values or Tensors, got {type(x).__name__}")
+    if all(v.requires_grad for v in inner[0]):
+        return x
+    return unflatten(x, inner[1], [Value(v.data) if not v.requires_grad else v for v in inner[0]])
+
+
+def _zeros_like(x: Any) -> Any:
+    inner = flatten(x)
+    return unflatten(x, inner[1], [0.0] * len(inner[0]))
+
+
+class _Nesting:
+    """How many transforms are running: only a nested one must record its backward pass
+    (create_graph) so the transform around it can differentiate the result again."""
+    depth = 0
+
+    def __enter__(self) -> bool:
+        nested = _Nesting.depth > 0
+        _Nesting.depth += 1
+        return nested
+
+    def __exit__(self, *exc: object) -> None:
+        _Nesting.depth -= 1
+
+
+def _gradients(out: Any, wrt: list, grad_outputs: Any = None, create_graph: bool = True) -> list:
+    """d(out)/d(each of wrt), zeros where out does not depend on it."""
+    out_values = flatten(out)
+    if out_values is None:
+        raise TypeError(f"the function must return a Value or Tensor, got {type(out).__name__}")
+    if not any(v.requires_grad for v in out_values[0]):
+        return [_zeros_like(w) for w in wrt]
+    grads = autograd_grad(out, wrt, grad_outputs=grad_outputs, create_graph=create_graph,
+                          retain_graph=True, allow_unused=True)
+    result = []
+    for w, g in zip(wrt, grads):
+        if g is None:
+            g = _zeros_like(w)
+        elif not isinstance(g, Value) and flatten(g) is None:
+            g = Value(g, requires_grad=False)
+        result.append(g)
+    return result
+
+
+def grad(f: Callable[..., Any], argnums: int | Sequence[int] = 0) -> Callable[..., Any]:
+    """The function that returns the gradient of scalar-valued `f` w.r.t. argument `argnums`.
+
+    >>> grad(lambda x: x ** 3)(2.0)          # 3x² = 12
+    """
+    nums = _argnums(argnums)
+
+    def gradient(*args: Any) -> Any:
+        args = list(args)
+        for i in nums:
+            args[i] = _variable(args[i])
+        with enable_grad(), _Nesting() as nested:
+            grads = _gradients(f(*args), [args[i] for i in nums], create_graph=nested)
+        return grads[0] if isinstance(argnums, int) else tuple(grads)
+    return gradient
+
+
+def vjp(f: Callable[..., Any], *primals: Any) -> tuple[Any, Callable[[Any], tuple]]:
+    """(f(*primals), vjp_fn): vjp_fn(v) is vᵀ·J, one reverse pass (``torch.func.vjp``)."""
+    args = [_variable(p) for p in primals]
+    with enable_grad(), _Nesting() as nested:
+        out = f(*args)
+
+    def vjp_fn(cotangent: Any) -> tuple:
+        with enable_grad():
+            return tuple(_gradients(out, args, grad_outputs=[cotangent], create_graph=nested))
+    return out, vjp_fn
+
+
+def jvp(f: Callable[..., Any], primals: Sequence[Any], tangents: Sequence[Any]) -> tuple[Any, Any]:
+    """(f(*primals), J·tangents), one forward pass with dual numbers (``torch.func.jvp``)."""
+    if len(primals) != len(tangents):
+        raise ValueError(f"jvp: expected as many tangents as primals, got {len(tangents)} and {len(primals)}")
+    with forward_ad.dual_level():
+        duals = [forward_ad.make_dual(p if not isinstance(p, (int, float)) else Value(p, requires_grad=False), t)
+                 for p, t in zip(primals, tangents)]
+        out = f(*duals)
+        if isinstance(out, (tuple, list)):
+            return tuple(out), tuple(_tangent(o) for o in out)
+        return out, _tangent(out)
+
+
+def _tangent(out: Any) -> Any:
+    if isinstance(out, (int, float)):
+        return 0.0
+    tangent = forward_ad.unpack_dual(out).tangent
+    return _zeros_like(out) if tangent is None else tangent
+
+
+def _assemble(out: Any, x: Any, columns: list[list[Any]]) -> Any:
+    """A Jacobian from its entries: columns[j][i] = ∂outᵢ/∂xⱼ, shaped out.shape + x.shape."""
+    builder = getattr(type(x), "_jacobian", None) or getattr(type(out), "_jacobian", None)
+    if builder is not None:
+        return builder(out, x, columns)
+    if isinstance(out, Value) and isinstance(x, Value):
+        return columns[0][0]
+    raise TypeError(f"cannot build a Jacobian of {type(out).__name__} with respect to {type(x).__name__}")
+
+
+def jacrev(f: Callable[..., Any], argnums: int | Sequence[int] = 0) -> Callable[..., Any]:
+    """The Jacobian by reverse mode: one backward pass per output element (``torch.func.jacrev``).
+
+    With several outputs (a tuple) the result is indexed [output][argument], as in torch.func.
+    """
+    nums = _argnums(argnums)
+
+    def one_output(out: Any, args: list, create_graph: bool) -> Any:
+        outs = flatten(out)[0]
+        inputs = [flatten(args[i])[0] for i in nums]
+        everything = [v for group in inputs for v in group]
+        rows = []
+        for o in outs:                              # one reverse pass per output element
+            rows.append(_gradients(o, everything, create_graph=create_graph) if o.requires_grad
+                        else [0.0] * len(everything))
+        results, start = [], 0
+        for i, group in zip(nums, inputs):
+            columns = [[row[start + col] for row in rows] for col in range(len(group))]
+            results.append(_assemble(out, args[i], columns))
+            start += len(group)
+        return results[0] if isinstance(argnums, int) else tuple(results)
+
+    def jacobian(*args: Any) -> Any:
+        args = list(args)
+        for i in nums:
+            args[i] = _variable(args[i])
+        with enable_grad(), _Nesting() as nested:
+            out = f(*args)
+            if isinstance(out, (tuple, list)):
+                return tuple(one_output(o, args, nested) for o in out)
+            return one_output(out, args, nested)
+    return jacobian
+
+
+def jacfwd(f: Callable[..., Any], argnums: int | Sequence[int] = 0) -> Callable[..., Any]:
+    """The Jacobian by forward mode: one forward pass per input element (``torch.func.jacfwd``)."""
+    nums = _argnums(argnums)
+
+    def jacobian(*args: Any) -> Any:
+        args = tuple(Value(a, requires_grad=False) if isinstance(a, (int, float)) else a for a in args)
+        results = []
+        for i in nums:
+            x = args[i]
+            flat, aux = flatten(x)
+            columns: list = []                           # columns[input element] per output
+            out: Any = None
+            for col in range(len(flat)):                 # one forward pass per input element
+                basis = unflatten(x, aux, [1.0 if k == col else 0.0 for k in range(len(flat))])
+                tangents = [basis if k == i else _zeros_like(a) for k, a in enumerate(args)]
+                out, tangent = jvp(f, args, tangents)
+                outs, tangent_outs = (out, tangent) if isinstance(out, tuple) else ((out,), (tangent,))
+                columns.append([_elements(t) for t in tangent_outs])
+            per_output = [_assemble(o, x, [column[k] for column in columns]) for k, o in enumerate(outs)]
+            results.append(tuple(per_output) if isinstance(out, tuple) else per_output[0])
+        return results[0] if isinstance(argnums, int) else tuple(results)
+    return jacobian
+
+
+def _elements(x: Any) -> list:
+    inner = flatten(x)
+    return inner[0] if inner is not None else [x]
+
+
+def hessian(f: Callable[..., Any], argnums: int | Sequence[int] = 0) -> Callable[..., Any]:
+    """Second derivatives of scalar-valued `f`: the Jacobian of its gradient (reverse over reverse)."""
+    return jacrev(jacrev(f, argnums), argnums)
+
+
+class count_operations:
+    """Count the work done inside a ``with`` block.
+
+    ``forward``: primitive operations evaluated (``x * y`` is one); ``tangent``: tangents
+    propagated by forward mode; ``backward``: backward steps (one per node per reverse pass).
+    ``total`` is their sum.
+
+    >>> with count_operations() as count:
+    ...     jacrev(f)(x)
+    >>> count.backward
+    """
+
+    def __init__(self) -> None:
+        self.forward = self.tangent = self.backward = 0
+
+    @property
+    def total(self) -> int:
+        return self.forward + self.tangent + self.backward
+
+    def _on_operation(self, prim: Any, out: Value, inputs: tuple) -> None:
+        self.forward += 1
+        if forward_ad.has_tangents(inputs):
+            self.tangent += 1
+
+    def _on_backward(self, steps: int) -> None:
+        self.backward += steps
+
+    def __enter__(self) -> count_operations:
+        engine.observers.append(self._on_operation)
+        engine.backward_observers.append(self._on_backward)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        engine.observers.remove(self._on_operation)
+        engine.backward_observers.remove(self._on_backward)
+
+    def __repr__(self) -> str:
+        return f"count_operations(forward={self.forward}, tangent={self.tangent}, backward={self.backward})"
