@@ -17,7 +17,7 @@ import os
 import sys
 import time
 import tracemalloc
-from typing import Any, Callable
+from typing import Any, Callable, Sequence
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -160,6 +160,88 @@ def report(scalar: dict[str, dict[str, float]], memory: dict[str, float]) -> str
     return "\n".join(lines + ["- " + t for t in targets])
 
 
+# --- tensors: the cost per scalar node against the same computation with bare Values -------------
+def tensor_workloads(n: int) -> dict[str, tuple[Callable, Callable]]:
+    """name -> (with Tensors, with bare Values); each returns the scalar output to backpropagate."""
+    import micrograd as mg
+    a = mg.randn(n, n, requires_grad=True)
+    b = mg.randn(n, n, requires_grad=True)
+    av = [[Value(x) for x in row] for row in a.tolist()]
+    bv = [[Value(x) for x in row] for row in b.tolist()]
+
+    def bare_sum(rows: list) -> Value:
+        total = rows[0][0] + 0.0
+        for row_index, row in enumerate(rows):
+            for col_index, v in enumerate(row):
+                if row_index or col_index:
+                    total = total + v
+        return total
+
+    def bare_elementwise() -> Value:
+        return bare_sum([[x * y + x for x, y in zip(ra, rb)] for ra, rb in zip(av, bv)])
+
+    def bare_matmul() -> Value:
+        columns = list(zip(*bv))
+        product = []
+        for row in av:
+            out_row = []
+            for column in columns:
+                total = row[0] * column[0]
+                for x, y in zip(row[1:], column[1:]):
+                    total = total + x * y
+                out_row.append(total)
+            product.append(out_row)
+        return bare_sum(product)
+
+    return {
+        "elementwise a*b + a": (lambda: (a * b + a).sum(), bare_elementwise),
+        "sum": (lambda: a.sum(), lambda: bare_sum(av)),
+        "matmul a @ b": (lambda: (a @ b).sum(), bare_matmul),
+    }
+
+
+def measure_tensors(repeats: int, sizes: Sequence[int]) -> list[tuple[str, int, float, float, float, float]]:
+    rows = []
+    for n in sizes:
+        for name, (with_tensors, with_values) in tensor_workloads(n).items():
+            times = {}
+            for label, build in (("tensor", with_tensors), ("values", with_values)):
+                forward, backward = [], []
+                for _ in range(repeats):
+                    seconds, out = timed(build)
+                    forward.append(seconds)
+                    backward.append(timed(out.backward)[0])
+                    del out
+                times[label] = (min(forward), min(backward))
+            nodes = count_nodes(with_values())
+            rows.append((name, n, times["tensor"][0] / nodes * 1e9, times["values"][0] / nodes * 1e9,
+                         times["tensor"][1] / nodes * 1e9, times["values"][1] / nodes * 1e9))
+    return rows
+
+
+def count_nodes(root: Value) -> int:
+    seen, stack = {id(root)}, [root]
+    while stack:
+        for child in stack.pop()._inputs:
+            if child.__class__ is not float and child._fn is not None and child._inputs and id(child) not in seen:
+                seen.add(id(child))
+                stack.append(child)
+    return len(seen)
+
+
+def tensor_report(rows: list) -> str:
+    lines = ["| workload | n | scalar nodes | forward ns/node (tensor / values) | ratio | "
+             "backward ns/node (tensor / values) | ratio |", "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    worst = 0.0
+    for name, n, tf, vf, tb, vb in rows:
+        nodes = {"elementwise a*b + a": 3 * n * n, "sum": n * n, "matmul a @ b": 2 * n ** 3 + n * n}[name]
+        worst = max(worst, tf / vf, tb / vb)
+        lines.append(f"| {name} | {n} | ~{nodes} | {tf:.0f} / {vf:.0f} | {tf / vf:.2f}x | {tb:.0f} / {vb:.0f} | {tb / vb:.2f}x |")
+    lines.append("")
+    lines.append(f"- tensor cost per scalar node within 1.5x of bare Values: worst {worst:.2f}x -> {verdict(worst <= 1.5)}")
+    return "\n".join(lines)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="fewer repeats and smaller sizes")
@@ -172,6 +254,9 @@ def main() -> None:
     memory = measure_memory(100_000 // scale)
     print("Scalar engine (chain y = y*1.0001 + 0.1, N = 20,000; chain-sum s = s + v*v, 50,000 terms)")
     print(report(scalar, memory))
+    print()
+    print("Tensors of Values against the same computation with bare Values (per scalar node)")
+    print(tensor_report(measure_tensors(repeats, (8, 16) if args.quick else (8, 16, 32, 64))))
 
 
 if __name__ == "__main__":

@@ -397,8 +397,8 @@ class Tensor:
         other_tensor = _as_tensor(other, like=self)
         a, b = (other_tensor, self) if reverse else (self, other_tensor)
         shape = broadcast_shapes(a.shape, b.shape)
-        av = [a._values[i] for i in _broadcast_index(a.shape, shape)]
-        bv = [b._values[i] for i in _broadcast_index(b.shape, shape)]
+        av = a._values if a.shape == shape else [a._values[i] for i in _broadcast_index(a.shape, shape)]
+        bv = b._values if b.shape == shape else [b._values[i] for i in _broadcast_index(b.shape, shape)]
         if not isinstance(other, Tensor) and reverse:          # a number on the left: keep it a number
             number = _as_float(other)
             values = [combine(number, y) for y in bv]
@@ -486,6 +486,8 @@ class Tensor:
         dims = set(range(n)) if dim is None else {_normalize_dim(d, n) for d in ((dim,) if isinstance(dim, int) else dim)}
         if n == 0:
             return [[0]], ()
+        if len(dims) == n:                       # everything into one element
+            return [list(range(len(self._values)))], (1,) * n if keepdim else ()
         out_shape = tuple(1 if i in dims else s for i, s in enumerate(self._shape)) if keepdim else \
             tuple(s for i, s in enumerate(self._shape) if i not in dims)
         kept = [i for i in range(n) if i not in dims]
