@@ -11,6 +11,7 @@ jacfwd, hessian) -> drawing -> cli
 from typing import Any
 
 from . import autograd, func
+from .drawing import draw, render, replay
 from .autograd import Function
 from .engine import Value
 from .modes import detect_anomaly, enable_grad, is_grad_enabled, no_grad, set_grad_enabled
@@ -22,7 +23,7 @@ from .tensors import (FUNCTIONS, NotSupported, Size, Tensor, arange, bool_, broa
 globals().update(FUNCTIONS)            # micrograd.exp, micrograd.sum, ... as in torch
 globals().update({"float": float32, "bool": bool_})    # torch.float, torch.bool
 
-__all__ = ["Value", "Tensor", "Function", "autograd", "func", "tensor", "no_grad", "enable_grad",
+__all__ = ["draw", "render", "replay", "Value", "Tensor", "Function", "autograd", "func", "tensor", "no_grad", "enable_grad",
            "set_grad_enabled", "is_grad_enabled", "detect_anomaly", "manual_seed", "Size", "dtype",
            "zeros", "ones", "full", "arange", "linspace", "eye", "rand", "randn", "randint", "zeros_like",
            "ones_like", "rand_like", "randn_like", "full_like", "dot", "mv", "mm", "matmul", "cat", "stack",

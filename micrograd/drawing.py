@@ -1,17 +1,27 @@
 """Drawing the computation graph with Graphviz: variables as ellipses, operations as rectangles.
 
-This is the picture of the seed tutorial 000: for z = w·x + b the leaves w, x, b and the
-root z are ellipses, ``*`` and ``+`` are rectangles, and edges run forward, input -> operation
--> output.  Each ellipse shows the label, the data and (once backward has run) the gradient.
+The picture of the seed tutorial 000: for z = w·x + b the leaves w, x, b and the root z are
+ellipses, ``*`` and ``+`` are rectangles, and edges run forward, input -> operation -> output.
+
+* ``draw(root)`` returns a ``graphviz.Digraph`` (shown inline by Jupyter); ``view="scalar"``
+  draws every Value, ``view="tensor"`` one ellipse per Tensor and one rectangle per tensor op.
+* ``render(drawing, "graph.svg")`` writes svg, png or pdf.
+* ``replay(root, "replay.html")`` writes one self-contained page that steps through the
+  backward pass in reverse topological order, filling the gradients in.
 """
 from __future__ import annotations
 
+import json
 import shutil
-from typing import Any
+from typing import Any, Iterable
 
 import graphviz
 
+from .autograd import forward_ad
+from .autograd.function import FunctionNode
+from .autograd.functional import grad as autograd_grad
 from .engine import LEAF, Value
+from .tensors import NO_GRAD, Tensor, TensorNode
 
 INSTALL_HINT = ("the Graphviz 'dot' program is needed to render drawings: install it with "
                 "'sudo apt-get install graphviz' (Debian/Ubuntu), 'brew install graphviz' (macOS) "
@@ -19,71 +29,293 @@ INSTALL_HINT = ("the Graphviz 'dot' program is needed to render drawings: instal
 
 STYLE = {
     "leaf": {"shape": "ellipse", "style": "filled", "fillcolor": "#dbeafe"},
+    "parameter": {"shape": "ellipse", "style": "filled", "fillcolor": "#bbf7d0"},
     "constant": {"shape": "ellipse", "style": "filled,dashed", "fillcolor": "#f3f4f6"},
     "intermediate": {"shape": "ellipse"},
     "root": {"shape": "ellipse", "style": "filled,bold", "fillcolor": "#fde68a"},
     "op": {"shape": "box", "style": "filled", "fillcolor": "#e5e7eb"},
 }
+LEGEND = {"leaf": "leaf (a variable you made)", "parameter": "parameter", "constant": "constant",
+          "intermediate": "intermediate result", "root": "root (the output)", "op": "operation"}
 
 
-def _walk(root: Value, max_nodes: int) -> list[Value]:
-    """Every Value that `root` depends on, iteratively (graphs may be very deep)."""
-    seen: dict[int, Value] = {id(root): root}
-    stack = [root]
-    while stack:
-        v = stack.pop()
-        for child in v._prev:
-            if id(child) not in seen:
-                seen[id(child)] = child
-                if len(seen) > max_nodes:
-                    raise ValueError(
-                        f"the graph has more than {max_nodes} values; pass max_nodes={2 * max_nodes} "
-                        "(or larger) to draw it anyway, or draw a smaller expression")
-                stack.append(child)
-    return list(seen.values())
-
-
-def _kind(v: Value, root: Value) -> str:
-    if v is root:
-        return "root"
-    if v._fn is None:
-        return "constant"
-    return "leaf" if v._fn is LEAF else "intermediate"
+def _label(lines: Iterable[str]) -> str:
+    """Lines shown as typed: backslashes escaped, quotes quoted by graphviz, never HTML."""
+    return graphviz.nohtml("\\n".join(graphviz.escape(str(line)) for line in lines))
 
 
 def _number(x: Any, fmt: str) -> str:
     return format(float(x), fmt)
 
 
-def draw(root: Value, *, rankdir: str = "LR", number_format: str = ".4g", show_grad: bool = True,
-         max_nodes: int = 300) -> graphviz.Digraph:
-    """The computation graph of `root` as a ``graphviz.Digraph`` (shows inline in Jupyter).
+# --- walking the graphs ------------------------------------------------------------------------
+def _values(roots: list[Value], max_nodes: int) -> list[Value]:
+    """Every Value the roots depend on (iteratively: graphs may be very deep)."""
+    seen: dict[int, Value] = {id(r): r for r in roots}
+    stack = list(roots)
+    while stack:
+        for child in stack.pop()._prev:
+            if id(child) not in seen:
+                seen[id(child)] = child
+                stack.append(child)
+                _check_size(len(seen) + sum(1 for v in seen.values() if v._prev), max_nodes, "scalar")
+    return list(seen.values())
 
-    Render it with ``.render(filename, format="svg")`` or ``.pipe(format="svg")``.
+
+def _check_size(count: int, max_nodes: int, view: str) -> None:
+    if count > max_nodes:
+        hint = " or view='tensor' to draw one ellipse per tensor" if view == "scalar" else ""
+        raise ValueError(f"the graph has more than {max_nodes} nodes ({count} so far); pass "
+                         f"max_nodes={4 * max_nodes} (or more) to draw it anyway{hint}")
+
+
+def _tensor_history(t: Tensor) -> tuple[Any, str, tuple]:
+    """(node, operation name, input tensors) of a tensor; (None, '', ()) for a leaf."""
+    node = t.grad_fn
+    if isinstance(node, TensorNode):
+        return node, node.op, tuple(p for p in node.parents if isinstance(p, Tensor))
+    if isinstance(node, FunctionNode):
+        return node, node.symbol, tuple(a for a in node._args if isinstance(a, (Tensor, Value)))
+    return None, "", ()
+
+
+def _kind(obj: Any, root: Any, params: set[int]) -> str:
+    if obj is root:
+        return "root"
+    if id(obj) in params:
+        return "parameter"
+    if isinstance(obj, Value):
+        if obj._fn is None:
+            return "constant"
+        return "leaf" if obj._fn is LEAF else "intermediate"
+    if not obj.requires_grad:
+        return "constant"
+    return "leaf" if obj.is_leaf else "intermediate"
+
+
+# --- labels --------------------------------------------------------------------------------------
+def _value_lines(v: Value, fmt: str, show_grad: bool, show_tangent: bool) -> list[str]:
+    lines = [v.label] if v.label else []
+    lines.append(f"data {_number(v.data, fmt)}")
+    if show_grad and v._fn is not None and v.grad.__class__ is not type(NO_GRAD):
+        lines.append(f"grad {_number(v.grad, fmt)}")
+    if show_tangent:
+        tangent = forward_ad._tangents.get(v)
+        if tangent is not None:
+            lines.append(f"tangent {_number(tangent, fmt)}")
+    return lines
+
+
+def _tensor_lines(t: Any, fmt: str, show_grad: bool) -> list[str]:
+    if isinstance(t, Value):
+        return _value_lines(t, fmt, show_grad, False)
+    lines = [t.label] if getattr(t, "label", "") else []
+    numbers = [v.data for v in t._values]
+    lines.append(f"shape {tuple(t.shape)}" if t.dim() else "scalar")
+    if len(numbers) <= 4:
+        lines.append("data " + ", ".join(_number(x, fmt) for x in numbers))
+    gradient = t.grad if show_grad and t.requires_grad else None
+    if gradient is not None and gradient.numel() <= 4:
+        lines.append("grad " + ", ".join(_number(v.data, fmt) for v in gradient._values))
+    return lines
+
+
+def draw(root: Value | Tensor, *, view: str = "scalar", rankdir: str = "LR", number_format: str = ".4g",
+         show_grad: bool = True, show_tangent: bool | None = None, max_nodes: int = 300, legend: bool = False,
+         params: Iterable[Any] = (), ids: dict[int, str] | None = None) -> graphviz.Digraph:
+    """The computation graph of `root` as a ``graphviz.Digraph``.
+
+    `view` is "scalar" (every Value) or "tensor" (one ellipse per Tensor); `params` are drawn
+    as parameters; `max_nodes` guards against graphs too big for dot to lay out.
     """
     if rankdir not in ("LR", "TB", "RL", "BT"):
         raise ValueError(f"rankdir must be 'LR', 'TB', 'RL' or 'BT', got {rankdir!r}")
+    if view not in ("scalar", "tensor"):
+        raise ValueError(f"view must be 'scalar' or 'tensor', got {view!r}")
+    if not isinstance(root, (Value, Tensor)):
+        raise TypeError(f"draw() needs a Value or Tensor, got {type(root).__name__}")
+    if show_tangent is None:
+        show_tangent = bool(forward_ad._tangents)
     dot = graphviz.Digraph(graph_attr={"rankdir": rankdir}, node_attr={"fontname": "Helvetica"})
-    for v in _walk(root, max_nodes):
-        parts = [v.label] if v.label else []
-        parts.append(f"data {_number(v.data, number_format)}")
-        if show_grad and v._fn is not None:
-            parts.append(f"grad {_number(v.grad, number_format)}")
-        dot.node(str(id(v)), graphviz.escape(" | ".join(parts)), **STYLE[_kind(v, root)])
-        if v._prev:
-            op = f"op{id(v)}"
-            dot.node(op, graphviz.escape(v._op), **STYLE["op"])
-            dot.edge(op, str(id(v)))
-            for child in v._prev:
-                dot.edge(str(id(child)), op)
+    parameters = {id(p) for p in params}
+    for p in params:
+        if isinstance(p, Tensor):
+            parameters.update(id(v) for v in p._values)
+    if view == "tensor":
+        if not isinstance(root, Tensor):
+            raise ValueError("view='tensor' draws Tensors: this root is a Value, use view='scalar'")
+        _draw_tensors(dot, root, number_format, show_grad, max_nodes, parameters)
+    else:
+        roots = list(root._values) if isinstance(root, Tensor) else [root]
+        for v in _values(roots, max_nodes):
+            kind = "root" if _is_root(v, roots) else _kind(v, None, parameters)
+            name = (ids or {}).get(id(v), f"v{id(v)}")
+            dot.node(name, _label(_value_lines(v, number_format, show_grad, show_tangent)), id=name, **STYLE[kind])
+            if v._prev:
+                op = f"op{id(v)}"
+                dot.node(op, _label([v._op]), **STYLE["op"])
+                dot.edge(op, name)
+                for child in v._prev:
+                    dot.edge((ids or {}).get(id(child), f"v{id(child)}"), op)
+    if legend:
+        with dot.subgraph(name="cluster_legend") as box:
+            box.attr(label="legend", style="dashed")
+            for kind, text in LEGEND.items():
+                box.node(f"legend_{kind}", _label([text]), **STYLE[kind])
     return dot
 
 
-def render(dot: graphviz.Digraph, path: str) -> str:
+def _is_root(v: Value, roots: list[Value]) -> bool:
+    return any(v is r for r in roots)
+
+
+def _draw_tensors(dot: graphviz.Digraph, root: Tensor, fmt: str, show_grad: bool, max_nodes: int,
+                  parameters: set[int]) -> None:
+    seen: dict[int, Any] = {id(root): root}
+    stack: list[Any] = [root]
+    while stack:
+        t = stack.pop()
+        name = f"t{id(t)}"
+        dot.node(name, _label(_tensor_lines(t, fmt, show_grad)), id=name, **STYLE[_kind(t, root, parameters)])
+        if not isinstance(t, Tensor):
+            continue
+        node, op, parents = _tensor_history(t)
+        if node is None:
+            continue
+        op_name = f"op{id(t)}"
+        dot.node(op_name, _label([op]), **STYLE["op"])
+        dot.edge(op_name, name)
+        for p in parents:
+            dot.edge(f"t{id(p)}", op_name)
+            if id(p) not in seen:
+                seen[id(p)] = p
+                stack.append(p)
+                _check_size(2 * len(seen), max_nodes, "tensor")
+
+
+def render(drawing: graphviz.Digraph, path: str) -> str:
     """Write the drawing to `path`; the format (svg, png, pdf) comes from its extension."""
-    if shutil.which("dot") is None:
-        raise RuntimeError(INSTALL_HINT)
-    stem, _, fmt = path.rpartition(".")
+    fmt = path.rpartition(".")[2].lower()
     if fmt not in ("svg", "png", "pdf"):
         raise ValueError(f"the file name must end in .svg, .png or .pdf, got {path!r}")
-    return dot.render(outfile=path, format=fmt, cleanup=True)
+    if shutil.which("dot") is None:
+        raise RuntimeError(INSTALL_HINT)
+    with open(path, "wb") as handle:
+        handle.write(drawing.pipe(format=fmt))
+    return path
+
+
+def svg(drawing: graphviz.Digraph) -> str:
+    """The drawing as SVG text."""
+    if shutil.which("dot") is None:
+        raise RuntimeError(INSTALL_HINT)
+    return drawing.pipe(format="svg").decode("utf-8")
+
+
+# --- the backward replay ---------------------------------------------------------------------------
+def backward_steps(root: Value) -> list[tuple[Value, float]]:
+    """(Value, its gradient) in the order backpropagation completes them: reverse topological.
+
+    Each Value's gradient is final when its turn comes, because every Value that uses it
+    came earlier; the gradients are computed by autograd.grad, leaving .grad alone.
+    """
+    order: list[Value] = []
+    visited: set[int] = set()
+    stack: list[tuple[Value, bool]] = [(root, False)]
+    while stack:                                   # iterative depth-first post-order
+        v, children_done = stack.pop()
+        if children_done:
+            order.append(v)
+            continue
+        if id(v) in visited:
+            continue
+        visited.add(id(v))
+        stack.append((v, True))
+        stack.extend((c, False) for c in v._prev if c.requires_grad and id(c) not in visited)
+    order.reverse()
+    grads = autograd_grad(root, order, retain_graph=True, allow_unused=True)
+    return [(v, 0.0 if g is None else float(g)) for v, g in zip(order, grads)]
+
+
+REPLAY_PAGE = """<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>Backward pass, step by step</title>
+<style>
+body {{ font-family: Helvetica, Arial, sans-serif; margin: 1.5em; }}
+#controls {{ margin: 1em 0; display: flex; gap: 0.6em; align-items: center; }}
+#graph svg {{ max-width: 100%; height: auto; }}
+.current ellipse {{ stroke: #dc2626; stroke-width: 4px; }}
+.done ellipse {{ fill: #fef9c3; }}
+#caption {{ font-size: 1.1em; min-height: 1.5em; }}
+</style></head>
+<body>
+<h1>Backpropagation, one node at a time</h1>
+<p>Nodes are taken in reverse topological order: a node's gradient is complete once every
+node that uses it has passed its gradient back.</p>
+<div id="controls">
+<button id="previous">&larr; previous</button>
+<input id="slider" type="range" min="0" max="{last}" value="0">
+<button id="next">next &rarr;</button>
+<span id="position"></span>
+</div>
+<div id="caption"></div>
+<div id="graph">{svg}</div>
+<script>
+const steps = {steps};
+let step = 0;
+function show(k) {{
+  step = Math.max(0, Math.min(steps.length - 1, k));
+  steps.forEach((s, i) => {{
+    const node = document.getElementById(s.id);
+    if (!node) return;
+    node.classList.toggle("current", i === step);
+    node.classList.toggle("done", i < step);
+    for (const text of node.querySelectorAll("text")) {{
+      if (text.textContent.startsWith("grad")) text.textContent = i <= step ? "grad " + s.grad : "grad ?";
+    }}
+  }});
+  document.getElementById("slider").value = step;
+  document.getElementById("position").textContent = "step " + (step + 1) + " of " + steps.length;
+  document.getElementById("caption").textContent = steps[step].caption;
+}}
+document.getElementById("previous").onclick = () => show(step - 1);
+document.getElementById("next").onclick = () => show(step + 1);
+document.getElementById("slider").oninput = (e) => show(parseInt(e.target.value, 10));
+show(0);
+</script>
+</body></html>
+"""
+
+
+def replay(root: Value | Tensor, path: str | None = None, *, rankdir: str = "LR", number_format: str = ".4g",
+           max_nodes: int = 300) -> str:
+    """A self-contained HTML page stepping through the backward pass of `root`; written to `path`
+    if given, and returned.  Call it before ``backward()`` or with a graph kept by retain_graph."""
+    if isinstance(root, Tensor):
+        if root.numel() != 1:
+            raise ValueError(f"replay needs a scalar output, got a tensor of shape {tuple(root.shape)}")
+        root = root._values[0]
+    if not isinstance(root, Value) or not root.requires_grad:
+        raise ValueError("replay needs a Value (or one-element Tensor) that requires grad")
+    steps = backward_steps(root)
+    ids = {id(v): f"v{index}" for index, (v, _) in enumerate(steps)}
+    drawing = draw(root, rankdir=rankdir, number_format=number_format, max_nodes=max_nodes, ids=ids,
+                   show_grad=False)
+    for index, (v, _) in enumerate(steps):             # each variable gets a grad line to fill in
+        lines = _value_lines(v, number_format, False, False) + ["grad ?"]
+        drawing.node(f"v{index}", _label(lines), id=f"v{index}")
+    picture = svg(drawing)
+    picture = picture[picture.index("<svg"):]
+    data = []
+    for index, (v, g) in enumerate(steps):
+        name = v.label or ("the output" if index == 0 else f"node {index}")
+        data.append({"id": f"v{index}", "grad": _number(g, number_format),
+                     "caption": f"d(output)/d({name}) = {_number(g, number_format)}"
+                                + ("  (the seed: d(output)/d(output) = 1)" if index == 0 else "")})
+    page = REPLAY_PAGE.format(svg=picture, steps=json.dumps(data).replace("</", "<\\/"), last=len(data) - 1)
+    if path is not None:
+        with open(path, "w", encoding="utf-8") as handle:
+            handle.write(page)
+    return page
+
+
+__all__ = ["draw", "render", "svg", "replay", "backward_steps", "INSTALL_HINT"]

@@ -213,6 +213,7 @@ class Tensor:
         self._dtype = dtype_
         self._grad_fn = node
         self._alias: tuple[Tensor, str] | None = None     # .grad or .data of another tensor
+        self.label = ""                                    # its name in drawings
 
     # --- attributes --------------------------------------------------------------------------
     @property
