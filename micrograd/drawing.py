@@ -307,7 +307,7 @@ def replay(root: Value | Tensor, path: str | None = None, *, rankdir: str = "LR"
     picture = picture[picture.index("<svg"):]
     data = []
     for index, (v, g) in enumerate(steps):
-        name = v.label or ("the output" if index == 0 else f"node {index}")
+        name = v.label or ("the output" if index == 0 else f"the result of {v._op}" if v._op else "a leaf")
         data.append({"id": f"v{index}", "grad": _number(g, number_format),
                      "caption": f"d(output)/d({name}) = {_number(g, number_format)}"
                                 + ("  (the seed: d(output)/d(output) = 1)" if index == 0 else "")})

@@ -1,0 +1,225 @@
+"""Drawings: the rendered SVG is parsed to count ellipses and rectangles and read the labels."""
+import os
+import shutil
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import micrograd as mg
+from micrograd import Value, drawing
+from micrograd.autograd import forward_ad
+
+SVG = "{http://www.w3.org/2000/svg}"
+needs_dot = pytest.mark.skipif(shutil.which("dot") is None, reason="rendering needs Graphviz's dot (./dev installs it)")
+
+
+def shapes(svg_text):
+    """(number of ellipses, number of rectangles, texts of every node) from real SVG."""
+    root = ET.fromstring(svg_text)
+    ellipses = rectangles = 0
+    texts = []
+    for group in root.iter(f"{SVG}g"):
+        if group.get("class") != "node":
+            continue
+        if group.find(f"{SVG}ellipse") is not None:
+            ellipses += 1
+        elif group.find(f"{SVG}polygon") is not None:
+            rectangles += 1
+        texts.append([t.text or "" for t in group.iter(f"{SVG}text")])
+    return ellipses, rectangles, texts
+
+
+def wx_plus_b():
+    w, x, b = Value(2.0, label="w"), Value(3.0, label="x"), Value(1.0, label="b")
+    y = w * x
+    y.label = "y"
+    z = y + b
+    z.label = "z"
+    return w, x, b, z
+
+
+@needs_dot
+def test_z_equals_wx_plus_b_is_five_ellipses_and_two_rectangles_with_values_and_grads():
+    w, x, b, z = wx_plus_b()
+    z.backward()
+    ellipses, rectangles, texts = shapes(drawing.svg(mg.draw(z)))
+    assert (ellipses, rectangles) == (5, 2)
+    by_label = {lines[0]: lines[1:] for lines in texts}
+    assert by_label["w"] == ["data 2", "grad 3"] and by_label["x"] == ["data 3", "grad 2"]
+    assert by_label["z"] == ["data 7", "grad 1"] and {"*", "+"} <= set(by_label)
+
+
+@needs_dot
+def test_dot_product_in_both_views():
+    u = mg.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    v = mg.tensor([4.0, 5.0, 6.0], requires_grad=True)
+    y = mg.dot(u, v)
+    assert shapes(drawing.svg(mg.draw(y, view="tensor")))[:2] == (3, 1)
+    assert shapes(drawing.svg(mg.draw(y, view="scalar")))[:2] == (11, 5)   # 6 inputs, 3 products, 2 sums
+    y.backward()
+    texts = shapes(drawing.svg(mg.draw(y, view="tensor")))[2]
+    assert ["shape (3,)", "data 1, 2, 3", "grad 4, 5, 6"] in texts and ["dot"] in texts
+
+
+@needs_dot
+def test_custom_function_is_one_rectangle_named_after_its_class():
+    class Square(mg.Function):
+        @staticmethod
+        def forward(ctx, x):
+            ctx.save_for_backward(x)
+            return x * x
+
+        @staticmethod
+        def backward(ctx, g):
+            (x,) = ctx.saved_tensors
+            return g * 2 * x
+
+    y = Square.apply(mg.tensor([1.0, 2.0], requires_grad=True))
+    ellipses, rectangles, texts = shapes(drawing.svg(mg.draw(y, view="tensor")))
+    assert (ellipses, rectangles) == (2, 1) and ["Square"] in texts
+
+
+def test_styles_tell_leaves_constants_parameters_and_root_apart():
+    w, x, b, z = wx_plus_b()
+    source = mg.draw(z * 2, params=[w], legend=True).source
+    assert source.count("fillcolor=\"#bbf7d0\"") >= 2          # the parameter w, and its legend entry
+    assert "dashed" in source and "bold" in source and "cluster_legend" in source
+
+
+@needs_dot
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.text(st.characters(blacklist_categories=("Cc", "Cs", "Zl", "Zp")), min_size=1, max_size=30)
+       .filter(lambda s: s.strip() == s and "  " not in s))
+def test_any_label_renders_as_typed_and_cannot_inject(label):
+    v = Value(1.0, label=label)
+    out = v * 2
+    source = mg.draw(out).source
+    assert source.count("->") == 3                     # the label added no edges
+    texts = shapes(drawing.svg(mg.draw(out)))[2]
+    assert [label, "data 1", "grad 0"] in texts
+
+
+def test_max_nodes_refuses_a_big_graph_with_a_hint():
+    x = Value(1.0)
+    y = x
+    for _ in range(200):
+        y = y * 1.01
+    with pytest.raises(ValueError, match=r"more than 300 nodes.*max_nodes="):
+        mg.draw(y)
+    assert "digraph" in mg.draw(y, max_nodes=1000).source
+
+
+def test_forward_mode_tangents_appear_on_the_nodes():
+    with forward_ad.dual_level():
+        x = forward_ad.make_dual(Value(2.0), 1.0)
+        y = x * x
+        source = mg.draw(y).source
+    assert "tangent 4" in source and "tangent 1" in source
+
+
+def test_without_dot_the_source_is_built_and_rendering_says_how_to_install(monkeypatch, tmp_path):
+    monkeypatch.setattr(shutil, "which", lambda name: None)
+    z = wx_plus_b()[3]
+    assert "digraph" in mg.draw(z).source
+    with pytest.raises(RuntimeError, match="apt-get install graphviz"):
+        mg.render(mg.draw(z), str(tmp_path / "g.svg"))
+
+
+def test_bad_options_are_refused():
+    z = wx_plus_b()[3]
+    with pytest.raises(ValueError, match="rankdir"):
+        mg.draw(z, rankdir="XY")
+    with pytest.raises(ValueError, match="view='tensor' draws Tensors"):
+        mg.draw(z, view="tensor")
+    with pytest.raises(ValueError, match=".svg, .png or .pdf"):
+        mg.render(mg.draw(z), "graph.gif")
+
+
+@needs_dot
+@pytest.mark.parametrize("extension, magic", [("svg", b"<?xml"), ("png", b"\x89PNG"), ("pdf", b"%PDF")])
+def test_render_writes_the_format_of_the_extension(tmp_path, extension, magic):
+    path = tmp_path / f"graph.{extension}"
+    mg.render(mg.draw(wx_plus_b()[3]), str(path))
+    assert path.read_bytes().startswith(magic)
+
+
+def run_cli(*args, cwd=None):
+    return subprocess.run([sys.executable, "-m", "micrograd", *args], capture_output=True, text=True, cwd=cwd,
+                          env={**os.environ, "PYTHONPATH": os.path.dirname(os.path.dirname(__file__))})
+
+
+@needs_dot
+def test_micrograd_draw_writes_the_graph_and_the_replay(tmp_path):
+    done = run_cli("draw", "x**2 * exp(x)", "--at", "x=1.5", "-o", str(tmp_path / "g.svg"),
+                   "--steps", str(tmp_path / "r.html"))
+    assert done.returncode == 0 and "df/dx = 23.5289" in done.stdout
+    ellipses, rectangles, _ = shapes((tmp_path / "g.svg").read_text())
+    assert (ellipses, rectangles) == (4, 3)
+    assert "<svg" in (tmp_path / "r.html").read_text()
+
+
+@pytest.mark.parametrize("text", ["__import__('os').system('touch pwned')", "x.__class__", "open('f')",
+                                  "y + 1", "x ** 100000", "2 ** 2 ** 2 ** 2", "(lambda: 1)()", "x" * 600,
+                                  "[x for x in ()]", "x; import os", "'a' * 3", "x if x else 1"])
+def test_micrograd_draw_refuses_what_is_not_a_plain_formula(text, tmp_path):
+    done = run_cli("draw", text, "--at", "x=1", cwd=tmp_path)
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1 and not (tmp_path / "pwned").exists()
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(max_size=80))
+def test_any_text_is_evaluated_or_refused_in_one_line(text):
+    from micrograd.expression import ExpressionError, evaluate, parse
+    try:
+        tree = parse(text, ["x"])
+    except ExpressionError as err:
+        assert "\n" not in str(err)
+        return
+    result = evaluate(tree, {"x": Value(0.5)})
+    assert isinstance(result, Value)
+
+
+def test_backward_steps_follow_reverse_topological_order_with_final_gradients():
+    w, x, b, z = wx_plus_b()
+    steps = mg.drawing.backward_steps(z)
+    order = [v.label for v, _ in steps]
+    assert order[0] == "z" and order.index("y") < order.index("w") and order.index("y") < order.index("x")
+    assert dict((v.label, g) for v, g in steps) == {"z": 1.0, "y": 1.0, "b": 1.0, "w": 3.0, "x": 2.0}
+    assert w.grad == 0.0                          # the replay leaves .grad alone
+
+
+@needs_dot
+def test_replay_page_in_headless_chromium(tmp_path):
+    playwright = pytest.importorskip("playwright.sync_api", reason="./dev test installs playwright")
+    if not os.path.exists("/usr/bin/chromium"):
+        pytest.skip("Debian's chromium is not installed (./dev test installs it)")
+    w, x, b, z = wx_plus_b()
+    page_path = tmp_path / "replay.html"
+    mg.replay(z, str(page_path))
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=[
+            "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync", "--no-first-run"])
+        page = browser.new_page()
+        page.goto(page_path.as_uri())
+        assert page.inner_text("#position") == "step 1 of 5"
+        assert "d(output)/d(z) = 1" in page.inner_text("#caption")
+        current = page.locator("g.node.current text").all_text_contents()
+        assert current[0] == "z" and "grad 1" in current
+        for _ in range(4):
+            page.click("#next")
+        assert page.inner_text("#position") == "step 5 of 5"
+        grads = {texts[0]: texts[-1] for texts in (page.locator(f"#v{i} text").all_text_contents() for i in range(5))}
+        assert grads == {"z": "grad 1", "y": "grad 1", "b": "grad 1", "w": "grad 3", "x": "grad 2"}
+        page.click("#previous")
+        assert page.inner_text("#position") == "step 4 of 5"
+        assert page.locator("#v4 text").all_text_contents()[-1] == "grad ?"     # step 5 is not reached yet
+        assert page.locator("#v3.current").count() == 1
+        page.screenshot(path=str(tmp_path / "replay.png"))
+        browser.close()
+    assert (tmp_path / "replay.png").stat().st_size > 1000
