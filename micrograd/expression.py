@@ -37,8 +37,11 @@ def parse(text: str, variables: Iterable[str]) -> ast.Expression:
     if len(nodes) > MAX_NODES:
         raise ExpressionError(f"the expression has {len(nodes)} parts; at most {MAX_NODES} are accepted")
     allowed = set(variables)
+    called = {id(n.func) for n in nodes if isinstance(n, ast.Call)}
     for node in nodes:
         _check(node, allowed)
+        if isinstance(node, ast.Name) and node.id not in allowed and id(node) not in called:
+            raise ExpressionError(f"{node.id} is a function: call it, e.g. {node.id}(x)")
     return tree
 
 
