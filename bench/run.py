@@ -242,6 +242,28 @@ def tensor_report(rows: list) -> str:
     return "\n".join(lines)
 
 
+# --- drawing: time to build the Digraph and to render it with dot ------------------------------------
+def measure_drawing(sizes: Sequence[int]) -> str:
+    import shutil
+
+    from micrograd import drawing
+    lines = ["| nodes drawn | build Digraph (ms) | render svg with dot (ms) |", "| ---: | ---: | ---: |"]
+    for target in sizes:
+        x = Value(0.5, label="x")
+        y = x
+        while True:                    # each step adds 2 Values and 2 operations (4 drawn nodes)
+            y = (y * 1.01).tanh()
+            drawn = len(drawing._values([y], 10 ** 6))
+            if 2 * drawn >= target:
+                break
+        y.backward()
+        build = best_of(3, lambda: timed(lambda: drawing.draw(y, max_nodes=10 ** 6))[0]) * 1e3
+        made = drawing.draw(y, max_nodes=10 ** 6)
+        render = best_of(3, lambda: timed(lambda: drawing.svg(made))[0]) * 1e3 if shutil.which("dot") else float("nan")
+        lines.append(f"| {2 * drawn - 1} | {build:.1f} | {render:.0f} |")
+    return "\n".join(lines)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="fewer repeats and smaller sizes")
@@ -257,6 +279,9 @@ def main() -> None:
     print()
     print("Tensors of Values against the same computation with bare Values (per scalar node)")
     print(tensor_report(measure_tensors(repeats, (8, 16) if args.quick else (8, 16, 32, 64))))
+    print()
+    print("Drawing")
+    print(measure_drawing((50, 200) if args.quick else (50, 200, 500)))
 
 
 if __name__ == "__main__":

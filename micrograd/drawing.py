@@ -52,13 +52,15 @@ def _number(x: Any, fmt: str) -> str:
 def _values(roots: list[Value], max_nodes: int) -> list[Value]:
     """Every Value the roots depend on (iteratively: graphs may be very deep)."""
     seen: dict[int, Value] = {id(r): r for r in roots}
+    drawn = len(roots) + sum(1 for r in roots if r._prev)        # ellipses and rectangles
     stack = list(roots)
     while stack:
         for child in stack.pop()._prev:
             if id(child) not in seen:
                 seen[id(child)] = child
                 stack.append(child)
-                _check_size(len(seen) + sum(1 for v in seen.values() if v._prev), max_nodes, "scalar")
+                drawn += 2 if child._prev else 1
+                _check_size(drawn, max_nodes, "scalar")
     return list(seen.values())
 
 
