@@ -6,8 +6,10 @@ import math
 import os
 import sys
 
+from . import data, plots
 from .drawing import draw, render, replay
 from .engine import Value
+from .training import Reporter, accuracy, fit_classifier, fit_line, least_squares, score
 from .expression import ExpressionError, evaluate, parse
 
 
@@ -21,7 +23,11 @@ class _Parser(argparse.ArgumentParser):
 
 
 def demo(out_dir: str) -> int:
-    """f(x) = x²·eˣ: backpropagate, check against the hand-derived f'(x) = (2x + x²)·eˣ, draw it."""
+    """The package in under a minute: a derivative checked by hand, a line fitted, a network trained."""
+    os.makedirs(out_dir, exist_ok=True)
+    written: list[str] = []
+
+    print("1. f(x) = x²·eˣ at x = 1.5, differentiated by autograd and by hand")
     x0 = 1.5
     x = Value(x0, label="x")
     square = x ** 2
@@ -30,26 +36,82 @@ def demo(out_dir: str) -> int:
     exp.label = "eˣ"
     f = square * exp
     f.label = "f"
+    page = _replay_page(f, os.path.join(out_dir, "backward_replay.html"))    # before backward frees the graph
     f.backward()
     by_hand = (2 * x0 + x0 ** 2) * math.exp(x0)
-    print("f(x) = x²·eˣ at x = 1.5")
-    print(f"  f(x)             = {f.data:.10f}")
-    print(f"  autograd  f'(x)  = {x.grad:.10f}")
-    print(f"  by hand (2x+x²)eˣ = {by_hand:.10f}")
+    print(f"   f(x)               = {f.data:.10f}")
+    print(f"   autograd   f'(x)   = {x.grad:.10f}")
+    print(f"   by hand (2x+x²)eˣ  = {by_hand:.10f}")
     if not math.isclose(x.grad, by_hand, rel_tol=1e-12):
-        print("  MISMATCH between autograd and the hand-derived derivative", file=sys.stderr)
+        print("   MISMATCH between autograd and the hand-derived derivative", file=sys.stderr)
         return 1
-    print("  they agree.")
-    os.makedirs(out_dir, exist_ok=True)
-    path = os.path.join(out_dir, "graph.svg")
-    dot = draw(f)
+    print("   they agree.")
+    written += [_graph_picture(out_dir, f)] + ([page] if page else [])
+
+    print("\n2. The seed tutorial's linear regression: y = 0.5·x + 30 + noise, by gradient descent")
+    xs, ys = data.linear()
+    w, b, losses = fit_line(xs, ys)
+    best_w, best_b = least_squares(xs, ys)
+    print(f"   gradient descent: w = {w:.4f}, b = {b:.4f}  (loss {losses[0]:.1f} -> {losses[-1]:.3f})")
+    print(f"   least squares:    w = {best_w:.4f}, b = {best_b:.4f}  (the data were made with w = 0.5, b = 30)")
+    if not (math.isclose(w, best_w, rel_tol=1e-3) and math.isclose(b, best_b, rel_tol=1e-3)):
+        print("   gradient descent did not reach the least-squares fit", file=sys.stderr)
+        return 1
+
+    print("\n3. An MLP(2, [16, 16, 1]) learns the two moons (karpathy's demo)")
+    X, y = data.moons(100, noise=0.1)
+    model, history = fit_classifier(X, y, report=Reporter(100))
+    final = accuracy(model, X, y)
+    print(f"   training accuracy {final:.0%} after {len(history)} steps")
+    written.append(plots.loss_curve([loss for loss, _ in history], os.path.join(out_dir, "loss_curve.svg")))
+    written.append(plots.decision_boundary(lambda a, c: score(model, (a, c)), X, y,
+                                           os.path.join(out_dir, "decision_boundary.svg")))
+    print(f"\nWrote to {os.path.abspath(out_dir)}:")
+    for path in written:
+        print(f"   {os.path.basename(path)}")
+    return 0 if final >= 0.99 else 1
+
+
+def _replay_page(f: Value, path: str) -> str | None:
     try:
-        render(dot, path)
-        print(f"The computation graph (ops as rectangles, variables as ellipses) is in {path}")
+        return replay(f, path) and path
+    except RuntimeError as err:                 # no Graphviz: the page needs the rendered graph
+        print(f"   (no backward replay page: {err})")
+        return None
+
+
+def _graph_picture(out_dir: str, f: Value) -> str:
+    """The graph drawing as SVG, or its DOT source where Graphviz is missing."""
+    drawing = draw(f)
+    try:
+        return render(drawing, os.path.join(out_dir, "graph.svg"))
     except RuntimeError as err:
-        with open(os.path.join(out_dir, "graph.dot"), "w") as handle:
-            handle.write(dot.source)
-        print(f"Wrote the graph's DOT source to {out_dir}/graph.dot; {err}")
+        path = os.path.join(out_dir, "graph.dot")
+        with open(path, "w") as handle:
+            handle.write(drawing.source)
+        print(f"   (wrote the graph's DOT source instead of a picture: {err})")
+        return path
+
+
+def train_command(args: argparse.Namespace) -> int:
+    """micrograd train moons --steps 100 --hidden 16,16"""
+    try:
+        hidden = [int(h) for h in args.hidden.split(",") if h]
+    except ValueError:
+        raise UsageError(f"--hidden takes sizes like 16,16, got {args.hidden!r}") from None
+    if not hidden or any(h <= 0 for h in hidden) or args.steps <= 0 or args.points <= 1:
+        raise UsageError("--hidden sizes, --steps and --points must be positive")
+    X, y = data.DATASETS[args.dataset](args.points, seed=args.seed)
+    model, history = fit_classifier(X, y, hidden=hidden, steps=args.steps, seed=args.seed,
+                                    activation=args.activation, report=Reporter(args.steps))
+    print(f"{args.dataset}: {model.__class__.__name__}(2, {hidden + [1]}) with {len(model.parameters())} "
+          f"parameters, training accuracy {accuracy(model, X, y):.1%}")
+    if args.out:
+        os.makedirs(args.out, exist_ok=True)
+        plots.loss_curve([loss for loss, _ in history], os.path.join(args.out, "loss_curve.svg"))
+        plots.decision_boundary(lambda a, c: score(model, (a, c)), X, y,
+                                os.path.join(args.out, "decision_boundary.svg"))
+        print(f"wrote loss_curve.svg and decision_boundary.svg to {args.out}")
     return 0
 
 
@@ -93,6 +155,14 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     demo_parser = commands.add_parser("demo", help="walk through the package in under a minute")
     demo_parser.add_argument("--out", default="micrograd-output", help="folder for the pictures")
+    train_parser = commands.add_parser("train", help="train an MLP on a 2-D data set")
+    train_parser.add_argument("dataset", choices=sorted(data.DATASETS))
+    train_parser.add_argument("--steps", type=int, default=100)
+    train_parser.add_argument("--hidden", default="16,16", help="hidden layer sizes, e.g. 16,16")
+    train_parser.add_argument("--activation", choices=["relu", "tanh", "sigmoid"], default="relu")
+    train_parser.add_argument("--points", type=int, default=100)
+    train_parser.add_argument("--seed", type=int, default=1337)
+    train_parser.add_argument("--out", help="folder for the loss curve and decision boundary")
     draw_parser = commands.add_parser("draw", help="evaluate a formula, backpropagate, draw its graph")
     draw_parser.add_argument("expression", help='e.g. "x**2 * exp(x)"')
     draw_parser.add_argument("--at", action="append", default=[], metavar="NAME=NUMBER",
@@ -105,6 +175,8 @@ def main(argv: list[str] | None = None) -> int:
         args = parser.parse_args(argv)
         if args.command == "demo":
             return demo(args.out)
+        if args.command == "train":
+            return train_command(args)
         return draw_command(args)
     except UsageError as err:
         print(f"micrograd: error: {err}", file=sys.stderr)

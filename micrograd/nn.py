@@ -1,0 +1,247 @@
+"""Neural networks from Values (karpathy's micrograd.nn) and from Tensors (torch.nn style).
+
+karpathy-compatible: ``Module``, ``Neuron``, ``Layer``, ``MLP`` with his attribute names
+(``w``, ``b``, ``neurons``, ``layers``), initialisation (weights uniform in [-1, 1], bias 0),
+reprs and call semantics, so his demo runs unchanged.  ``activation=`` picks relu (his
+``nonlin=True``), tanh, sigmoid or linear.
+
+PyTorch-style, on Tensors: ``Linear``, ``Sequential``, ``ReLU``, ``Tanh``, ``Sigmoid``.
+Losses for Values, lists of Values and Tensors: ``mse_loss``, ``binary_cross_entropy``,
+``binary_cross_entropy_with_logits`` and karpathy's max-margin ``hinge``.
+"""
+from __future__ import annotations
+
+import math
+import random
+from typing import Any, Iterator, Sequence
+
+from .engine import Value
+from .tensors import Tensor, _as_tensor, matmul, tensor
+
+ACTIVATIONS = {"relu": ("ReLU", Value.relu), "tanh": ("Tanh", Value.tanh), "sigmoid": ("Sigmoid", Value.sigmoid),
+               "linear": ("Linear", None)}
+
+
+class Module:
+    """Something with parameters: ``parameters()``, ``named_parameters()``, ``zero_grad()``."""
+
+    def zero_grad(self) -> None:
+        for p in self.parameters():
+            if isinstance(p, Tensor):
+                p.grad = None
+            else:
+                p.grad = 0.0
+
+    def named_parameters(self, prefix: str = "") -> Iterator[tuple[str, Any]]:
+        """(name, parameter) for every Value or Tensor that requires grad, sub-modules included."""
+        for name, attribute in vars(self).items():
+            yield from _named(f"{prefix}{name}", attribute)
+
+    def parameters(self) -> list[Any]:
+        return [p for _, p in self.named_parameters()]
+
+    def __call__(self, *args: Any) -> Any:
+        return self.forward(*args)
+
+    def forward(self, *args: Any) -> Any:
+        raise NotImplementedError(f"{type(self).__name__} must define forward()")
+
+
+def _named(name: str, attribute: Any) -> Iterator[tuple[str, Any]]:
+    if isinstance(attribute, (Value, Tensor)) and attribute.requires_grad:
+        yield name, attribute
+    elif isinstance(attribute, Module):
+        yield from attribute.named_parameters(prefix=f"{name}.")
+    elif isinstance(attribute, (list, tuple)):
+        for index, item in enumerate(attribute):
+            yield from _named(f"{name}.{index}", item)
+
+
+# --- karpathy's micrograd.nn, on Values ------------------------------------------------------------
+class Neuron(Module):
+    """act(w·x + b): weights uniform in [-1, 1], bias 0."""
+
+    def __init__(self, nin: int, nonlin: bool = True, activation: str | None = None) -> None:
+        if activation is None:
+            activation = "relu" if nonlin else "linear"
+        if activation not in ACTIVATIONS:
+            raise ValueError(f"activation must be one of {sorted(ACTIVATIONS)}, got {activation!r}")
+        self.w = [Value(random.uniform(-1, 1)) for _ in range(nin)]
+        self.b = Value(0)
+        self.nonlin = activation != "linear"
+        self.activation = activation
+
+    def __call__(self, x: Sequence[Any]) -> Value:
+        act = sum((wi * xi for wi, xi in zip(self.w, x)), self.b)
+        apply = ACTIVATIONS[self.activation][1]
+        return apply(act) if apply else act
+
+    def parameters(self) -> list[Value]:
+        return self.w + [self.b]
+
+    def __repr__(self) -> str:
+        return f"{ACTIVATIONS[self.activation][0]}Neuron({len(self.w)})"
+
+
+class Layer(Module):
+    """nout neurons reading the same nin inputs."""
+
+    def __init__(self, nin: int, nout: int, **kwargs: Any) -> None:
+        self.neurons = [Neuron(nin, **kwargs) for _ in range(nout)]
+
+    def __call__(self, x: Sequence[Any]) -> Any:
+        out = [n(x) for n in self.neurons]
+        return out[0] if len(out) == 1 else out
+
+    def parameters(self) -> list[Value]:
+        return [p for n in self.neurons for p in n.parameters()]
+
+    def __repr__(self) -> str:
+        return f"Layer of [{', '.join(str(n) for n in self.neurons)}]"
+
+
+class MLP(Module):
+    """Layers of neurons; every layer but the last applies the activation (relu by default)."""
+
+    def __init__(self, nin: int, nouts: list[int], activation: str = "relu") -> None:
+        sz = [nin] + nouts
+        self.layers = [Layer(sz[i], sz[i + 1], activation=activation if i != len(nouts) - 1 else "linear")
+                       for i in range(len(nouts))]
+
+    def __call__(self, x: Sequence[Any]) -> Any:
+        for layer in self.layers:
+            x = layer(x)
+        return x
+
+    def parameters(self) -> list[Value]:
+        return [p for layer in self.layers for p in layer.parameters()]
+
+    def __repr__(self) -> str:
+        return f"MLP of [{', '.join(str(layer) for layer in self.layers)}]"
+
+
+# --- torch.nn style, on Tensors ------------------------------------------------------------------------
+class Linear(Module):
+    """y = x Wᵀ + b, W of shape (out_features, in_features), both uniform in ±1/√in_features."""
+
+    def __init__(self, in_features: int, out_features: int, bias: bool = True) -> None:
+        bound = 1 / math.sqrt(in_features)
+        self.weight = tensor([[random.uniform(-bound, bound) for _ in range(in_features)]
+                              for _ in range(out_features)], requires_grad=True)
+        self.bias = tensor([random.uniform(-bound, bound) for _ in range(out_features)],
+                           requires_grad=True) if bias else None
+        self.in_features, self.out_features = in_features, out_features
+
+    def forward(self, x: Any) -> Tensor:
+        x = _as_tensor(x)
+        if x.shape[-1] != self.in_features:
+            raise RuntimeError(f"Linear({self.in_features}, {self.out_features}) got an input of shape "
+                               f"{tuple(x.shape)}: its last dimension must be {self.in_features}")
+        out = matmul(x, self.weight.t())
+        return out + self.bias if self.bias is not None else out
+
+    def __repr__(self) -> str:
+        return f"Linear(in_features={self.in_features}, out_features={self.out_features}, bias={self.bias is not None})"
+
+
+class _Activation(Module):
+    method = "relu"
+
+    def forward(self, x: Any) -> Any:
+        if isinstance(x, (list, tuple)):
+            return [getattr(v, self.method)() for v in x]
+        return getattr(x, self.method)()
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}()"
+
+
+class ReLU(_Activation):
+    method = "relu"
+
+
+class Tanh(_Activation):
+    method = "tanh"
+
+
+class Sigmoid(_Activation):
+    method = "sigmoid"
+
+
+class Sequential(Module):
+    """Modules applied one after the other."""
+
+    def __init__(self, *modules: Module) -> None:
+        self.modules = list(modules)
+
+    def named_parameters(self, prefix: str = "") -> Iterator[tuple[str, Any]]:
+        for index, module in enumerate(self.modules):
+            yield from module.named_parameters(prefix=f"{prefix}{index}.")
+
+    def forward(self, x: Any) -> Any:
+        for module in self.modules:
+            x = module(x)
+        return x
+
+    def __getitem__(self, index: int) -> Module:
+        return self.modules[index]
+
+    def __len__(self) -> int:
+        return len(self.modules)
+
+    def __repr__(self) -> str:
+        inner = "\n".join(f"  ({i}): {m!r}" for i, m in enumerate(self.modules))
+        return f"Sequential(\n{inner}\n)"
+
+
+# --- losses ---------------------------------------------------------------------------------------------
+def _pairs(prediction: Any, target: Any) -> tuple[list, list]:
+    """Predictions and targets as two lists of scalars (Values or numbers)."""
+    def flat(x: Any) -> list:
+        if isinstance(x, Tensor):
+            return list(x._values)
+        if isinstance(x, (list, tuple)):
+            return [y for item in x for y in flat(item)]
+        return [x]
+    p, t = flat(prediction), flat(target)
+    if len(p) != len(t):
+        raise ValueError(f"the prediction has {len(p)} elements but the target has {len(t)}")
+    if not p:
+        raise ValueError("a loss of nothing: the prediction is empty")
+    return p, t
+
+
+def _mean(terms: list) -> Any:
+    total = terms[0]
+    for term in terms[1:]:
+        total = total + term
+    return total * (1.0 / len(terms))
+
+
+def _as_output(loss: Any, prediction: Any) -> Any:
+    return Tensor([loss], ()) if isinstance(prediction, Tensor) and isinstance(loss, Value) else loss
+
+
+def mse_loss(prediction: Any, target: Any) -> Any:
+    """mean((prediction - target)²)."""
+    p, t = _pairs(prediction, target)
+    return _as_output(_mean([(a - b) * (a - b) for a, b in zip(p, t)]), prediction)
+
+
+def binary_cross_entropy(probability: Any, target: Any) -> Any:
+    """mean(-(t·log p + (1 - t)·log(1 - p))) for probabilities p in (0, 1) and targets t in {0, 1}."""
+    p, t = _pairs(probability, target)
+    return _as_output(_mean([-(b * a.log() + (1 - b) * (1 - a).log()) for a, b in zip(p, t)]), probability)
+
+
+def binary_cross_entropy_with_logits(logits: Any, target: Any) -> Any:
+    """binary_cross_entropy(sigmoid(x), t), computed stably: max(x, 0) - x·t + log(1 + e^-|x|)."""
+    p, t = _pairs(logits, target)
+    terms = [x.relu() - x * b + ((-abs(x)).exp() + 1).log() for x, b in zip(p, t)]
+    return _as_output(_mean(terms), logits)
+
+
+def hinge(scores: Any, labels: Any) -> Any:
+    """karpathy's max-margin loss: mean(relu(1 - y·score)) for labels y in {-1, +1}."""
+    s, y = _pairs(scores, labels)
+    return _as_output(_mean([(1 + -float(b) * a).relu() for a, b in zip(s, y)]), scores)
