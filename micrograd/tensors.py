@@ -400,16 +400,15 @@ class Tensor:
         shape = broadcast_shapes(a.shape, b.shape)
         av = a._values if a.shape == shape else [a._values[i] for i in _broadcast_index(a.shape, shape)]
         bv = b._values if b.shape == shape else [b._values[i] for i in _broadcast_index(b.shape, shape)]
-        if not isinstance(other, Tensor) and reverse:          # a number on the left: keep it a number
-            number = _as_float(other)
+        number = None if isinstance(other, (Tensor, Value)) else _as_float(other)
+        if number is not None and reverse:           # a number on the left: keep it a number
             values = [combine(number, y) for y in bv]
-        elif not isinstance(other, Tensor):
-            number = _as_float(other)
+        elif number is not None:
             values = [combine(x, number) for x in av]
         else:
             values = list(map(combine, av, bv))
         result_dtype = dtype_ or _promote(a, b)
-        return self._result(values, shape, name, op, (a, b) if isinstance(other, Tensor) else (self,), result_dtype)
+        return self._result(values, shape, name, op, (self,) if number is not None else (a, b), result_dtype)
 
     def __add__(self, other): return self._binary(other, operator.add, "AddBackward0", "+")
     def __radd__(self, other): return self._binary(other, operator.add, "AddBackward0", "+", reverse=True)
