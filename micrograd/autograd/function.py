@@ -255,8 +255,7 @@ def _requires_grad(arg: Any) -> bool:
 
 def _attach(data: float, node: FunctionNode) -> Value:
     out = Value(data)
-    out._fn = node
-    out._inputs = node.inputs
+    out._fn = node                 # its inputs are node.inputs (see Value._inputs)
     return out
 
 
