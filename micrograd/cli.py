@@ -1,4 +1,4 @@
-"""The ``micrograd`` command: ``micrograd demo`` and ``micrograd draw``."""
+"""The ``micrograd`` command: ``demo``, ``draw``, ``train`` and ``lessons``."""
 from __future__ import annotations
 
 import argparse
@@ -7,7 +7,7 @@ import os
 import sys
 
 from . import data, plots
-from .drawing import draw, render, replay
+from .drawing import draw, render, replay, save
 from .engine import Value
 from .training import Reporter, accuracy, fit_classifier, fit_line, least_squares, score
 from .expression import ExpressionError, evaluate, parse
@@ -46,7 +46,7 @@ def demo(out_dir: str) -> int:
         print("   MISMATCH between autograd and the hand-derived derivative", file=sys.stderr)
         return 1
     print("   they agree.")
-    written += [_graph_picture(out_dir, f)] + ([page] if page else [])
+    written += [save(draw(f), os.path.join(out_dir, "graph.svg"))] + ([page] if page else [])
 
     print("\n2. The seed tutorial's linear regression: y = 0.5·x + 30 + noise, by gradient descent")
     xs, ys = data.linear()
@@ -78,19 +78,6 @@ def _replay_page(f: Value, path: str) -> str | None:
     except RuntimeError as err:                 # no Graphviz: the page needs the rendered graph
         print(f"   (no backward replay page: {err})")
         return None
-
-
-def _graph_picture(out_dir: str, f: Value) -> str:
-    """The graph drawing as SVG, or its DOT source where Graphviz is missing."""
-    drawing = draw(f)
-    try:
-        return render(drawing, os.path.join(out_dir, "graph.svg"))
-    except RuntimeError as err:
-        path = os.path.join(out_dir, "graph.dot")
-        with open(path, "w") as handle:
-            handle.write(drawing.source)
-        print(f"   (wrote the graph's DOT source instead of a picture: {err})")
-        return path
 
 
 def train_command(args: argparse.Namespace) -> int:
@@ -150,6 +137,51 @@ def draw_command(args: argparse.Namespace) -> int:
     return 0
 
 
+LESSONS = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "lessons")
+
+
+def _lesson_files(language: str) -> list[str]:
+    folder = LESSONS if language == "en" else os.path.join(LESSONS, language)
+    if not os.path.isdir(folder):
+        raise UsageError(f"no lessons found in {folder}: the lessons live in the repository's lessons/ folder "
+                         "(install micrograd from a clone with pip install -e .)")
+    return sorted(os.path.join(folder, f) for f in os.listdir(folder) if f[:2].isdigit() and f.endswith(".py"))
+
+
+def lessons_command(args: argparse.Namespace) -> int:
+    """micrograd lessons [run N | export DIR]"""
+    files = _lesson_files(args.lang)
+    if args.action is None:
+        for path in files:
+            with open(path, encoding="utf-8") as handle:
+                title = next(line[4:].strip() for line in handle if line.startswith("# # "))
+            print(f"{title}    ({os.path.relpath(path)})")
+        return 0
+    if args.action == "run":
+        chosen = [p for p in files if os.path.basename(p).startswith(f"{int(args.target):02d}_")] \
+            if args.target and args.target.isdigit() else []
+        if not chosen:
+            raise UsageError(f"no lesson {args.target!r}: give a number from 1 to {len(files)}")
+        import runpy
+        runpy.run_path(chosen[0], run_name="__main__")
+        return 0
+    if args.action == "export":
+        if not args.target:
+            raise UsageError("micrograd lessons export needs a folder, e.g. micrograd lessons export notebooks/")
+        try:
+            import jupytext
+        except ImportError:
+            raise UsageError("exporting notebooks needs jupytext: pip install 'micrograd-classroom[notebooks]'") from None
+        os.makedirs(args.target, exist_ok=True)
+        for path in files:
+            notebook = jupytext.read(path)
+            out = os.path.join(args.target, os.path.basename(path)[:-3] + ".ipynb")
+            jupytext.write(notebook, out)
+            print(out)
+        return 0
+    raise UsageError(f"unknown lessons action {args.action!r}: use run or export")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = _Parser(prog="micrograd", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
@@ -163,6 +195,10 @@ def main(argv: list[str] | None = None) -> int:
     train_parser.add_argument("--points", type=int, default=100)
     train_parser.add_argument("--seed", type=int, default=1337)
     train_parser.add_argument("--out", help="folder for the loss curve and decision boundary")
+    lessons_parser = commands.add_parser("lessons", help="list, run or export the classroom lessons")
+    lessons_parser.add_argument("action", nargs="?", choices=["run", "export"])
+    lessons_parser.add_argument("target", nargs="?", help="a lesson number (run) or a folder (export)")
+    lessons_parser.add_argument("--lang", choices=["en", "zh"], default="en")
     draw_parser = commands.add_parser("draw", help="evaluate a formula, backpropagate, draw its graph")
     draw_parser.add_argument("expression", help='e.g. "x**2 * exp(x)"')
     draw_parser.add_argument("--at", action="append", default=[], metavar="NAME=NUMBER",
@@ -177,6 +213,8 @@ def main(argv: list[str] | None = None) -> int:
             return demo(args.out)
         if args.command == "train":
             return train_command(args)
+        if args.command == "lessons":
+            return lessons_command(args)
         return draw_command(args)
     except UsageError as err:
         print(f"micrograd: error: {err}", file=sys.stderr)

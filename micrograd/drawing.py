@@ -207,6 +207,18 @@ def render(drawing: graphviz.Digraph, path: str) -> str:
     return path
 
 
+def save(drawing: graphviz.Digraph, path: str) -> str:
+    """Render to `path` (svg, png, pdf); without Graphviz, write the DOT source beside it instead.
+    Returns the path written."""
+    try:
+        return render(drawing, path)
+    except RuntimeError:
+        source = path.rpartition(".")[0] + ".dot"
+        with open(source, "w", encoding="utf-8") as handle:
+            handle.write(drawing.source)
+        return source
+
+
 def svg(drawing: graphviz.Digraph) -> str:
     """The drawing as SVG text."""
     if shutil.which("dot") is None:
@@ -320,4 +332,4 @@ def replay(root: Value | Tensor, path: str | None = None, *, rankdir: str = "LR"
     return page
 
 
-__all__ = ["draw", "render", "svg", "replay", "backward_steps", "INSTALL_HINT"]
+__all__ = ["draw", "render", "save", "svg", "replay", "backward_steps", "INSTALL_HINT"]

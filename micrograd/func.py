@@ -15,6 +15,7 @@ from .autograd.function import flatten, unflatten
 from .autograd.functional import grad as autograd_grad
 from .engine import Value
 from .modes import enable_grad
+from .ops import IEEEFloat
 
 
 def _argnums(argnums: int | Sequence[int]) -> tuple[int, ...]:
@@ -236,3 +237,45 @@ class count_operations:
 
     def __repr__(self) -> str:
         return f"count_operations(forward={self.forward}, tangent={self.tangent}, backward={self.backward})"
+
+
+class TracedGraph:
+    """A graph built once and run again on new inputs: define-then-run (TensorFlow 1, Theano),
+    against micrograd's usual define-by-run (PyTorch), where each call builds a new graph.
+
+    ``trace(f, 1.0, 2.0)`` records f's operations on those example inputs; ``run(3.0, 4.0)``
+    replays the same operations (the same graph: Python's if and while are not re-run, so a
+    branch taken while tracing is baked in) and ``gradient()`` backpropagates through it.
+    """
+
+    def __init__(self, f: Callable[..., Value], *example: float) -> None:
+        self.inputs = [Value(float(x), label=f"x{i}") for i, x in enumerate(example)]
+        self.output = f(*self.inputs)
+        if not isinstance(self.output, Value) or not self.output.requires_grad:
+            raise TypeError("trace() needs a function returning a Value that depends on its inputs")
+        from .drawing import backward_steps
+        order = [v for v, _ in backward_steps(self.output)]
+        self.schedule = [v for v in reversed(order) if v._inputs and not v._fn.multi]
+
+    def run(self, *values: float) -> float:
+        """Put new numbers in the inputs and recompute every node, in topological order."""
+        if len(values) != len(self.inputs):
+            raise TypeError(f"this graph takes {len(self.inputs)} inputs, got {len(values)}")
+        for v, x in zip(self.inputs, values):
+            v.data = float(x)
+        for node in self.schedule:
+            args = [i if i.__class__ is float else i.data for i in node._inputs]
+            try:
+                node.data = node._fn.forward(*args)
+            except ArithmeticError:
+                node.data = float(node._fn.forward(*map(IEEEFloat, args)))
+        return self.output.data
+
+    def gradient(self) -> list[float]:
+        """d(output)/d(each input) at the numbers last run."""
+        return [float(g) for g in autograd_grad(self.output, self.inputs, retain_graph=True, allow_unused=True)]
+
+
+def trace(f: Callable[..., Value], *example: float) -> TracedGraph:
+    """Build f's graph once (see TracedGraph)."""
+    return TracedGraph(f, *example)

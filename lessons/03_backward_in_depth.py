@@ -1,0 +1,85 @@
+# ---
+# jupyter:
+#   jupytext:
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 3. backward() in depth
+
+# %%
+# the same first cell in every lesson
+import math  # noqa: F401
+import os
+
+import micrograd as torch  # noqa: F401   PyTorch tutorials run with just this line changed
+from micrograd import Value, draw  # noqa: F401
+from micrograd.drawing import save  # noqa: F401
+
+OUT = os.environ.get("MICROGRAD_LESSONS_OUT", "lessons-output")   # pictures go here, never into the repository
+os.makedirs(OUT, exist_ok=True)
+
+# %% [markdown]
+# **The `gradient` argument.** For a non-scalar y, `y.backward(v)` computes vᵀ·J: the gradient
+# of the scalar Σ vᵢyᵢ. Without v there is no single number to differentiate, hence the error.
+
+# %%
+x = torch.tensor([1.0, 2.0, 3.0], requires_grad=True)
+y = x * x
+try:
+    y.backward()
+except RuntimeError as err:
+    print("error:", err)
+y.backward(torch.tensor([1.0, 0.1, 0.01]))
+print(x.grad)
+assert x.grad.tolist() == [2.0, 0.4, 0.06] or all(abs(a - b) < 1e-12 for a, b in zip(x.grad.tolist(), [2.0, 0.4, 0.06]))
+
+# %% [markdown]
+# **Accumulation.** Gradients add up across backward calls; `x.grad.zero_()` resets them.
+# **retain_graph.** A second backward through the same graph needs `retain_graph=True`.
+
+# %%
+x.grad.zero_()
+y = (x * x).sum()
+y.backward(retain_graph=True)
+y.backward()
+print(x.grad)                                   # twice 2x
+assert x.grad.tolist() == [4.0, 8.0, 12.0]
+try:
+    y.backward()
+except RuntimeError as err:
+    print("third time:", str(err)[:60], "...")
+
+# %% [markdown]
+# **create_graph.** With `create_graph=True` the backward pass is itself recorded, so the
+# gradient can be differentiated again: the second derivative of x³ at 3 is 18.
+
+# %%
+x = Value(3.0)
+(d1,) = torch.autograd.grad(x ** 3, x, create_graph=True)
+(d2,) = torch.autograd.grad(d1, x)
+print(d1.data, d2)
+assert (d1.data, d2) == (27.0, 18.0)
+
+# %% [markdown]
+# ## Exercise
+#
+# Write `answer(f, x0)` returning f''(x0) for a function f of one Value.
+
+# %%
+def answer(f, x0):
+    return 0.0          # replace: use torch.autograd.grad twice, the first with create_graph=True
+
+# %%
+from micrograd.exercises import ExerciseFailed, check_second_derivative
+
+try:
+    print(check_second_derivative(answer))
+except ExerciseFailed as why:
+    print("Not yet:", why)

@@ -1,0 +1,74 @@
+# ---
+# jupyter:
+#   jupytext:
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 4. Turning tracking off: requires_grad_, no_grad, detach
+
+# %%
+# the same first cell in every lesson
+import math  # noqa: F401
+import os
+
+import micrograd as torch  # noqa: F401   PyTorch tutorials run with just this line changed
+from micrograd import Value, draw  # noqa: F401
+from micrograd.drawing import save  # noqa: F401
+
+OUT = os.environ.get("MICROGRAD_LESSONS_OUT", "lessons-output")   # pictures go here, never into the repository
+os.makedirs(OUT, exist_ok=True)
+
+# %% [markdown]
+# Results of operations on tensors that require grad also require grad, unless recording is
+# off: inside `no_grad()`, or on a `detach()`ed copy.
+
+# %%
+x = torch.ones(2, 2, requires_grad=True)
+print((x ** 2).requires_grad)
+with torch.no_grad():
+    print((x ** 2).requires_grad)
+y = x.detach()
+print(y.requires_grad, x.eq(y).all())
+assert (x ** 2).requires_grad and not y.requires_grad and bool(x.eq(y).all())
+a = torch.randn(2, 2)
+a = (a * 3) / (a - 1)
+print(a.requires_grad)
+a.requires_grad_(True)
+print(a.requires_grad, (a * a).sum().grad_fn)
+
+# %% [markdown]
+# `detach` cuts a branch out of the graph: with u = (x·x).detach(), z = u·x has dz/dx = u,
+# not 3x² (seed 004).
+
+# %%
+x = torch.arange(4.0, requires_grad=True)
+y = x * x
+u = y.detach()
+z = u * x
+z.sum().backward()
+print(x.grad == u)
+assert bool((x.grad == u).all())
+
+# %% [markdown]
+# ## Exercise
+#
+# Write `answer(w, lr)`: one gradient-descent step on the leaf tensor w, in place.
+
+# %%
+def answer(w, lr):
+    w = w - lr * w.grad          # wrong on purpose: this makes a new tensor; fix it
+
+# %%
+from micrograd.exercises import ExerciseFailed, check_sgd_step
+
+try:
+    print(check_sgd_step(answer))
+except ExerciseFailed as why:
+    print("Not yet:", why)

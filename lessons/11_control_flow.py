@@ -1,0 +1,67 @@
+# ---
+# jupyter:
+#   jupytext:
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 11. Control flow inside differentiated functions
+
+# %%
+# the same first cell in every lesson
+import math  # noqa: F401
+import os
+
+import micrograd as torch  # noqa: F401   PyTorch tutorials run with just this line changed
+from micrograd import Value, draw  # noqa: F401
+from micrograd.drawing import save  # noqa: F401
+
+OUT = os.environ.get("MICROGRAD_LESSONS_OUT", "lessons-output")   # pictures go here, never into the repository
+os.makedirs(OUT, exist_ok=True)
+
+# %% [markdown]
+# Seed 004: f doubles a until its norm passes 1000, then maybe multiplies by 100. f is linear in a
+# along the path taken, so a.grad == d / a. Two inputs take different branches; their graphs differ.
+
+# %%
+def f(a):
+    b = a * 2
+    while b.norm() < 1000:
+        b = b * 2
+    if b.sum() > 0:
+        c = b
+    else:
+        c = 100 * b
+    return c
+
+
+for value in (0.7, -0.7):
+    a = torch.tensor(value, requires_grad=True)
+    d = f(a)
+    d.backward()
+    print(f"a = {value}: d = {d.item():.1f}, a.grad = {a.grad.item():.1f}, d / a = {(d / a).item():.1f}")
+    assert abs(a.grad.item() - (d / a).item()) < 1e-9
+    print(save(draw(d, view="tensor", max_nodes=2000), os.path.join(OUT, f"11_branch_{'positive' if value > 0 else 'negative'}.svg")))
+
+# %% [markdown]
+# ## Exercise
+#
+# Write `answer(x)` = x² if x > 0 else −x, using Python's `if` on a Value.
+
+# %%
+def answer(x):
+    return x * x          # add the other branch
+
+# %%
+from micrograd.exercises import ExerciseFailed, check_piecewise
+
+try:
+    print(check_piecewise(answer))
+except ExerciseFailed as why:
+    print("Not yet:", why)

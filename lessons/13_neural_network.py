@@ -1,0 +1,58 @@
+# ---
+# jupyter:
+#   jupytext:
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 13. A neural network from Values
+
+# %%
+# the same first cell in every lesson
+import math  # noqa: F401
+import os
+
+import micrograd as torch  # noqa: F401   PyTorch tutorials run with just this line changed
+from micrograd import Value, draw  # noqa: F401
+from micrograd.drawing import save  # noqa: F401
+
+OUT = os.environ.get("MICROGRAD_LESSONS_OUT", "lessons-output")   # pictures go here, never into the repository
+os.makedirs(OUT, exist_ok=True)
+
+# %% [markdown]
+# A neuron computes act(w·x + b); a layer is neurons reading the same inputs; an MLP is layers.
+# karpathy's demo trains MLP(2, [16, 16, 1]) on two moons with a max-margin loss.
+
+# %%
+from micrograd import data, plots
+from micrograd.training import accuracy, fit_classifier, score
+
+X, y = data.moons(60, noise=0.1)
+model, history = fit_classifier(X, y, hidden=(16, 16), steps=60)
+print(model.layers[0].neurons[0], "...", len(model.parameters()), "parameters")
+print(f"loss {history[0][0]:.3f} -> {history[-1][0]:.3f}, training accuracy {accuracy(model, X, y):.0%}")
+assert history[-1][0] < history[0][0] and accuracy(model, X, y) >= 0.95
+print(plots.decision_boundary(lambda a, b: score(model, (a, b)), X, y, os.path.join(OUT, "13_decision_boundary.svg")))
+
+# %% [markdown]
+# ## Exercise
+#
+# Write `answer(x, w, b)` = tanh(Σ wᵢxᵢ + b) with Value operations.
+
+# %%
+def answer(x, w, b):
+    return sum((wi * xi for wi, xi in zip(w, x)), b)          # the activation is missing
+
+# %%
+from micrograd.exercises import ExerciseFailed, check_tanh_neuron
+
+try:
+    print(check_tanh_neuron(answer))
+except ExerciseFailed as why:
+    print("Not yet:", why)

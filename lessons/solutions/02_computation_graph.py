@@ -1,0 +1,2 @@
+def answer(a, b, c):
+    return (a + b) * c

@@ -1,0 +1,85 @@
+# ---
+# jupyter:
+#   jupytext:
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 3. 深入 backward()
+
+# %%
+# the same first cell in every lesson
+import math  # noqa: F401
+import os
+
+import micrograd as torch  # noqa: F401   PyTorch tutorials run with just this line changed
+from micrograd import Value, draw  # noqa: F401
+from micrograd.drawing import save  # noqa: F401
+
+OUT = os.environ.get("MICROGRAD_LESSONS_OUT", "lessons-output")   # pictures go here, never into the repository
+os.makedirs(OUT, exist_ok=True)
+
+# %% [markdown]
+# **`gradient` 参数。** 对非标量 y，`y.backward(v)` 计算 vᵀ·J，也就是标量 Σ vᵢyᵢ 的梯度。
+# 没有 v 就没有一个可以求导的数，所以会报错。
+
+# %%
+x = torch.tensor([1.0, 2.0, 3.0], requires_grad=True)
+y = x * x
+try:
+    y.backward()
+except RuntimeError as err:
+    print("error:", err)
+y.backward(torch.tensor([1.0, 0.1, 0.01]))
+print(x.grad)
+assert x.grad.tolist() == [2.0, 0.4, 0.06] or all(abs(a - b) < 1e-12 for a, b in zip(x.grad.tolist(), [2.0, 0.4, 0.06]))
+
+# %% [markdown]
+# **累加。** 多次调用 backward，梯度会累加；用 `x.grad.zero_()` 清零。
+# **retain_graph。** 对同一个图第二次反向传播需要 `retain_graph=True`。
+
+# %%
+x.grad.zero_()
+y = (x * x).sum()
+y.backward(retain_graph=True)
+y.backward()
+print(x.grad)                                   # twice 2x
+assert x.grad.tolist() == [4.0, 8.0, 12.0]
+try:
+    y.backward()
+except RuntimeError as err:
+    print("third time:", str(err)[:60], "...")
+
+# %% [markdown]
+# **create_graph。** 使用 `create_graph=True` 时，反向传播本身也被记录，梯度可以再次求导：
+# x³ 在 3 处的二阶导数是 18。
+
+# %%
+x = Value(3.0)
+(d1,) = torch.autograd.grad(x ** 3, x, create_graph=True)
+(d2,) = torch.autograd.grad(d1, x)
+print(d1.data, d2)
+assert (d1.data, d2) == (27.0, 18.0)
+
+# %% [markdown]
+# ## 练习
+#
+# 写出 `answer(f, x0)`，对单个 Value 的函数 f 返回 f''(x0)。
+
+# %%
+def answer(f, x0):
+    return 0.0          # replace: use torch.autograd.grad twice, the first with create_graph=True
+
+# %%
+from micrograd.exercises import ExerciseFailed, check_second_derivative
+
+try:
+    print(check_second_derivative(answer))
+except ExerciseFailed as why:
+    print("Not yet:", why)

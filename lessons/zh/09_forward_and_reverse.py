@@ -1,0 +1,82 @@
+# ---
+# jupyter:
+#   jupytext:
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 9. 前向累积与反向累积
+
+# %%
+# the same first cell in every lesson
+import math  # noqa: F401
+import os
+
+import micrograd as torch  # noqa: F401   PyTorch tutorials run with just this line changed
+from micrograd import Value, draw  # noqa: F401
+from micrograd.drawing import save  # noqa: F401
+
+OUT = os.environ.get("MICROGRAD_LESSONS_OUT", "lessons-output")   # pictures go here, never into the repository
+os.makedirs(OUT, exist_ok=True)
+
+# %% [markdown]
+# 对偶数在每个值旁边携带一个切向量：一次前向传播得到 J·v（`jvp`）。反向模式一次反向传播得到 vᵀ·J（`vjp`）。
+# 对 f: Rⁿ → R，反向模式只需一次，前向模式需要 n 次；对 f: R → Rᵐ 正好相反。
+
+# %%
+from micrograd import func
+from micrograd.autograd import forward_ad
+
+with forward_ad.dual_level():
+    x = forward_ad.make_dual(Value(1.0), 1.0)
+    y = x ** 2 * x.exp()
+    print("tangent", forward_ad.unpack_dual(y).tangent, "= 3e =", 3 * math.e)
+    assert abs(forward_ad.unpack_dual(y).tangent - 3 * math.e) < 1e-12
+
+n = 10
+many_in = lambda *xs: sum((x * x for x in xs[1:]), xs[0] * xs[0])  # noqa: E731
+with func.count_operations() as reverse:
+    func.jacrev(many_in, argnums=tuple(range(n)))(*[0.1 * i for i in range(n)])
+with func.count_operations() as forward:
+    func.jacfwd(many_in, argnums=tuple(range(n)))(*[0.1 * i for i in range(n)])
+print("R^10 -> R:  reverse", reverse, " forward", forward)
+assert forward.total > 3 * reverse.total
+
+# %%
+def many_out(x):                       # R -> R^10: outputs share an expensive h(x)
+    h = x
+    for _ in range(20):
+        h = h.sin() + x
+    return tuple(h * k for k in range(1, 11))
+
+
+with func.count_operations() as reverse:
+    by_reverse = func.jacrev(many_out)(0.3)
+with func.count_operations() as forward:
+    by_forward = func.jacfwd(many_out)(0.3)
+print("R -> R^10:  reverse", reverse, " forward", forward)
+assert reverse.total > 3 * forward.total
+assert all(abs(float(a) - float(b)) < 1e-9 for a, b in zip(by_reverse, by_forward))
+
+# %% [markdown]
+# ## 练习
+#
+# 写出 `answer(f, x, j)`：用一次 `func.jvp` 求 f 在张量 x 处雅可比矩阵的第 j 列。
+
+# %%
+def answer(f, x, j):
+    return func.jacrev(f)(x)[0]          # this is a row, not a column: use func.jvp with e_j
+
+# %%
+from micrograd.exercises import ExerciseFailed, check_jacobian_column
+
+try:
+    print(check_jacobian_column(answer))
+except ExerciseFailed as why:
+    print("Not yet:", why)

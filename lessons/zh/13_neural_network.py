@@ -1,0 +1,57 @@
+# ---
+# jupyter:
+#   jupytext:
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 13. 用 Value 搭建神经网络
+
+# %%
+# the same first cell in every lesson
+import math  # noqa: F401
+import os
+
+import micrograd as torch  # noqa: F401   PyTorch tutorials run with just this line changed
+from micrograd import Value, draw  # noqa: F401
+from micrograd.drawing import save  # noqa: F401
+
+OUT = os.environ.get("MICROGRAD_LESSONS_OUT", "lessons-output")   # pictures go here, never into the repository
+os.makedirs(OUT, exist_ok=True)
+
+# %% [markdown]
+# 一个神经元计算 act(w·x + b)；一层是读取相同输入的多个神经元；MLP 由多层组成。karpathy 的演示用 max-margin 损失在双月数据上训练 MLP(2, [16, 16, 1])。
+
+# %%
+from micrograd import data, plots
+from micrograd.training import accuracy, fit_classifier, score
+
+X, y = data.moons(60, noise=0.1)
+model, history = fit_classifier(X, y, hidden=(16, 16), steps=60)
+print(model.layers[0].neurons[0], "...", len(model.parameters()), "parameters")
+print(f"loss {history[0][0]:.3f} -> {history[-1][0]:.3f}, training accuracy {accuracy(model, X, y):.0%}")
+assert history[-1][0] < history[0][0] and accuracy(model, X, y) >= 0.95
+print(plots.decision_boundary(lambda a, b: score(model, (a, b)), X, y, os.path.join(OUT, "13_decision_boundary.svg")))
+
+# %% [markdown]
+# ## 练习
+#
+# 用 Value 运算写出 `answer(x, w, b)` = tanh(Σ wᵢxᵢ + b)。
+
+# %%
+def answer(x, w, b):
+    return sum((wi * xi for wi, xi in zip(w, x)), b)          # the activation is missing
+
+# %%
+from micrograd.exercises import ExerciseFailed, check_tanh_neuron
+
+try:
+    print(check_tanh_neuron(answer))
+except ExerciseFailed as why:
+    print("Not yet:", why)

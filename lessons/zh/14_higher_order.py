@@ -1,0 +1,62 @@
+# ---
+# jupyter:
+#   jupytext:
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 14. 高阶导数
+
+# %%
+# the same first cell in every lesson
+import math  # noqa: F401
+import os
+
+import micrograd as torch  # noqa: F401   PyTorch tutorials run with just this line changed
+from micrograd import Value, draw  # noqa: F401
+from micrograd.drawing import save  # noqa: F401
+
+OUT = os.environ.get("MICROGRAD_LESSONS_OUT", "lessons-output")   # pictures go here, never into the repository
+os.makedirs(OUT, exist_ok=True)
+
+# %% [markdown]
+# Hessian 矩阵是梯度的雅可比矩阵。对 Σxᵢ³，它是 diag(6xᵢ)。牛顿法 x ← x − f'(x)/f''(x) 使用二阶导数，对二次函数一步到达最小值。
+
+# %%
+from micrograd import func
+
+h = func.hessian(lambda x: (x ** 3).sum())(torch.tensor([1.0, 2.0]))
+print(h)
+assert h.tolist() == [[6.0, 0.0], [0.0, 12.0]]
+
+f = lambda x: x.exp() - 2 * x  # noqa: E731        minimum at x = log 2
+x = 0.0
+for step in range(6):
+    d1 = float(func.grad(f)(x))
+    d2 = float(func.grad(func.grad(f))(x))
+    x = x - d1 / d2
+    print(f"step {step + 1}: x = {x:.12f}")
+assert abs(x - math.log(2)) < 1e-12
+
+# %% [markdown]
+# ## 练习
+#
+# 写出 `answer(f, x)`：一步牛顿法 x − f'(x)/f''(x)。
+
+# %%
+def answer(f, x):
+    return x - float(func.grad(f)(x))          # a gradient step: divide by f'' instead
+
+# %%
+from micrograd.exercises import ExerciseFailed, check_newton_step
+
+try:
+    print(check_newton_step(answer))
+except ExerciseFailed as why:
+    print("Not yet:", why)

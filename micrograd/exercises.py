@@ -1,0 +1,277 @@
+"""Checkers for the lessons' exercises: each tests a student's answer and explains what is wrong.
+
+Every checker tries the answer on many random points (property-based, with a fixed seed so a
+failure can be reproduced) against an independent truth: a closed form, central
+differences, or gradcheck.  It returns a short "correct" message, or raises
+``ExerciseFailed`` whose message says, in plain words, what was expected and what came out.
+"""
+from __future__ import annotations
+
+import math
+import random
+from typing import Any, Callable
+
+from . import func
+from .autograd.gradcheck import GradcheckError, gradcheck, numerical_grad
+from .engine import Value
+from .tensors import Tensor, tensor
+
+
+class ExerciseFailed(AssertionError):
+    """The answer is not right yet; the message says why."""
+
+
+def _points(low: float, high: float, count: int = 40, seed: int = 0) -> list[float]:
+    rng = random.Random(seed)
+    return [rng.uniform(low, high) for _ in range(count)]
+
+
+def _close(a: Any, b: float, rel: float = 1e-6, abs_: float = 1e-9) -> bool:
+    try:
+        a = float(a)
+    except (TypeError, ValueError):
+        raise ExerciseFailed(f"your answer gave {a!r} where a number was expected") from None
+    return math.isclose(a, float(b), rel_tol=rel, abs_tol=abs_)
+
+
+def _call(answer: Callable, *args: Any) -> Any:
+    try:
+        return answer(*args)
+    except Exception as err:  # noqa: BLE001 - the student's code may raise anything; say so plainly
+        raise ExerciseFailed(f"your answer raised {type(err).__name__}: {err} (called with {args})") from err
+
+
+def check_derivative_of_x3_sin_x(answer: Callable[[float], float]) -> str:
+    """Lesson 1: answer(x) should be d/dx [x³·sin(x)], derived by hand."""
+    for x in _points(-3, 3):
+        expected = 3 * x * x * math.sin(x) + x ** 3 * math.cos(x)
+        got = _call(answer, x)
+        if not _close(got, expected):
+            raise ExerciseFailed(f"at x = {x:.4f} the derivative is {expected:.6g} (autograd agrees), your answer gave "
+                                 f"{float(got):.6g}. Hint: product rule, (uv)' = u'v + uv'.")
+    return "correct: your derivative matches autograd at 40 random points"
+
+
+def check_graph_of_a_plus_b_times_c(answer: Callable[[Value, Value, Value], Value]) -> str:
+    """Lesson 2: answer(a, b, c) should build z = (a + b) * c."""
+    for a0, b0, c0 in zip(_points(-2, 2, 10, 1), _points(-2, 2, 10, 2), _points(-2, 2, 10, 3)):
+        a, b, c = Value(a0), Value(b0), Value(c0)
+        z = _call(answer, a, b, c)
+        if not isinstance(z, Value):
+            raise ExerciseFailed(f"return the Value z, not {type(z).__name__}")
+        if type(z.grad_fn).__name__ != "MulBackward0":
+            raise ExerciseFailed(f"the last operation should be a multiplication (MulBackward0), it is {z.grad_fn}")
+        names = sorted(type(f).__name__ for f, _ in z.grad_fn.next_functions if f is not None)
+        if names != ["AccumulateGrad", "AddBackward0"]:
+            raise ExerciseFailed(f"z's inputs should be a sum (AddBackward0) and the leaf c (AccumulateGrad), got {names}")
+        z.backward()
+        if not (_close(a.grad, c0) and _close(b.grad, c0) and _close(c.grad, a0 + b0)):
+            raise ExerciseFailed(f"gradients should be dz/da = c = {c0:.4g}, dz/db = c, dz/dc = a + b = {a0 + b0:.4g}; "
+                                 f"got {a.grad:.4g}, {b.grad:.4g}, {c.grad:.4g}")
+    return "correct: z = (a + b)·c, with the graph and gradients it should have"
+
+
+def check_second_derivative(answer: Callable[[Callable[[Value], Value], float], float]) -> str:
+    """Lesson 3: answer(f, x0) should return f''(x0), using create_graph=True."""
+    cases = [(lambda x: x ** 3, lambda x: 6 * x, "x³"), (lambda x: x.sin(), lambda x: -math.sin(x), "sin x"),
+             (lambda x: x * x.exp(), lambda x: (x + 2) * math.exp(x), "x·eˣ")]
+    for f, d2, name in cases:
+        for x0 in _points(-2, 2, 8):
+            got = _call(answer, f, x0)
+            if not _close(got, d2(x0)):
+                raise ExerciseFailed(f"for f(x) = {name} at x = {x0:.4f}, f'' = {d2(x0):.6g}, your answer gave {float(got):.6g}. "
+                                     "Hint: the first derivative must itself be differentiable: create_graph=True.")
+    return "correct: second derivatives of x³, sin x and x·eˣ"
+
+
+def check_sgd_step(answer: Callable[[Tensor, float], None]) -> str:
+    """Lesson 4: answer(w, lr) should do w ← w - lr·w.grad in place, w staying the same leaf."""
+    w = tensor([1.0, -2.0, 0.5], requires_grad=True)
+    (w * w).sum().backward()
+    same = w
+    result = _call(answer, w, 0.1)
+    if result is not None and result is not w:
+        raise ExerciseFailed("update w in place (w -= ...) rather than making a new tensor")
+    if not all(_close(a, b) for a, b in zip(w.tolist(), [0.8, -1.6, 0.4])):
+        raise ExerciseFailed(f"after one step w should be [0.8, -1.6, 0.4], it is {w.tolist()}")
+    if w is not same or not w.is_leaf or not w.requires_grad:
+        raise ExerciseFailed("w must stay the same leaf tensor that requires grad: update it under no_grad()")
+    return "correct: an in-place step under no_grad that keeps w a leaf"
+
+
+def check_cube_function(answer: type) -> str:
+    """Lesson 5: answer is a Function computing x³ with backward 3x²·g."""
+    for x0 in _points(-2, 2, 10):
+        x = Value(x0)
+        try:
+            out = answer.apply(x)
+        except Exception as err:  # noqa: BLE001
+            raise ExerciseFailed(f"Cube.apply raised {type(err).__name__}: {err}") from err
+        if not _close(out.data, x0 ** 3):
+            raise ExerciseFailed(f"forward at {x0:.4f} should give x³ = {x0 ** 3:.6g}, gave {out.data:.6g}")
+        try:
+            gradcheck(answer.apply, (Value(x0),))
+        except GradcheckError as err:
+            raise ExerciseFailed(f"backward disagrees with central differences at x = {x0:.4f}: {err}. "
+                                 "d/dx x³ = 3x², times the incoming gradient") from None
+    return "correct: forward is x³ and gradcheck agrees with your backward"
+
+
+def check_mean_squared_error(answer: Callable[[Tensor, Tensor], Tensor]) -> str:
+    """Lesson 6: answer(y_pred, y) = mean((y_pred - y)²), differentiable."""
+    rng = random.Random(5)
+    for n in (1, 3, 11):
+        p = [rng.uniform(-5, 5) for _ in range(n)]
+        t = [rng.uniform(-5, 5) for _ in range(n)]
+        y_pred = tensor(p, requires_grad=True)
+        loss = _call(answer, y_pred, tensor(t))
+        expected = sum((a - b) ** 2 for a, b in zip(p, t)) / n
+        if not isinstance(loss, Tensor) or loss.numel() != 1 or not _close(loss.item(), expected):
+            raise ExerciseFailed(f"for {n} points the loss is {expected:.6g}, got {loss!r}")
+        loss.backward()
+        if not all(_close(g, 2 * (a - b) / n) for g, a, b in zip(y_pred.grad.tolist(), p, t)):
+            raise ExerciseFailed("the loss must be computed with tensor operations so that it can be differentiated")
+    return "correct: the mean squared error, and it backpropagates"
+
+
+def check_least_squares_gradient(answer: Callable[[list, list, list], list]) -> str:
+    """Lesson 7: answer(X, w, y) = ∇_w ‖Xw − y‖² = 2Xᵀ(Xw − y), computed by hand (lists)."""
+    rng = random.Random(7)
+    for rows, cols in ((3, 2), (4, 3), (2, 2)):
+        X = [[rng.uniform(-2, 2) for _ in range(cols)] for _ in range(rows)]
+        w = [rng.uniform(-2, 2) for _ in range(cols)]
+        y = [rng.uniform(-2, 2) for _ in range(rows)]
+        wt = tensor(w, requires_grad=True)
+        ((tensor(X) @ wt - tensor(y)).norm() ** 2).backward()
+        got = _call(answer, X, w, y)
+        if len(got) != cols or not all(_close(a, b) for a, b in zip(got, wt.grad.tolist())):
+            raise ExerciseFailed(f"for X of shape ({rows}, {cols}) autograd gives {wt.grad.tolist()}, your answer "
+                                 f"{list(got)}. Hint: 2·Xᵀ(Xw − y) has one entry per column of X.")
+    return "correct: your gradient matches autograd"
+
+
+def check_central_difference(answer: Callable[[Callable[[float], float], float, float], float]) -> str:
+    """Lesson 8: answer(f, x, h) = (f(x+h) − f(x−h)) / 2h."""
+    for x in _points(-2, 2, 10):
+        for h in (1e-2, 1e-4):
+            got = _call(answer, math.sin, x, h)
+            expected = (math.sin(x + h) - math.sin(x - h)) / (2 * h)
+            if not _close(got, expected, rel=1e-9):
+                raise ExerciseFailed(f"with f = sin, x = {x:.4f}, h = {h}: expected {expected:.10g}, got {float(got):.10g}. "
+                                     "A one-sided difference (f(x+h) − f(x))/h is less accurate: use both sides.")
+    return "correct: central differences, error O(h²)"
+
+
+def check_jacobian_column(answer: Callable[[Callable, Tensor, int], Tensor]) -> str:
+    """Lesson 9: answer(f, x, j) = the j-th column of f's Jacobian at x, by one forward pass (jvp)."""
+    f = lambda x: tensor([1.0, 2.0, 3.0]) * x.sum() + x * x  # noqa: E731
+    x = tensor([0.5, -1.0, 2.0])
+    jacobian = func.jacrev(f)(x).tolist()
+    for j in range(3):
+        got = _call(answer, f, x, j)
+        column = [row[j] for row in jacobian]
+        if not all(_close(a, b) for a, b in zip(getattr(got, "tolist", lambda: got)(), column)):
+            raise ExerciseFailed(f"column {j} of the Jacobian is {column}, your answer gave {got}. "
+                                 "Hint: jvp with the tangent e_j (1 at position j, 0 elsewhere).")
+    return "correct: each column from one forward pass"
+
+
+def check_traced_graph(answer: Callable[[Any, float, float], float]) -> str:
+    """Lesson 10: answer(graph, a, b) runs a traced graph on new inputs and returns the output."""
+    graph = func.trace(lambda a, b: a * b + (a - b).exp(), 1.0, 1.0)
+    for a, b in zip(_points(-1, 1, 10, 1), _points(-1, 1, 10, 2)):
+        got = _call(answer, graph, a, b)
+        expected = a * b + math.exp(a - b)
+        if not _close(got, expected):
+            raise ExerciseFailed(f"at ({a:.3f}, {b:.3f}) the graph gives {expected:.6g}, your answer {got}. Use graph.run(...)")
+    return "correct: one graph, many inputs"
+
+
+def check_piecewise(answer: Callable[[Value], Value]) -> str:
+    """Lesson 11: answer(x) = x² if x > 0 else -x, written with Python's if."""
+    for x0 in _points(-3, 3):
+        x = Value(x0)
+        out = _call(answer, x)
+        expected, slope = (x0 * x0, 2 * x0) if x0 > 0 else (-x0, -1.0)
+        if not isinstance(out, Value) or not _close(out.data, expected):
+            raise ExerciseFailed(f"at x = {x0:.4f} the value should be {expected:.6g}, got {out!r}")
+        out.backward()
+        if not _close(x.grad, slope):
+            raise ExerciseFailed(f"at x = {x0:.4f} the derivative should be {slope:.6g} (the branch taken), got {x.grad}")
+    return "correct: autograd follows the branch Python took"
+
+
+def check_topological_order(answer: Callable[[Value], list]) -> str:
+    """Lesson 12: answer(root) lists every Value root depends on, each after all of its inputs."""
+    x, y = Value(1.0), Value(2.0)
+    shared = x * y
+    root = (shared + x).tanh() * shared
+    order = _call(answer, root)
+    expected = {id(v) for v in (x, y, shared, root)}
+    if not expected <= {id(v) for v in order}:
+        raise ExerciseFailed("some Values are missing from your order (x, y, x·y and the root must all appear)")
+    position = {id(v): i for i, v in enumerate(order)}
+    for v in order:
+        for child in v._prev:
+            if id(child) in position and position[id(child)] > position[id(v)]:
+                raise ExerciseFailed(f"{v._op or 'a node'} comes before one of its inputs: every input must come first")
+    if len(order) != len(set(map(id, order))):
+        raise ExerciseFailed("a Value appears twice: visit each node once (the shared x·y too)")
+    return "correct: a valid topological order"
+
+
+def check_tanh_neuron(answer: Callable[[list, list, Value], Value]) -> str:
+    """Lesson 13: answer(x, w, b) = tanh(Σ wᵢxᵢ + b) with Values."""
+    rng = random.Random(13)
+    for _ in range(10):
+        x = [rng.uniform(-1, 1) for _ in range(3)]
+        w = [Value(rng.uniform(-1, 1)) for _ in range(3)]
+        b = Value(rng.uniform(-1, 1))
+        out = _call(answer, x, w, b)
+        pre = sum(wi.data * xi for wi, xi in zip(w, x)) + b.data
+        if not isinstance(out, Value) or not _close(out.data, math.tanh(pre)):
+            raise ExerciseFailed(f"the neuron's output should be tanh({pre:.4f}) = {math.tanh(pre):.6g}, got {out!r}")
+        out.backward()
+        slope = 1 - math.tanh(pre) ** 2
+        if not all(_close(wi.grad, slope * xi) for wi, xi in zip(w, x)):
+            raise ExerciseFailed("d out/d wᵢ should be (1 − tanh²)·xᵢ: build the output from w and b with Value operations")
+    return "correct: a tanh neuron"
+
+
+def check_newton_step(answer: Callable[[Callable[[Value], Value], float], float]) -> str:
+    """Lesson 14: answer(f, x) = x − f'(x)/f''(x)."""
+    quadratic = lambda x: 3 * (x - 1.5) ** 2 + 2  # noqa: E731
+    for x0 in _points(-5, 5, 5):
+        got = _call(answer, quadratic, x0)
+        if not _close(got, 1.5):
+            raise ExerciseFailed(f"on a quadratic one Newton step lands on the minimum 1.5; from {x0:.3f} you went to {got}")
+    f = lambda x: x.exp() - 2 * x  # noqa: E731
+    for x0 in _points(0, 2, 5):
+        expected = x0 - (math.exp(x0) - 2) / math.exp(x0)
+        got = _call(answer, f, x0)
+        if not _close(got, expected):
+            raise ExerciseFailed(f"for f = eˣ − 2x from {x0:.3f}: expected {expected:.6g}, got {got}")
+    return "correct: Newton's step x − f'/f''"
+
+
+def check_softplus_function(answer: type) -> str:
+    """Lesson 15: answer is a Function for softplus(x) = log(1 + eˣ), whose derivative is sigmoid(x)."""
+    for x0 in _points(-6, 6, 30, 15):
+        out = answer.apply(Value(x0))
+        if not _close(out.data, math.log1p(math.exp(x0))):
+            raise ExerciseFailed(f"softplus({x0:.4f}) = {math.log1p(math.exp(x0)):.6g}, got {out.data:.6g}")
+        numeric = numerical_grad(lambda v: answer.apply(Value(v)).data, [x0])[0]
+        x = Value(x0)
+        answer.apply(x).backward()
+        if not _close(x.grad, numeric, rel=1e-4, abs_=1e-6):
+            raise ExerciseFailed(f"at x = {x0:.4f} the derivative is {numeric:.6g} (central differences), your backward "
+                                 f"gave {x.grad:.6g}. Hint: d/dx log(1 + eˣ) = sigmoid(x).")
+    return "correct: softplus, checked at 30 random points"
+
+
+CHECKS: dict[int, Callable[[Any], str]] = {
+    1: check_derivative_of_x3_sin_x, 2: check_graph_of_a_plus_b_times_c, 3: check_second_derivative,
+    4: check_sgd_step, 5: check_cube_function, 6: check_mean_squared_error, 7: check_least_squares_gradient,
+    8: check_central_difference, 9: check_jacobian_column, 10: check_traced_graph, 11: check_piecewise,
+    12: check_topological_order, 13: check_tanh_neuron, 14: check_newton_step, 15: check_softplus_function,
+}

@@ -1,0 +1,148 @@
+"""The lessons: each runs as a script (its claims are checks), the Chinese lessons have the same
+code, the reference solutions pass their checkers, wrong answers fail, and the exported
+notebooks run in a real Jupyter kernel."""
+import glob
+import importlib.util
+import math
+import os
+import subprocess
+import sys
+
+import pytest
+
+from micrograd import Function
+from micrograd.exercises import CHECKS, ExerciseFailed
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+LESSONS = sorted(glob.glob(os.path.join(ROOT, "lessons", "[0-9][0-9]_*.py")))
+ENV = {**os.environ, "PYTHONPATH": ROOT}
+
+
+def cells(path):
+    """(kind, text) for each jupytext percent cell."""
+    with open(path, encoding="utf-8") as handle:
+        text = handle.read()
+    parts = text.split("\n# %%")[1:]
+    return [("markdown" if part.startswith(" [markdown]") else "code", part.split("\n", 1)[1].strip()) for part in parts]
+
+
+def test_there_are_fifteen_lessons_in_both_languages():
+    assert len(LESSONS) == 15
+    assert [os.path.basename(p) for p in LESSONS] == \
+        sorted(os.path.basename(p) for p in glob.glob(os.path.join(ROOT, "lessons", "zh", "[0-9][0-9]_*.py")))
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=os.path.basename)
+def test_the_chinese_lesson_has_the_same_code_cells(path):
+    english = cells(path)
+    chinese = cells(os.path.join(ROOT, "lessons", "zh", os.path.basename(path)))
+    assert [text for kind, text in english if kind == "code"] == [text for kind, text in chinese if kind == "code"]
+    assert [kind for kind, _ in english] == [kind for kind, _ in chinese]
+    assert any("\u4e00" <= ch <= "\u9fff" for kind, text in chinese if kind == "markdown" for ch in text)
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=os.path.basename)
+def test_each_lesson_runs_as_a_script_and_its_checks_hold(path, tmp_path):
+    done = subprocess.run([sys.executable, path], capture_output=True, text=True, cwd=tmp_path,
+                          env={**ENV, "MICROGRAD_LESSONS_OUT": str(tmp_path / "out")})
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "Not yet:" in done.stdout                # the exercise stub is checked, and is not the answer
+
+
+def load_solution(number):
+    path = glob.glob(os.path.join(ROOT, "lessons", "solutions", f"{number:02d}_*.py"))[0]
+    spec = importlib.util.spec_from_file_location(f"solution_{number}", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.answer
+
+
+@pytest.mark.parametrize("number", range(1, 16))
+def test_reference_solutions_pass_their_checkers(number):
+    assert CHECKS[number](load_solution(number)).startswith("correct")
+
+
+class WrongCube(Function):
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return x ** 3
+
+    @staticmethod
+    def backward(ctx, g):
+        (x,) = ctx.saved_tensors
+        return g * 2 * x ** 2
+
+
+class WrongSoftplus(Function):
+    @staticmethod
+    def forward(ctx, x):
+        return (1 + x.exp()).log()
+
+    @staticmethod
+    def backward(ctx, g):
+        return g * 0.5
+
+
+def wrong_sgd(w, lr):
+    return w - lr * w.grad
+
+
+WRONG = {
+    1: lambda x: 3 * x * x * math.cos(x), 2: lambda a, b, c: a + b * c, 3: lambda f, x: 0.0, 4: wrong_sgd,
+    5: WrongCube, 6: lambda p, t: ((p - t) ** 2).sum(), 7: lambda X, w, y: [0.0] * len(w),
+    8: lambda f, x, h: (f(x + h) - f(x)) / h, 9: lambda f, x, j: x, 10: lambda g, a, b: a * b,
+    11: lambda x: x * x, 12: lambda root: [root] + list(root._prev), 13: lambda x, w, b: sum((a * c for a, c in zip(w, x)), b),
+    14: lambda f, x: x - 0.1, 15: WrongSoftplus,
+}
+
+
+@pytest.mark.parametrize("number", range(1, 16))
+def test_wrong_answers_fail_with_an_explanation(number):
+    with pytest.raises(ExerciseFailed) as err:
+        CHECKS[number](WRONG[number])
+    assert len(str(err.value)) > 20
+
+
+def test_a_checker_explains_an_answer_that_raises():
+    def broken(x):
+        raise ZeroDivisionError("oops")
+    with pytest.raises(ExerciseFailed, match="raised ZeroDivisionError: oops"):
+        CHECKS[1](broken)
+    with pytest.raises(ExerciseFailed, match="where a number was expected"):
+        CHECKS[1](lambda x: None)
+
+
+def test_micrograd_lessons_lists_and_runs(tmp_path):
+    listing = subprocess.run([sys.executable, "-m", "micrograd", "lessons"], capture_output=True, text=True, env=ENV)
+    assert listing.returncode == 0 and len(listing.stdout.strip().splitlines()) == 15
+    assert listing.stdout.startswith("1. From hand-written derivatives to autograd")
+    run = subprocess.run([sys.executable, "-m", "micrograd", "lessons", "run", "8"], capture_output=True, text=True,
+                         env={**ENV, "MICROGRAD_LESSONS_OUT": str(tmp_path)}, cwd=tmp_path)
+    assert run.returncode == 0 and "central error" in run.stdout
+    bad = subprocess.run([sys.executable, "-m", "micrograd", "lessons", "run", "99"], capture_output=True, text=True, env=ENV)
+    assert bad.returncode == 2 and "from 1 to 15" in bad.stderr
+
+
+def test_exported_notebooks_run_in_a_jupyter_kernel(tmp_path, monkeypatch):
+    pytest.importorskip("jupytext", reason="the notebooks extra (./dev test installs it)")
+    nbformat = pytest.importorskip("nbformat")
+    nbclient = pytest.importorskip("nbclient")
+    pytest.importorskip("ipykernel")
+    for language in ("en", "zh"):
+        out = tmp_path / language
+        done = subprocess.run([sys.executable, "-m", "micrograd", "lessons", "export", str(out), "--lang", language],
+                              capture_output=True, text=True, env=ENV)
+        assert done.returncode == 0, done.stderr
+        notebooks = sorted(out.glob("*.ipynb"))
+        assert len(notebooks) == 15
+        chosen = notebooks if language == "en" else notebooks[:2]       # the code is the same in Chinese
+        for path in chosen:
+            notebook = nbformat.read(str(path), as_version=4)
+            client = nbclient.NotebookClient(notebook, timeout=120, kernel_name="python3",
+                                             resources={"metadata": {"path": str(tmp_path)}})
+            monkeypatch.setenv("MICROGRAD_LESSONS_OUT", str(tmp_path / "pictures"))
+            monkeypatch.setenv("PYTHONPATH", ROOT)              # the kernel imports this checkout
+            client.execute()
+            outputs = "".join(o.get("text", "") for cell in notebook.cells for o in cell.get("outputs", []))
+            assert "Not yet:" in outputs, path.name
