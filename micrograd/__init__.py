@@ -8,9 +8,10 @@ ops (the derivative table) -> modes -> engine (Value, backward) -> autograd (Fun
 forward mode, gradcheck) -> tensors (Tensor of Values) -> func (grad, jvp, vjp, jacrev,
 jacfwd, hessian) -> drawing -> cli
 """
+import importlib
 from typing import Any
 
-from . import autograd, func
+from . import autograd, data, func, nn, optim
 from .drawing import draw, render, replay
 from .autograd import Function
 from .engine import Value
@@ -23,7 +24,8 @@ from .tensors import (FUNCTIONS, NotSupported, Size, Tensor, arange, bool_, broa
 globals().update(FUNCTIONS)            # micrograd.exp, micrograd.sum, ... as in torch
 globals().update({"float": float32, "bool": bool_})    # torch.float, torch.bool
 
-__all__ = ["draw", "render", "replay", "Value", "Tensor", "Function", "autograd", "func", "tensor", "no_grad", "enable_grad",
+__all__ = ["draw", "render", "replay", "Value", "Tensor", "Function", "autograd", "func", "nn", "optim", "data",
+           "tensor", "no_grad", "enable_grad",
            "set_grad_enabled", "is_grad_enabled", "detect_anomaly", "manual_seed", "Size", "dtype",
            "zeros", "ones", "full", "arange", "linspace", "eye", "rand", "randn", "randint", "zeros_like",
            "ones_like", "rand_like", "randn_like", "full_like", "dot", "mv", "mm", "matmul", "cat", "stack",
@@ -31,8 +33,15 @@ __all__ = ["draw", "render", "replay", "Value", "Tensor", "Function", "autograd"
            *FUNCTIONS]
 
 
+SUBMODULES = {"ops", "modes", "engine", "tensors", "drawing", "testing", "exercises", "training", "plots",
+              "expression", "cli"}
+
+
 def __getattr__(name: str) -> Any:
-    """A PyTorch name micrograd does not have: say so, never a silent no-op."""
+    """One of our submodules, imported on first use; or a PyTorch name micrograd does not
+    have: say so, never a silent no-op."""
+    if name in SUBMODULES:
+        return importlib.import_module(f".{name}", __name__)
     if name.startswith("__"):
         raise AttributeError(name)
     raise NotSupported(f"micrograd has no '{name}': PyTorch's torch.{name} is not supported here "

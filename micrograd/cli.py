@@ -74,7 +74,8 @@ def demo(out_dir: str) -> int:
 
 def _replay_page(f: Value, path: str) -> str | None:
     try:
-        return replay(f, path) and path
+        replay(f, path)
+        return path
     except RuntimeError as err:                 # no Graphviz: the page needs the rendered graph
         print(f"   (no backward replay page: {err})")
         return None

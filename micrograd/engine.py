@@ -349,13 +349,14 @@ class AccumulateGrad(BackwardNode):
         return ()
 
 
-_NODE_CLASSES: dict[str, type] = {}
+_NODE_CLASSES: dict[tuple[str, type], type] = {}
 
 
-def _backward_node_class(name: str) -> type:
-    if name not in _NODE_CLASSES:
-        _NODE_CLASSES[name] = type(name, (BackwardNode,), {})
-    return _NODE_CLASSES[name]
+def _backward_node_class(name: str, base: type = BackwardNode) -> type:
+    """A subclass of `base` named as PyTorch names the node (MulBackward0), made once per name."""
+    if (name, base) not in _NODE_CLASSES:
+        _NODE_CLASSES[name, base] = type(name, (base,), {})
+    return _NODE_CLASSES[name, base]
 
 
 def _next_function(x: Any) -> tuple[Any, int]:

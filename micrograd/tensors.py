@@ -21,7 +21,7 @@ from typing import Any, Callable, Iterable, Sequence
 
 from .autograd.function import FunctionNode, register_container
 from .autograd.functional import backward as autograd_backward
-from .engine import LEAF_INPLACE_ERROR, AccumulateGrad, BackwardNode, Value, _as_float
+from .engine import LEAF_INPLACE_ERROR, AccumulateGrad, BackwardNode, Value, _as_float, _backward_node_class
 from .modes import is_grad_enabled
 
 
@@ -178,13 +178,8 @@ def _tensor_next_function(t: Any) -> tuple:
     return (t.grad_fn, 0)
 
 
-_NODE_CLASSES: dict[str, type] = {}
-
-
 def _node(name: str, op: str, parents: tuple) -> TensorNode:
-    if name not in _NODE_CLASSES:
-        _NODE_CLASSES[name] = type(name, (TensorNode,), {})
-    return _NODE_CLASSES[name](op, parents)
+    return _backward_node_class(name, TensorNode)(op, parents)
 
 
 def _constant(x: float) -> Value:

@@ -197,6 +197,13 @@ def test_pytorch_features_we_do_not_have_raise_not_implemented():
     assert not hasattr(mg.ones(2), "storage")        # still an AttributeError for hasattr
 
 
+def test_torch_namespaces_exist_and_our_submodules_load_on_use():
+    assert mg.nn.Linear and mg.optim.SGD and mg.autograd.Function and mg.func.jacrev
+    assert mg.testing.expressions and mg.training.fit_line         # imported on first use
+    with pytest.raises(NotImplementedError, match="torch.distributions is not supported"):
+        mg.distributions
+
+
 def test_in_place_update_under_no_grad_keeps_the_same_leaf_and_is_refused_outside():
     w = mg.tensor([1.0, 2.0], requires_grad=True)
     (w * w).sum().backward()
