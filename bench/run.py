@@ -25,6 +25,7 @@ sys.setrecursionlimit(1_000_000)          # karpathy's backward is recursive
 
 import anchors                            # noqa: E402
 from micrograd import Value               # noqa: E402
+from micrograd.engine import topological_order  # noqa: E402
 
 
 def best_of(repeats: int, run: Callable[[], float]) -> float:
@@ -220,13 +221,8 @@ def measure_tensors(repeats: int, sizes: Sequence[int]) -> list[tuple[str, int, 
 
 
 def count_nodes(root: Value) -> int:
-    seen, stack = {id(root)}, [root]
-    while stack:
-        for child in stack.pop()._inputs:
-            if child.__class__ is not float and child._fn is not None and child._inputs and id(child) not in seen:
-                seen.add(id(child))
-                stack.append(child)
-    return len(seen)
+    """The operations (non-leaf Values) the backward pass goes through."""
+    return sum(1 for v in topological_order(root) if v._inputs)
 
 
 def tensor_report(rows: list) -> str:

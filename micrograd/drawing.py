@@ -20,7 +20,7 @@ import graphviz
 from .autograd import forward_ad
 from .autograd.function import FunctionNode
 from .autograd.functional import grad as autograd_grad
-from .engine import LEAF, Value
+from .engine import LEAF, Value, topological_order
 from .tensors import NO_GRAD, Tensor, TensorNode
 
 INSTALL_HINT = ("the Graphviz 'dot' program is needed to render drawings: install it with "
@@ -233,20 +233,7 @@ def backward_steps(root: Value) -> list[tuple[Value, float]]:
     Each Value's gradient is final when its turn comes, because every Value that uses it
     came earlier; the gradients are computed by autograd.grad, leaving .grad alone.
     """
-    order: list[Value] = []
-    visited: set[int] = set()
-    stack: list[tuple[Value, bool]] = [(root, False)]
-    while stack:                                   # iterative depth-first post-order
-        v, children_done = stack.pop()
-        if children_done:
-            order.append(v)
-            continue
-        if id(v) in visited:
-            continue
-        visited.add(id(v))
-        stack.append((v, True))
-        stack.extend((c, False) for c in v._prev if c.requires_grad and id(c) not in visited)
-    order.reverse()
+    order = topological_order(root)[::-1]
     grads = autograd_grad(root, order, retain_graph=True, allow_unused=True)
     return [(v, 0.0 if g is None else float(g)) for v, g in zip(order, grads)]
 

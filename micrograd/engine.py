@@ -388,6 +388,24 @@ def _vertex(v: Value) -> Any:
     return v._fn if v._fn.multi else v
 
 
+def topological_order(root: Value) -> list[Value]:
+    """Every Value `root` depends on that requires grad, each after all of its inputs (so
+    reversed, the order backpropagation completes them).  Read-only and iterative."""
+    order: list[Value] = []
+    visited: set[int] = set()
+    stack: list[tuple[Value, bool]] = [(root, False)]
+    while stack:                                   # depth-first, each Value after its inputs
+        v, inputs_listed = stack.pop()
+        if inputs_listed:
+            order.append(v)
+        elif id(v) not in visited:
+            visited.add(id(v))
+            stack.append((v, True))
+            stack.extend((i, False) for i in v._inputs
+                         if i.__class__ is not float and i._fn is not None and id(i) not in visited)
+    return order
+
+
 def _topological_order(roots: Iterable[Any]) -> tuple[list, list, dict[Value, Any], set[Value]]:
     """Every vertex reachable from the roots, each listed after all the vertices it depends on.
 

@@ -253,9 +253,7 @@ class TracedGraph:
         self.output = f(*self.inputs)
         if not isinstance(self.output, Value) or not self.output.requires_grad:
             raise TypeError("trace() needs a function returning a Value that depends on its inputs")
-        from .drawing import backward_steps
-        order = [v for v, _ in backward_steps(self.output)]
-        self.schedule = [v for v in reversed(order) if v._inputs and not v._fn.multi]
+        self.schedule = [v for v in engine.topological_order(self.output) if v._inputs and not v._fn.multi]
 
     def run(self, *values: float) -> float:
         """Put new numbers in the inputs and recompute every node, in topological order."""

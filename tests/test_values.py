@@ -358,3 +358,15 @@ def test_detect_anomaly_names_the_function_that_returned_nan():
         with pytest.raises(RuntimeError, match=r"Function 'SqrtBackward0' returned nan values in its 0th output."):
             (x.sqrt() * 0).backward()
     (Value(0.0).sqrt() * 0).backward()            # outside, nan flows silently as in PyTorch
+
+
+def test_topological_order_lists_each_value_once_after_its_inputs():
+    from micrograd.engine import topological_order
+    x, y = Value(1.0), Value(2.0)
+    shared = x * y
+    root = (shared + x).tanh() * shared
+    order = topological_order(root)
+    position = {id(v): i for i, v in enumerate(order)}
+    assert len(order) == len(position) == 6           # x, y, x·y, +, tanh, the root: no constants
+    assert order[-1] is root and all(position[id(i)] < position[id(v)] for v in order for i in v._prev)
+    assert root._prev[1]._fn is not None and x.grad == 0.0    # read-only: nothing was differentiated

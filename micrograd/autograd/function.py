@@ -15,7 +15,7 @@ import weakref
 from typing import Any, Callable
 
 from .. import ops
-from ..engine import BackwardNode, Value, _as_float, _next_function
+from ..engine import VALUE_MATH, BackwardNode, Value, _apply, _as_float, _next_function
 from ..modes import is_grad_enabled, no_grad, set_grad_enabled
 from . import forward_ad
 
@@ -266,8 +266,6 @@ def primitive_function(prim: ops.Primitive) -> type[Function]:
     backward returns one gradient per input.  (``x * y`` records the same primitive without
     a ctx object per node: the one shortcut the engine takes, for speed.)
     """
-    from ..engine import VALUE_MATH, _apply
-
     def forward(ctx: FunctionNode, *inputs: Value) -> Value:
         ctx.save_for_backward(*inputs)
         return _apply(prim, *inputs)
