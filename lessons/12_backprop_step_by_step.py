@@ -47,6 +47,19 @@ except RuntimeError as err:
     print("replay needs Graphviz:", err)
 
 # %% [markdown]
+# A hook sees each gradient as backpropagation completes it (`register_hook`); here it watches
+# x's gradient arrive once, already summed over x's three uses.
+
+# %%
+seen = []
+x = Value(2.0, label="x")
+handle = x.register_hook(lambda g: seen.append(g))
+(x * x + x).backward()
+handle.remove()
+print("the hook saw", seen)
+assert seen == [2 * 2.0 + 1]
+
+# %% [markdown]
 # ## Exercise
 #
 # Write `answer(root)`: a list of all Values root depends on, each after its inputs.

@@ -41,6 +41,29 @@ assert history[-1][0] < history[0][0] and accuracy(model, X, y) >= 0.95
 print(plots.decision_boundary(lambda a, b: score(model, (a, b)), X, y, os.path.join(OUT, "13_decision_boundary.svg")))
 
 # %% [markdown]
+# The same ideas on Tensors, in PyTorch's style: `nn.Sequential` of `nn.Linear` layers, the
+# stable `binary_cross_entropy_with_logits` loss and the `optim.Adam` optimizer, on XOR.
+
+# %%
+import random
+
+from micrograd import nn, optim
+
+random.seed(3)
+X, y = data.xor(40, signed=False)
+inputs, targets = torch.tensor(X), torch.tensor([[float(t)] for t in y])
+net = nn.Sequential(nn.Linear(2, 8), nn.Tanh(), nn.Linear(8, 1))
+optimizer = optim.Adam(net.parameters(), lr=0.05)
+for step in range(100):
+    optimizer.zero_grad()
+    loss = nn.binary_cross_entropy_with_logits(net(inputs), targets)
+    loss.backward()
+    optimizer.step()
+correct = sum((p[0] > 0) == bool(t) for p, t in zip(net(inputs).tolist(), y))
+print(f"XOR: loss {loss.item():.3f}, {correct} of {len(y)} right")
+assert correct >= 0.95 * len(y)
+
+# %% [markdown]
 # ## Exercise
 #
 # Write `answer(x, w, b)` = tanh(Σ wᵢxᵢ + b) with Value operations.

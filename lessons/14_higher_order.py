@@ -46,6 +46,31 @@ for step in range(6):
 assert abs(x - math.log(2)) < 1e-12
 
 # %% [markdown]
+# `gradgradcheck` checks second derivatives against central differences of the first: a
+# backward that is right once but not differentiable again (it used `.data`) fails it.
+
+# %%
+from micrograd.autograd import Function, gradcheck, gradgradcheck
+
+
+class DetachedCube(Function):
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return x ** 3
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        x, = ctx.saved_tensors
+        return grad_output * 3 * x.data ** 2          # .data: a number, cut off from the graph
+
+
+print("first order:", gradcheck(DetachedCube.apply, (Value(1.3),)))
+print("second order:", gradgradcheck(DetachedCube.apply, (Value(1.3),), raise_exception=False))
+assert gradcheck(DetachedCube.apply, (Value(1.3),))
+assert not gradgradcheck(DetachedCube.apply, (Value(1.3),), raise_exception=False)
+
+# %% [markdown]
 # ## Exercise
 #
 # Write `answer(f, x)`: one Newton step x − f'(x)/f''(x).

@@ -46,6 +46,18 @@ except RuntimeError as err:
     print("replay needs Graphviz:", err)
 
 # %% [markdown]
+# 钩子在反向传播完成每个梯度时看到它（`register_hook`）；这里它观察 x 的梯度只到达一次，并且已经把 x 的三次使用累加起来。
+
+# %%
+seen = []
+x = Value(2.0, label="x")
+handle = x.register_hook(lambda g: seen.append(g))
+(x * x + x).backward()
+handle.remove()
+print("the hook saw", seen)
+assert seen == [2 * 2.0 + 1]
+
+# %% [markdown]
 # ## 练习
 #
 # 写出 `answer(root)`：列出 root 依赖的所有 Value，每个都排在它的输入之后。

@@ -40,6 +40,29 @@ assert history[-1][0] < history[0][0] and accuracy(model, X, y) >= 0.95
 print(plots.decision_boundary(lambda a, b: score(model, (a, b)), X, y, os.path.join(OUT, "13_decision_boundary.svg")))
 
 # %% [markdown]
+# 同样的思想用在张量上，采用 PyTorch 的风格：由 `nn.Linear` 组成的 `nn.Sequential`、数值稳定的
+# `binary_cross_entropy_with_logits` 损失和 `optim.Adam` 优化器，用于 XOR 数据。
+
+# %%
+import random
+
+from micrograd import nn, optim
+
+random.seed(3)
+X, y = data.xor(40, signed=False)
+inputs, targets = torch.tensor(X), torch.tensor([[float(t)] for t in y])
+net = nn.Sequential(nn.Linear(2, 8), nn.Tanh(), nn.Linear(8, 1))
+optimizer = optim.Adam(net.parameters(), lr=0.05)
+for step in range(100):
+    optimizer.zero_grad()
+    loss = nn.binary_cross_entropy_with_logits(net(inputs), targets)
+    loss.backward()
+    optimizer.step()
+correct = sum((p[0] > 0) == bool(t) for p, t in zip(net(inputs).tolist(), y))
+print(f"XOR: loss {loss.item():.3f}, {correct} of {len(y)} right")
+assert correct >= 0.95 * len(y)
+
+# %% [markdown]
 # ## 练习
 #
 # 用 Value 运算写出 `answer(x, w, b)` = tanh(Σ wᵢxᵢ + b)。

@@ -45,6 +45,30 @@ for step in range(6):
 assert abs(x - math.log(2)) < 1e-12
 
 # %% [markdown]
+# `gradgradcheck` 用一阶导数的中心差分检查二阶导数：一个只在一阶正确、却不能再次求导（用了 `.data`）的 backward 会失败。
+
+# %%
+from micrograd.autograd import Function, gradcheck, gradgradcheck
+
+
+class DetachedCube(Function):
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return x ** 3
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        x, = ctx.saved_tensors
+        return grad_output * 3 * x.data ** 2          # .data: a number, cut off from the graph
+
+
+print("first order:", gradcheck(DetachedCube.apply, (Value(1.3),)))
+print("second order:", gradgradcheck(DetachedCube.apply, (Value(1.3),), raise_exception=False))
+assert gradcheck(DetachedCube.apply, (Value(1.3),))
+assert not gradgradcheck(DetachedCube.apply, (Value(1.3),), raise_exception=False)
+
+# %% [markdown]
 # ## 练习
 #
 # 写出 `answer(f, x)`：一步牛顿法 x − f'(x)/f''(x)。
