@@ -1,68 +1,62 @@
-"""Value: a scalar in a dynamic computation graph, and the reverse-mode engine that differentiates it.
+"""Value: a scalar that remembers how it was computed, and the reverse-mode engine.
 
 The graph model (PyTorch's names in brackets):
 
 * a ``Value`` holds ``data`` and ``grad`` [a 0-dim Tensor];
 * ``_fn`` says where it came from: ``None`` for a constant, ``LEAF`` for a variable you
-  created that requires grad [AccumulateGrad], a ``Primitive`` from ``ops`` for the result of
-  an operation [MulBackward0 ...], or a ``FunctionNode`` for an output of a custom ``Function``;
-* ``_a`` and ``_b`` are the operands, in order (``_b`` is None for one operand, both are None
-  for a leaf); ``_inputs`` gives them as a tuple.  Two slots rather than a tuple: one object
-  less per operation, which the benchmark shows makes building a graph twice as fast (the
-  cyclic garbage collector has half as many objects to look at) and a third smaller.  A
-  number operand (the 2 in ``x * 2``) stays a plain float until ``_prev`` is read, which
-  turns it into a constant ``Value`` (karpathy's micrograd makes a ``Value`` at once;
-  PyTorch keeps a "wrapped number").
+  created that requires grad [AccumulateGrad], a row of the table in ``ops.py`` for the
+  result of an operation [MulBackward0 ...], or the node of a custom ``Function``;
+* ``_a`` and ``_b`` are the operands, in order (``_b`` is None for one operand; for ``x ** 2``
+  it holds the constant 2).  A number operand (the 2 in ``x * 2``) stays a plain float
+  until ``_prev`` is read (karpathy's micrograd makes a Value at once; PyTorch keeps a
+  "wrapped number");
+* ``_stamp`` numbers Values in the order they were created, counting down (0, -1, -2...):
+  the newest has the smallest stamp.  An operation's inputs always exist before its result,
+  so creation order is a topological order: backward visits the newest Value first (the
+  smallest stamp, which is what a heap gives first), and by then everything that used it
+  has passed its gradient on.
 
-Nothing points from an input to its result, so the graph has no reference cycles: when
-the last reference to a result goes, reference counting frees the whole graph at once.
+Nothing points from an input to its result, so the graph has no reference cycles: when the
+last reference to a result goes, reference counting frees the whole graph at once.
+
+The path of ``loss.backward()``: ``Value.backward`` → ``backward`` (checks the seeds) →
+``_backpropagate`` (the loop) → for each Value, its row's ``vjp`` in ``ops.py``.
 """
 from __future__ import annotations
 
-import builtins
-import numbers
+import itertools
+import threading
 import weakref
-from typing import Any, Callable, Iterable, Sequence
+from heapq import heapify, heappop, heappush
+from operator import attrgetter
+from types import SimpleNamespace
+from typing import Any, Callable, Sequence
 
-from . import ops
+from . import ieee, ops
+from .ieee import as_float
 from .modes import _state as _grad_mode, anomaly as _anomaly, grad_mode
-from .ops import IEEEFloat, Primitive
+from .nodes import LEAF, BackwardNode, RemovableHandle, backward_node_class
+from .ops import FLOATS, Primitive, on_ieee_floats
 
 LEAF_INPLACE_ERROR = "a leaf Variable that requires grad is being used in an in-place operation."
 NO_GRAD_ERROR = "element 0 of tensors does not require grad and does not have a grad_fn"
 
-
-class _Leaf:
-    """The ``_fn`` of a variable that requires grad: gradients stop and accumulate here."""
-    multi, saves, symbol, name = False, False, "", "leaf"
-
-    def __repr__(self) -> str:
-        return "LEAF"
-
-
-LEAF = _Leaf()
-
-
-def _as_float(x: Any) -> float | None:
-    """x as a float if it is a real number (int, bool, numpy scalar...), else None."""
-    if x.__class__ is float:
-        return x
-    if isinstance(x, numbers.Real):
-        return float(x)
-    return None
+_clock = itertools.count(0, -1)     # next(_clock) stamps each new Value: 0, -1, -2... (newest smallest)
 
 
 class Value:
     """A scalar that remembers how it was computed, so that it can be differentiated.
 
     ``Value(2.0)`` requires grad by default (as in karpathy's micrograd); pass
-    ``requires_grad=False`` for a constant.  ``label`` names it in drawings.
+    ``requires_grad=False`` for a constant.  ``label`` names it in drawings.  Besides the
+    operators written out below, every function of the table in ``ops.py`` is a method:
+    ``x.exp()``, ``x.relu()``, ``x.clamp(0, 1)``... (made by the loop after this class).
     """
 
-    __slots__ = ("data", "grad", "_fn", "_a", "_b", "label", "_pending", "__weakref__")
+    __slots__ = ("data", "grad", "_fn", "_a", "_b", "label", "_stamp", "__weakref__")
 
     def __init__(self, data: float, *, requires_grad: bool = True, label: str = "") -> None:
-        number = _as_float(data)
+        number = as_float(data)
         if number is None:
             hint = " (use .item() to get the number out of a Value or Tensor)" if hasattr(data, "item") else ""
             raise TypeError(f"Value(data) needs a real number, got {data!r} of type {type(data).__name__}{hint}")
@@ -72,31 +66,35 @@ class Value:
         self._a: Any = None
         self._b: Any = None
         self.label = label
-        self._pending = 0         # used by backward: consumers yet to pass their gradient back
+        self._stamp = next(_clock)
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        raise TypeError("Value cannot be subclassed: the engine recognises Values by their exact class")
 
     # --- the graph, as karpathy's micrograd and PyTorch show it -------------------------
     @property
     def _inputs(self) -> tuple:
-        """The operands in order: Values, and numbers as floats."""
-        if self._fn is not None and self._fn.multi:          # an output of a custom Function
-            return self._fn.inputs
+        """The operands that are inputs, in order: Values, and numbers as floats."""
+        fn = self._fn
+        if fn is not None and fn.multi:                      # an output of a custom Function
+            return fn.inputs
         if self._a is None:
             return ()
-        return (self._a,) if self._b is None else (self._a, self._b)
+        return (self._a,) if self._b is None or fn.constant else (self._a, self._b)
 
     @property
     def _prev(self) -> tuple[Value, ...]:
         """The inputs in order, number operands turned into constant Values (karpathy's `_prev`)."""
         if self._a.__class__ is float:
             self._a = Value(self._a, requires_grad=False)
-        if self._b.__class__ is float:
+        if self._b.__class__ is float and not self._fn.constant:
             self._b = Value(self._b, requires_grad=False)
         return self._inputs
 
     @property
     def _op(self) -> str:
         """The operation's symbol: '+', '*', '**2', 'ReLU'...; '' for a leaf."""
-        return getattr(self._fn, "symbol", "")
+        return "" if self._fn is None else self._fn.label(self._b)
 
     @property
     def requires_grad(self) -> bool:
@@ -131,7 +129,7 @@ class Value:
             return None
         if fn.multi:
             return fn
-        return _backward_node_class(fn.grad_fn_name)(self)
+        return backward_node_class(fn.grad_fn_name)(self)
 
     def detach(self) -> Value:
         """A new constant with the same data, cut off from the graph."""
@@ -151,35 +149,25 @@ class Value:
         hooks.append(hook)
         return RemovableHandle(hooks, hook)
 
-    # --- operations: each is one line of the table in ops.py ----------------------------
-    def __add__(self, other): return _apply(ops.ADD, self, other)
-    def __radd__(self, other): return _apply(ops.ADD, other, self)
-    def __sub__(self, other): return _apply(ops.SUB, self, other)
-    def __rsub__(self, other): return _apply_constant(ops.RSUB_CONSTANT, other, self)
-    def __mul__(self, other): return _apply(ops.MUL, self, other)
-    def __rmul__(self, other): return _apply(ops.MUL, other, self)
-    def __truediv__(self, other): return _apply(ops.DIV, self, other)
-    def __rtruediv__(self, other): return _apply(ops.DIV, other, self)
-    def __neg__(self): return _apply(ops.NEG, self)
+    # --- operators: each is one row of the table in ops.py ------------------------------
+    def __add__(self, other): return apply(ops.ADD, self, other)
+    def __radd__(self, other): return apply(ops.ADD, other, self)
+    def __sub__(self, other): return apply(ops.SUB, self, other)
+    def __rsub__(self, other): return _apply_constant(ops.RSUB_CONSTANT, self, other)
+    def __mul__(self, other): return apply(ops.MUL, self, other)
+    def __rmul__(self, other): return apply(ops.MUL, other, self)
+    def __truediv__(self, other): return apply(ops.DIV, self, other)
+    def __rtruediv__(self, other): return apply(ops.DIV, other, self)
+    def __neg__(self): return apply(ops.NEG, self)
     def __pos__(self): return self
-    def __abs__(self): return _apply(ops.ABS, self)
+    def __abs__(self): return apply(ops.ABS, self)
 
     def __pow__(self, other):
         if isinstance(other, Value):
-            return _apply(ops.POW, self, other)
-        return _apply_constant(ops.POW_CONSTANT, other, self)
+            return apply(ops.POW, self, other)
+        return _apply_constant(ops.POW_CONSTANT, self, other)
 
-    def __rpow__(self, other): return _apply_constant(ops.RPOW_CONSTANT, other, self)
-
-    def exp(self) -> Value: return _apply(ops.EXP, self)
-    def log(self) -> Value: return _apply(ops.LOG, self)
-    def tanh(self) -> Value: return _apply(ops.TANH, self)
-    def sigmoid(self) -> Value: return _apply(ops.SIGM, self)
-    def relu(self) -> Value: return _apply(ops.RELU, self)
-    def sin(self) -> Value: return _apply(ops.SIN, self)
-    def cos(self) -> Value: return _apply(ops.COS, self)
-    def sqrt(self) -> Value: return _apply(ops.SQRT, self)
-    def abs(self) -> Value: return _apply(ops.ABS, self)
+    def __rpow__(self, other): return _apply_constant(ops.RPOW_CONSTANT, self, other)
 
     # In place: allowed under no_grad (the optimizer's `w -= lr * w.grad`), refused on a leaf
     # that requires grad (as PyTorch does), out of place otherwise.
@@ -190,14 +178,14 @@ class Value:
 
     def _in_place(self, prim: Primitive, other: Any) -> Value:
         if not _grad_mode.grad_enabled:
-            result = _apply(prim, self, other)
+            result = apply(prim, self, other)
             if result is NotImplemented:
                 return result
             self.data = result.data
             return self
         if self._fn is LEAF:
             raise RuntimeError(LEAF_INPLACE_ERROR)
-        return _apply(prim, self, other)
+        return apply(prim, self, other)
 
     # --- comparisons look at data, so Python control flow works ------------------------
     # == and hash are object's (identity), so Values live in sets and dicts.  (They are
@@ -215,14 +203,14 @@ class Value:
     # --- reverse mode -------------------------------------------------------------------
     def backward(self, gradient: float | Value | None = None, retain_graph: bool | None = None,
                  create_graph: bool = False) -> None:
-        """Accumulate d(self)/d(v) * gradient into ``v.grad`` for every v in the graph."""
+        """Accumulate d(self)/d(v) · gradient into ``v.grad`` for every v in the graph."""
         backward([self], [gradient], retain_graph=retain_graph, create_graph=create_graph)
 
 
 def _data(x: Any) -> float:
     if isinstance(x, Value):
         return x.data
-    number = _as_float(x)
+    number = as_float(x)
     if number is None:
         raise TypeError(f"cannot compare a Value with {x!r} of type {type(x).__name__}")
     return number
@@ -232,48 +220,48 @@ def _data(x: Any) -> float:
 _new = object.__new__
 
 
-def _apply(prim: Primitive, x: Any, y: Any = None) -> Value:
+def apply(prim: Primitive, x: Any, y: Any = None) -> Value:
     """Evaluate `prim` on the operands' data and, if any requires grad, record it in the graph.
 
-    x and y are Values or numbers; numbers stay floats.  This is the hot path of every
-    program: it is written out for one and two operands, with the common types tested
-    first, and fills the new Value's slots directly (object.__new__) rather than through
-    __init__'s checks; the benchmark shows each of these saves 10-20% of an operation.
+    x and y are Values or numbers (numbers stay floats); for a row that carries a constant,
+    y is that constant.  This is the hot path of every program: the common types are tested
+    first, and the new Value's slots are filled directly (object.__new__) rather than
+    through __init__'s checks; the benchmark shows each of these saves 10-20% of an operation.
     """
-    if x.__class__ is Value or isinstance(x, Value):
+    if x.__class__ is Value:
         xd = x.data
         requires_grad = x._fn is not None
     else:
-        operand, x = x, _as_float(x)
+        operand, x = x, as_float(x)
         if x is None:
             return _unsupported(prim, operand)
         xd, requires_grad = x, False
-    if prim.arity == 1:
-        y = None
+    if y is None:
+        yd = None
         try:
-            data = prim.forward(xd)
+            data = prim.forward(FLOATS, xd)
         except ArithmeticError:
-            data = float(prim.forward(IEEEFloat(xd)))
+            data = on_ieee_floats(prim.forward, xd)
     else:
-        if y.__class__ is float:
-            yd = y
-        elif y.__class__ is Value or isinstance(y, Value):
+        if y.__class__ is Value:
             yd = y.data
             requires_grad = requires_grad or y._fn is not None
+        elif y.__class__ is float or prim.constant:
+            yd = y
         else:
-            operand, y = y, _as_float(y)
+            operand, y = y, as_float(y)
             if y is None:
                 return _unsupported(prim, operand)
             yd = y
         try:
-            data = prim.forward(xd, yd)
+            data = prim.forward(FLOATS, xd, yd)
         except ArithmeticError:
-            data = float(prim.forward(IEEEFloat(xd), IEEEFloat(yd)))
+            data = on_ieee_floats(prim.forward, xd, yd)
     out = _new(Value)
     out.data = data
     out.grad = 0.0
     out.label = ""
-    out._pending = 0
+    out._stamp = next(_clock)
     if requires_grad and _grad_mode.grad_enabled:
         out._fn = prim
         out._a = x
@@ -283,13 +271,13 @@ def _apply(prim: Primitive, x: Any, y: Any = None) -> Value:
         out._a = out._b = None
     if observers:
         for observe in observers:
-            observe(prim, out, (x,) if y is None else (x, y))
+            observe(prim, out, x, y)
     return out
 
 
-# Functions called with (primitive, result, inputs) after every operation: forward-mode AD
-# propagates tangents this way, and count_operations counts.  Empty almost always.
-observers: list[Callable[[Primitive, Value, tuple], None]] = []
+# Functions called with (primitive, result, x, y) after every operation, x and y as given to
+# apply: forward-mode AD propagates tangents this way, and count_operations counts.  Usually empty.
+observers: list[Callable[[Primitive, Value, Any, Any], None]] = []
 
 
 def _unsupported(prim: Primitive, operand: Any) -> Any:
@@ -301,176 +289,54 @@ def _unsupported(prim: Primitive, operand: Any) -> Any:
                     f"({operand!r:.40}); use a number or a Value")
 
 
-def _apply_constant(prim: Primitive, c: Any, x: Value) -> Value:
+def _apply_constant(prim: Primitive, x: Value, c: Any) -> Value:
     """`prim` with the number c as a node attribute (x ** c, c - x, c ** x)."""
-    if _as_float(c) is None:
+    if as_float(c) is None:
         return _unsupported(prim, c)
-    return _apply(prim.bind(c if isinstance(c, (int, float)) else float(c)), x)
+    return apply(prim, x, c if isinstance(c, (int, float)) else float(c))
 
 
-# --- the backward engine -------------------------------------------------------------------
-class BackwardNode:
-    """What ``Value.grad_fn`` returns: the node of the backward graph (PyTorch's ``Node``)."""
-
-    def __init__(self, value: Value) -> None:
-        self._value = value
-
-    def name(self) -> str:
-        return type(self).__name__
-
-    @property
-    def next_functions(self) -> tuple[tuple[Any, int], ...]:
-        """(node, output index) for each input: AccumulateGrad for a leaf, None for a constant."""
-        return tuple(_next_function(i) for i in self._value._inputs)
-
-    @property
-    def metadata(self) -> dict:
-        return {}
-
-    def __eq__(self, other: object) -> bool:
-        return type(other) is type(self) and other._value is self._value  # type: ignore[attr-defined]
-
-    def __hash__(self) -> int:
-        return hash((type(self), id(self._value)))
-
-    def __repr__(self) -> str:
-        return f"<{self.name()} object at {hex(id(self._value))}>"
+def _method(prim: Primitive) -> Callable[..., Value]:
+    """Value.<name> for a function of the table: x.exp(), or x.clamp(min=0) for a row with constants."""
+    if prim.constant:
+        def method(self: Value, *args: Any, **kwargs: Any) -> Value:
+            return apply(prim, self, prim.bind(args, kwargs))
+    else:
+        def method(self: Value) -> Value:
+            return apply(prim, self)
+    method.__name__, method.__qualname__ = prim.name, f"Value.{prim.name}"
+    method.__doc__ = f"{prim.name}: {prim.math}"
+    return method
 
 
-class AccumulateGrad(BackwardNode):
-    """The node where a leaf's gradient is accumulated into ``.grad``."""
-
-    @property
-    def variable(self) -> Value:
-        return self._value
-
-    @property
-    def next_functions(self) -> tuple:
-        return ()
+# Value.exp(), Value.log(), ..., Value.clamp(min, max): one method per function of the table.
+for _primitive in ops.UNARY.values():
+    setattr(Value, _primitive.name, _method(_primitive))
 
 
-_NODE_CLASSES: dict[tuple[str, type], type] = {}
+# --- the math of the rules, on Values -------------------------------------------------------
+def _on_values(name: str) -> Callable[..., Any]:
+    """m.<name> for the rules under create_graph: the Value method on Values, the float
+    function on numbers (a rule may meet a constant operand)."""
+    method, on_floats = getattr(Value, name), getattr(FLOATS, name)
+    return lambda x, *c: method(x, *c) if x.__class__ is Value else on_floats(x, *c)
 
 
-def _backward_node_class(name: str, base: type = BackwardNode) -> type:
-    """A subclass of `base` named as PyTorch names the node (MulBackward0), made once per name."""
-    if (name, base) not in _NODE_CLASSES:
-        _NODE_CLASSES[name, base] = type(name, (base,), {})
-    return _NODE_CLASSES[name, base]
+def _pow(x: Any, y: Any) -> Any:
+    return x ** y if x.__class__ is Value or y.__class__ is Value else ieee.ieee_pow(x, y)
 
 
-def _next_function(x: Any) -> tuple[Any, int]:
-    if x.__class__ is float or x._fn is None:
-        return (None, 0)
-    if x._fn is LEAF:
-        return (AccumulateGrad(x), 0)
-    if x._fn.multi:
-        return (x._fn, x._fn.output_index(x))
-    return (x.grad_fn, 0)
+# The rules of ops.py evaluated on Values: with create_graph=True the backward pass is itself
+# recorded, so it can be differentiated again.  sign and inside are steps: their derivative is 0.
+VALUES = SimpleNamespace(**{name: _on_values(name) for name in ("exp", "log", "sqrt", "sin", "cos", "tanh",
+                                                                "sigmoid", "relu", "abs", "clamp")},
+                         sign=lambda x: ieee.sign(_data(x)), inside=lambda x, *c: ieee.inside(_data(x), *c),
+                         pow=_pow, is_zero=lambda x: _data(x) == 0)
 
 
-class RemovableHandle:
-    """Returned by ``register_hook``; ``remove()`` takes the hook off."""
-
-    def __init__(self, hooks: list, hook: Callable) -> None:
-        self._hooks, self._hook = hooks, hook
-
-    def remove(self) -> None:
-        if self._hook in self._hooks:
-            self._hooks.remove(self._hook)
-
-
+# --- the backward pass ---------------------------------------------------------------------
 _HOOKS: weakref.WeakKeyDictionary[Value, list] = weakref.WeakKeyDictionary()
-
-
-def _vertex(v: Value) -> Any:
-    """The unit the engine schedules: the Value itself, or the custom Function node it came from."""
-    return v._fn if v._fn.multi else v
-
-
-def topological_order(root: Value) -> list[Value]:
-    """Every Value `root` depends on that requires grad, each after all of its inputs (so
-    reversed, the order backpropagation completes them).  Read-only and iterative."""
-    order: list[Value] = []
-    visited: set[int] = set()
-    stack: list[tuple[Value, bool]] = [(root, False)]
-    while stack:                                   # depth-first, each Value after its inputs
-        v, inputs_listed = stack.pop()
-        if inputs_listed:
-            order.append(v)
-        elif id(v) not in visited:
-            visited.add(id(v))
-            stack.append((v, True))
-            stack.extend((i, False) for i in v._inputs
-                         if i.__class__ is not float and i._fn is not None and id(i) not in visited)
-    return order
-
-
-def _topological_order(roots: Iterable[Any]) -> tuple[list, list, dict[Value, Any], set[Value]]:
-    """Every vertex reachable from the roots, each listed after all the vertices it depends on.
-
-    karpathy's build_topo, made iterative so a graph may be a million deep, and kept free of
-    allocations: a vertex's ``_pending`` slot marks it new (0), open (1) or listed (2); the
-    backward pass sets it back to 0.  Leaves come back in a list of their own: nothing
-    depends on them, so they can be finished after everything else.  Each reached Value's
-    earlier ``.grad`` is set aside (returned in ``stashed``) and started at 0.0, so the pass
-    can sum its gradient there.  Outputs of custom Functions that were reached are returned too.
-    """
-    order: list = []
-    leaves: list = []
-    stashed: dict[Value, Any] = {}
-    reached_outputs: set[Value] = set()
-    stack = []
-    for r in roots:                 # a root is a Value or a custom Function's node
-        if getattr(r, "_fn", None) is LEAF:
-            r._pending = 2
-            leaves.append(r)
-            if r.grad.__class__ is not float or r.grad:
-                stashed[r], r.grad = r.grad, 0.0
-        else:
-            stack.append(r)
-    while stack:
-        v = stack[-1]
-        if v._pending:
-            stack.pop()
-            if v._pending == 1:                    # all it depends on is listed: list it
-                v._pending = 2
-                order.append(v)
-            continue
-        v._pending = 1
-        if v.__class__ is Value:
-            if v.grad.__class__ is not float or v.grad:
-                stashed[v], v.grad = v.grad, 0.0
-            inputs = (v._a, v._b)
-        else:
-            inputs = v.inputs
-        for i in inputs:
-            if i is None or i.__class__ is float:
-                continue
-            fn = i._fn
-            if fn is None or i._pending:
-                continue
-            if fn is LEAF:
-                i._pending = 2
-                leaves.append(i)
-                if i.grad.__class__ is not float or i.grad:
-                    stashed[i], i.grad = i.grad, 0.0
-            elif fn.multi:                         # an output of a custom Function
-                if i not in reached_outputs:
-                    reached_outputs.add(i)
-                    if i.grad.__class__ is not float or i.grad:
-                        stashed[i], i.grad = i.grad, 0.0
-                if not fn._pending:
-                    stack.append(fn)
-            else:
-                stack.append(i)
-    return order, leaves, stashed, reached_outputs
-
-
-def _check_anomaly(name: str, grads: Sequence[Any]) -> None:
-    for index, g in enumerate(grads):
-        if g is not None and float(g) != float(g):
-            raise RuntimeError(f"Function '{name}' returned nan values in its {index}th output.")
+_passes = threading.RLock()   # passes take turns writing .grad: two threads never interleave
 
 
 def backward(roots: Sequence[Value], gradients: Sequence[Any], *, retain_graph: bool | None = None,
@@ -478,208 +344,162 @@ def backward(roots: Sequence[Value], gradients: Sequence[Any], *, retain_graph: 
              accumulate: bool = True) -> dict[Value, Any]:
     """Reverse-mode accumulation from `roots`, seeded with `gradients` (1.0 where None).
 
-    Every vertex is processed once, after all its consumers (Kahn's algorithm), so the
-    gradient it passes on is complete.  With ``accumulate`` the gradients are added to ``.grad``
-    of every Value that requires grad; the gradients of `inputs` are also returned.
+    With ``accumulate`` each Value's gradient is added to its ``.grad`` (``loss.backward()``);
+    without, ``.grad`` is left alone (``autograd.grad``).  Returns the gradients of `inputs`.
     """
     if retain_graph is None:
         retain_graph = create_graph
     seeds: dict[Value, Any] = {}
     for root, gradient in zip(roots, gradients):
-        if not isinstance(root, Value) or root._fn is None:
+        if root.__class__ is not Value or root._fn is None:
             raise RuntimeError(NO_GRAD_ERROR)
         if gradient is None:
             gradient = Value(1.0, requires_grad=False) if create_graph else 1.0
-        elif not isinstance(gradient, Value):
-            number = _as_float(gradient)
+        elif gradient.__class__ is not Value:
+            number = as_float(gradient)
             if number is None:
                 raise TypeError(f"gradient must be a number or a Value, got {gradient!r} of type {type(gradient).__name__}")
             gradient = number
         elif not create_graph:
             gradient = gradient.data
         seeds[root] = seeds[root] + gradient if root in seeds else gradient
-
-    with grad_mode(create_graph):
-        return _run(seeds, retain_graph, create_graph, set(inputs or ()), accumulate)
-
-
-def _run(seeds: dict[Value, Any], retain_graph: bool, create_graph: bool,
-         wanted: set[Value], accumulate: bool) -> dict[Value, Any]:
-    # Each Value's gradient for this pass is summed in its own .grad (which the topological
-    # sort set to 0.0, stashing the earlier value): the benchmark shows a dict would make
-    # backward 40% slower.  When a Value's turn comes its sum is complete: it is processed,
-    # and the stashed value is added back (accumulate) or put back (autograd.grad).
-    order, leaves, stashed, reached_outputs = _topological_order(list({_vertex(r): None for r in seeds}))
-    for root, seed in seeds.items():
-        if root not in reached_outputs and root._fn.multi and (root.grad.__class__ is not float or root.grad):
-            stashed[root] = root.grad       # a root that is an output of a custom Function
-        root.grad = seed
-        reached_outputs.add(root)
-    found: dict[Value, Any] = {}
-    hooks = len(_HOOKS) > 0
-    plain = accumulate and not (hooks or wanted or create_graph)   # the common case, kept fast
-    fast = not (create_graph or _anomaly.enabled)
-    position = len(order)
-    try:
-        while position:
-            position -= 1
-            u = order[position]
-            u._pending = 0
-            if u.__class__ is Value:
-                if plain:
-                    g = u.grad
-                    if stashed and u in stashed:
-                        u.grad = stashed[u] + g
-                else:
-                    g = _receive(u, stashed, hooks, wanted, found, accumulate, create_graph)
-                fn = u._fn
-                if fn.step is not None and fast:
-                    fn.step(u, g)               # first-order: compiled, adds into the inputs' .grad
-                else:
-                    _generic_step(u, fn, g, create_graph, fast, retain_graph)
-                if not retain_graph:
-                    u._fn = fn.freed
-            else:  # the node of a custom Function: all its outputs' gradients are in
-                out_grads = [_receive(o, stashed, hooks, wanted, found, accumulate, create_graph)
-                             if o in reached_outputs else None for o in u.outputs()]
-                in_grads = u.run_backward(out_grads, create_graph, retain_graph)
-                if not fast:
-                    _check_anomaly(u.name(), in_grads)
-                _accumulate(u.inputs, in_grads, create_graph)
-        for leaf in leaves:
-            leaf._pending = 0
-            if plain:
-                if stashed and leaf in stashed:
-                    leaf.grad = stashed[leaf] + leaf.grad
-            else:
-                _receive(leaf, stashed, hooks, wanted, found, accumulate, create_graph)
-    except BaseException:
-        _undo(order[:position + 1], leaves, stashed, reached_outputs)
-        raise
     for observe in backward_observers:
-        observe(len(order))
+        observe(list(seeds))
+    with _passes, grad_mode(create_graph):
+        return _backpropagate(seeds, retain_graph, create_graph, set(inputs or ()), accumulate)
+
+
+def _backpropagate(seeds: dict[Value, Any], retain_graph: bool, create_graph: bool,
+                   wanted: set[Value], accumulate: bool) -> dict[Value, Any]:
+    """The loop of reverse mode: take the newest Value whose gradient is pending, apply its
+    rule, pass the results on to its inputs.
+
+    Newest first is a topological order (inputs are created before their results), so when
+    a Value is taken, every Value that used it has already added its share: its gradient
+    ∂L/∂v = Σ over consumers of (∂L/∂consumer · ∂consumer/∂v) is complete.  Everything the
+    pass keeps lives here, in ``pending``, ``waiting`` and ``heap``, not on the Values.  (The
+    heap holds stamps, not (stamp, Value) pairs: the benchmark shows comparing pairs makes
+    backward through an MLP twice as slow.)
+    """
+    # plain: loss.backward() with no hooks; leaves then pass nothing on, so their gradient
+    # goes straight into .grad instead of through the heap.
+    plain = accumulate and not (wanted or create_graph or _HOOKS)
+    check_nan = _anomaly.enabled
+    found: dict[Value, Any] = {}
+    pending = dict(seeds)                  # Value -> its gradient, summed so far
+    waiting = {v._stamp: v for v in pending}    # stamp -> Value, for the Values in the heap
+    heap = list(waiting)                   # stamps: heapq gives the smallest, the newest Value
+    heapify(heap)
+    take, push, pop = pending.pop, heappush, heappop
+    while heap:
+        node = waiting.pop(pop(heap))
+        g = take(node, None)
+        if g is None:                      # an output of a custom Function, done with its node
+            continue
+        if plain:
+            node.grad += g
+        else:
+            g = _receive(node, g, found, wanted, accumulate, create_graph)
+        fn = node._fn
+        if fn.__class__ is not Primitive:       # a leaf, or the node of a custom Function
+            if fn is not LEAF:
+                _function_step(fn, node, g, pending, waiting, heap, found, wanted, accumulate, create_graph,
+                               retain_graph)
+            continue
+        # One step of the chain rule: the row's vjp gives ∂L/∂input for each input.  First
+        # order, it runs on floats; with create_graph, on the Values themselves, so that the
+        # gradients it makes are Values in a graph of their own.
+        a, b = node._a, node._b
+        if create_graph:
+            grads = fn.vjp(VALUES, g, node, a) if b is None else fn.vjp(VALUES, g, node, a, b)
+        else:
+            x = a.data if a.__class__ is Value else a
+            y = b.data if b.__class__ is Value else b
+            try:
+                grads = fn.vjp(FLOATS, g, node.data, x) if b is None else fn.vjp(FLOATS, g, node.data, x, y)
+            except ArithmeticError:
+                grads = on_ieee_floats(fn.vjp, g, node.data, x, *(() if b is None else (y,)))
+        if check_nan:
+            _check_nan(fn.grad_fn_name, grads)
+        if not retain_graph:
+            node._fn = fn.freed
+        # Pass each gradient to its input: added into .grad (a leaf, plain pass), added to the
+        # pending sum, or pending from now on.  Written out for a and b, not as a loop over the
+        # inputs or a call per input: the benchmark shows either makes backward 30% slower.
+        if a.__class__ is Value and a._fn is not None:
+            if a._fn is LEAF and plain: a.grad += grads[0]
+            elif a in pending: pending[a] += grads[0]
+            else: pending[a] = grads[0]; waiting[a._stamp] = a; push(heap, a._stamp)  # noqa: E702
+        if b.__class__ is Value and b._fn is not None:
+            if b._fn is LEAF and plain: b.grad += grads[1]
+            elif b in pending: pending[b] += grads[1]
+            else: pending[b] = grads[1]; waiting[b._stamp] = b; push(heap, b._stamp)  # noqa: E702
     return found
 
 
-# Functions called with the number of backward steps after each backward pass (count_operations).
-backward_observers: list[Callable[[int], None]] = []
+# Functions called with the roots before each backward pass (count_operations).  Usually empty.
+backward_observers: list[Callable[[list[Value]], None]] = []
 
 
-def _generic_step(u: Value, fn: Primitive, g: Any, create_graph: bool, fast: bool, retain_graph: bool) -> None:
-    """One backward step through the derivative formulas: on Values when recording the
-    backward pass (create_graph), checking for nan under detect_anomaly."""
-    if create_graph:
-        in_grads = fn.vjp_in(VALUE_MATH)(g, u, *u._inputs)
-    else:
-        args = [i if i.__class__ is float else i.data for i in u._inputs]
-        try:
-            in_grads = fn.vjp(g, u.data, *args)
-        except ArithmeticError:
-            in_grads = _ieee_vjp(fn, g, u.data, u._inputs)
-    if not fast:
-        _check_anomaly(fn.grad_fn_name, in_grads)
-    if fn.step is None and not fn.is_freed:
-        fn.step = _compile_step(fn)
-    _accumulate(u._inputs, in_grads, create_graph)
-
-
-def _accumulate(inputs: tuple, grads: Sequence[Any], create_graph: bool) -> None:
-    for i, gi in zip(inputs, grads):
-        if i.__class__ is not float and i._fn is not None:
-            i.grad = _add(i.grad, gi) if create_graph else i.grad + gi
-
-
-def _compile_step(prim: Primitive) -> Callable[[Value, float], None]:
-    """prim's derivative formulas compiled into one backward step on floats.
-
-    For x * y this is:
-        def step(node, g):
-            a, b = node._a, node._b
-            out = node.data
-            x = a if a.__class__ is float else a.data
-            y = b if b.__class__ is float else b.data
-            try:
-                grads = (g * y, g * x)
-            except ArithmeticError:
-                grads = ieee_vjp(prim, g, out, node._inputs)
-            if a.__class__ is not float and a._fn is not None:
-                a.grad += grads[0]
-            ...
-    The same formulas as vjp, without a tuple of inputs, a call per input or a loop: the
-    benchmark shows backward twice as fast this way.
-    """
-    names = "ab"[: prim.arity]
-    operands = "xy"[: prim.arity]
-    lines = ["def step(node, g):",
-             *[f"    {n} = node._{n}" for n in names],
-             "    out = node.data"]
-    lines += [f"    {o} = {n} if {n}.__class__ is float else {n}.data" for n, o in zip(names, operands)]
-    lines += ["    try:",
-              f"        grads = ({', '.join(prim.derivative_formulas)},)",
-              "    except ArithmeticError:",
-              "        grads = ieee_vjp(prim, g, out, node._inputs)"]
-    for k, n in enumerate(names):
-        lines += [f"    if {n}.__class__ is not float and {n}._fn is not None:",
-                  f"        {n}.grad += grads[{k}]"]
-    namespace = {**prim.namespace(ops.FLOAT_MATH), "__builtins__": builtins, "ieee_vjp": _ieee_vjp, "prim": prim}
-    exec(compile("\n".join(lines), f"<{prim.name} backward step>", "exec"), namespace)
-    return namespace["step"]
-
-
-def _undo(unfinished: list, leaves: list, stashed: dict, reached_outputs: set) -> None:
-    """After an error: reset the marks, and put back the .grad of every Value not finished."""
-    for vertex in unfinished + leaves:
-        vertex._pending = 0
-        for v in [vertex] if vertex.__class__ is Value else vertex.outputs():
-            if v is not None and (v is vertex or v in reached_outputs):
-                v.grad = stashed.get(v, 0.0)
-
-
-def _receive(v: Value, stashed: dict, hooks: bool, wanted: set, found: dict, accumulate: bool,
-             create_graph: bool) -> Any:
-    """v's gradient for this pass is complete: run its hooks, put .grad right, return it."""
-    g = v.grad
-    if hooks and v in _HOOKS:
+def _receive(v: Value, g: Any, found: dict, wanted: set, accumulate: bool, create_graph: bool) -> Any:
+    """v's gradient for this pass is complete: run its hooks, record it, add it to .grad."""
+    if v in _HOOKS:
         for hook in list(_HOOKS[v]):
             replaced = hook(g)
             if replaced is not None:
-                g = replaced if isinstance(replaced, Value) and create_graph else float(replaced)
+                g = replaced if replaced.__class__ is Value and create_graph else float(replaced)
     if v in wanted:
         found[v] = g
-    before = stashed.get(v, 0.0) if stashed else 0.0
-    v.grad = _add(before, g) if accumulate else before
+    if accumulate:
+        v.grad = g if v.grad.__class__ is not Value and v.grad == 0.0 else v.grad + g
     return g
 
 
-def _add(total: Any, g: Any) -> Any:
-    """total + g, without recording `0.0 + g` when create_graph sums Values."""
-    return g if total.__class__ is float and total == 0.0 else total + g
+def _send(v: Any, g: Any, pending: dict, waiting: dict, heap: list) -> None:
+    """Add g to the pending gradient of input v (if it is a Value that requires grad)."""
+    if v.__class__ is Value and v._fn is not None:
+        if v in pending:
+            pending[v] += g
+        else:
+            pending[v] = g
+            waiting[v._stamp] = v
+            heappush(heap, v._stamp)
 
 
-def _ieee_vjp(fn: Primitive, g: float, out: float, inputs: tuple) -> list[float]:
-    """The derivative formulas on IEEEFloat, for when Python's floats raised (1/0, 0**-1)."""
-    args = [IEEEFloat(i if i.__class__ is float else i.data) for i in inputs]
-    return [float(d) for d in fn.vjp(IEEEFloat(g), IEEEFloat(out), *args)]
+def _function_step(fn: Any, node: Value, g: Any, pending: dict, waiting: dict, heap: list, found: dict,
+                   wanted: set, accumulate: bool, create_graph: bool, retain_graph: bool) -> None:
+    """The step of a custom Function's node: its backward runs once, with the gradients of
+    all its outputs (those no one used get None).  `node` is the first output taken."""
+    out_grads = []
+    for o in fn.outputs():
+        if o is node:
+            out_grads.append(g)
+        elif o is not None and o in pending:
+            out_grads.append(_receive(o, pending.pop(o), found, wanted, accumulate, create_graph))
+        else:
+            out_grads.append(None)
+    in_grads = fn.run_backward(out_grads, create_graph, retain_graph)
+    if _anomaly.enabled:
+        _check_nan(fn.name(), in_grads)
+    for v, gv in zip(fn.inputs, in_grads):
+        _send(v, gv, pending, waiting, heap)
 
 
-def _lift(method: Callable, float_version: Callable) -> Callable:
-    return lambda x: method(x) if isinstance(x, Value) else float_version(x)
+def _check_nan(name: str, grads: Sequence[Any]) -> None:
+    """detect_anomaly: a backward function that returned nan is named."""
+    for index, g in enumerate(grads):
+        if g is not None and float(g) != float(g):
+            raise RuntimeError(f"Function '{name}' returned nan values in its {index}th output.")
 
 
-def _value_pow(x: Any, y: Any) -> Any:
-    return x ** y if isinstance(x, Value) or isinstance(y, Value) else ops.ieee_pow(x, y)
-
-
-# The derivative formulas of ops.py evaluated on Values: with create_graph=True the backward
-# pass is itself recorded, so it can be differentiated again.
-VALUE_MATH: dict[str, Any] = {
-    **ops.FLOAT_MATH,
-    **{name: _lift(getattr(Value, name), ops.FLOAT_MATH[name])
-       for name in ("exp", "log", "sqrt", "sin", "cos", "tanh", "sigmoid", "relu", "abs")},
-    "sign": lambda x: ops.sign(_data(x)),
-    "pow": _value_pow,
-}
-
-for _primitive in [*ops.UNARY.values(), *ops.BINARY.values()]:
-    _primitive.step = _compile_step(_primitive)
-del _primitive
+def topological_order(root: Value | Sequence[Value]) -> list[Value]:
+    """Every Value `root` depends on that requires grad, each after all of its inputs (creation
+    order), `root` last.  Read-only: the drawings and ``func.trace`` walk the graph with it."""
+    roots = [root] if root.__class__ is Value else list(root)
+    seen, stack = set(roots), list(roots)
+    while stack:
+        for i in stack.pop()._inputs:
+            if i.__class__ is Value and i._fn is not None and i not in seen:
+                seen.add(i)
+                stack.append(i)
+    return sorted(seen, key=attrgetter("_stamp"), reverse=True)

@@ -11,12 +11,15 @@ import ast
 import operator
 from typing import Any, Callable, Iterable
 
-from .engine import Value
+from . import ops
+from .engine import Value, apply
 
-FUNCTIONS: dict[str, Callable[[Value], Value]] = {
-    name: getattr(Value, name) for name in ("exp", "log", "tanh", "sigmoid", "relu", "sin", "cos", "sqrt", "abs")}
+FUNCTIONS: dict[str, ops.Primitive] = dict(ops.UNARY)
+"""The functions a formula may call: every function of the derivative table (``clamp(x, 0, 1)``
+takes its constants after the argument)."""
 OPERATORS = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.Div: operator.truediv,
              ast.Pow: operator.pow}
+ROWS = {ast.Add: ops.ADD, ast.Sub: ops.SUB, ast.Mult: ops.MUL, ast.Div: ops.DIV, ast.Pow: ops.POW}
 MAX_LENGTH, MAX_NODES, MAX_EXPONENT = 500, 200, 1000
 
 
@@ -76,10 +79,25 @@ def _check(node: ast.AST, variables: set[str]) -> None:
     if isinstance(node, ast.Call):
         if not isinstance(node.func, ast.Name) or node.func.id not in FUNCTIONS:
             raise ExpressionError(f"only these functions may be called: {', '.join(FUNCTIONS)}")
-        if len(node.args) != 1 or node.keywords:
-            raise ExpressionError(f"{node.func.id}() takes exactly one argument")
+        prim = FUNCTIONS[node.func.id]
+        if not 1 <= len(node.args) <= 1 + len(prim.constant) or node.keywords:
+            wanted = ", ".join(("x", *prim.constant))
+            raise ExpressionError(f"{node.func.id}() is called as {node.func.id}({wanted})")
+        for extra in node.args[1:]:
+            if _number(extra) is None:
+                raise ExpressionError(f"the {', '.join(prim.constant)} of {node.func.id}() must be numbers")
         return
     raise ExpressionError(f"{type(node).__name__} is not allowed in an expression")
+
+
+def _number(node: ast.AST) -> float | None:
+    """The number a constant argument stands for (2, -0.5), else None."""
+    sign = 1.0
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+        sign, node = (-1.0 if isinstance(node.op, ast.USub) else 1.0), node.operand
+    if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)) and not isinstance(node.value, bool):
+        return sign * node.value
+    return None
 
 
 def evaluate(tree: ast.Expression, values: dict[str, Value]) -> Value:
@@ -90,7 +108,7 @@ def evaluate(tree: ast.Expression, values: dict[str, Value]) -> Value:
         node, ready = stack.pop()
         children = [c for c in ast.iter_child_nodes(node) if not isinstance(c, (ast.operator, ast.unaryop, ast.Load))]
         if isinstance(node, ast.Call):
-            children = list(node.args)
+            children = list(node.args[:1])
         if not ready:
             stack.append((node, True))
             stack.extend((c, False) for c in children)
@@ -100,14 +118,20 @@ def evaluate(tree: ast.Expression, values: dict[str, Value]) -> Value:
         elif isinstance(node, ast.Name):
             results[id(node)] = values[node.id]
         elif isinstance(node, ast.BinOp):
-            results[id(node)] = OPERATORS[type(node.op)](results[id(node.left)], results[id(node.right)])
+            operator_, left, right = OPERATORS[type(node.op)], results[id(node.left)], results[id(node.right)]
+            if isinstance(left, Value) or isinstance(right, Value):
+                results[id(node)] = operator_(left, right)
+            else:     # constants fold with the table's rules, IEEE-safe as x/0: 1/0 = inf, (-8)**(1/3) = nan
+                results[id(node)] = ops.evaluate(ROWS[type(node.op)].forward, float(left), float(right))
         elif isinstance(node, ast.UnaryOp):
             operand = results[id(node.operand)]
             results[id(node)] = -operand if isinstance(node.op, ast.USub) else operand
         elif isinstance(node, ast.Call):
             argument = results[id(node.args[0])]
-            results[id(node)] = FUNCTIONS[node.func.id](argument if isinstance(argument, Value)
-                                                        else Value(argument, requires_grad=False))
+            prim = FUNCTIONS[node.func.id]
+            bounds = prim.bind(tuple(_number(a) for a in node.args[1:]), {})
+            results[id(node)] = apply(prim, argument if isinstance(argument, Value)
+                                      else Value(argument, requires_grad=False), bounds)
     out = results[id(tree.body)]
     return out if isinstance(out, Value) else Value(out, requires_grad=False)
 

@@ -9,13 +9,12 @@ from __future__ import annotations
 
 from typing import Any, Callable, Sequence
 
-from . import engine
+from . import engine, ops
 from .autograd import forward_ad
 from .autograd.function import flatten, unflatten
 from .autograd.functional import grad as autograd_grad
 from .engine import Value
 from .modes import enable_grad
-from .ops import IEEEFloat
 
 
 def _argnums(argnums: int | Sequence[int]) -> tuple[int, ...]:
@@ -218,13 +217,16 @@ class count_operations:
     def total(self) -> int:
         return self.forward + self.tangent + self.backward
 
-    def _on_operation(self, prim: Any, out: Value, inputs: tuple) -> None:
+    def _on_operation(self, prim: Any, out: Value, x: Any, y: Any) -> None:
         self.forward += 1
-        if forward_ad.has_tangents(inputs):
+        if forward_ad.has_tangents((x, y)):
             self.tangent += 1
 
-    def _on_backward(self, steps: int) -> None:
-        self.backward += steps
+    def _on_backward(self, roots: list[Value]) -> None:
+        """A backward pass is starting from `roots`: it will take one step per operation
+        (a custom Function's node counts once, whatever its number of outputs)."""
+        nodes = {v._fn if v._fn.multi else v for v in engine.topological_order(roots) if not v.is_leaf}
+        self.backward += len(nodes)
 
     def __enter__(self) -> count_operations:
         engine.observers.append(self._on_operation)
@@ -261,12 +263,9 @@ class TracedGraph:
             raise TypeError(f"this graph takes {len(self.inputs)} inputs, got {len(values)}")
         for v, x in zip(self.inputs, values):
             v.data = float(x)
-        for node in self.schedule:
-            args = [i if i.__class__ is float else i.data for i in node._inputs]
-            try:
-                node.data = node._fn.forward(*args)
-            except ArithmeticError:
-                node.data = float(node._fn.forward(*map(IEEEFloat, args)))
+        for node in self.schedule:               # each node's row of the table, forward
+            operands = (node._a,) if node._b is None else (node._a, node._b)
+            node.data = ops.evaluate(node._fn.forward, *[getattr(x, "data", x) for x in operands])
         return self.output.data
 
     def gradient(self) -> list[float]:

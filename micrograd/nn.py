@@ -16,7 +16,7 @@ import random
 from typing import Any, Iterator, Sequence
 
 from .engine import Value
-from .tensors import Tensor, _as_tensor, matmul, tensor
+from .tensors import Tensor, as_tensor, tensor
 
 ACTIVATIONS = {"relu": ("ReLU", Value.relu), "tanh": ("Tanh", Value.tanh), "sigmoid": ("Sigmoid", Value.sigmoid),
                "linear": ("Linear", None)}
@@ -133,11 +133,11 @@ class Linear(Module):
         self.in_features, self.out_features = in_features, out_features
 
     def forward(self, x: Any) -> Tensor:
-        x = _as_tensor(x)
+        x = as_tensor(x)
         if x.shape[-1] != self.in_features:
             raise RuntimeError(f"Linear({self.in_features}, {self.out_features}) got an input of shape "
                                f"{tuple(x.shape)}: its last dimension must be {self.in_features}")
-        out = matmul(x, self.weight.t())
+        out = x.matmul(self.weight.t())
         return out + self.bias if self.bias is not None else out
 
     def __repr__(self) -> str:

@@ -1,232 +1,186 @@
-"""The primitives: one table, one line per primitive, forward and derivative written once as math.
+"""The primitives: one table, one row per primitive, its forward and its derivative written once.
 
-This is our version of PyTorch's ``tools/autograd/derivatives.yaml``.  Each line gives
+This is our version of PyTorch's ``tools/autograd/derivatives.yaml``.  Each row gives
 
-* ``name``      - what the primitive is called (``torch.mul`` is our ``mul``);
-* ``symbol``    - the short label karpathy's micrograd puts in ``Value._op`` (``'*'``, ``'ReLU'``);
-* ``grad_fn``   - the class name PyTorch gives the backward node (``MulBackward0``);
-* ``forward``   - the result as a formula of the inputs ``x`` (and ``y``);
-* ``derivatives`` - one formula per input: the vector-Jacobian product, i.e. the gradient
-  flowing to that input, from the gradient ``g`` of the result ``out``.
+* ``name``     - what the primitive is called (``torch.mul`` is our ``mul``);
+* ``symbol``   - the label karpathy's micrograd puts in ``Value._op`` (``'*'``, ``'ReLU'``);
+* ``grad_fn``  - the class name PyTorch gives the backward node (``MulBackward0``);
+* ``forward``  - a function ``(m, x[, y]) -> out``;
+* ``vjp``      - a function ``(m, g, out, x[, y]) -> (gradient for x[, gradient for y])``:
+  the vector-Jacobian product.  ``g`` is ∂L/∂out, the gradient arriving from the result;
+  each entry is ∂L/∂input = g · ∂out/∂input, the chain rule for one node.
 
-The formulas are plain Python expressions.  We compile each one twice: once with float
-functions (``math.exp`` and friends, made IEEE-safe) for the fast first-order backward pass,
-and once with Value functions (``Value.exp``) so that ``create_graph=True`` records the
-backward pass itself and derivatives of derivatives work.  No rule is ever written twice.
+Both are ordinary Python functions, and they take the math they use as the parameter ``m``
+(``m.exp``, ``m.log``...), as JAX's Autodidax writes its rules.  That is what lets one rule
+serve everywhere:
 
-A few primitives carry a constant ``c`` (``x ** 2``, ``2 - x``, ``2 ** x``): like PyTorch's
-``PowBackward0`` the constant is an attribute of the node, not an input.
+* ``m = FLOATS`` (below): plain floats, for the first-order backward pass and forward mode;
+* ``m = engine.VALUES``: Values, so that ``create_graph=True`` records the backward pass
+  itself and a derivative can be differentiated again (higher order);
+* ``IEEEFloat`` numbers instead of floats, when Python raised (``1/0``): see ``ieee.py``.
+
+``x ** 2``, ``2 - x``, ``2 ** x`` and ``x.clamp(0, 1)`` carry a constant (the exponent, the
+bounds): as in PyTorch's ``PowBackward0`` it is an attribute of the node, not an input, so the
+rule receives it in place of ``y`` and returns one gradient.
+
+Add a primitive by adding a row: ``Value``'s and ``Tensor``'s methods, ``micrograd.<name>``,
+the command line's formulas, the drawings and the property tests all read this table.
 """
 from __future__ import annotations
 
-import math
-from functools import lru_cache
-from typing import Any, Callable
+from types import SimpleNamespace
+from typing import Any, Callable, Sequence
 
-inf, nan = math.inf, math.nan
+from . import ieee
+
 RETAIN_GRAPH_ERROR = (
     "Trying to backward through the graph a second time (or directly access saved tensors after "
     "they have already been freed). Saved intermediate values of the graph are freed when you call "
     ".backward() or autograd.grad(). Specify retain_graph=True if you need to backward through the "
     "graph a second time or if you need to access saved tensors after calling backward.")
 
+# The math a rule may call, for plain floats.  engine.VALUES has the same names for Values.
+FLOATS = SimpleNamespace(exp=ieee.exp, log=ieee.log, sqrt=ieee.sqrt, sin=ieee.sin, cos=ieee.cos,
+                         tanh=ieee.tanh, sigmoid=ieee.sigmoid, relu=ieee.relu, abs=abs, sign=ieee.sign,
+                         pow=ieee.ieee_pow, clamp=ieee.clamp, inside=ieee.inside,
+                         is_zero=lambda x: x == 0)
 
-# --- IEEE-754 floats ---------------------------------------------------------------------
-# Python raises where IEEE 754 (and PyTorch) return inf or nan: 1/0, 0**-1, 10.0**400,
-# math.log(0), math.exp(1000).  The float functions below return what PyTorch returns.
-# Formulas with `/` and `**` run on plain floats first; on ArithmeticError they run again on
-# IEEEFloat, whose operators never raise.  The happy path pays nothing for this.
 
-def ieee_div(a: float, b: float) -> float:
-    """a / b with IEEE semantics: 1/0 = inf, -1/0 = -inf, 0/0 = nan."""
+def on_ieee_floats(rule: Callable[..., Any], *args: Any) -> Any:
+    """rule(FLOATS, *args) again with IEEEFloat numbers, after Python raised (1/0, 0**-1).
+
+    Returns a float, or a tuple of floats for a vjp rule."""
+    result = rule(FLOATS, *[ieee.IEEEFloat(a) if isinstance(a, float) else a for a in args])
+    return tuple(map(float, result)) if isinstance(result, tuple) else float(result)
+
+
+def evaluate(rule: Callable[..., Any], *args: Any) -> Any:
+    """A row's forward or vjp on plain floats, IEEE-safe: ``evaluate(ops.DIV.forward, 1.0, 0.0)`` is inf."""
     try:
-        return a / b
-    except ZeroDivisionError:
-        if a == 0 or a != a:
-            return nan
-        return math.copysign(inf, a) * math.copysign(1.0, b)
-
-
-def ieee_pow(a: float, b: float) -> float:
-    """a ** b with IEEE semantics: 0**-1 = inf, (-8)**(1/3) = nan, 10**400 = inf."""
-    try:
-        result = a ** b
-    except ZeroDivisionError:                      # 0.0 ** negative
-        odd = float(b).is_integer() and int(b) % 2 == 1
-        return math.copysign(inf, a) if odd else inf
-    except OverflowError:
-        odd = float(b).is_integer() and int(b) % 2 == 1
-        return -inf if (a < 0 and odd) else inf
-    return nan if isinstance(result, complex) else float(result)
-
-
-class IEEEFloat(float):
-    """A float whose arithmetic never raises: every result is again an IEEEFloat."""
-
-    def __add__(a, b): return IEEEFloat(float(a) + b)
-    def __radd__(a, b): return IEEEFloat(b + float(a))
-    def __sub__(a, b): return IEEEFloat(float(a) - b)
-    def __rsub__(a, b): return IEEEFloat(b - float(a))
-    def __mul__(a, b): return IEEEFloat(float(a) * b)
-    def __rmul__(a, b): return IEEEFloat(b * float(a))
-    def __truediv__(a, b): return IEEEFloat(ieee_div(float(a), float(b)))
-    def __rtruediv__(a, b): return IEEEFloat(ieee_div(float(b), float(a)))
-    def __pow__(a, b): return IEEEFloat(ieee_pow(float(a), float(b)))
-    def __rpow__(a, b): return IEEEFloat(ieee_pow(float(b), float(a)))
-    def __neg__(a): return IEEEFloat(-float(a))
-
-
-def exp(x: float) -> float:
-    """e^x; exp(1000) = inf."""
-    try:
-        return math.exp(x)
-    except OverflowError:
-        return inf
-
-
-def log(x: float) -> float:
-    """Natural log; log(0) = -inf, log(-1) = nan."""
-    try:
-        return math.log(x)
-    except ValueError:
-        return -inf if x == 0 else nan
-
-
-def sqrt(x: float) -> float:
-    """Square root; sqrt(-1) = nan."""
-    return math.sqrt(x) if x >= 0 else nan
-
-
-def sin(x: float) -> float:
-    """Sine; sin(inf) = nan."""
-    return math.sin(x) if math.isfinite(x) else nan
-
-
-def cos(x: float) -> float:
-    """Cosine; cos(inf) = nan."""
-    return math.cos(x) if math.isfinite(x) else nan
-
-
-def sigmoid(x: float) -> float:
-    """1 / (1 + e^-x), evaluated so that neither branch overflows."""
-    if x >= 0:
-        return 1.0 / (1.0 + math.exp(-x))
-    e = exp(x)
-    return e / (1.0 + e)
-
-
-def relu(x: float) -> float:
-    """max(x, 0) (nan stays nan, as in PyTorch)."""
-    return x if x > 0 or x != x else 0.0
-
-
-def sign(x: float) -> float:
-    """-1, 0 or 1; sign(0) = 0, so abs'(0) = 0 as in PyTorch."""
-    return float((x > 0) - (x < 0)) if x == x else nan
-
-
-def is_zero(x: Any) -> bool:
-    """x == 0 on the number inside (Values compare by identity, so formulas use this)."""
-    return getattr(x, "data", x) == 0
-
-
-FLOAT_MATH: dict[str, Any] = {
-    "exp": exp, "log": log, "sqrt": sqrt, "sin": sin, "cos": cos, "tanh": math.tanh,
-    "sigmoid": sigmoid, "relu": relu, "abs": abs, "sign": sign, "pow": ieee_pow,
-    "is_zero": is_zero, "__builtins__": {},
-}
+        return rule(FLOATS, *args)
+    except ArithmeticError:
+        return on_ieee_floats(rule, *args)
 
 
 class Primitive:
-    """One line of the table: a differentiable operation and its derivatives.
+    """One row of the table: a differentiable operation and its derivative.
 
-    ``forward(x[, y]) -> float`` and ``vjp(g, out, x[, y]) -> tuple`` are compiled for floats;
-    ``vjp_in(namespace)`` compiles the same derivative formulas for another number type.
+    ``operator`` marks the rows reached through Python's operators (``x * y``, ``x ** 2``)
+    rather than as named functions (``x.exp()``).
+    ``inputs`` is how many operands are differentiated (1 or 2).  ``constant`` names the
+    parameters a constant carries (``("min", "max")`` for clamp; the exponent of ``x ** 2``
+    is one unnamed constant), or is empty.  ``saves`` is False for rules that read no saved
+    values (``x + y``): such nodes may be backpropagated through twice, as in PyTorch.
     """
 
-    def __init__(self, name: str, symbol: str, grad_fn: str, forward: str, *derivatives: str,
-                 arity: int | None = None, saves: bool = True, constant: Any = None):
+    __slots__ = ("name", "symbol", "grad_fn_name", "forward", "vjp", "math", "inputs", "saves", "constant",
+                 "operator", "variants", "multi", "freed")
+
+    def __init__(self, name: str, symbol: str, grad_fn: str, forward: Callable[..., Any],
+                 vjp: Callable[..., tuple], math: str, *, inputs: int = 1, saves: bool = True,
+                 constant: Sequence[str] = (), operator: bool = False,
+                 variants: Sequence[tuple[str, str, str]] = ()) -> None:
         self.name, self.symbol, self.grad_fn_name = name, symbol, grad_fn
-        self.multi = False            # one output (a custom Function's node may have several)
-        self.step: Callable | None = None   # the engine's compiled backward step (engine.py)
-        self.formula, self.derivative_formulas = forward, derivatives
-        self.arity = arity or len(derivatives)
-        self.saves = saves            # does backward read saved values? (x + y does not)
-        self.constant = constant      # the `c` of a bound primitive such as x ** c
-        args = ", ".join("xy"[: self.arity])
-        self._forward_code = compile(f"lambda {args}: {forward}", f"<{name} forward>", "eval")
-        self._vjp_code = compile(f"lambda g, out, {args}: ({', '.join(derivatives)},)",
-                                 f"<{name} derivative>", "eval")
-        self._compiled: dict[int, Callable] = {}
-        self.forward = eval(self._forward_code, self.namespace(FLOAT_MATH))
-        self.vjp = self.vjp_in(FLOAT_MATH)
-        self.freed = self._freed_twin() if saves else self
+        self.forward, self.vjp = forward, vjp
+        self.math = math                 # the row's math in words, for docstrings and drawings
+        self.inputs = inputs
+        self.saves = saves
+        self.constant = tuple(constant)
+        self.operator = operator or inputs == 2   # reached through Python's operators (x * y, x ** 2)
+        self.variants = tuple(variants)  # (method, grad_fn, the one parameter it sets): clamp_min...
+        self.multi = False               # one output (a custom Function's node may have several)
+        self.freed = _freed_twin(self) if saves else self
 
-    def _freed_twin(self) -> "Primitive":
-        """What a node becomes once backward has freed its saved values: same name, but its
-        backward raises (a primitive that saves nothing, like x + y, stays as it is)."""
-        twin = object.__new__(Primitive)
-        twin.__dict__.update(self.__dict__)
-        twin.freed = twin
-        twin.step = None
+    def bind(self, args: tuple, kwargs: dict) -> tuple | None:
+        """The constants a method call passes to this row, checked: clamp(0, max=1) -> (0, 1)."""
+        if len(args) > len(self.constant) or set(kwargs) - set(self.constant):
+            raise TypeError(f"{self.name}() takes the arguments {', '.join(self.constant) or 'none'}; "
+                            f"got {len(args)} positional and {sorted(kwargs)}")
+        given = dict(zip(self.constant, args), **kwargs)
+        bound = tuple(given.get(name) for name in self.constant)
+        for name, c in zip(self.constant, bound):
+            if c is not None and ieee.as_float(c) is None:
+                raise TypeError(f"{self.name}(): '{name}' must be a number or None, got {c!r} of type {type(c).__name__}")
+        if self.constant and all(c is None for c in bound):
+            raise RuntimeError(f"{self.name}(): at least one of {' or '.join(map(repr, self.constant))} must not be None")
+        return bound if self.constant else None
 
-        def refuse(*_: Any) -> tuple:
-            raise RuntimeError(RETAIN_GRAPH_ERROR)
-        twin.vjp = refuse
-        twin.vjp_in = lambda _namespace: refuse
-        twin.is_freed = True
-        return twin
-
-    is_freed = False
-
-    def namespace(self, math_functions: dict) -> dict:
-        return math_functions if self.constant is None else {**math_functions, "c": self.constant}
-
-    def vjp_in(self, math_functions: dict) -> Callable:
-        """The derivative formulas compiled with `math_functions` (floats, or Values)."""
-        key = id(math_functions)
-        if key not in self._compiled:
-            self._compiled[key] = eval(self._vjp_code, self.namespace(math_functions))
-        return self._compiled[key]
-
-    def bind(self, c: float | int) -> "Primitive":
-        """This primitive with its constant c fixed, e.g. POW_CONSTANT.bind(2) is x ** 2."""
-        return _bind(self, c, type(c))
+    def label(self, constant: Any = None) -> str:
+        """The symbol shown in ``Value._op`` and drawings: ``'**2'`` for x ** 2, ``'3-'`` for 3 - x."""
+        if "{c}" not in self.symbol:
+            return self.symbol
+        return self.symbol.format(c=_number_text(constant))
 
     def __repr__(self) -> str:
-        return f"<primitive {self.name}: {self.formula}>"
+        return f"<primitive {self.name}: {self.math}>"
 
 
-@lru_cache(maxsize=1024)
-def _bind(prim: Primitive, c: float | int, _type: type) -> Primitive:
-    return Primitive(prim.name, prim.symbol.format(c=c), prim.grad_fn_name, prim.formula,
-                     *prim.derivative_formulas, saves=prim.saves, constant=c)
+def _number_text(c: Any) -> str:
+    """2 and 2.0 both print as 2 (karpathy's '**2'); 0.5 stays 0.5."""
+    return str(int(c)) if isinstance(c, (int, float)) and float(c).is_integer() else repr(c)
+
+
+def _freed_twin(prim: Primitive) -> Primitive:
+    """What a node becomes once backward has freed its saved values (retain_graph=False):
+    the same primitive, whose derivative raises PyTorch's error if it is needed again."""
+    twin = object.__new__(Primitive)
+    for slot in Primitive.__slots__:
+        if hasattr(prim, slot):
+            setattr(twin, slot, getattr(prim, slot))
+    twin.freed = twin
+
+    def refuse(*_: Any) -> tuple:
+        raise RuntimeError(RETAIN_GRAPH_ERROR)
+    twin.vjp = refuse
+    return twin
 
 
 P = Primitive
 # fmt: off
-# name                 symbol    grad_fn             forward          d/dx, d/dy (g: gradient of out)
-ADD  = P("add",        "+",      "AddBackward0",     "x + y",         "g", "g", saves=False)
-SUB  = P("sub",        "-",      "SubBackward0",     "x - y",         "g", "-g", saves=False)
-MUL  = P("mul",        "*",      "MulBackward0",     "x * y",         "g * y", "g * x")
-DIV  = P("div",        "/",      "DivBackward0",     "x / y",         "g / y", "-g * out / y")
-POW  = P("pow",        "**",     "PowBackward1",     "pow(x, y)",     "0.0 if is_zero(y) else g * y * pow(x, y - 1)",
-                                                                      "0.0 if is_zero(x) and y >= 0 else g * out * log(x)")
-NEG  = P("neg",        "neg",    "NegBackward0",     "-x",            "-g", saves=False)
-EXP  = P("exp",        "exp",    "ExpBackward0",     "exp(x)",        "g * out")
-LOG  = P("log",        "log",    "LogBackward0",     "log(x)",        "g / x")
-TANH = P("tanh",       "tanh",   "TanhBackward0",    "tanh(x)",       "g * (1 - out * out)")
-SIGM = P("sigmoid",    "sigmoid", "SigmoidBackward0", "sigmoid(x)",   "g * out * (1 - out)")
-RELU = P("relu",       "ReLU",   "ReluBackward0",    "relu(x)",       "g * (out > 0)")
-SIN  = P("sin",        "sin",    "SinBackward0",     "sin(x)",        "g * cos(x)")
-COS  = P("cos",        "cos",    "CosBackward0",     "cos(x)",        "-g * sin(x)")
-SQRT = P("sqrt",       "sqrt",   "SqrtBackward0",    "sqrt(x)",       "g / (2 * out)")
-ABS  = P("abs",        "abs",    "AbsBackward0",     "abs(x)",        "g * sign(x)")
-# with a constant c (an attribute of the node, not an input):
-POW_CONSTANT = P("pow", "**{c}", "PowBackward0",     "pow(x, c)",     "0.0 if c == 0 else g * c * pow(x, c - 1)")
-RSUB_CONSTANT = P("rsub", "{c}-", "RsubBackward1",   "c - x",         "-g", saves=False)
-RPOW_CONSTANT = P("pow", "{c}**", "PowBackward2",    "pow(c, x)",     "g * out * log(c)")
+# In the rules: x, y the operands; out the result; g = ∂L/∂out; c a constant carried by the node.
+#     name        symbol    grad_fn              forward                              vjp = (∂L/∂x[, ∂L/∂y])                                 math
+ADD  = P("add",   "+",      "AddBackward0",      lambda m, x, y: x + y,               lambda m, g, out, x, y: (g, g),                        "x + y: ∂/∂x = 1, ∂/∂y = 1", inputs=2, saves=False)
+SUB  = P("sub",   "-",      "SubBackward0",      lambda m, x, y: x - y,               lambda m, g, out, x, y: (g, -g),                       "x - y: ∂/∂x = 1, ∂/∂y = -1", inputs=2, saves=False)
+MUL  = P("mul",   "*",      "MulBackward0",      lambda m, x, y: x * y,               lambda m, g, out, x, y: (g * y, g * x),                "x·y: ∂/∂x = y, ∂/∂y = x", inputs=2)
+DIV  = P("div",   "/",      "DivBackward0",      lambda m, x, y: x / y,               lambda m, g, out, x, y: (g / y, -g * out / y),         "x/y: ∂/∂x = 1/y, ∂/∂y = -x/y²", inputs=2)
+POW  = P("pow",   "**",     "PowBackward1",      lambda m, x, y: m.pow(x, y),         lambda m, g, out, x, y: (_pow_dx(m, g, x, y), _pow_dy(m, g, out, x, y)),
+                                                                                                                                             "xʸ: ∂/∂x = y·xʸ⁻¹, ∂/∂y = xʸ·ln x", inputs=2)
+NEG  = P("neg",   "neg",    "NegBackward0",      lambda m, x: -x,                     lambda m, g, out, x: (-g,),                            "f(x) = -x, f′(x) = -1", saves=False)
+EXP  = P("exp",   "exp",    "ExpBackward0",      lambda m, x: m.exp(x),               lambda m, g, out, x: (g * out,),                       "f(x) = eˣ, f′(x) = eˣ")
+LOG  = P("log",   "log",    "LogBackward0",      lambda m, x: m.log(x),               lambda m, g, out, x: (g / x,),                         "f(x) = ln x, f′(x) = 1/x")
+TANH = P("tanh",  "tanh",   "TanhBackward0",     lambda m, x: m.tanh(x),              lambda m, g, out, x: (g * (1 - out * out),),           "f(x) = tanh x, f′(x) = 1 - tanh²x")
+SIGMOID = P("sigmoid", "sigmoid", "SigmoidBackward0", lambda m, x: m.sigmoid(x),      lambda m, g, out, x: (g * out * (1 - out),),           "f(x) = σ(x) = 1/(1 + e⁻ˣ), f′(x) = σ(x)(1 - σ(x))")
+RELU = P("relu",  "ReLU",   "ReluBackward0",     lambda m, x: m.relu(x),              lambda m, g, out, x: (0.0 if out <= 0 else g,),        "f(x) = max(x, 0), f′(x) = 1 if x > 0 else 0")
+SIN  = P("sin",   "sin",    "SinBackward0",      lambda m, x: m.sin(x),               lambda m, g, out, x: (g * m.cos(x),),                  "f(x) = sin x, f′(x) = cos x")
+COS  = P("cos",   "cos",    "CosBackward0",      lambda m, x: m.cos(x),               lambda m, g, out, x: (-g * m.sin(x),),                 "f(x) = cos x, f′(x) = -sin x")
+SQRT = P("sqrt",  "sqrt",   "SqrtBackward0",     lambda m, x: m.sqrt(x),              lambda m, g, out, x: (g / (2 * out),),                 "f(x) = √x, f′(x) = 1/(2√x)")
+ABS  = P("abs",   "abs",    "AbsBackward0",      lambda m, x: m.abs(x),               lambda m, g, out, x: (g * m.sign(x),),                 "f(x) = |x|, f′(x) = sign(x)")
+CLAMP = P("clamp", "clamp", "ClampBackward1",    lambda m, x, c: m.clamp(x, *c),      lambda m, g, out, x, c: (g * m.inside(x, *c),),        "f(x) = min(max(x, lo), hi), f′(x) = 1 if lo ≤ x ≤ hi else 0",
+          constant=("min", "max"), variants=(("clamp_min", "ClampMinBackward0", "min"), ("clamp_max", "ClampMaxBackward0", "max")))
+# carrying a constant c that is not an input (the operators x ** 2, 2 - x, 2 ** x):
+POW_CONSTANT  = P("pow",  "**{c}", "PowBackward0",  lambda m, x, c: m.pow(x, c),     lambda m, g, out, x, c: (0.0 if c == 0 else g * c * m.pow(x, c - 1),), "f(x) = xᶜ, f′(x) = c·xᶜ⁻¹", constant=("exponent",), operator=True)
+RSUB_CONSTANT = P("rsub", "{c}-",  "RsubBackward1", lambda m, x, c: c - x,           lambda m, g, out, x, c: (-g,),                         "f(x) = c - x, f′(x) = -1", constant=("other",), operator=True, saves=False)
+RPOW_CONSTANT = P("pow",  "{c}**", "PowBackward2",  lambda m, x, c: m.pow(c, x),     lambda m, g, out, x, c: (g * out * m.log(c),),         "f(x) = cˣ, f′(x) = cˣ·ln c", constant=("base",), operator=True)
 # fmt: on
 
-UNARY = {p.name: p for p in (NEG, EXP, LOG, TANH, SIGM, RELU, SIN, COS, SQRT, ABS)}
-BINARY = {p.name: p for p in (ADD, SUB, MUL, DIV, POW)}
+
+def _pow_dx(m: Any, g: Any, x: Any, y: Any) -> Any:
+    """∂L/∂x of xʸ = g·y·xʸ⁻¹; 0 where y = 0 (PyTorch's convention, so 0⁰ has slope 0)."""
+    return 0.0 if m.is_zero(y) else g * y * m.pow(x, y - 1)
+
+
+def _pow_dy(m: Any, g: Any, out: Any, x: Any, y: Any) -> Any:
+    """∂L/∂y of xʸ = g·xʸ·ln x; 0 where x = 0 and y ≥ 0 (PyTorch's convention)."""
+    return 0.0 if m.is_zero(x) and y >= 0 else g * out * m.log(x)
+
+
+PRIMITIVES: tuple[Primitive, ...] = (ADD, SUB, MUL, DIV, POW, NEG, EXP, LOG, TANH, SIGMOID, RELU, SIN, COS, SQRT,
+                                     ABS, CLAMP, POW_CONSTANT, RSUB_CONSTANT, RPOW_CONSTANT)
+"""Every row, in order."""
+
+BINARY: dict[str, Primitive] = {p.name: p for p in PRIMITIVES if p.inputs == 2}
+"""The operations of two Values: add, sub, mul, div, pow (reached through Python's operators)."""
+
+UNARY: dict[str, Primitive] = {p.name: p for p in PRIMITIVES if not p.operator}
+"""The functions of one Value: neg, exp, log, ..., clamp.  Each is a method of Value and Tensor
+(``x.exp()``), a function of the package (``micrograd.exp(x)``) and a function of formulas."""

@@ -10,7 +10,8 @@ from typing import Any, Iterable
 
 from .engine import Value
 from .modes import no_grad
-from .tensors import Tensor, _NoGrad
+from .tensors import Tensor
+from .tensors.history import NoGrad
 
 
 def _scalars(params: Iterable[Any]) -> tuple[list[Any], list[Value]]:
@@ -45,7 +46,7 @@ class Optimizer:
                 p.grad = 0.0
 
     def _gradients(self) -> list[float | None]:
-        return [None if v.grad.__class__ is _NoGrad else float(v.grad) for v in self.scalars]
+        return [None if v.grad.__class__ is NoGrad else float(v.grad) for v in self.scalars]
 
     def step(self) -> None:
         with no_grad():

@@ -17,11 +17,12 @@ from typing import Any, Callable, Sequence
 
 from . import ops
 from .autograd.gradcheck import numerical_grad
-from .engine import Value
+from .engine import Value, apply
+from .ops import evaluate
 
-UNARY = ("neg", "exp", "log", "tanh", "sigmoid", "relu", "sin", "cos", "sqrt", "abs")
-BINARY = ("add", "sub", "mul", "div", "pow")
-KINKED = ("relu", "abs")     # not differentiable at 0: central differences disagree there
+UNARY = tuple(ops.UNARY)        # every function of the derivative table: neg, exp, ..., clamp
+BINARY = tuple(ops.BINARY)      # add, sub, mul, div, pow
+KINKED = ("relu", "abs", "clamp")   # not differentiable at their kinks: central differences disagree there
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,7 @@ class Expression:
     children: tuple = ()
     name: str = ""
     value: float = 0.0
+    constants: tuple = ()         # a primitive's constants: clamp's (min, max)
 
     def evaluate(self, env: dict[str, Any], backend: str = "value") -> Any:
         """Evaluate with `env` mapping variable names to Values, floats or torch tensors."""
@@ -39,7 +41,7 @@ class Expression:
         if self.op == "const":
             return self.value
         args = [c.evaluate(env, backend) for c in self.children]
-        return _APPLY[backend](self.op, args)
+        return _APPLY[backend](self.op, args, self.constants)
 
     def __str__(self) -> str:
         if self.op == "var":
@@ -49,43 +51,31 @@ class Expression:
         symbols = {"add": "+", "sub": "-", "mul": "*", "div": "/", "pow": "**"}
         if self.op in symbols:
             return f"({self.children[0]} {symbols[self.op]} {self.children[1]})"
-        return f"{self.op}({self.children[0]})"
+        return f"{self.op}({', '.join(map(str, (self.children[0], *self.constants)))})"
 
     def uses(self, names: Sequence[str]) -> bool:
         """Does any node of the tree apply one of these primitives?"""
         return self.op in names or any(c.uses(names) for c in self.children)
 
 
-def _value_apply(op: str, args: list) -> Any:
+def _primitive(op: str) -> ops.Primitive:
+    return ops.BINARY.get(op) or ops.UNARY[op]
+
+
+def _value_apply(op: str, args: list, constants: tuple = ()) -> Any:
     if not any(isinstance(a, Value) for a in args):
-        return _float_apply(op, args)          # a constant subtree
-    if op in ops.BINARY:
-        a, b = args
-        return {"add": lambda: a + b, "sub": lambda: a - b, "mul": lambda: a * b,
-                "div": lambda: a / b, "pow": lambda: a ** b}[op]()
-    (a,) = args
-    return -a if op == "neg" else getattr(a, op)()
+        return _float_apply(op, args, constants)          # a constant subtree
+    return apply(_primitive(op), *args, *([constants] if constants else []))
 
 
-def _float_apply(op: str, args: list) -> float:
-    prim = ops.BINARY.get(op) or ops.UNARY[op]
-    try:
-        return prim.forward(*args)
-    except ArithmeticError:
-        return float(prim.forward(*map(ops.IEEEFloat, args)))
+def _float_apply(op: str, args: list, constants: tuple = ()) -> float:
+    return evaluate(_primitive(op).forward, *args, *([constants] if constants else []))
 
 
-def _torch_apply(op: str, args: list) -> Any:
+def _torch_apply(op: str, args: list, constants: tuple = ()) -> Any:
     import torch
-    if op in ops.BINARY:
-        a, b = args
-        if not isinstance(a, torch.Tensor) and (op == "pow" or not isinstance(b, torch.Tensor)):
-            a = torch.tensor(a, dtype=torch.float64)
-        return {"add": torch.add, "sub": torch.sub, "mul": torch.mul, "div": torch.div, "pow": torch.pow}[op](a, b)
-    (a,) = args
-    if not isinstance(a, torch.Tensor):
-        a = torch.tensor(a, dtype=torch.float64)
-    return {"neg": torch.neg, "sigmoid": torch.sigmoid, "relu": torch.relu}.get(op, getattr(torch, op, None))(a)
+    args = [a if isinstance(a, torch.Tensor) else torch.tensor(a, dtype=torch.float64) for a in args]
+    return getattr(torch, op)(*args, *constants)      # torch.add, torch.exp, torch.clamp(x, min, max)...
 
 
 _APPLY: dict[str, Callable] = {"value": _value_apply, "float": _float_apply, "torch": _torch_apply}
@@ -105,7 +95,16 @@ def values(min_value: float = -10.0, max_value: float = 10.0) -> Any:
     return st.floats(min_value, max_value, allow_nan=False, allow_infinity=False)
 
 
-def _guard(op: str, child: Expression) -> Expression:
+def _constants() -> Any:
+    """Constants for each primitive that carries some (clamp: min ≤ max, or one bound only)."""
+    st = _require_hypothesis()
+    bound = st.floats(-2, 2, allow_nan=False).map(lambda c: round(c, 2))
+    bounds = st.one_of(st.tuples(bound, st.none()), st.tuples(st.none(), bound),
+                       st.tuples(bound, bound).map(lambda t: tuple(sorted(t))))
+    return st.fixed_dictionaries({name: bounds for name, p in ops.UNARY.items() if p.constant})
+
+
+def _guard(op: str, child: Expression, constants: dict) -> Expression:
     """Keep `op` inside its domain whatever `child` is (safe mode)."""
     def positive(e: Expression) -> Expression:           # e² + 1 ≥ 1
         return Expression("add", (Expression("mul", (e, e)), Expression("const", value=1.0)))
@@ -113,7 +112,7 @@ def _guard(op: str, child: Expression) -> Expression:
         return Expression(op, (positive(child),))
     if op == "exp":
         return Expression(op, (Expression("tanh", (child,)),))
-    return Expression(op, (child,))
+    return Expression(op, (child,), constants=constants.get(op, ()))
 
 
 def expressions(variables: Sequence[str] = ("x", "y"), max_leaves: int = 8, safe: bool = True,
@@ -125,8 +124,8 @@ def expressions(variables: Sequence[str] = ("x", "y"), max_leaves: int = 8, safe
         st.floats(-3, 3, allow_nan=False).map(lambda c: Expression("const", value=round(c, 3))))
 
     def extend(children: Any) -> Any:
-        unary_nodes = st.tuples(st.sampled_from(list(unary)), children).map(
-            lambda t: _guard(*t) if safe else Expression(t[0], (t[1],)))
+        unary_nodes = st.tuples(st.sampled_from(list(unary)), children, _constants()).map(
+            lambda t: _guard(*t) if safe else Expression(t[0], (t[1],), constants=t[2].get(t[0], ())))
         binary_nodes = st.tuples(st.sampled_from(list(binary)), children, children).map(
             lambda t: _safe_binary(*t) if safe else Expression(t[0], (t[1], t[2])))
         return st.one_of(unary_nodes, binary_nodes)

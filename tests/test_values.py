@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from micrograd import Value, autograd, enable_grad, is_grad_enabled, no_grad, set_grad_enabled
-from micrograd.engine import AccumulateGrad
+from micrograd.nodes import AccumulateGrad
 
 
 @pytest.mark.parametrize("data, expected", [(2, 2.0), (True, 1.0), (np.float32(1.5), 1.5),

@@ -3,7 +3,7 @@
 A dual number is ``primal + tangent·ε`` with ``ε² = 0``, so ``f(x + tε) = f(x) + f'(x)·t·ε``:
 carrying the tangent through every operation computes a Jacobian-vector product in one
 forward pass.  The tangent of each result is ``Σᵢ ∂f/∂xᵢ · tᵢ``; the partials ``∂f/∂xᵢ`` are
-the engine's derivative formulas (ops.py) evaluated with ``g = 1``: there is no second table.
+the rows' vjp functions (ops.py) evaluated with ``g = 1``: there is no second table.
 
 >>> with dual_level():
 ...     x = make_dual(Value(1.0), 1.0)
@@ -16,6 +16,8 @@ from typing import Any, NamedTuple
 
 from .. import engine, ops
 from ..engine import Value
+from ..ops import evaluate
+from ..pytree import flatten, unflatten
 
 _tangents: dict[Value, Any] = {}
 _levels: list[int] = []
@@ -29,17 +31,18 @@ class UnpackedDualTensor(NamedTuple):
     tangent: Any
 
 
-def _propagate(fn: Any, out: Value, inputs: tuple) -> None:
-    """Called by the engine after each operation: give `out` its tangent."""
-    tangents = [None if i.__class__ is float else _tangents.get(i) for i in inputs]
+def _tangent_of(x: Any) -> Any:
+    return _tangents.get(x) if x.__class__ is Value else None
+
+
+def _propagate(fn: Any, out: Value, x: Any, y: Any) -> None:
+    """Called by the engine after each operation: give `out` its tangent Σᵢ ∂out/∂xᵢ · tᵢ."""
+    operands = (x,) if y is None or fn.constant else (x, y)
+    tangents = [_tangent_of(i) for i in operands]
     if all(t is None for t in tangents) or fn.multi:
         return
-    args = [i if i.__class__ is float else i.data for i in inputs]
-    try:
-        partials = fn.vjp(1.0, out.data, *args)
-    except ArithmeticError:
-        partials = [float(p) for p in fn.vjp(ops.IEEEFloat(1.0), ops.IEEEFloat(out.data),
-                                              *map(ops.IEEEFloat, args))]
+    data = [i.data if i.__class__ is Value else i for i in ((x,) if y is None else (x, y))]
+    partials = evaluate(fn.vjp, 1.0, out.data, *data)      # the row's vjp with g = 1
     terms = [tangent * partial for partial, tangent in zip(partials, tangents) if tangent is not None]
     _tangents[out] = sum(terms[1:], terms[0])
 
@@ -70,14 +73,13 @@ def exit_dual_level(*, level: int | None = None) -> None:
 
 def make_dual(tensor: Any, tangent: Any, *, level: int | None = None) -> Any:
     """A copy of `tensor` (a Value or Tensor) carrying `tangent`; gradients still flow to `tensor`."""
-    from .function import flatten, unflatten
     if not _levels:
         raise RuntimeError(NO_LEVEL_ERROR)
     primal_flat, tangent_flat = flatten(tensor), flatten(tangent)
     if primal_flat is None:
         raise TypeError(f"make_dual expects a Value or Tensor primal, got {type(tensor).__name__}")
     if tangent_flat is None:
-        number = engine._as_float(tangent)
+        number = engine.as_float(tangent)
         if number is None or len(primal_flat[0]) != 1:
             raise TypeError(f"make_dual expects a tangent shaped like the primal, got {tangent!r}")
         tangent_values: list = [number]
@@ -86,7 +88,7 @@ def make_dual(tensor: Any, tangent: Any, *, level: int | None = None) -> Any:
             raise ValueError(f"Expected tangent to have the same shape as primal: got "
                              f"{tuple(getattr(tangent, 'shape', ()))} and {tuple(getattr(tensor, 'shape', ()))}")
         tangent_values = [t if t.requires_grad else t.data for t in tangent_flat[0]]
-    duals = [engine._apply(ops.ADD, p, 0.0) if p.requires_grad else Value(p.data, requires_grad=False)
+    duals = [engine.apply(ops.ADD, p, 0.0) if p.requires_grad else Value(p.data, requires_grad=False)
              for p in primal_flat[0]]
     for dual, t in zip(duals, tangent_values):
         _tangents[dual] = t
@@ -95,7 +97,6 @@ def make_dual(tensor: Any, tangent: Any, *, level: int | None = None) -> Any:
 
 def unpack_dual(tensor: Any, *, level: int | None = None) -> UnpackedDualTensor:
     """(primal, tangent) of a dual number; tangent is None if it has none."""
-    from .function import flatten, unflatten
     flat = flatten(tensor)
     if flat is None:
         raise TypeError(f"unpack_dual expects a Value or Tensor, got {type(tensor).__name__}")

@@ -6,48 +6,19 @@ the ``grad_fn`` of every output.  However many inputs and outputs it has, the en
 its ``backward`` exactly once per backward pass, with the gradients of all outputs.
 
 Arguments may be Values, numbers, anything else (passed through, not differentiated), or
-containers of Values that register themselves with ``register_container`` (Tensor does):
-what JAX calls pytrees.
+containers of Values registered in ``pytree.py`` (Tensor is one).
 """
 from __future__ import annotations
 
 import weakref
-from typing import Any, Callable
+from typing import Any
 
 from .. import ops
-from ..engine import VALUE_MATH, BackwardNode, Value, _apply, _as_float, _next_function
+from ..engine import VALUES, Value, apply, as_float
 from ..modes import is_grad_enabled, no_grad, set_grad_enabled
+from ..nodes import BackwardNode, next_function
+from ..pytree import flatten, unflatten
 from . import forward_ad
-
-# type -> (flatten(obj) -> (list of Values, aux), unflatten(aux, list of Values) -> obj)
-_CONTAINERS: dict[type, tuple[Callable, Callable]] = {}
-
-
-def register_container(kind: type, flatten: Callable, unflatten: Callable) -> None:
-    """Let ``Function.apply`` and ``autograd.grad`` see inside objects of type `kind`."""
-    _CONTAINERS[kind] = (flatten, unflatten)
-
-
-def flatten(obj: Any) -> tuple[list[Value], Any] | None:
-    """(its Values, what is needed to rebuild it) for a Value or container, else None."""
-    if isinstance(obj, Value):
-        return [obj], None
-    for kind, (flat, _) in _CONTAINERS.items():
-        if isinstance(obj, kind):
-            return flat(obj)
-    return None
-
-
-def unflatten(like: Any, aux: Any, values: list) -> Any:
-    """Rebuild an object shaped like `like` from Values (numbers are made constant Values)."""
-    values = [v if isinstance(v, Value) else Value(v, requires_grad=False) for v in values]
-    if isinstance(like, Value):
-        return values[0]
-    for kind, (_, unflat) in _CONTAINERS.items():
-        if isinstance(like, kind):
-            return unflat(aux, values)
-    raise TypeError(f"cannot rebuild an object of type {type(like).__name__}")
-
 
 def _shape_of(obj: Any) -> tuple:
     return tuple(getattr(obj, "shape", ()))
@@ -56,8 +27,9 @@ def _shape_of(obj: Any) -> tuple:
 class FunctionNode(BackwardNode):
     """The backward node of one ``apply``, and the ``ctx`` its forward and backward receive."""
 
-    multi = True          # the engine schedules the node, not each output Value
+    multi = True          # the engine runs the node once, for all its output Values
     saves = True
+    constant = ()         # no constants: every argument is an input
     _forward_cls: type[Function]
 
     def __init__(self) -> None:
@@ -65,7 +37,6 @@ class FunctionNode(BackwardNode):
         self._saved: tuple | None = ()
         self._non_differentiable: set[int] = set()
         self._freed = False
-        self._pending = 0          # used by the backward engine, as on Value
 
     __eq__ = object.__eq__          # one node per apply: identity, unlike the views of BackwardNode
     __hash__ = object.__hash__
@@ -103,6 +74,9 @@ class FunctionNode(BackwardNode):
     def symbol(self) -> str:
         return self._forward_cls.__name__
 
+    def label(self, constant: Any = None) -> str:
+        return self.symbol
+
     @property
     def grad_fn_name(self) -> str:
         return type(self).__name__
@@ -118,7 +92,7 @@ class FunctionNode(BackwardNode):
         result = []
         for arg in self._args:
             if isinstance(arg, Value):
-                result.append(_next_function(arg))
+                result.append(next_function(arg))
             elif flatten(arg) is not None and getattr(arg, "requires_grad", False):
                 result.append((getattr(arg, "grad_fn", None) or arg, 0))
             else:
@@ -156,7 +130,7 @@ class FunctionNode(BackwardNode):
             if grad is None:
                 flat.extend([0.0] * count)
                 continue
-            number = None if isinstance(grad, Value) else _as_float(grad)
+            number = None if isinstance(grad, Value) else as_float(grad)
             if number is not None and count == 1:
                 flat.append(number)
                 continue
@@ -260,26 +234,27 @@ def _attach(data: float, node: FunctionNode) -> Value:
 
 
 def primitive_function(prim: ops.Primitive) -> type[Function]:
-    """A built-in primitive as a Function, its forward and backward taken from its line in ops.py.
+    """A row of the table in ops.py as a Function: ``Mul.apply(x, y)``.
 
-    ``Mul.apply(x, y)`` is built exactly like your own ``Square``: forward saves its inputs,
-    backward returns one gradient per input.  (``x * y`` records the same primitive without
-    a ctx object per node: the one shortcut the engine takes, for speed.)
+    It is built exactly like your own ``Square``: forward saves its inputs, backward
+    returns one gradient per input, from the row's vjp.  (``x * y`` records the same row
+    without a ctx object per node: the one shortcut the engine takes, for speed.)
     """
     def forward(ctx: FunctionNode, *inputs: Value) -> Value:
         ctx.save_for_backward(*inputs)
-        return _apply(prim, *inputs)
+        return apply(prim, *inputs)
 
     def backward(ctx: FunctionNode, grad_output: Value) -> tuple:
         inputs = ctx.saved_tensors
-        out = _apply(prim, *inputs)
-        return tuple(prim.vjp_in(VALUE_MATH)(grad_output, out, *inputs))
+        out = apply(prim, *inputs)
+        return prim.vjp(VALUES, grad_output, out, *inputs)
 
     name = prim.name.capitalize()
     return type(name, (Function,), {"forward": staticmethod(forward), "backward": staticmethod(backward),
-                                    "__doc__": f"{prim.name}: forward {prim.formula}; "
-                                               f"derivatives {', '.join(prim.derivative_formulas)}"})
+                                    "__doc__": f"{prim.name} as a Function: {prim.math}"})
 
 
 PRIMITIVES: dict[str, type[Function]] = {
-    name: primitive_function(prim) for name, prim in {**ops.UNARY, **ops.BINARY}.items()}
+    primitive_function(prim).__name__: primitive_function(prim)
+    for prim in [*ops.BINARY.values(), *ops.UNARY.values()] if not prim.constant}
+"""The rows of the table as Functions, by name: Add, Sub, Mul, Div, Pow, Neg, Exp, ..."""

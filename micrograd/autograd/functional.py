@@ -5,7 +5,7 @@ from typing import Any
 
 from .. import engine
 from ..engine import Value
-from .function import flatten, unflatten
+from ..pytree import flatten, unflatten
 
 
 def _as_list(x: Any) -> list:

@@ -14,7 +14,7 @@ from typing import Any, Callable, Sequence
 
 from ..engine import Value
 from ..modes import enable_grad, no_grad
-from .function import flatten
+from ..pytree import flatten
 from .functional import grad
 
 

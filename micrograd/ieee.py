@@ -1,0 +1,142 @@
+"""Float math that never raises: IEEE 754 results, as PyTorch gives them.
+
+Python raises where IEEE 754 (and PyTorch) return inf or nan: ``1/0``, ``0**-1``,
+``10.0**400``, ``math.log(0)``, ``math.exp(1000)``.  The functions here return what PyTorch
+returns instead (``log(0) = -inf``, ``1/0 = inf``, ``sqrt(-1) = nan``).  MiniTorch calls
+its module of float functions ``operators.py``; this is ours.
+
+The derivative table (``ops.py``) writes ``x / y`` and ``x ** y`` with Python's operators,
+which are fastest on plain floats.  When one of them raises ``ArithmeticError``, the engine
+runs the same rule again on ``IEEEFloat`` numbers, whose operators never raise: the normal
+path pays nothing for the rare one.
+"""
+from __future__ import annotations
+
+import math
+import numbers
+from typing import Any
+
+inf, nan = math.inf, math.nan
+
+
+def as_float(x: Any) -> float | None:
+    """x as a float if it is a real number (int, bool, numpy scalar...), else None."""
+    if x.__class__ is float:
+        return x
+    if isinstance(x, numbers.Real):
+        return float(x)
+    return None
+
+
+def ieee_div(a: float, b: float) -> float:
+    """a / b with IEEE semantics: 1/0 = inf, -1/0 = -inf, 1/-0.0 = -inf, 0/0 = nan."""
+    try:
+        return a / b
+    except ZeroDivisionError:
+        if a == 0 or a != a:
+            return nan
+        return math.copysign(inf, a) * math.copysign(1.0, b)
+
+
+def _is_odd_integer(b: float) -> bool:
+    return float(b).is_integer() and int(b) % 2 == 1
+
+
+def ieee_pow(a: float, b: float) -> float:
+    """a ** b with IEEE semantics: 0**-1 = inf, (-8)**(1/3) = nan, 10**400 = inf."""
+    try:
+        result = a ** b
+    except ZeroDivisionError:                      # 0.0 ** negative
+        return math.copysign(inf, a) if _is_odd_integer(b) else inf
+    except OverflowError:
+        if a < 0 and not float(b).is_integer():    # a negative base, a fractional power
+            return nan
+        return -inf if (a < 0 and _is_odd_integer(b)) else inf
+    return nan if isinstance(result, complex) else float(result)
+
+
+class IEEEFloat(float):
+    """A float whose arithmetic never raises: every result is again an IEEEFloat."""
+
+    def __add__(a, b): return IEEEFloat(float(a) + b)
+    def __radd__(a, b): return IEEEFloat(b + float(a))
+    def __sub__(a, b): return IEEEFloat(float(a) - b)
+    def __rsub__(a, b): return IEEEFloat(b - float(a))
+    def __mul__(a, b): return IEEEFloat(float(a) * b)
+    def __rmul__(a, b): return IEEEFloat(b * float(a))
+    def __truediv__(a, b): return IEEEFloat(ieee_div(float(a), float(b)))
+    def __rtruediv__(a, b): return IEEEFloat(ieee_div(float(b), float(a)))
+    def __pow__(a, b): return IEEEFloat(ieee_pow(float(a), float(b)))
+    def __rpow__(a, b): return IEEEFloat(ieee_pow(float(b), float(a)))
+    def __neg__(a): return IEEEFloat(-float(a))
+
+
+def exp(x: float) -> float:
+    """eˣ; exp(1000) = inf."""
+    try:
+        return math.exp(x)
+    except OverflowError:
+        return inf
+
+
+def log(x: float) -> float:
+    """Natural logarithm; log(0) = -inf, log(-1) = nan."""
+    try:
+        return math.log(x)
+    except ValueError:
+        return -inf if x == 0 else nan
+
+
+def sqrt(x: float) -> float:
+    """√x; sqrt(-1) = nan, sqrt(-0.0) = -0.0."""
+    return math.sqrt(x) if x >= 0 else nan
+
+
+def sin(x: float) -> float:
+    """Sine; sin(inf) = nan."""
+    return math.sin(x) if math.isfinite(x) else nan
+
+
+def cos(x: float) -> float:
+    """Cosine; cos(inf) = nan."""
+    return math.cos(x) if math.isfinite(x) else nan
+
+
+def tanh(x: float) -> float:
+    """Hyperbolic tangent (never raises)."""
+    return math.tanh(x)
+
+
+def sigmoid(x: float) -> float:
+    """σ(x) = 1 / (1 + e⁻ˣ), evaluated so that neither branch overflows."""
+    if x >= 0:
+        return 1.0 / (1.0 + math.exp(-x))
+    e = exp(x)
+    return e / (1.0 + e)
+
+
+def relu(x: float) -> float:
+    """max(x, 0); relu(nan) = nan, as in PyTorch."""
+    return x if x > 0 or x != x else 0.0
+
+
+def sign(x: float) -> float:
+    """-1, 0 or 1; sign(0) = 0, so abs′(0) = 0 as in PyTorch."""
+    return float((x > 0) - (x < 0)) if x == x else nan
+
+
+def clamp(x: float, low: float | None, high: float | None) -> float:
+    """min(max(x, low), high), a missing bound ignored; nan stays nan; if low > high the
+    result is high, as in PyTorch."""
+    if x != x:
+        return x
+    if low is not None and x < low:
+        x = float(low)
+    if high is not None and x > high:
+        x = float(high)
+    return x
+
+
+def inside(x: float, low: float | None, high: float | None) -> float:
+    """1.0 where low ≤ x ≤ high (bounds included, a missing bound ignored), else 0.0."""
+    return float((low is None or x >= low) and (high is None or x <= high))

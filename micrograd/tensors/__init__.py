@@ -1,0 +1,32 @@
+"""Tensor: an n-dimensional array of Values, with PyTorch's API and printing.
+
+One module per idea:
+
+* ``dtypes``      - float32, float64, int64, bool and their promotion;
+* ``shapes``      - Size, strides, broadcasting, dimensions;
+* ``randomness``  - manual_seed and the generator behind rand, randn, randint;
+* ``history``     - a tensor's grad_fn (PyTorch's names), for printing and drawings;
+* ``tensor``      - the Tensor class: attributes, elementwise arithmetic, comparisons, backward;
+* ``views``, ``indexing``, ``reductions``, ``linalg``, ``inplace`` - the rest of its methods;
+* ``creation``    - tensor, zeros, ones, arange, linspace, eye, rand, randn...;
+* ``joining``     - cat, stack, where;
+* ``printing``    - the port of torch/_tensor_str.py;
+* ``functions``   - torch.exp(x), torch.sum(x)...: the methods as functions.
+"""
+from ..errors import NotSupported
+from .creation import (arange, eye, full, full_like, linspace, ones, ones_like, rand, rand_like, randint, randn,
+                       randn_like, tensor, zeros, zeros_like)
+from .dtypes import DEFAULT_DTYPES, bool_, double, dtype, float32, float64, float_, int64, long
+from .functions import ELEMENTWISE, is_tensor
+from .history import NO_GRAD, TensorNode
+from .joining import cat, stack, where
+from .randomness import manual_seed
+from .reductions import MaxResult, MinResult
+from .shapes import Size, broadcast_shapes
+from .tensor import Tensor, as_tensor
+
+__all__ = ["NotSupported", "arange", "eye", "full", "full_like", "linspace", "ones", "ones_like", "rand", "rand_like",
+           "randint", "randn", "randn_like", "tensor", "zeros", "zeros_like", "DEFAULT_DTYPES", "bool_", "double",
+           "dtype", "float32", "float64", "float_", "int64", "long", "ELEMENTWISE", "is_tensor", "NO_GRAD",
+           "TensorNode", "cat", "stack", "where", "manual_seed", "MaxResult", "MinResult", "Size",
+           "broadcast_shapes", "Tensor", "as_tensor"]

@@ -1,0 +1,119 @@
+"""Making tensors: ``tensor``, ``zeros``, ``ones``, ``full``, ``arange``, ``linspace``, ``eye``,
+``rand``, ``randn``, ``randint`` and the ``*_like`` versions, with PyTorch's arguments.
+
+Every tensor made here is a leaf: its Values are variables if ``requires_grad=True``.
+"""
+from __future__ import annotations
+
+import math
+from typing import Any, Callable
+
+from ..errors import NotSupported
+from .dtypes import dtype, float32, int64
+from .randomness import generator
+from .shapes import shape_from
+from .tensor import Tensor, from_data, leaf_tensor
+
+
+def check_options(dtype_: Any, device: Any, kwargs: dict) -> None:
+    if device not in (None, "cpu"):
+        raise NotSupported(f"micrograd runs on the CPU only; device={device!r} is not supported")
+    if dtype_ is not None and not isinstance(dtype_, dtype):
+        raise NotSupported(f"dtype {dtype_!r} is not supported: use float32, float64, int64 or bool")
+    unknown = set(kwargs) - {"layout", "pin_memory", "memory_format"}
+    if unknown:
+        raise TypeError(f"unexpected keyword argument(s): {sorted(unknown)}")
+
+
+def tensor(data: Any, dtype: dtype | None = None, device: Any = None, requires_grad: bool = False,
+           **kwargs: Any) -> Tensor:
+    """A leaf tensor from nested lists of numbers (``torch.tensor``)."""
+    check_options(dtype, device, kwargs)
+    return from_data(data, dtype, requires_grad)
+
+
+def filled(numbers: Callable[[int], list[float]], args: tuple, size: Any, dtype_: dtype | None,
+            requires_grad: bool, device: Any, kwargs: dict, default: dtype = float32) -> Tensor:
+    check_options(dtype_, device, kwargs)
+    shape = shape_from(args, size)
+    return leaf_tensor(numbers(math.prod(shape)), shape, dtype_ or default, requires_grad)
+
+
+def zeros(*size: Any, dtype: dtype | None = None, requires_grad: bool = False, device: Any = None, **kw: Any) -> Tensor:
+    return filled(lambda n: [0.0] * n, size, kw.pop("size", None), dtype, requires_grad, device, kw)
+
+
+def ones(*size: Any, dtype: dtype | None = None, requires_grad: bool = False, device: Any = None, **kw: Any) -> Tensor:
+    return filled(lambda n: [1.0] * n, size, kw.pop("size", None), dtype, requires_grad, device, kw)
+
+
+def full(size: Any, fill_value: float, *, dtype: dtype | None = None, requires_grad: bool = False,
+         device: Any = None, **kw: Any) -> Tensor:
+    kind = dtype or (int64 if isinstance(fill_value, int) and not isinstance(fill_value, bool) else float32)
+    return filled(lambda n: [float(fill_value)] * n, (size,), None, kind, requires_grad, device, kw)
+
+
+def rand(*size: Any, dtype: dtype | None = None, requires_grad: bool = False, device: Any = None, **kw: Any) -> Tensor:
+    """Uniform on [0, 1)."""
+    return filled(lambda n: [generator.random() for _ in range(n)], size, kw.pop("size", None), dtype,
+                   requires_grad, device, kw)
+
+
+def randn(*size: Any, dtype: dtype | None = None, requires_grad: bool = False, device: Any = None, **kw: Any) -> Tensor:
+    """Standard normal."""
+    return filled(lambda n: [generator.gauss(0.0, 1.0) for _ in range(n)], size, kw.pop("size", None), dtype,
+                   requires_grad, device, kw)
+
+
+def randint(low: int, high: int | None = None, size: Any = None, *, dtype: dtype | None = None,
+            requires_grad: bool = False, device: Any = None, **kw: Any) -> Tensor:
+    """Integers uniform in [low, high)."""
+    if high is None:
+        low, high = 0, low
+    if size is None:
+        raise TypeError("randint() missing the required argument 'size'")
+    if high <= low:
+        raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}")
+    return filled(lambda n: [float(generator.randrange(low, high)) for _ in range(n)], (), size, dtype,
+                   requires_grad, device, kw, default=int64)
+
+
+def arange(start: float, end: float | None = None, step: float = 1, *, dtype: dtype | None = None,
+           requires_grad: bool = False, device: Any = None, **kw: Any) -> Tensor:
+    if end is None:
+        start, end = 0, start
+    if step == 0:
+        raise RuntimeError("step must be nonzero")
+    count = max(0, math.ceil((end - start) / step))
+    integral = all(isinstance(x, int) and not isinstance(x, bool) for x in (start, end, step))
+    return filled(lambda n: [float(start + i * step) for i in range(n)], (count,), None, dtype, requires_grad,
+                   device, kw, default=int64 if integral else float32)
+
+
+def linspace(start: float, end: float, steps: int, *, dtype: dtype | None = None, requires_grad: bool = False,
+             device: Any = None, **kw: Any) -> Tensor:
+    def numbers(n: int) -> list[float]:
+        return [float(start)] if n == 1 else [start + (end - start) * i / (n - 1) for i in range(n)]
+    return filled(numbers, (steps,), None, dtype, requires_grad, device, kw)
+
+
+def eye(n: int, m: int | None = None, *, dtype: dtype | None = None, requires_grad: bool = False,
+        device: Any = None, **kw: Any) -> Tensor:
+    m = n if m is None else m
+    return filled(lambda _: [1.0 if i == j else 0.0 for i in range(n) for j in range(m)], (n, m), None, dtype,
+                   requires_grad, device, kw)
+
+
+def _like(maker: Callable) -> Callable:
+    def like(t: Tensor, *, dtype: dtype | None = None, requires_grad: bool = False, **kw: Any) -> Tensor:
+        return maker(*t.shape, dtype=dtype or t.dtype, requires_grad=requires_grad, **kw)
+    like.__name__ = f"{maker.__name__}_like"
+    like.__doc__ = f"{maker.__name__} with the shape (and dtype) of another tensor"
+    return like
+
+
+zeros_like, ones_like, rand_like, randn_like = (_like(f) for f in (zeros, ones, rand, randn))
+
+
+def full_like(t: Tensor, fill_value: float, **kw: Any) -> Tensor:
+    return full(tuple(t.shape), fill_value, dtype=kw.pop("dtype", t.dtype), **kw)

@@ -1,0 +1,70 @@
+"""In-place updates, as methods of Tensor: ``t += 1``, ``t.zero_()``, ``t.fill_(2)``, ``t.add_(u)``.
+
+As in PyTorch they are allowed under ``no_grad`` (the optimizer's ``w -= lr * w.grad``) and
+on tensors that do not require grad, refused on a leaf that requires grad, and recorded out
+of place on other tensors that require grad.  A ``.grad`` or ``.data`` tensor passes changes
+on to the tensor it came from.
+"""
+from __future__ import annotations
+
+import operator
+from typing import Any, Callable
+
+from .. import ops
+from ..engine import LEAF_INPLACE_ERROR, as_float
+from ..modes import is_grad_enabled
+from .shapes import broadcast_index, broadcast_shapes
+
+PRIMITIVE_OF = {operator.add: ops.ADD, operator.sub: ops.SUB, operator.mul: ops.MUL, operator.truediv: ops.DIV}
+Tensor = Any   # these methods belong to Tensor (tensor.py); an alias keeps the imports one-way
+
+
+class InPlaceMethods:
+    """The in-place methods of Tensor (a part of the class, kept in a module of its own)."""
+
+    def _assign(self, numbers: list[float]) -> Tensor:
+        if is_grad_enabled() and self.requires_grad and self.is_leaf:
+            raise RuntimeError(LEAF_INPLACE_ERROR)
+        for v, x in zip(self._values, numbers):
+            v.data = x
+        self._write_back()
+        return self
+
+    def _write_back(self) -> None:
+        """A .grad or .data alias passes in-place changes on to the tensor it came from."""
+        if self._alias is None:
+            return
+        owner, what = self._alias
+        for mine, theirs in zip(self._values, owner._values):
+            if what == "grad":
+                theirs.grad = mine.data
+            else:
+                theirs.data = mine.data
+
+    def _in_place(self, other: Any, combine: Callable) -> Tensor:
+        b = self._coerce(other)
+        if broadcast_shapes(self.shape, b.shape) != tuple(self.shape):
+            raise RuntimeError(f"output with shape {list(self.shape)} doesn't match the broadcast shape "
+                               f"{list(broadcast_shapes(self.shape, b.shape))}")
+        if is_grad_enabled() and (self.requires_grad or b.requires_grad) and not self.is_leaf:
+            result = self._binary(other, combine, PRIMITIVE_OF[combine], grad_fn="CopySlices")   # recorded out of place
+            self._values, self._grad_fn = result._values, result._grad_fn
+            return self
+        bv = [b._values[i].data for i in broadcast_index(b.shape, self.shape)]
+        return self._assign([combine(v.data, x) for v, x in zip(self._values, bv)])
+
+    def __iadd__(self, other): return self._in_place(other, operator.add)
+    def __isub__(self, other): return self._in_place(other, operator.sub)
+    def __imul__(self, other): return self._in_place(other, operator.mul)
+    def __itruediv__(self, other): return self._in_place(other, operator.truediv)
+    add_, sub_, mul_, div_ = __iadd__, __isub__, __imul__, __itruediv__
+
+    def zero_(self) -> Tensor:
+        return self._assign([0.0] * self.numel())
+
+    def fill_(self, value: float) -> Tensor:
+        number = as_float(value)
+        if number is None:
+            raise TypeError(f"fill_ expects a number, got {value!r} of type {type(value).__name__}")
+        return self._assign([number] * self.numel())
+

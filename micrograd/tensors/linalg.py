@@ -1,0 +1,74 @@
+"""Products of tensors, as methods of Tensor: ``dot``, ``mv``, ``mm``, ``matmul`` (``@``).
+
+Each entry of a product is a sum of products of Values, Σₖ aᵢₖ·bₖⱼ, so its gradient reaches
+every factor by the product rule: ∂(a·b)/∂a = b.
+"""
+from __future__ import annotations
+
+from typing import Any, Iterable
+
+from ..engine import Value
+from ..errors import NotSupported
+from .dtypes import promote
+from .history import constant_value
+
+Tensor = Any   # these methods belong to Tensor (tensor.py); an alias keeps the imports one-way
+
+
+def sum_of_products(pairs: Iterable[tuple[Value, Value]]) -> Value:
+    """Σ aᵢ·bᵢ as a chain of Value operations (0.0 for no pairs)."""
+    total = None
+    for a, b in pairs:
+        total = a * b if total is None else total + a * b
+    return total if total is not None else constant_value(0.0)
+
+
+class LinalgMethods:
+    """The products of Tensor (a part of the class, kept in a module of its own)."""
+
+    def dot(self, other: Any) -> Tensor:
+        """⟨a, b⟩ = Σᵢ aᵢbᵢ for two 1-D tensors of the same length."""
+        a, b = self, self._coerce(other)
+        if a.dim() != 1 or b.dim() != 1:
+            raise RuntimeError(f"1D tensors expected, but got {a.dim()}D and {b.dim()}D tensors")
+        if a.numel() != b.numel():
+            raise RuntimeError(f"inconsistent tensor size, expected tensor [{a.numel()}] and src [{b.numel()}] to "
+                               "have the same number of elements, but got different sizes")
+        return a._result([sum_of_products(zip(a._values, b._values))], (), "DotBackward0", "dot", (a, b),
+                         promote(a._dtype, b._dtype))
+
+    def mv(self, vec: Any) -> Tensor:
+        """Matrix-vector product (m @ v)ᵢ = Σₖ mᵢₖvₖ."""
+        m, v = self, self._coerce(vec)
+        if m.dim() != 2 or v.dim() != 1 or m.shape[1] != v.shape[0]:
+            raise RuntimeError(f"size mismatch, got input ({tuple(m.shape)}), vec ({tuple(v.shape)}): cannot multiply")
+        rows, cols = m.shape
+        values = [sum_of_products(zip(m._values[i * cols:(i + 1) * cols], v._values)) for i in range(rows)]
+        return m._result(values, (rows,), "MvBackward0", "mv", (m, v), promote(m._dtype, v._dtype))
+
+    def mm(self, mat2: Any) -> Tensor:
+        """Matrix product (a @ b)ᵢⱼ = Σₖ aᵢₖbₖⱼ."""
+        a, b = self, self._coerce(mat2)
+        if a.dim() != 2 or b.dim() != 2 or a.shape[1] != b.shape[0]:
+            raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied "
+                               f"({'x'.join(map(str, a.shape))} and {'x'.join(map(str, b.shape))}): "
+                               f"matmul of {tuple(a.shape)} and {tuple(b.shape)}")
+        n, k = a.shape
+        m = b.shape[1]
+        columns = [b._values[j::m] for j in range(m)]
+        values = [sum_of_products(zip(a._values[i * k:(i + 1) * k], columns[j])) for i in range(n) for j in range(m)]
+        return a._result(values, (n, m), "MmBackward0", "mm", (a, b), promote(a._dtype, b._dtype))
+
+    def matmul(self, other: Any) -> Tensor:
+        """a @ b: dot for 1-D·1-D, mv for 2-D·1-D, mm for 2-D·2-D (and 1-D·2-D)."""
+        a, b = self, self._coerce(other)
+        if a.dim() == 1 and b.dim() == 1:
+            return a.dot(b)
+        if a.dim() == 2 and b.dim() == 1:
+            return a.mv(b)
+        if a.dim() == 2 and b.dim() == 2:
+            return a.mm(b)
+        if a.dim() == 1 and b.dim() == 2:
+            return a.unsqueeze(0).mm(b).squeeze(0)
+        raise NotSupported(f"matmul of {a.dim()}-D and {b.dim()}-D tensors (batched matmul) is not supported: "
+                           f"shapes {tuple(a.shape)} and {tuple(b.shape)}")

@@ -1,0 +1,83 @@
+"""Views, as methods of Tensor: ``reshape``, ``permute``, ``transpose``, ``squeeze``, ``expand``...
+
+A view holds the same Value objects as its source under another shape or order: no new
+scalar nodes, so the gradient reaching a view element is the gradient of the source element.
+"""
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from .shapes import broadcast_index, broadcast_shapes, normalize_dim, strides_of
+
+
+Tensor = Any   # these methods belong to Tensor (tensor.py); an alias keeps the imports one-way
+
+
+class ViewMethods:
+    """The views of Tensor (a part of the class, kept in a module of its own)."""
+
+    def reshape(self, *shape: Any) -> Tensor:
+        shape = list(shape[0]) if len(shape) == 1 and isinstance(shape[0], (tuple, list)) else list(shape)
+        if shape.count(-1) > 1:
+            raise RuntimeError("only one dimension can be inferred")
+        known = math.prod(s for s in shape if s != -1)
+        if -1 in shape:
+            if known == 0 or self.numel() % known:
+                raise RuntimeError(f"shape '{shape}' is invalid for input of size {self.numel()}")
+            shape[shape.index(-1)] = self.numel() // known
+        if math.prod(shape) != self.numel():
+            raise RuntimeError(f"shape '{shape}' is invalid for input of size {self.numel()}")
+        return self._same_values(tuple(shape), "ViewBackward0", "view")
+
+    view = reshape
+
+    def flatten(self, start_dim: int = 0, end_dim: int = -1) -> Tensor:
+        if self.dim() <= 1:
+            return self
+        start, end = normalize_dim(start_dim, self.dim()), normalize_dim(end_dim, self.dim())
+        shape = self._shape[:start] + (math.prod(self._shape[start:end + 1]),) + self._shape[end + 1:]
+        return self.reshape(shape)
+
+    def permute(self, *dims: Any) -> Tensor:
+        dims = tuple(dims[0]) if len(dims) == 1 and isinstance(dims[0], (tuple, list)) else dims
+        dims = tuple(normalize_dim(d, self.dim()) for d in dims)
+        if sorted(dims) != list(range(self.dim())):
+            raise RuntimeError(f"permute(): dims {dims} are not a permutation of the {self.dim()} dimensions")
+        return self._reorder(dims, "PermuteBackward0", "permute")
+
+    def _reorder(self, dims: tuple, name: str, op: str) -> Tensor:
+        shape = tuple(self._shape[d] for d in dims)
+        strides = strides_of(self._shape)
+        index = [0]
+        for d in dims:
+            index = [i + k * strides[d] for i in index for k in range(self._shape[d])]
+        return self._same_values(shape, name, op, [self._values[i] for i in index])
+
+    def transpose(self, dim0: int, dim1: int) -> Tensor:
+        dims = list(range(self.dim()))
+        a, b = normalize_dim(dim0, self.dim()), normalize_dim(dim1, self.dim())
+        dims[a], dims[b] = dims[b], dims[a]
+        return self._reorder(tuple(dims), "TransposeBackward0", "transpose")
+
+    def t(self) -> Tensor:
+        if self.dim() > 2:
+            raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {self.dim()}D")
+        return self._reorder(tuple(reversed(range(self.dim()))), "TBackward0", "t")
+
+    def unsqueeze(self, dim: int) -> Tensor:
+        d = normalize_dim(dim, self.dim() + 1)
+        return self._same_values(self._shape[:d] + (1,) + self._shape[d:], "UnsqueezeBackward0", "unsqueeze")
+
+    def squeeze(self, dim: int | None = None) -> Tensor:
+        if dim is None:
+            return self._same_values(tuple(s for s in self._shape if s != 1), "SqueezeBackward0", "squeeze")
+        d = normalize_dim(dim, self.dim())
+        shape = self._shape[:d] + self._shape[d + 1:] if self._shape[d] == 1 else self._shape
+        return self._same_values(shape, "SqueezeBackward1", "squeeze")
+
+    def expand(self, *shape: Any) -> Tensor:
+        shape = tuple(shape[0]) if len(shape) == 1 and isinstance(shape[0], (tuple, list)) else shape
+        target = broadcast_shapes(self._shape, shape)
+        return self._same_values(target, "ExpandBackward0", "expand",
+                                 [self._values[i] for i in broadcast_index(self._shape, target)])
