@@ -28,14 +28,13 @@ import itertools
 import threading
 import weakref
 from heapq import heapify, heappop, heappush
-from operator import attrgetter
 from types import SimpleNamespace
 from typing import Any, Callable, Sequence
 
 from . import ieee, ops
 from .ieee import as_float
 from .modes import _state as _grad_mode, anomaly as _anomaly, grad_mode
-from .nodes import LEAF, BackwardNode, RemovableHandle, backward_node_class
+from .nodes import LEAF, BackwardNode, RemovableHandle, backward_node_class, topological_order
 from .ops import FLOATS, Primitive, on_ieee_floats
 
 LEAF_INPLACE_ERROR = "a leaf Variable that requires grad is being used in an in-place operation."
@@ -490,16 +489,3 @@ def _check_nan(name: str, grads: Sequence[Any]) -> None:
     for index, g in enumerate(grads):
         if g is not None and float(g) != float(g):
             raise RuntimeError(f"Function '{name}' returned nan values in its {index}th output.")
-
-
-def topological_order(root: Value | Sequence[Value]) -> list[Value]:
-    """Every Value `root` depends on that requires grad, each after all of its inputs (creation
-    order), `root` last.  Read-only: the drawings and ``func.trace`` walk the graph with it."""
-    roots = [root] if root.__class__ is Value else list(root)
-    seen, stack = set(roots), list(roots)
-    while stack:
-        for i in stack.pop()._inputs:
-            if i.__class__ is Value and i._fn is not None and i not in seen:
-                seen.add(i)
-                stack.append(i)
-    return sorted(seen, key=attrgetter("_stamp"), reverse=True)
