@@ -60,6 +60,55 @@ print("the hook saw", seen)
 assert seen == [2 * 2.0 + 1]
 
 # %% [markdown]
+# ## Inside micrograd: following `x * y` through our own source
+#
+# Everything above happens in a few dozen lines you can read. `x * y` calls `Value.__mul__`
+# (in `micrograd/engine.py`), and that method is one line: it hands the row `MUL` of the
+# derivative table to `apply`. Here is the line, read from the installed package:
+
+# %%
+import inspect
+
+from micrograd import engine, ops
+
+print(inspect.getsource(Value.__mul__))
+assert "ops.MUL" in inspect.getsource(Value.__mul__)
+
+# %% [markdown]
+# The table (`micrograd/ops.py`, our version of PyTorch's `derivatives.yaml`) gives each
+# primitive one row: its name, karpathy's symbol `*`, PyTorch's node name `MulBackward0`,
+# the forward `x * y`, and the **vector-Jacobian product**: given g = ∂L/∂out it returns
+# ∂L/∂x = g·∂out/∂x = g·y and ∂L/∂y = g·x. The rule is an ordinary Python function: it takes
+# the math it uses as its first argument `m` (plain floats here, `ops.FLOATS`; Values when
+# `create_graph=True`, so the same rule gives second derivatives), and we can call it by hand:
+
+# %%
+row = [line for line in inspect.getsource(ops).splitlines() if line.startswith("MUL ")][0]
+print(row)
+print(ops.MUL.math)
+print(ops.MUL.vjp(ops.FLOATS, 1.0, 6.0, 2.0, 3.0))    # g = 1, out = 6, x = 2, y = 3
+assert ops.MUL.vjp(ops.FLOATS, 1.0, 6.0, 2.0, 3.0) == (3.0, 2.0)
+
+# %% [markdown]
+# `apply` computes the data with the row's `forward` and records the row in the result's
+# `_fn`, the operands in `_a` and `_b`. `backward()` then takes the Values newest first and,
+# for each, calls its row's `vjp`: the line of `engine._backpropagate` below is the whole
+# local step of the chain rule for every primitive. With g = 1 at the output, `a` receives
+# g·b = 3 and `b` receives g·a = 2:
+
+# %%
+a, b = Value(2.0, label="a"), Value(3.0, label="b")
+out = a * b
+print(out._fn is ops.MUL, out._a is a, out._b is b)
+assert out._fn is ops.MUL and out._a is a and out._b is b
+step = [line.strip() for line in inspect.getsource(engine._backpropagate).splitlines()
+        if "fn.vjp(FLOATS" in line][0]
+print(step)
+out.backward()
+print(a.grad, b.grad)
+assert (a.grad, b.grad) == (3.0, 2.0)
+
+# %% [markdown]
 # ## Exercise
 #
 # Write `answer(root)`: a list of all Values root depends on, each after its inputs.

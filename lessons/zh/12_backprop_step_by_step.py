@@ -58,6 +58,54 @@ print("the hook saw", seen)
 assert seen == [2 * 2.0 + 1]
 
 # %% [markdown]
+# ## 走进 micrograd：在源码里跟踪 `x * y`
+#
+# 上面发生的一切，都写在几十行可读的代码里。`x * y` 调用 `Value.__mul__`（在
+# `micrograd/engine.py` 中），这个方法只有一行：把求导表中 `MUL` 这一行交给 `apply`。
+# 下面直接从已安装的包里读出这一行：
+
+# %%
+import inspect
+
+from micrograd import engine, ops
+
+print(inspect.getsource(Value.__mul__))
+assert "ops.MUL" in inspect.getsource(Value.__mul__)
+
+# %% [markdown]
+# 求导表（`micrograd/ops.py`，相当于 PyTorch 的 `derivatives.yaml`）给每个基本运算一行：
+# 名字、karpathy 的符号 `*`、PyTorch 的节点名 `MulBackward0`、前向计算 `x * y`，以及
+# **向量-雅可比积**：已知 g = ∂L/∂out，返回 ∂L/∂x = g·∂out/∂x = g·y 和 ∂L/∂y = g·x。
+# 这条规则就是一个普通的 Python 函数，它把要用到的数学函数作为第一个参数 `m` 传入
+# （这里是浮点数版本 `ops.FLOATS`；`create_graph=True` 时换成 Value 版本，于是同一条规则
+# 还能给出二阶导数）。我们可以亲手调用它：
+
+# %%
+row = [line for line in inspect.getsource(ops).splitlines() if line.startswith("MUL ")][0]
+print(row)
+print(ops.MUL.math)
+print(ops.MUL.vjp(ops.FLOATS, 1.0, 6.0, 2.0, 3.0))    # g = 1, out = 6, x = 2, y = 3
+assert ops.MUL.vjp(ops.FLOATS, 1.0, 6.0, 2.0, 3.0) == (3.0, 2.0)
+
+# %% [markdown]
+# `apply` 用这一行的 `forward` 算出数值，并把这一行记在结果的 `_fn` 里，把两个操作数记在
+# `_a` 和 `_b` 里。之后 `backward()` 从最新创建的 Value 开始逐个处理，对每个 Value 调用它那一行的
+# `vjp`：下面这行 `engine._backpropagate` 的代码，就是每个基本运算的链式法则局部一步。
+# 输出处 g = 1，于是 `a` 收到 g·b = 3，`b` 收到 g·a = 2：
+
+# %%
+a, b = Value(2.0, label="a"), Value(3.0, label="b")
+out = a * b
+print(out._fn is ops.MUL, out._a is a, out._b is b)
+assert out._fn is ops.MUL and out._a is a and out._b is b
+step = [line.strip() for line in inspect.getsource(engine._backpropagate).splitlines()
+        if "fn.vjp(FLOATS" in line][0]
+print(step)
+out.backward()
+print(a.grad, b.grad)
+assert (a.grad, b.grad) == (3.0, 2.0)
+
+# %% [markdown]
 # ## 练习
 #
 # 写出 `answer(root)`：列出 root 依赖的所有 Value，每个都排在它的输入之后。
