@@ -19,6 +19,7 @@ class UsageError(Exception):
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:      # one line, not argparse's usage block
+        """Usage errors end with exit status 2 and one line."""
         raise UsageError(message)
 
 
@@ -184,6 +185,7 @@ def lessons_command(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """The ``micrograd`` command: demo, draw, train, lessons."""
     parser = _Parser(prog="micrograd", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     demo_parser = commands.add_parser("demo", help="walk through the package in under a minute")

@@ -34,7 +34,8 @@ from typing import Any, Callable, Sequence
 from . import ieee, ops
 from .ieee import as_float
 from .modes import _state as _grad_mode, anomaly as _anomaly, grad_mode
-from .nodes import LEAF, BackwardNode, RemovableHandle, backward_node_class, topological_order
+from .nodes import LEAF, BackwardNode, RemovableHandle, backward_node_class
+from .nodes import topological_order  # noqa: F401  (engine.topological_order, as before)
 from .ops import FLOATS, Primitive, on_ieee_floats
 
 LEAF_INPLACE_ERROR = "a leaf Variable that requires grad is being used in an in-place operation."
@@ -97,10 +98,12 @@ class Value:
 
     @property
     def requires_grad(self) -> bool:
+        """True if gradients flow to this Value (a variable, or computed from one)."""
         return self._fn is not None
 
     @requires_grad.setter
     def requires_grad(self, flag: bool) -> None:
+        """True if gradients flow to this Value (a variable, or computed from one)."""
         self.requires_grad_(flag)
 
     def requires_grad_(self, requires_grad: bool = True) -> Value:
@@ -135,9 +138,11 @@ class Value:
         return Value(self.data, requires_grad=False)
 
     def zero_grad(self) -> None:
+        """Set .grad to 0.0 (before the next backward pass)."""
         self.grad = 0.0
 
     def item(self) -> float:
+        """The number inside, as torch's Tensor.item()."""
         return self.data
 
     def register_hook(self, hook: Callable[[Any], Any]) -> RemovableHandle:

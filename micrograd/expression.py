@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import ast
 import operator
-from typing import Any, Callable, Iterable
+from typing import Any, Iterable
 
 from . import ops
 from .engine import Value, apply

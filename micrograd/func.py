@@ -215,6 +215,7 @@ class count_operations:
 
     @property
     def total(self) -> int:
+        """forward + tangent + backward."""
         return self.forward + self.tangent + self.backward
 
     def _on_operation(self, prim: Any, out: Value, x: Any, y: Any) -> None:

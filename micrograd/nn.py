@@ -26,6 +26,7 @@ class Module:
     """Something with parameters: ``parameters()``, ``named_parameters()``, ``zero_grad()``."""
 
     def zero_grad(self) -> None:
+        """Set every parameter's gradient to zero (before the next backward pass)."""
         for p in self.parameters():
             if isinstance(p, Tensor):
                 p.grad = None
@@ -38,12 +39,14 @@ class Module:
             yield from _named(f"{prefix}{name}", attribute)
 
     def parameters(self) -> list[Any]:
+        """The Values this module learns."""
         return [p for _, p in self.named_parameters()]
 
     def __call__(self, *args: Any) -> Any:
         return self.forward(*args)
 
     def forward(self, *args: Any) -> Any:
+        """The module's output for input x."""
         raise NotImplementedError(f"{type(self).__name__} must define forward()")
 
 
@@ -77,6 +80,7 @@ class Neuron(Module):
         return apply(act) if apply else act
 
     def parameters(self) -> list[Value]:
+        """The weights, then the bias."""
         return self.w + [self.b]
 
     def __repr__(self) -> str:
@@ -94,6 +98,7 @@ class Layer(Module):
         return out[0] if len(out) == 1 else out
 
     def parameters(self) -> list[Value]:
+        """Every neuron's parameters, in order."""
         return [p for n in self.neurons for p in n.parameters()]
 
     def __repr__(self) -> str:
@@ -114,6 +119,7 @@ class MLP(Module):
         return x
 
     def parameters(self) -> list[Value]:
+        """Every layer's parameters, in order."""
         return [p for layer in self.layers for p in layer.parameters()]
 
     def __repr__(self) -> str:
@@ -133,6 +139,7 @@ class Linear(Module):
         self.in_features, self.out_features = in_features, out_features
 
     def forward(self, x: Any) -> Tensor:
+        """y = x·Wᵀ + b."""
         x = as_tensor(x)
         if x.shape[-1] != self.in_features:
             raise RuntimeError(f"Linear({self.in_features}, {self.out_features}) got an input of shape "
@@ -148,6 +155,7 @@ class _Activation(Module):
     method = "relu"
 
     def forward(self, x: Any) -> Any:
+        """The activation, elementwise."""
         if isinstance(x, (list, tuple)):
             return [getattr(v, self.method)() for v in x]
         return getattr(x, self.method)()
@@ -157,14 +165,17 @@ class _Activation(Module):
 
 
 class ReLU(_Activation):
+    """relu(x) = max(x, 0), elementwise, as a module (torch.nn.ReLU)."""
     method = "relu"
 
 
 class Tanh(_Activation):
+    """tanh(x), elementwise, as a module (torch.nn.Tanh)."""
     method = "tanh"
 
 
 class Sigmoid(_Activation):
+    """σ(x) = 1/(1 + e⁻ˣ), elementwise, as a module (torch.nn.Sigmoid)."""
     method = "sigmoid"
 
 
@@ -175,10 +186,12 @@ class Sequential(Module):
         self.modules = list(modules)
 
     def named_parameters(self, prefix: str = "") -> Iterator[tuple[str, Any]]:
+        """(name, parameter) pairs, named as PyTorch names them ('0.weight')."""
         for index, module in enumerate(self.modules):
             yield from module.named_parameters(prefix=f"{prefix}{index}.")
 
     def forward(self, x: Any) -> Any:
+        """x passed through each module in turn."""
         for module in self.modules:
             x = module(x)
         return x

@@ -19,6 +19,7 @@ class _Leaf:
     multi, saves, symbol, name, constant = False, False, "", "leaf", ()
 
     def label(self, constant: Any = None) -> str:
+        """A leaf draws no operation symbol."""
         return ""
 
     def __repr__(self) -> str:
@@ -35,6 +36,7 @@ class BackwardNode:
         self._value = value
 
     def name(self) -> str:
+        """The node's PyTorch name (MulBackward0)."""
         return type(self).__name__
 
     @property
@@ -44,6 +46,7 @@ class BackwardNode:
 
     @property
     def metadata(self) -> dict:
+        """PyTorch's per-node metadata dictionary (always empty here)."""
         return {}
 
     def __eq__(self, other: object) -> bool:
@@ -61,10 +64,12 @@ class AccumulateGrad(BackwardNode):
 
     @property
     def variable(self) -> Any:
+        """The leaf whose .grad this node accumulates into."""
         return self._value
 
     @property
     def next_functions(self) -> tuple:
+        """A leaf has no inputs: ()."""
         return ()
 
 
@@ -97,6 +102,7 @@ class RemovableHandle:
         self._hooks, self._hook = hooks, hook
 
     def remove(self) -> None:
+        """Take the hook off (again is harmless)."""
         if self._hook in self._hooks:
             self._hooks.remove(self._hook)
 

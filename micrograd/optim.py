@@ -31,6 +31,7 @@ def _scalars(params: Iterable[Any]) -> tuple[list[Any], list[Value]]:
 
 
 class Optimizer:
+    """Base of SGD and Adam: holds the parameters (Values or Tensors) and zero_grad."""
     def __init__(self, params: Iterable[Any], lr: float) -> None:
         if lr < 0:
             raise ValueError(f"Invalid learning rate: {lr}")
@@ -49,6 +50,7 @@ class Optimizer:
         return [None if v.grad.__class__ is NoGrad else float(v.grad) for v in self.scalars]
 
     def step(self) -> None:
+        """Update every parameter from its gradient."""
         with no_grad():
             for index, (v, g) in enumerate(zip(self.scalars, self._gradients())):
                 if g is not None:

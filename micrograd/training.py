@@ -29,6 +29,7 @@ def accuracy(model: MLP, X: Sequence[Sequence[float]], y: Sequence[float]) -> fl
 
 
 def progress(step: int, total: int, loss: float, acc: float, width: int = 24) -> str:
+    """A one-line progress bar, rewritten in place."""
     done = int(width * (step + 1) / total)
     return f"[{'#' * done}{'.' * (width - done)}] step {step + 1:>4}/{total}  loss {loss:.4f}  accuracy {acc:6.1%}"
 

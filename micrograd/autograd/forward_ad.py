@@ -27,6 +27,7 @@ NO_LEVEL_ERROR = ("Trying to create a dual Tensor for forward AD but no level ex
 
 
 class UnpackedDualTensor(NamedTuple):
+    """(primal, tangent) of a dual number, as unpack_dual returns them."""
     primal: Any
     tangent: Any
 
@@ -64,10 +65,12 @@ class dual_level:
 
 
 def enter_dual_level() -> int:
+    """Start a level of forward mode (as ``with dual_level():`` does); returns its number."""
     return dual_level().__enter__()
 
 
 def exit_dual_level(*, level: int | None = None) -> None:
+    """End the innermost level of forward mode; its dual numbers lose their tangents."""
     dual_level().__exit__()
 
 
@@ -109,4 +112,5 @@ def unpack_dual(tensor: Any, *, level: int | None = None) -> UnpackedDualTensor:
 
 
 def has_tangents(values: Any) -> bool:
+    """True if any of these Values carries a tangent (forward mode is running through them)."""
     return bool(_tangents) and any(v in _tangents for v in values)

@@ -55,6 +55,7 @@ class FunctionNode(BackwardNode):
 
     @property
     def saved_tensors(self) -> tuple:
+        """What forward saved with save_for_backward (an error once backward has freed it)."""
         if self._freed:
             raise RuntimeError(ops.RETAIN_GRAPH_ERROR)
         return self._saved
@@ -66,29 +67,36 @@ class FunctionNode(BackwardNode):
         self._non_differentiable.update(id(o) for o in outputs)
 
     def set_materialize_grads(self, value: bool) -> None:
+        """PyTorch's switch for None gradients; micrograd always passes zeros."""
         if not value:
             raise NotImplementedError("micrograd always passes gradients as Values/Tensors (zeros where unused)")
 
     # --- what the engine and the drawings call --------------------------------------------
     @property
     def symbol(self) -> str:
+        """The class name of the Function: the node's label in drawings."""
         return self._forward_cls.__name__
 
     def label(self, constant: Any = None) -> str:
+        """The node's symbol (a Function carries no constants)."""
         return self.symbol
 
     @property
     def grad_fn_name(self) -> str:
+        """``<ClassName>Backward``, as PyTorch names a custom Function's node."""
         return type(self).__name__
 
     def outputs(self) -> list[Value | None]:
+        """The output Values still alive (None for one that was freed)."""
         return [ref() for ref in self._output_refs]
 
     def output_index(self, value: Value) -> int:
+        """The position of `value` among the outputs (PyTorch's output number)."""
         return next(i for i, ref in enumerate(self._output_refs) if ref() is value)
 
     @property
     def next_functions(self) -> tuple:
+        """(node, output index) for each argument of apply, as in PyTorch."""
         result = []
         for arg in self._args:
             if isinstance(arg, Value):
@@ -173,10 +181,12 @@ class Function:
 
     @staticmethod
     def forward(ctx: Any, *args: Any) -> Any:
+        """Compute the outputs from the inputs; save what backward needs on ctx."""
         raise NotImplementedError("You must implement the forward function for custom autograd.Function.")
 
     @staticmethod
     def backward(ctx: Any, *grad_outputs: Any) -> Any:
+        """Given ∂L/∂output for each output, return ∂L/∂input for each input (None if not needed)."""
         raise NotImplementedError("You must implement either the backward or vjp method for your custom "
                                   "autograd.Function to use it with backward mode AD.")
 

@@ -16,6 +16,7 @@ from .tensor import Tensor, from_data, leaf_tensor
 
 
 def check_options(dtype_: Any, device: Any, kwargs: dict) -> None:
+    """Refuse devices other than the CPU, unknown dtypes and unknown keywords, in plain words."""
     if device not in (None, "cpu"):
         raise NotSupported(f"micrograd runs on the CPU only; device={device!r} is not supported")
     if dtype_ is not None and not isinstance(dtype_, dtype):
@@ -34,21 +35,25 @@ def tensor(data: Any, dtype: dtype | None = None, device: Any = None, requires_g
 
 def filled(numbers: Callable[[int], list[float]], args: tuple, size: Any, dtype_: dtype | None,
             requires_grad: bool, device: Any, kwargs: dict, default: dtype = float32) -> Tensor:
+    """A leaf tensor of the given shape, its numbers made by `numbers(count)`."""
     check_options(dtype_, device, kwargs)
     shape = shape_from(args, size)
     return leaf_tensor(numbers(math.prod(shape)), shape, dtype_ or default, requires_grad)
 
 
 def zeros(*size: Any, dtype: dtype | None = None, requires_grad: bool = False, device: Any = None, **kw: Any) -> Tensor:
+    """A tensor of 0s of the given shape (torch.zeros)."""
     return filled(lambda n: [0.0] * n, size, kw.pop("size", None), dtype, requires_grad, device, kw)
 
 
 def ones(*size: Any, dtype: dtype | None = None, requires_grad: bool = False, device: Any = None, **kw: Any) -> Tensor:
+    """A tensor of 1s of the given shape (torch.ones)."""
     return filled(lambda n: [1.0] * n, size, kw.pop("size", None), dtype, requires_grad, device, kw)
 
 
 def full(size: Any, fill_value: float, *, dtype: dtype | None = None, requires_grad: bool = False,
          device: Any = None, **kw: Any) -> Tensor:
+    """A tensor of the given shape, every element fill_value (torch.full)."""
     kind = dtype or (int64 if isinstance(fill_value, int) and not isinstance(fill_value, bool) else float32)
     return filled(lambda n: [float(fill_value)] * n, (size,), None, kind, requires_grad, device, kw)
 
@@ -80,6 +85,7 @@ def randint(low: int, high: int | None = None, size: Any = None, *, dtype: dtype
 
 def arange(start: float, end: float | None = None, step: float = 1, *, dtype: dtype | None = None,
            requires_grad: bool = False, device: Any = None, **kw: Any) -> Tensor:
+    """start, start + step, ... up to but not including end (torch.arange)."""
     if end is None:
         start, end = 0, start
     if step == 0:
@@ -92,6 +98,7 @@ def arange(start: float, end: float | None = None, step: float = 1, *, dtype: dt
 
 def linspace(start: float, end: float, steps: int, *, dtype: dtype | None = None, requires_grad: bool = False,
              device: Any = None, **kw: Any) -> Tensor:
+    """`steps` numbers evenly spaced from start to end, both included (torch.linspace)."""
     def numbers(n: int) -> list[float]:
         return [float(start)] if n == 1 else [start + (end - start) * i / (n - 1) for i in range(n)]
     return filled(numbers, (steps,), None, dtype, requires_grad, device, kw)
@@ -99,6 +106,7 @@ def linspace(start: float, end: float, steps: int, *, dtype: dtype | None = None
 
 def eye(n: int, m: int | None = None, *, dtype: dtype | None = None, requires_grad: bool = False,
         device: Any = None, **kw: Any) -> Tensor:
+    """The n×m identity matrix: 1 where i = j, else 0 (torch.eye)."""
     m = n if m is None else m
     return filled(lambda _: [1.0 if i == j else 0.0 for i in range(n) for j in range(m)], (n, m), None, dtype,
                    requires_grad, device, kw)
@@ -116,4 +124,5 @@ zeros_like, ones_like, rand_like, randn_like = (_like(f) for f in (zeros, ones, 
 
 
 def full_like(t: Tensor, fill_value: float, **kw: Any) -> Tensor:
+    """full with the shape (and dtype) of another tensor."""
     return full(tuple(t.shape), fill_value, dtype=kw.pop("dtype", t.dtype), **kw)

@@ -28,6 +28,7 @@ class TensorNode(BackwardNode):
 
     @property
     def next_functions(self) -> tuple:
+        """(node, 0) for each input tensor: AccumulateGrad for a leaf, None for a constant."""
         return tuple(tensor_next_function(p) for p in self.parents)
 
     def __eq__(self, other: object) -> bool:
@@ -41,6 +42,7 @@ class TensorNode(BackwardNode):
 
 
 def tensor_next_function(t: Any) -> tuple:
+    """The next_functions entry for the input tensor t."""
     if not hasattr(t, "_values") or not t.requires_grad:     # not a Tensor, or a constant one
         return (None, 0)
     if t.grad_fn is None:
@@ -49,10 +51,12 @@ def tensor_next_function(t: Any) -> tuple:
 
 
 def tensor_node(name: str, op: str, parents: tuple) -> TensorNode:
+    """A grad_fn object named `name` (MulBackward0) for an operation on `parents`."""
     return backward_node_class(name, TensorNode)(op, parents)
 
 
 def constant_value(x: float) -> Value:
+    """A constant Value for a tensor element (its .grad reads as None until backward reaches it)."""
     v = Value(x, requires_grad=False)
     v.grad = NO_GRAD
     return v

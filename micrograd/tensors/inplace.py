@@ -60,9 +60,11 @@ class InPlaceMethods:
     add_, sub_, mul_, div_ = __iadd__, __isub__, __imul__, __itruediv__
 
     def zero_(self) -> Tensor:
+        """Set every element to 0, in place."""
         return self._assign([0.0] * self.numel())
 
     def fill_(self, value: float) -> Tensor:
+        """Set every element to `value`, in place."""
         number = as_float(value)
         if number is None:
             raise TypeError(f"fill_ expects a number, got {value!r} of type {type(value).__name__}")

@@ -42,6 +42,7 @@ class _Formatter:
         return str(bool(x)) if self.kind is bool_ else str(int(x))
 
     def format(self, x: float) -> str:
+        """One number as PyTorch prints it, padded to the common width."""
         if not self.floating:
             text = self._plain(x)
         elif self.sci_mode:
@@ -88,6 +89,7 @@ def _body(t: Any, indent: int, summarize: bool, formatter: _Formatter) -> str:
 
 
 def tensor_repr(t: Any) -> str:
+    """``tensor([...], grad_fn=<...>)`` exactly as PyTorch prints it."""
     prefix, indent = "tensor(", len("tensor(")
     suffixes = []
     if t.numel() == 0:

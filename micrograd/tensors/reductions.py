@@ -56,12 +56,15 @@ class ReductionMethods:
                             int64 if self._dtype is bool_ else self._dtype)
 
     def sum(self, dim: Any = None, keepdim: bool = False) -> Tensor:
+        """Σ of the elements, over all dimensions or `dim`: ∂sum/∂xᵢ = 1."""
         return self._reduce(operator.add, dim, keepdim, "SumBackward", "sum")
 
     def prod(self, dim: Any = None, keepdim: bool = False) -> Tensor:
+        """Π of the elements, over all dimensions or `dim`: ∂prod/∂xᵢ = Π over j ≠ i of xⱼ."""
         return self._reduce(operator.mul, dim, keepdim, "ProdBackward", "prod")
 
     def mean(self, dim: Any = None, keepdim: bool = False) -> Tensor:
+        """(1/n)·Σ xᵢ over all dimensions or `dim`: ∂mean/∂xᵢ = 1/n."""
         if not self._dtype.is_floating_point:
             raise RuntimeError(f"mean(): could not infer output dtype. Input dtype must be either a floating point "
                                f"or complex dtype. Got: {self._dtype.name.capitalize()}")
@@ -81,9 +84,11 @@ class ReductionMethods:
         return result(self._result(values, shape, f"{name}Backward0", name.lower(), (self,)), indices)
 
     def max(self, dim: int | None = None, keepdim: bool = False) -> Any:
+        """The largest element (or, with dim, (values, indices)); the gradient goes to the chosen element."""
         return self._extreme(builtins.max, dim, keepdim, "Max", MaxResult)
 
     def min(self, dim: int | None = None, keepdim: bool = False) -> Any:
+        """The smallest element (or, with dim, (values, indices)); the gradient goes to the chosen element."""
         return self._extreme(builtins.min, dim, keepdim, "Min", MinResult)
 
     def norm(self, p: float = 2, dim: Any = None, keepdim: bool = False) -> Tensor:

@@ -17,9 +17,11 @@ class Size(tuple):
         return f"torch.Size({list(self)})"
 
     def numel(self) -> int:
+        """The number of elements: the product of the sizes."""
         return math.prod(self)
 
 def strides_of(shape: Sequence[int]) -> list[int]:
+    """How far apart in the flat list neighbours along each dimension are (row-major)."""
     strides, step = [], 1
     for size in reversed(shape):
         strides.append(step)
@@ -53,6 +55,7 @@ def broadcast_index(source: Sequence[int], target: Sequence[int]) -> list[int]:
 
 
 def normalize_dim(dim: int, ndim: int) -> int:
+    """A dimension index in range(ndim) (negative counts from the end), or PyTorch's IndexError."""
     if not -max(ndim, 1) <= dim < max(ndim, 1):
         raise IndexError(f"Dimension out of range (expected to be in range of [{-max(ndim, 1)}, "
                          f"{max(ndim, 1) - 1}], but got {dim})")

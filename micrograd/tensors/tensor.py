@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import math
 import operator
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any, Callable, Sequence
 
 from .. import ops
 from ..autograd.functional import backward as autograd_backward
-from ..engine import LEAF_INPLACE_ERROR, Value, apply, as_float
+from ..engine import Value, apply, as_float
 from ..errors import NotSupported
 from ..modes import is_grad_enabled
 from ..nodes import BackwardNode
@@ -24,10 +24,10 @@ from ..pytree import register_container
 from . import dtypes
 from .dtypes import bool_, dtype, float32, float64, int64, promote
 from .history import NO_GRAD, NoGrad, TensorNode, constant_value, tensor_node
+from .conversion import ConversionMethods
 from .indexing import IndexingMethods
 from .inplace import InPlaceMethods
 from .linalg import LinalgMethods
-from .printing import tensor_repr
 from .reductions import ReductionMethods
 from .shapes import Size, broadcast_index, broadcast_shapes, nested_numbers, normalize_dim
 from .views import ViewMethods
@@ -35,12 +35,13 @@ from .views import ViewMethods
 INTEGER_SAFE = ("neg", "abs", "relu", "clamp")   # keep an integer tensor's dtype; the others make floats
 
 
-class Tensor(ViewMethods, IndexingMethods, ReductionMethods, LinalgMethods, InPlaceMethods):
+class Tensor(ConversionMethods, ViewMethods, IndexingMethods, ReductionMethods, LinalgMethods, InPlaceMethods):
     """An n-dimensional array of Values (PyTorch's ``torch.Tensor``).
 
     The class is written in parts, one idea each: this module (attributes, elementwise
     arithmetic, comparisons, copies, backward) and the methods of
-    ``views.py``, ``indexing.py``, ``reductions.py``, ``linalg.py`` and ``inplace.py``.  The elementwise
+    ``conversion.py``, ``views.py``, ``indexing.py``, ``reductions.py``, ``linalg.py`` and
+    ``inplace.py``.  The elementwise
     functions of the table (``exp``, ``relu``, ``clamp``...) are added after the class.
     """
 
@@ -59,33 +60,41 @@ class Tensor(ViewMethods, IndexingMethods, ReductionMethods, LinalgMethods, InPl
     # --- attributes --------------------------------------------------------------------------
     @property
     def shape(self) -> Size:
+        """The sizes of the dimensions, as a torch.Size."""
         return self._shape
 
     def size(self, dim: int | None = None) -> Any:
+        """The shape, or the size of dimension `dim`."""
         return self._shape if dim is None else self._shape[normalize_dim(dim, self.dim())]
 
     def dim(self) -> int:
+        """The number of dimensions."""
         return len(self._shape)
 
     ndim = property(dim)
 
     def numel(self) -> int:
+        """The number of elements."""
         return len(self._values)
 
     @property
     def dtype(self) -> dtype:
+        """The element type (float32, float64, int64, bool)."""
         return self._dtype
 
     @property
     def device(self) -> str:
+        """Always 'cpu'."""
         return "cpu"
 
     @property
     def requires_grad(self) -> bool:
+        """True if gradients flow to this tensor."""
         return any(v._fn is not None for v in self._values)
 
     @requires_grad.setter
     def requires_grad(self, flag: bool) -> None:
+        """True if gradients flow to this tensor."""
         self.requires_grad_(flag)
 
     def requires_grad_(self, requires_grad: bool = True) -> Tensor:
@@ -104,10 +113,12 @@ class Tensor(ViewMethods, IndexingMethods, ReductionMethods, LinalgMethods, InPl
 
     @property
     def is_leaf(self) -> bool:
+        """True for tensors you created (not the result of a recorded operation)."""
         return self.grad_fn is None
 
     @property
     def grad_fn(self) -> BackwardNode | None:
+        """The tensor's backward node (MulBackward0...), None for a leaf."""
         if self._grad_fn is not None:
             return self._grad_fn
         if self._values and self._values[0]._fn is not None and self._values[0]._fn.multi:
@@ -130,6 +141,7 @@ class Tensor(ViewMethods, IndexingMethods, ReductionMethods, LinalgMethods, InPl
 
     @grad.setter
     def grad(self, value: Tensor | None) -> None:
+        """None until a backward pass reaches this tensor, then a Tensor of ∂L/∂element."""
         if value is None:
             for v in self._values:
                 v.grad = NO_GRAD
@@ -149,70 +161,11 @@ class Tensor(ViewMethods, IndexingMethods, ReductionMethods, LinalgMethods, InPl
 
     @property
     def T(self) -> Tensor:
+        """The dimensions in reverse order (the transpose of a matrix)."""
         return self.permute(*reversed(range(self.dim())))
 
     def _floating(self) -> dtype:
         return self._dtype if self._dtype.is_floating_point else float32
-
-    # --- conversion -----------------------------------------------------------------------------
-    def item(self) -> float | int | bool:
-        if len(self._values) != 1:
-            raise RuntimeError(f"a Tensor with {len(self._values)} elements cannot be converted to Scalar")
-        return self._python(self._values[0].data)
-
-    def _python(self, x: float) -> float | int | bool:
-        if self._dtype is bool_:
-            return bool(x)
-        if self._dtype is int64:
-            return int(x)
-        return x
-
-    def tolist(self) -> Any:
-        flat = [self._python(v.data) for v in self._values]
-        for size in reversed(self._shape[1:]):
-            flat = [flat[i:i + size] for i in range(0, len(flat), size)]
-        return flat[0] if self.dim() == 0 else flat
-
-    def numpy(self) -> Any:
-        import numpy
-        return numpy.array(self.tolist(), dtype={"float32": "float32", "float64": "float64",
-                                                 "int64": "int64", "bool": "bool"}[self._dtype.name])
-
-    def __float__(self) -> float:
-        return float(self.item())
-
-    def __int__(self) -> int:
-        return int(self.item())
-
-    def __index__(self) -> int:
-        if self._dtype.is_floating_point:
-            raise TypeError("only integer tensors of a single element can be converted to an index")
-        return int(self.item())
-
-    def __bool__(self) -> bool:
-        if len(self._values) != 1:
-            raise RuntimeError("Boolean value of Tensor with more than one value is ambiguous")
-        return bool(self._values[0].data)
-
-    def __len__(self) -> int:
-        if self.dim() == 0:
-            raise TypeError("len() of a 0-d tensor")
-        return self._shape[0]
-
-    def __iter__(self) -> Iterable[Tensor]:
-        if self.dim() == 0:
-            raise TypeError("iteration over a 0-d tensor")
-        return (self[i] for i in range(self._shape[0]))
-
-    def __format__(self, spec: str) -> str:
-        if self.dim() == 0:
-            return format(self.item(), spec)
-        return format(str(self), spec)
-
-    def __repr__(self) -> str:
-        return tensor_repr(self)
-
-    __str__ = __repr__
 
     def __getattr__(self, name: str) -> Any:
         if name.startswith("__"):
@@ -311,27 +264,34 @@ class Tensor(ViewMethods, IndexingMethods, ReductionMethods, LinalgMethods, InPl
     __hash__ = object.__hash__
 
     def equal(self, other: Tensor) -> bool:
+        """True if both tensors have the same shape and elements."""
         return self.shape == as_tensor(other).shape and bool(self.eq(other).all())
 
     def all(self) -> Tensor:
+        """True if every element is non-zero (a bool tensor)."""
         return Tensor([constant_value(float(all(v.data for v in self._values)))], (), bool_)
 
     def any(self) -> Tensor:
+        """True if some element is non-zero (a bool tensor)."""
         return Tensor([constant_value(float(any(v.data for v in self._values)))], (), bool_)
 
     # --- copies -----------------------------------------------------------------------------------
     def detach(self) -> Tensor:
+        """A new constant tensor with the same numbers, cut off from the graph."""
         return Tensor([constant_value(v.data) for v in self._values], self._shape, self._dtype)
 
     def detach_(self) -> Tensor:
+        """Cut this tensor off from the graph, in place."""
         self._values, self._grad_fn = [constant_value(v.data) for v in self._values], None
         return self
 
     def clone(self) -> Tensor:
+        """A copy that stays in the graph: ∂copy/∂x = 1."""
         return self._result([v + 0.0 if v.requires_grad else constant_value(v.data) for v in self._values],
                             self._shape, "CloneBackward0", "clone", (self,))
 
     def to(self, *args: Any, dtype: Any = None, device: Any = None, **kwargs: Any) -> Tensor:
+        """This tensor with another dtype (the device can only be the CPU)."""
         for a in args:
             if isinstance(a, dtypes.dtype):      # (the parameter `dtype` hides the class)
                 dtype = a
@@ -350,14 +310,27 @@ class Tensor(ViewMethods, IndexingMethods, ReductionMethods, LinalgMethods, InPl
             return self._result(values, self._shape, "ToCopyBackward0", "to", (self,), dtype)
         return Tensor([constant_value(convert(v.data)) for v in self._values], self._shape, dtype)
 
-    def float(self) -> Tensor: return self.to(float32)
-    def double(self) -> Tensor: return self.to(float64)
-    def long(self) -> Tensor: return self.to(int64)
-    def int(self) -> Tensor: return self.to(int64)
-    def bool(self) -> Tensor: return self.to(bool_)
-    def cpu(self) -> Tensor: return self
+    def float(self) -> Tensor:
+        """As float32."""
+        return self.to(float32)
+    def double(self) -> Tensor:
+        """As float64."""
+        return self.to(float64)
+    def long(self) -> Tensor:
+        """As int64 (truncated)."""
+        return self.to(int64)
+    def int(self) -> Tensor:
+        """As int64 (truncated)."""
+        return self.to(int64)
+    def bool(self) -> Tensor:
+        """As bool (non-zero is True)."""
+        return self.to(bool_)
+    def cpu(self) -> Tensor:
+        """The tensor itself: micrograd runs on the CPU."""
+        return self
 
     def cuda(self, *args: Any, **kwargs: Any) -> Tensor:
+        """Refused: micrograd runs on the CPU only."""
         raise NotSupported("micrograd runs on the CPU only: there is no .cuda()")
 
     # --- differentiation -------------------------------------------------------------------------
@@ -376,6 +349,7 @@ class Tensor(ViewMethods, IndexingMethods, ReductionMethods, LinalgMethods, InPl
         autograd_backward([self], [gradient], retain_graph=retain_graph, create_graph=create_graph, inputs=inputs)
 
     def register_hook(self, hook: Callable[[Tensor], Any]) -> Any:
+        """Not supported on tensors: register hooks on the element Values."""
         raise NotSupported("Tensor.register_hook is not supported: register hooks on the element Values")
 
     def retain_grad(self) -> None:
@@ -413,6 +387,7 @@ def as_tensor(x: Any, like: Tensor | None = None) -> Tensor:
 
 
 def leaf_tensor(numbers: list[float], shape: Sequence[int], dtype_: dtype, requires_grad: bool) -> Tensor:
+    """A leaf tensor of these numbers: each element a Value that requires grad if asked."""
     if requires_grad and not dtype_.is_floating_point:
         raise RuntimeError("Only Tensors of floating point and complex dtype can require gradients")
     values = []

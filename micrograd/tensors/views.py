@@ -18,6 +18,7 @@ class ViewMethods:
     """The views of Tensor (a part of the class, kept in a module of its own)."""
 
     def reshape(self, *shape: Any) -> Tensor:
+        """The same elements in another shape (one size may be -1: inferred)."""
         shape = list(shape[0]) if len(shape) == 1 and isinstance(shape[0], (tuple, list)) else list(shape)
         if shape.count(-1) > 1:
             raise RuntimeError("only one dimension can be inferred")
@@ -33,6 +34,7 @@ class ViewMethods:
     view = reshape
 
     def flatten(self, start_dim: int = 0, end_dim: int = -1) -> Tensor:
+        """Dimensions start_dim..end_dim merged into one."""
         if self.dim() <= 1:
             return self
         start, end = normalize_dim(start_dim, self.dim()), normalize_dim(end_dim, self.dim())
@@ -40,6 +42,7 @@ class ViewMethods:
         return self.reshape(shape)
 
     def permute(self, *dims: Any) -> Tensor:
+        """The dimensions reordered: result[i₀, i₁...] = self[i at dims...]."""
         dims = tuple(dims[0]) if len(dims) == 1 and isinstance(dims[0], (tuple, list)) else dims
         dims = tuple(normalize_dim(d, self.dim()) for d in dims)
         if sorted(dims) != list(range(self.dim())):
@@ -55,21 +58,25 @@ class ViewMethods:
         return self._same_values(shape, name, op, [self._values[i] for i in index])
 
     def transpose(self, dim0: int, dim1: int) -> Tensor:
+        """Dimensions dim0 and dim1 swapped."""
         dims = list(range(self.dim()))
         a, b = normalize_dim(dim0, self.dim()), normalize_dim(dim1, self.dim())
         dims[a], dims[b] = dims[b], dims[a]
         return self._reorder(tuple(dims), "TransposeBackward0", "transpose")
 
     def t(self) -> Tensor:
+        """The transpose of a matrix (a 0-D or 1-D tensor stays as it is)."""
         if self.dim() > 2:
             raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {self.dim()}D")
         return self._reorder(tuple(reversed(range(self.dim()))), "TBackward0", "t")
 
     def unsqueeze(self, dim: int) -> Tensor:
+        """A new dimension of size 1 at `dim`."""
         d = normalize_dim(dim, self.dim() + 1)
         return self._same_values(self._shape[:d] + (1,) + self._shape[d:], "UnsqueezeBackward0", "unsqueeze")
 
     def squeeze(self, dim: int | None = None) -> Tensor:
+        """Dimensions of size 1 removed (all, or only `dim`)."""
         if dim is None:
             return self._same_values(tuple(s for s in self._shape if s != 1), "SqueezeBackward0", "squeeze")
         d = normalize_dim(dim, self.dim())
@@ -77,6 +84,7 @@ class ViewMethods:
         return self._same_values(shape, "SqueezeBackward1", "squeeze")
 
     def expand(self, *shape: Any) -> Tensor:
+        """Size-1 dimensions repeated to `shape` (broadcasting): gradients sum back."""
         shape = tuple(shape[0]) if len(shape) == 1 and isinstance(shape[0], (tuple, list)) else shape
         target = broadcast_shapes(self._shape, shape)
         return self._same_values(target, "ExpandBackward0", "expand",
