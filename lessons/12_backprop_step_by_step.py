@@ -109,6 +109,25 @@ print(a.grad, b.grad)
 assert (a.grad, b.grad) == (3.0, 2.0)
 
 # %% [markdown]
+# Adding a primitive to micrograd means adding one row to this table. `clamp` arrived that way:
+# min(max(x, lo), hi), whose slope is 1 between the bounds (bounds included) and 0 outside.
+# From that one row it became `Value.clamp`, `Tensor.clamp`, `micrograd.clamp`, a function
+# of `micrograd draw` formulas and a case of the property tests, with no other list to edit:
+
+# %%
+clamp_row = [line for line in inspect.getsource(ops).splitlines() if line.startswith("CLAMP")][0]
+print(clamp_row)
+c = Value(1.5, label="c")
+clamped = c.clamp(0.0, 1.0)          # 1.0: above the upper bound
+clamped.backward()
+print(clamped.data, c.grad)          # outside [0, 1] the slope is 0
+assert (clamped.data, c.grad) == (1.0, 0.0)
+inside = Value(0.5)
+inside.clamp(0.0, 1.0).backward()
+assert inside.grad == 1.0
+print(torch.clamp(torch.tensor([-1.0, 0.5, 2.0]), min=0.0))
+
+# %% [markdown]
 # ## Exercise
 #
 # Write `answer(root)`: a list of all Values root depends on, each after its inputs.

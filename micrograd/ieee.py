@@ -121,8 +121,8 @@ def relu(x: float) -> float:
 
 
 def sign(x: float) -> float:
-    """-1, 0 or 1; sign(0) = 0, so abs′(0) = 0 as in PyTorch."""
-    return float((x > 0) - (x < 0)) if x == x else nan
+    """-1, 0 or 1; sign(0) = 0 and sign(nan) = 0, as torch.sign: so abs′(0) = abs′(nan) = 0."""
+    return float((x > 0) - (x < 0))
 
 
 def clamp(x: float, low: float | None, high: float | None) -> float:

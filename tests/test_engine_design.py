@@ -2,12 +2,13 @@
 its bookkeeping to itself (so concurrent passes are correct), and clamp arrives as one row."""
 import ast
 import pathlib
+import re
 import sys
 import threading
 import traceback
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import micrograd as mg
@@ -74,17 +75,20 @@ def test_every_enumeration_of_primitives_comes_from_the_table():
             assert type(out.grad_fn).__name__ == prim.grad_fn_name
 
 
-# --- clamp, against PyTorch ------------------------------------------------------------------
-torch = pytest.importorskip("torch", reason="PyTorch is the oracle for clamp (CI installs it)")
+# --- clamp and edge values, against PyTorch ---------------------------------------------------
+@pytest.fixture(scope="module")
+def torch():
+    return pytest.importorskip("torch", reason="PyTorch is the oracle here (CI installs it)")
+
 
 bound = st.one_of(st.none(), st.sampled_from([-1.0, 0.0, 0.5, 2.0]), st.floats(-3, 3))
 point = st.one_of(st.sampled_from([-1.0, 0.0, 0.5, 2.0, float("nan"), float("inf"), -float("inf")]),
                   st.floats(-4, 4))
 
 
-@settings(max_examples=300, deadline=None)
-@given(point, bound, bound)
-def test_clamp_values_and_gradients_match_pytorch_at_and_between_the_bounds(x0, low, high):
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(x0=point, low=bound, high=bound)
+def test_clamp_values_and_gradients_match_pytorch_at_and_between_the_bounds(torch, x0, low, high):
     if low is None and high is None:
         with pytest.raises(RuntimeError, match="at least one of 'min' or 'max' must not be None"):
             Value(x0).clamp()
@@ -101,7 +105,7 @@ def test_clamp_values_and_gradients_match_pytorch_at_and_between_the_bounds(x0, 
     assert type(ours.grad_fn).__name__ == type(theirs.grad_fn).__name__ == "ClampBackward1"
 
 
-def test_clamp_on_tensors_and_as_a_function_match_pytorch_names_values_and_gradients():
+def test_clamp_on_tensors_and_as_a_function_match_pytorch_names_values_and_gradients(torch):
     data = [-1.0, 0.0, 0.5, 1.0, 2.0, float("nan")]
     for method, args in (("clamp", (0.0, 1.0)), ("clamp_min", (0.0,)), ("clamp_max", (1.0,))):
         ours_x = mg.tensor(data, dtype=mg.float64, requires_grad=True)
@@ -112,6 +116,41 @@ def test_clamp_on_tensors_and_as_a_function_match_pytorch_names_values_and_gradi
         assert str(ours) == str(theirs)                                   # values, printing, grad_fn name
         assert ours_x.grad.tolist() == theirs_x.grad.tolist()
     assert str(mg.clamp(mg.tensor([-2.0, 3.0]), min=-1)) == str(torch.clamp(torch.tensor([-2.0, 3.0]), min=-1))
+
+
+@pytest.mark.parametrize("name, x0", [("relu", float("nan")), ("abs", float("nan")), ("sqrt", -0.0),
+                                      ("sqrt", 0.0), ("abs", 0.0), ("relu", 0.0), ("abs", -0.0)])
+def test_rules_at_edge_values_match_pytorch(torch, name, x0):
+    x = Value(x0)
+    getattr(x, name)().backward()
+    theirs = torch.tensor(x0, dtype=torch.float64, requires_grad=True)
+    getattr(theirs, name)().backward()
+    expected = theirs.grad.item()
+    assert repr(x.grad) == repr(expected)              # sign of zeros and infinities included
+
+
+def test_create_graph_returns_nan_gradients_and_only_detect_anomaly_refuses_them(torch):
+    x = Value(-1.0)
+    (g,) = autograd.grad(x.sqrt(), [x], create_graph=True)
+    t = torch.tensor(-1.0, dtype=torch.float64, requires_grad=True)
+    (tg,) = torch.autograd.grad(t.sqrt(), [t], create_graph=True)
+    assert g.data != g.data and tg.item() != tg.item()
+    with mg.detect_anomaly(), pytest.raises(RuntimeError, match="SqrtBackward0"):
+        autograd.grad(Value(-1.0).sqrt(), [Value(-1.0)], create_graph=True, allow_unused=True)
+
+
+def test_value_cannot_be_subclassed_and_says_why():
+    with pytest.raises(TypeError, match="exact class"):
+        class MyValue(Value):
+            pass
+
+
+def test_every_python_block_of_the_readme_runs_as_written(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    blocks = re.findall(r"```python\n(.*?)```", (PACKAGE.parent / "README.md").read_text(), re.S)
+    assert blocks
+    for index, block in enumerate(blocks):
+        exec(compile(block, f"README python block {index}", "exec"), {})
 
 
 def test_clamp_second_derivative_is_zero_and_the_formula_cli_knows_it(tmp_path, capsys):

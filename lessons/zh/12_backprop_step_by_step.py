@@ -106,6 +106,25 @@ print(a.grad, b.grad)
 assert (a.grad, b.grad) == (3.0, 2.0)
 
 # %% [markdown]
+# 给 micrograd 添加一个基本运算，就是在这张表里加一行。`clamp` 就是这样加进来的：
+# min(max(x, lo), hi)，在上下界之间（含边界）斜率为 1，界外为 0。
+# 只凭这一行，它就成了 `Value.clamp`、`Tensor.clamp`、`micrograd.clamp`、`micrograd draw`
+# 公式里可用的函数，也进入了性质测试，不需要再改任何别的列表：
+
+# %%
+clamp_row = [line for line in inspect.getsource(ops).splitlines() if line.startswith("CLAMP")][0]
+print(clamp_row)
+c = Value(1.5, label="c")
+clamped = c.clamp(0.0, 1.0)          # 1.0: above the upper bound
+clamped.backward()
+print(clamped.data, c.grad)          # outside [0, 1] the slope is 0
+assert (clamped.data, c.grad) == (1.0, 0.0)
+inside = Value(0.5)
+inside.clamp(0.0, 1.0).backward()
+assert inside.grad == 1.0
+print(torch.clamp(torch.tensor([-1.0, 0.5, 2.0]), min=0.0))
+
+# %% [markdown]
 # ## 练习
 #
 # 写出 `answer(root)`：列出 root 依赖的所有 Value，每个都排在它的输入之后。

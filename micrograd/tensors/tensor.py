@@ -220,7 +220,8 @@ class Tensor(ConversionMethods, ViewMethods, IndexingMethods, ReductionMethods, 
         return self._binary(other, operator.truediv, ops.DIV, dtype_=self._floating())
 
     def __rtruediv__(self, other):      # PyTorch computes number / t as number * t⁻¹: MulBackward0
-        return self._binary(other, operator.truediv, ops.MUL, reverse=True, dtype_=self._floating())
+        return self._binary(other, operator.truediv, ops.DIV, reverse=True, dtype_=self._floating(),
+                            grad_fn="MulBackward0")
 
     def __pow__(self, other):
         return self._binary(other, operator.pow, ops.POW if isinstance(other, Tensor) else ops.POW_CONSTANT)
