@@ -295,6 +295,7 @@ def measure_training(repeats: int) -> str:
     # the cost of a step, so no gc.collect() between them.
     seconds = {}
     for name, step in steps.items():
+        gc.collect()                            # no other engine's garbage to traverse
         step()                                  # warm up
         start = time.perf_counter()
         for _ in range(repeats):

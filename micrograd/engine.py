@@ -12,9 +12,8 @@ The graph model (PyTorch's names in brackets):
   "wrapped number");
 * ``_stamp`` numbers Values in the order they were created, counting down (0, -1, -2...):
   the newest has the smallest stamp.  An operation's inputs always exist before its result,
-  so creation order is a topological order: backward visits the newest Value first (the
-  smallest stamp, which is what a heap gives first), and by then everything that used it
-  has passed its gradient on.
+  so creation order is a topological order: backward visits the newest Value first, and by
+  then everything that used it has passed its gradient on.
 
 Nothing points from an input to its result, so the graph has no reference cycles: when the
 last reference to a result goes, reference counting frees the whole graph at once.
@@ -27,19 +26,17 @@ from __future__ import annotations
 import itertools
 import threading
 import weakref
-from heapq import heapify, heappop, heappush
+from operator import attrgetter
 from types import SimpleNamespace
 from typing import Any, Callable, Sequence
 
 from . import ieee, ops
 from .ieee import as_float
-from .modes import _state as _grad_mode, anomaly as _anomaly, grad_mode
+from .errors import LEAF_INPLACE_ERROR, NO_GRAD_ERROR, unsupported_operand
+from .modes import _state as _grad_mode, anomaly as _anomaly, grad_mode, nan_check
 from .nodes import LEAF, BackwardNode, RemovableHandle, backward_node_class
-from .nodes import topological_order  # noqa: F401  (engine.topological_order, as before)
 from .ops import FLOATS, Primitive, on_ieee_floats
 
-LEAF_INPLACE_ERROR = "a leaf Variable that requires grad is being used in an in-place operation."
-NO_GRAD_ERROR = "element 0 of tensors does not require grad and does not have a grad_fn"
 
 _clock = itertools.count(0, -1)     # next(_clock) stamps each new Value: 0, -1, -2... (newest smallest)
 
@@ -238,7 +235,7 @@ def apply(prim: Primitive, x: Any, y: Any = None) -> Value:
     else:
         operand, x = x, as_float(x)
         if x is None:
-            return _unsupported(prim, operand)
+            return unsupported_operand(prim.name, operand)
         xd, requires_grad = x, False
     if y is None:
         yd = None
@@ -255,7 +252,7 @@ def apply(prim: Primitive, x: Any, y: Any = None) -> Value:
         else:
             operand, y = y, as_float(y)
             if y is None:
-                return _unsupported(prim, operand)
+                return unsupported_operand(prim.name, operand)
             yd = y
         try:
             data = prim.forward(FLOATS, xd, yd)
@@ -284,19 +281,10 @@ def apply(prim: Primitive, x: Any, y: Any = None) -> Value:
 observers: list[Callable[[Primitive, Value, Any, Any], None]] = []
 
 
-def _unsupported(prim: Primitive, operand: Any) -> Any:
-    """NotImplemented for types that handle Values themselves (Tensor: Python then calls its
-    reflected method); otherwise a TypeError that names the type."""
-    if getattr(operand, "handles_values", False):
-        return NotImplemented
-    raise TypeError(f"unsupported operand type for {prim.name}: 'Value' and '{type(operand).__name__}' "
-                    f"({operand!r:.40}); use a number or a Value")
-
-
 def _apply_constant(prim: Primitive, x: Value, c: Any) -> Value:
     """`prim` with the number c as a node attribute (x ** c, c - x, c ** x)."""
     if as_float(c) is None:
-        return _unsupported(prim, c)
+        return unsupported_operand(prim.name, c)
     return apply(prim, x, c if isinstance(c, (int, float)) else float(c))
 
 
@@ -351,8 +339,7 @@ def backward(roots: Sequence[Value], gradients: Sequence[Any], *, retain_graph: 
     With ``accumulate`` each Value's gradient is added to its ``.grad`` (``loss.backward()``);
     without, ``.grad`` is left alone (``autograd.grad``).  Returns the gradients of `inputs`.
     """
-    if retain_graph is None:
-        retain_graph = create_graph
+    retain_graph = create_graph if retain_graph is None else retain_graph
     seeds: dict[Value, Any] = {}
     for root, gradient in zip(roots, gradients):
         if root.__class__ is not Value or root._fn is None:
@@ -375,30 +362,25 @@ def backward(roots: Sequence[Value], gradients: Sequence[Any], *, retain_graph: 
 
 def _backpropagate(seeds: dict[Value, Any], retain_graph: bool, create_graph: bool,
                    wanted: set[Value], accumulate: bool) -> dict[Value, Any]:
-    """The loop of reverse mode: take the newest Value whose gradient is pending, apply its
-    rule, pass the results on to its inputs.
+    """The loop of reverse mode: visit the Values the roots depend on, newest first; apply
+    each one's rule and pass the results on to its inputs.
 
     Newest first is a topological order (inputs are created before their results), so when
-    a Value is taken, every Value that used it has already added its share: its gradient
+    a Value is visited, every Value that used it has already added its share: its gradient
     ∂L/∂v = Σ over consumers of (∂L/∂consumer · ∂consumer/∂v) is complete.  Everything the
-    pass keeps lives here, in ``pending``, ``waiting`` and ``heap``, not on the Values.  (The
-    heap holds stamps, not (stamp, Value) pairs: the benchmark shows comparing pairs makes
-    backward through an MLP twice as slow.)
+    pass keeps lives here, in ``pending`` (Value -> its gradient, summed so far), not on the
+    Values.
     """
     # plain: loss.backward() with no hooks; leaves then pass nothing on, so their gradient
-    # goes straight into .grad instead of through the heap.
+    # goes straight into .grad instead of waiting in `pending` for their turn.
     plain = accumulate and not (wanted or create_graph or _HOOKS)
     check_nan = _anomaly.enabled
     found: dict[Value, Any] = {}
-    pending = dict(seeds)                  # Value -> its gradient, summed so far
-    waiting = {v._stamp: v for v in pending}    # stamp -> Value, for the Values in the heap
-    heap = list(waiting)                   # stamps: heapq gives the smallest, the newest Value
-    heapify(heap)
-    take, push, pop = pending.pop, heappush, heappop
-    while heap:
-        node = waiting.pop(pop(heap))
+    pending = dict(seeds)
+    take = pending.pop
+    for node in reversed(topological_order(list(seeds), leaves=not plain)):
         g = take(node, None)
-        if g is None:                      # an output of a custom Function, done with its node
+        if g is None:                      # no gradient reached it, or a custom Function's output already done
             continue
         if plain:
             node.grad += g
@@ -407,8 +389,7 @@ def _backpropagate(seeds: dict[Value, Any], retain_graph: bool, create_graph: bo
         fn = node._fn
         if fn.__class__ is not Primitive:       # a leaf, or the node of a custom Function
             if fn is not LEAF:
-                _function_step(fn, node, g, pending, waiting, heap, found, wanted, accumulate, create_graph,
-                               retain_graph)
+                _function_step(fn, node, g, pending, found, wanted, accumulate, create_graph, retain_graph, plain)
             continue
         # One step of the chain rule: the row's vjp gives ∂L/∂input for each input.  First
         # order, it runs on floats; with create_graph, on the Values themselves, so that the
@@ -424,7 +405,7 @@ def _backpropagate(seeds: dict[Value, Any], retain_graph: bool, create_graph: bo
             except ArithmeticError:
                 grads = on_ieee_floats(fn.vjp, g, node.data, x, *(() if b is None else (y,)))
         if check_nan:
-            _check_nan(fn.grad_fn_name, grads)
+            nan_check(fn.grad_fn_name, grads)
         if not retain_graph:
             node._fn = fn.freed
         # Pass each gradient to its input: added into .grad (a leaf, plain pass), added to the
@@ -432,12 +413,42 @@ def _backpropagate(seeds: dict[Value, Any], retain_graph: bool, create_graph: bo
         # inputs or a call per input: the benchmark shows either makes backward 30% slower.
         if a.__class__ is Value and a._fn is not None:
             if a._fn is LEAF and plain: a.grad += grads[0]
-            elif a in pending: pending[a] += grads[0]
-            else: pending[a] = grads[0]; waiting[a._stamp] = a; push(heap, a._stamp)  # noqa: E702
+            elif a in pending: pending[a] = pending[a] + grads[0]
+            else: pending[a] = grads[0]
         if b.__class__ is Value and b._fn is not None:
             if b._fn is LEAF and plain: b.grad += grads[1]
-            elif b in pending: pending[b] += grads[1]
-            else: pending[b] = grads[1]; waiting[b._stamp] = b; push(heap, b._stamp)  # noqa: E702
+            elif b in pending: pending[b] = pending[b] + grads[1]
+            else: pending[b] = grads[1]
+    return found
+
+
+def topological_order(root: Value | Sequence[Value], leaves: bool = True) -> list[Value]:
+    """Every Value `root` depends on that requires grad, each after all of its inputs, `root` last
+    (without the leaves if `leaves` is False).
+
+    Creation order is a topological order (see ``_stamp``), so this only has to find the
+    Values and sort them by stamp, oldest first.  It finds them breadth first: a Value's
+    inputs join the end of the list being read.  (Depth first finds the same set, but jumps
+    around in memory: on the demo MLP the benchmark shows it twice as slow.)  The backward
+    pass walks the list from the end; the drawings and ``func.trace`` read it.
+    """
+    roots = list(root) if isinstance(root, (list, tuple)) else [root]
+    seen = set(roots)
+    found = list(roots)
+    for v in found:                                 # found grows as the loop runs: breadth first
+        fn = v._fn
+        if fn.__class__ is Primitive:
+            # Written out for _a and _b, not as a loop: the benchmark shows a loop 50% slower.
+            a, b = v._a, v._b                       # b is None or a constant for some rows
+            if a.__class__ is Value and a not in seen and a._fn is not None and (leaves or a._fn is not LEAF):
+                seen.add(a); found.append(a)  # noqa: E702
+            if b.__class__ is Value and b not in seen and b._fn is not None and (leaves or b._fn is not LEAF):
+                seen.add(b); found.append(b)  # noqa: E702
+        elif fn is not None and fn is not LEAF:     # the node of a custom Function
+            for i in fn.inputs:
+                if i.__class__ is Value and i not in seen and i._fn is not None and (leaves or i._fn is not LEAF):
+                    seen.add(i); found.append(i)  # noqa: E702
+    found.sort(key=attrgetter("_stamp"), reverse=True)
     return found
 
 
@@ -459,19 +470,18 @@ def _receive(v: Value, g: Any, found: dict, wanted: set, accumulate: bool, creat
     return g
 
 
-def _send(v: Any, g: Any, pending: dict, waiting: dict, heap: list) -> None:
-    """Add g to the pending gradient of input v (if it is a Value that requires grad)."""
-    if v.__class__ is Value and v._fn is not None:
-        if v in pending:
-            pending[v] += g
+def _send(v: Any, g: Any, pending: dict, plain: bool) -> None:
+    """Pass g to input v (if it is a Value that requires grad): into .grad for a leaf in a
+    plain pass (leaves are not visited then), else into its pending gradient."""
+    if v.__class__ is Value and v._fn is not None and g is not None:
+        if plain and v._fn is LEAF:
+            v.grad += g
         else:
-            pending[v] = g
-            waiting[v._stamp] = v
-            heappush(heap, v._stamp)
+            pending[v] = pending[v] + g if v in pending else g
 
 
-def _function_step(fn: Any, node: Value, g: Any, pending: dict, waiting: dict, heap: list, found: dict,
-                   wanted: set, accumulate: bool, create_graph: bool, retain_graph: bool) -> None:
+def _function_step(fn: Any, node: Value, g: Any, pending: dict, found: dict,
+                   wanted: set, accumulate: bool, create_graph: bool, retain_graph: bool, plain: bool) -> None:
     """The step of a custom Function's node: its backward runs once, with the gradients of
     all its outputs (those no one used get None).  `node` is the first output taken."""
     out_grads = []
@@ -484,13 +494,6 @@ def _function_step(fn: Any, node: Value, g: Any, pending: dict, waiting: dict, h
             out_grads.append(None)
     in_grads = fn.run_backward(out_grads, create_graph, retain_graph)
     if _anomaly.enabled:
-        _check_nan(fn.name(), in_grads)
+        nan_check(fn.name(), in_grads)
     for v, gv in zip(fn.inputs, in_grads):
-        _send(v, gv, pending, waiting, heap)
-
-
-def _check_nan(name: str, grads: Sequence[Any]) -> None:
-    """detect_anomaly: a backward function that returned nan is named."""
-    for index, g in enumerate(grads):
-        if g is not None and float(g) != float(g):
-            raise RuntimeError(f"Function '{name}' returned nan values in its {index}th output.")
+        _send(v, gv, pending, plain)

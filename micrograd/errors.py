@@ -1,5 +1,21 @@
-"""The error micrograd raises for a PyTorch feature it does not have."""
+"""The errors micrograd raises: NotSupported for a PyTorch feature it does not have, and the
+messages it shares with PyTorch."""
+from __future__ import annotations
+
+from typing import Any
+
+LEAF_INPLACE_ERROR = "a leaf Variable that requires grad is being used in an in-place operation."
+NO_GRAD_ERROR = "element 0 of tensors does not require grad and does not have a grad_fn"
 
 
 class NotSupported(NotImplementedError, AttributeError):
     """A PyTorch feature micrograd does not have (also an AttributeError, so hasattr() works)."""
+
+
+def unsupported_operand(operation: str, operand: Any) -> Any:
+    """NotImplemented for types that handle Values themselves (Tensor: Python then calls its
+    reflected method); otherwise a TypeError that names the type."""
+    if getattr(operand, "handles_values", False):
+        return NotImplemented
+    raise TypeError(f"unsupported operand type for {operation}: 'Value' and '{type(operand).__name__}' "
+                    f"({operand!r:.40}); use a number or a Value")

@@ -103,3 +103,10 @@ class detect_anomaly(_Switch):
 def is_anomaly_enabled() -> bool:
     """True inside ``detect_anomaly()``."""
     return anomaly.enabled
+
+
+def nan_check(name: str, grads: Any) -> None:
+    """Under detect_anomaly: a backward function that returned nan is named (as PyTorch does)."""
+    for index, g in enumerate(grads):
+        if g is not None and float(g) != float(g):
+            raise RuntimeError(f"Function '{name}' returned nan values in its {index}th output.")

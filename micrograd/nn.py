@@ -12,6 +12,7 @@ Losses for Values, lists of Values and Tensors: ``mse_loss``, ``binary_cross_ent
 from __future__ import annotations
 
 import math
+import operator
 import random
 from typing import Any, Iterator, Sequence
 
@@ -75,7 +76,7 @@ class Neuron(Module):
         self.activation = activation
 
     def __call__(self, x: Sequence[Any]) -> Value:
-        act = sum((wi * xi for wi, xi in zip(self.w, x)), self.b)
+        act = sum(map(operator.mul, self.w, x), self.b)     # b + Σ wᵢ·xᵢ, added in karpathy's order
         apply = ACTIVATIONS[self.activation][1]
         return apply(act) if apply else act
 

@@ -10,7 +10,6 @@ Value itself is the node (see ``engine.py``).
 """
 from __future__ import annotations
 
-from operator import attrgetter
 from typing import Any, Callable
 
 
@@ -105,16 +104,3 @@ class RemovableHandle:
         """Take the hook off (again is harmless)."""
         if self._hook in self._hooks:
             self._hooks.remove(self._hook)
-
-
-def topological_order(root: Any) -> list[Any]:
-    """Every Value `root` depends on that requires grad, each after all of its inputs (creation
-    order), `root` last.  Read-only: the drawings and ``func.trace`` walk the graph with it."""
-    roots = list(root) if isinstance(root, (list, tuple)) else [root]
-    seen, stack = set(roots), list(roots)
-    while stack:
-        for i in stack.pop()._inputs:
-            if getattr(i, "_fn", None) is not None and i not in seen:
-                seen.add(i)
-                stack.append(i)
-    return sorted(seen, key=attrgetter("_stamp"), reverse=True)

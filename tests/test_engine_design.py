@@ -1,6 +1,7 @@
 """The readable engine: rules are code, one table drives everything, the backward pass keeps
 its bookkeeping to itself (so concurrent passes are correct), and clamp arrives as one row."""
 import ast
+import math
 import pathlib
 import re
 import sys
@@ -232,3 +233,34 @@ def test_backward_leaves_no_bookkeeping_on_the_values():
     y.backward()
     assert {s: getattr(y, s) for s in before} == before
     assert not hasattr(Value(1.0), "__dict__")          # nowhere to hide a marker
+
+
+def test_a_seed_gradient_that_requires_grad_is_summed_out_of_place_as_in_pytorch(torch):
+    # y = x + x with a seed that is itself a leaf requiring grad: both shares of the seed reach
+    # x; summing them in place once raised "a leaf Variable ... in-place operation".
+    x = Value(2.0)
+    seed = Value(3.0)
+    (x + x).backward(seed, create_graph=True)
+    tx = torch.tensor(2.0, dtype=torch.float64, requires_grad=True)
+    tseed = torch.tensor(3.0, dtype=torch.float64, requires_grad=True)
+    (tx + tx).backward(tseed, create_graph=True)
+    assert x.grad.data == tx.grad.item() == 6.0
+    x.grad.backward()                                   # d(2·seed)/d seed = 2
+    tx.grad.backward()
+    assert seed.grad == tseed.grad.item() == 2.0
+
+
+def test_backward_visits_newest_first_through_custom_functions_and_shared_inputs():
+    # topological_order is the pass's schedule: every Value after its inputs, root last.
+    x = Value(0.5)
+    a = x.exp()
+    b = a * x + a.tanh()
+    order = mg.engine.topological_order(b)
+    position = {id(v): i for i, v in enumerate(order)}
+    assert order[-1] is b and len(order) == len({id(v) for v in order})
+    for v in order:
+        for i in v._inputs:
+            if isinstance(i, Value) and i.requires_grad:
+                assert position[id(i)] < position[id(v)]
+    b.backward()
+    assert abs(x.grad - (a.data * x.data + a.data + a.data * (1 - math.tanh(a.data) ** 2))) < 1e-12

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..engine import LEAF_INPLACE_ERROR
+from ..errors import LEAF_INPLACE_ERROR
 from ..modes import is_grad_enabled
 from .history import tensor_node
 from .shapes import broadcast_index, broadcast_shapes, strides_of

@@ -11,7 +11,8 @@ import operator
 from typing import Any, Callable
 
 from .. import ops
-from ..engine import LEAF_INPLACE_ERROR, as_float
+from ..engine import as_float
+from ..errors import LEAF_INPLACE_ERROR
 from ..modes import is_grad_enabled
 from .shapes import broadcast_index, broadcast_shapes
 
