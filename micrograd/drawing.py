@@ -102,7 +102,7 @@ def _value_lines(v: Value, fmt: str, show_grad: bool, show_tangent: bool) -> lis
     if show_grad and v._fn is not None and v.grad.__class__ is not type(NO_GRAD):
         lines.append(f"grad {_number(v.grad, fmt)}")
     if show_tangent:
-        tangent = forward_ad._tangents.get(v)
+        tangent = forward_ad.tangent_of(v)
         if tangent is not None:
             lines.append(f"tangent {_number(tangent, fmt)}")
     return lines
@@ -137,7 +137,7 @@ def draw(root: Value | Tensor, *, view: str = "scalar", rankdir: str = "LR", num
     if not isinstance(root, (Value, Tensor)):
         raise TypeError(f"draw() needs a Value or Tensor, got {type(root).__name__}")
     if show_tangent is None:
-        show_tangent = bool(forward_ad._tangents)
+        show_tangent = forward_ad.active()
     dot = graphviz.Digraph(graph_attr={"rankdir": rankdir}, node_attr={"fontname": "Helvetica"})
     parameters = {id(p) for p in params}
     for p in params:

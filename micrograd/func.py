@@ -30,7 +30,15 @@ def _variable(x: Any) -> Any:
         raise TypeError(f"can only differentiate with respect to Values or Tensors, got {type(x).__name__}")
     if all(v.requires_grad for v in inner[0]):
         return x
-    return unflatten(x, inner[1], [Value(v.data) if not v.requires_grad else v for v in inner[0]])
+    return unflatten(x, inner[1], [v if v.requires_grad else _variable_copy(v) for v in inner[0]])
+
+
+def _variable_copy(v: Value) -> Value:
+    """A variable with v's number and v's tangents (inside jvp, the tangents are what the
+    transform around this one differentiates)."""
+    copy = Value(v.data)
+    forward_ad.carry_tangents(v, copy)
+    return copy
 
 
 def _zeros_like(x: Any) -> Any:
@@ -40,11 +48,13 @@ def _zeros_like(x: Any) -> Any:
 
 class _Nesting:
     """How many transforms are running: only a nested one must record its backward pass
-    (create_graph) so the transform around it can differentiate the result again."""
+    (create_graph) so the transform around it can differentiate the result again.  Inside
+    forward mode (jvp, jacfwd, dual numbers) every backward pass is recorded, so that the
+    tangents flow through the gradients it computes."""
     depth = 0
 
     def __enter__(self) -> bool:
-        nested = _Nesting.depth > 0
+        nested = _Nesting.depth > 0 or forward_ad.active()
         _Nesting.depth += 1
         return nested
 

@@ -16,11 +16,15 @@ from typing import Any, NamedTuple
 
 from .. import engine, ops
 from ..engine import Value
+from ..modes import _state as _grad_mode
 from ..ops import evaluate
 from ..pytree import flatten, unflatten
 
-_tangents: dict[Value, Any] = {}
-_levels: list[int] = []
+# One dict per level of forward mode (nested jvp makes several): Value -> its tangent there.
+_levels: list[dict[Value, Any]] = []
+# While the tangent of level L is being computed, the operations doing it get tangents at the
+# levels below L only (their derivative along the outer directions): _top is L then.
+_top: list[int | None] = [None]
 
 NO_LEVEL_ERROR = ("Trying to create a dual Tensor for forward AD but no level exists, make sure to "
                   "enter_dual_level() first.")
@@ -32,20 +36,36 @@ class UnpackedDualTensor(NamedTuple):
     tangent: Any
 
 
-def _tangent_of(x: Any) -> Any:
-    return _tangents.get(x) if x.__class__ is Value else None
-
-
 def _propagate(fn: Any, out: Value, x: Any, y: Any) -> None:
-    """Called by the engine after each operation: give `out` its tangent Σᵢ ∂out/∂xᵢ · tᵢ."""
-    operands = (x,) if y is None or fn.constant else (x, y)
-    tangents = [_tangent_of(i) for i in operands]
-    if all(t is None for t in tangents) or fn.multi:
+    """Called by the engine after each operation: at each level, give `out` its tangent
+    Σᵢ ∂out/∂xᵢ · tᵢ, the partials being the row's vjp with g = 1 (ops.py)."""
+    if fn.multi:
         return
-    data = [i.data if i.__class__ is Value else i for i in ((x,) if y is None else (x, y))]
-    partials = evaluate(fn.vjp, 1.0, out.data, *data)      # the row's vjp with g = 1
-    terms = [tangent * partial for partial, tangent in zip(partials, tangents) if tangent is not None]
-    _tangents[out] = sum(terms[1:], terms[0])
+    operands = (x,) if y is None or fn.constant else (x, y)
+    top = len(_levels) if _top[0] is None else _top[0]
+    for level in range(top):
+        tangents = [_levels[level].get(i) if i.__class__ is Value else None for i in operands]
+        if any(t is not None for t in tangents):
+            _levels[level][out] = _tangent(level, fn, out, x, y, tangents)
+
+
+def _tangent(level: int, fn: Any, out: Value, x: Any, y: Any, tangents: list) -> Any:
+    """Σᵢ tᵢ · ∂out/∂xᵢ.  On floats when nothing will differentiate it again; otherwise on
+    Values, so that reverse mode (a gradient of a jvp) or an outer level (a jvp of a jvp)
+    can differentiate the tangent itself."""
+    involved = [v for v in (x, y, *tangents) if v.__class__ is Value]
+    if level == 0 and not (_grad_mode.grad_enabled and any(v._fn is not None for v in involved)):
+        data = [i.data if i.__class__ is Value else i for i in ((x,) if y is None else (x, y))]
+        partials = evaluate(fn.vjp, 1.0, out.data, *data)
+        terms = [float(t) * p for p, t in zip(partials, tangents) if t is not None]
+        return sum(terms[1:], terms[0])
+    saved, _top[0] = _top[0], level
+    try:
+        partials = fn.vjp(engine.VALUES, 1.0, out, x) if y is None else fn.vjp(engine.VALUES, 1.0, out, x, y)
+        terms = [t * p for p, t in zip(partials, tangents) if t is not None]
+        return sum(terms[1:], terms[0])
+    finally:
+        _top[0] = saved
 
 
 class dual_level:
@@ -54,14 +74,13 @@ class dual_level:
     def __enter__(self) -> int:
         if not _levels:
             engine.observers.append(_propagate)
-        _levels.append(len(_levels))
-        return _levels[-1]
+        _levels.append({})
+        return len(_levels) - 1
 
     def __exit__(self, *exc: object) -> None:
         _levels.pop()
         if not _levels:
             engine.observers.remove(_propagate)
-            _tangents.clear()
 
 
 def enter_dual_level() -> int:
@@ -91,10 +110,11 @@ def make_dual(tensor: Any, tangent: Any, *, level: int | None = None) -> Any:
             raise ValueError(f"Expected tangent to have the same shape as primal: got "
                              f"{tuple(getattr(tangent, 'shape', ()))} and {tuple(getattr(tensor, 'shape', ()))}")
         tangent_values = [t if t.requires_grad else t.data for t in tangent_flat[0]]
-    duals = [engine.apply(ops.ADD, p, 0.0) if p.requires_grad else Value(p.data, requires_grad=False)
-             for p in primal_flat[0]]
+    # p + 0: gradients flow back to p, and p's tangents at the other levels carry over.
+    duals = [engine.apply(ops.ADD, p, 0.0) for p in primal_flat[0]]
+    tangents_here = _levels[-1 if level is None else level]
     for dual, t in zip(duals, tangent_values):
-        _tangents[dual] = t
+        tangents_here[dual] = t
     return unflatten(tensor, primal_flat[1], duals)
 
 
@@ -103,7 +123,8 @@ def unpack_dual(tensor: Any, *, level: int | None = None) -> UnpackedDualTensor:
     flat = flatten(tensor)
     if flat is None:
         raise TypeError(f"unpack_dual expects a Value or Tensor, got {type(tensor).__name__}")
-    tangents = [_tangents.get(v) for v in flat[0]]
+    here = _levels[-1 if level is None else level] if _levels else {}
+    tangents = [here.get(v) for v in flat[0]]
     if all(t is None for t in tangents):
         return UnpackedDualTensor(tensor, None)
     if isinstance(tensor, Value):
@@ -113,4 +134,22 @@ def unpack_dual(tensor: Any, *, level: int | None = None) -> UnpackedDualTensor:
 
 def has_tangents(values: Any) -> bool:
     """True if any of these Values carries a tangent (forward mode is running through them)."""
-    return bool(_tangents) and any(v in _tangents for v in values)
+    return any(v in level for level in _levels for v in values if v.__class__ is Value)
+
+
+def active() -> bool:
+    """True inside a dual level: reverse passes then record their steps, so that tangents
+    flow through gradients too (forward over reverse)."""
+    return bool(_levels)
+
+
+def tangent_of(v: Value) -> Any:
+    """v's tangent at the innermost level, or None (the drawings show it)."""
+    return _levels[-1].get(v) if _levels else None
+
+
+def carry_tangents(source: Value, copy: Value) -> None:
+    """Give `copy`, a fresh Value with the same number, `source`'s tangents at every level."""
+    for level in _levels:
+        if source in level:
+            level[copy] = level[source]
