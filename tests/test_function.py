@@ -3,6 +3,8 @@ import math
 
 import pytest
 
+import micrograd as mg
+
 from micrograd import Function, Value, autograd, is_grad_enabled
 
 
@@ -212,3 +214,83 @@ def test_built_in_exp_function_gives_exp():
     x = Value(0.5)
     autograd.Exp.apply(x).backward()
     assert x.grad == pytest.approx(math.exp(0.5))
+
+
+# --- double backward through custom Functions (issue 11), against torch ------------------------
+def _functions(lib):
+    """The custom_function_double_backward tutorial's Functions, written once for either library."""
+    class Square(lib.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            ctx.save_for_backward(x)                       # a saved input
+            return x ** 2
+
+        @staticmethod
+        def backward(ctx, grad_out):
+            x, = ctx.saved_tensors
+            return grad_out * 2 * x
+
+    class Exp(lib.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            result = x.exp()
+            ctx.save_for_backward(result)                  # a saved output
+            return result
+
+        @staticmethod
+        def backward(ctx, grad_out):
+            result, = ctx.saved_tensors
+            return result * grad_out
+
+    class Sinh(lib.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            expx, expnegx = lib.exp(x), lib.exp(-x)
+            ctx.save_for_backward(expx, expnegx)           # saved intermediates, returned as outputs
+            return (expx - expnegx) / 2, expx, expnegx
+
+        @staticmethod
+        def backward(ctx, grad_out, grad_exp, grad_negexp):
+            expx, expnegx = ctx.saved_tensors
+            grad_input = grad_out * (expx + expnegx) / 2
+            grad_input += grad_exp * expx
+            grad_input -= grad_negexp * expnegx
+            return grad_input
+
+    class DetachedCube(lib.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            ctx.save_for_backward(x)
+            return x ** 3
+
+        @staticmethod
+        def backward(ctx, g):
+            x, = ctx.saved_tensors
+            return g * 3 * x.detach() ** 2                # right once, not differentiable again
+
+    return {"Square": Square.apply, "Exp": Exp.apply, "Sinh": lambda x: Sinh.apply(x)[0],
+            "DetachedCube": DetachedCube.apply}
+
+
+@pytest.mark.parametrize("name", ["Square", "Exp", "Sinh", "DetachedCube"])
+def test_custom_function_double_backward_matches_pytorch(name):
+    torch = pytest.importorskip("torch", reason="PyTorch is the oracle here (CI installs it)")
+    ours, theirs = _functions(mg)[name], _functions(torch)[name]
+    x = mg.tensor([0.3, -1.2], dtype=mg.float64, requires_grad=True)
+    tx = torch.tensor([0.3, -1.2], dtype=torch.float64, requires_grad=True)
+    g, = mg.autograd.grad(ours(x).sum(), x, create_graph=True)
+    tg, = torch.autograd.grad(theirs(tx).sum(), tx, create_graph=True)
+    assert g.tolist() == pytest.approx(tg.tolist(), rel=1e-12)
+    assert (g.grad_fn is None) == (tg.grad_fn is None)
+    if tg.grad_fn is not None:
+        gg, = mg.autograd.grad(g.sum(), x)
+        tgg, = torch.autograd.grad(tg.sum(), tx)
+        assert gg.tolist() == pytest.approx(tgg.tolist(), rel=1e-12)
+    checks = mg.autograd.gradgradcheck(ours, (x,), raise_exception=False)
+    assert checks == torch.autograd.gradgradcheck(theirs, (tx,), raise_exception=False) == (name != "DetachedCube")
+
+
+def test_the_gradient_of_a_custom_square_prints_its_grad_fn_as_pytorch():
+    x = mg.tensor(1.0, requires_grad=True, dtype=mg.float64)
+    grad_x, = mg.autograd.grad(_functions(mg)["Square"](x), x, create_graph=True)
+    assert repr(grad_x) == "tensor(2., dtype=torch.float64, grad_fn=<MulBackward0>)"

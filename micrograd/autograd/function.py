@@ -226,6 +226,11 @@ class Function:
             new_outputs.append(unflatten(out, aux, fresh))
         ctx._output_layout = layout
         ctx._output_refs = refs
+        # A saved output is the output the caller sees, as in PyTorch: a backward that reads it
+        # is then differentiable again through this node (create_graph, gradgradcheck).
+        seen_as = {id(old): new for old, new in zip(outputs, new_outputs)}
+        if ctx._saved:
+            ctx._saved = tuple(seen_as.get(id(saved), saved) for saved in ctx._saved)
         if forward_ad.has_tangents(inputs):
             raise NotImplementedError(f"forward-mode AD through the custom Function {cls.__name__} is not "
                                       "supported: write it with Value operations instead")

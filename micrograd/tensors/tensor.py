@@ -20,6 +20,7 @@ from ..engine import Value, apply, as_float
 from ..errors import NotSupported
 from ..modes import is_grad_enabled
 from ..nodes import BackwardNode
+from ..ops import Primitive
 from ..pytree import register_container
 from . import dtypes
 from .dtypes import bool_, dtype, float32, float64, int64, promote
@@ -121,8 +122,11 @@ class Tensor(ConversionMethods, ViewMethods, IndexingMethods, ReductionMethods, 
         """The tensor's backward node (MulBackward0...), None for a leaf."""
         if self._grad_fn is not None:
             return self._grad_fn
-        if self._values and self._values[0]._fn is not None and self._values[0]._fn.multi:
-            return self._values[0]._fn                                    # made by Function.apply
+        first = self._values[0]._fn if self._values else None
+        if first is not None and first.multi:
+            return first                                                  # made by Function.apply
+        if first.__class__ is Primitive and all(v._fn is first for v in self._values):
+            return self._values[0].grad_fn            # assembled from Values made by one operation
         return None
 
     @property
