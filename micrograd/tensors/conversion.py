@@ -4,6 +4,8 @@ They read the numbers out of the Values; nothing here is recorded in the graph.
 """
 from __future__ import annotations
 
+import math
+
 from typing import Any, Iterable
 
 from .dtypes import bool_, int64
@@ -30,10 +32,7 @@ class ConversionMethods:
 
     def tolist(self) -> Any:
         """The numbers as nested Python lists."""
-        flat = [self._python(v.data) for v in self._values]
-        for size in reversed(self._shape[1:]):
-            flat = [flat[i:i + size] for i in range(0, len(flat), size)]
-        return flat[0] if self.dim() == 0 else flat
+        return _nested([self._python(v.data) for v in self._values], tuple(self._shape))
 
     def numpy(self) -> Any:
         """The numbers as a NumPy array (needs numpy)."""
@@ -76,3 +75,13 @@ class ConversionMethods:
         return tensor_repr(self)
 
     __str__ = __repr__
+
+
+def _nested(flat: list, shape: tuple) -> Any:
+    """Row-major flat numbers as nested lists of `shape` (a size may be 0: shape (1, 0) is [[]])."""
+    if not shape:
+        return flat[0]
+    if len(shape) == 1:
+        return flat
+    step = math.prod(shape[1:])
+    return [_nested(flat[i * step:(i + 1) * step], shape[1:]) for i in range(shape[0])]

@@ -5,12 +5,14 @@ assigning records new Values at those positions (PyTorch's ``CopySlices``).
 """
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from ..errors import LEAF_INPLACE_ERROR
 from ..modes import is_grad_enabled
 from .history import tensor_node
-from .shapes import broadcast_index, broadcast_shapes, strides_of
+from .dtypes import bool_, float32, float64
+from .shapes import broadcast_index, broadcast_shapes, nested_numbers, strides_of
 
 
 Tensor = Any   # these methods belong to Tensor (tensor.py); an alias keeps the imports one-way
@@ -20,49 +22,54 @@ class IndexingMethods:
     """Indexing of Tensor (a part of the class, kept in a module of its own)."""
 
     def _positions(self, key: Any) -> tuple[list[int], tuple[int, ...], str]:
-        """The flat positions `key` selects, the result's shape, and the grad_fn name."""
-        keys = list(key) if isinstance(key, tuple) else [key]
-        if any(k is Ellipsis for k in keys):
-            at = keys.index(Ellipsis)
-            fill = self.dim() - (len(keys) - 1 - sum(k is None for k in keys))
-            keys[at:at + 1] = [slice(None)] * fill
-        positions, shape, dim, name = [0], [], 0, "SliceBackward0"
+        """The flat positions `key` selects, the result's shape, and the grad_fn name.
+
+        As in PyTorch (and NumPy): ints, slices, None and ... index one dimension each; a
+        boolean mask covers as many dimensions as it has and keeps the elements where it is
+        True; lists and integer tensors are "advanced" indices, broadcast together and read
+        in pairs (``t[[0, 1], [2, 0]]`` is ``[t[0, 2], t[1, 0]]``).  The dimensions they
+        make go where the first one was if they are adjacent, else first.
+        """
+        items = _items(self, list(key) if isinstance(key, tuple) else [key])
         strides = strides_of(self._shape)
-        for k in keys:
-            if k is None:
-                shape.append(1)
-                name = "UnsqueezeBackward0"
+        factors: list[tuple[list[int], tuple[int, ...]]] = []   # (offsets, shape) of each output part
+        group: list[tuple[list[int], tuple[int, ...], int]] = []  # advanced indices: (indices, shape, stride)
+        group_at, last_kind, dim = None, None, 0
+        for kind, k in items:
+            if kind == "new":
+                factors.append(([0], (1,)))
+                last_kind = kind
                 continue
             if dim >= self.dim():
                 raise IndexError(f"too many indices for tensor of dimension {self.dim()}")
             size, stride = self._shape[dim], strides[dim]
-            if isinstance(k, type(self)):
-                k = k.tolist()
-            if isinstance(k, bool) or (not isinstance(k, (int, slice, list))):
-                raise TypeError(f"only integers, slices, None, ... and lists of integers are valid indices, "
-                                f"got {k!r} of type {type(k).__name__}")
-            if isinstance(k, int):
-                if not -size <= k < size:
-                    raise IndexError(f"index {k} is out of bounds for dimension {dim} with size {size}")
-                positions = [p + (k % size) * stride for p in positions]
-                name = "SelectBackward0"
-            elif isinstance(k, slice):
+            indices = [k] if kind == "int" else k[0] if kind == "array" else None
+            for i in indices or ():
+                if not -size <= i < size:
+                    raise IndexError(f"index {i} is out of bounds for dimension {dim} with size {size}")
+            if kind == "slice":
                 chosen = range(*k.indices(size))
-                positions = [p + i * stride for p in positions for i in chosen]
-                shape.append(len(chosen))
-                name = "SliceBackward0"
+                factors.append(([i * stride for i in chosen], (len(chosen),)))
+            elif kind == "int":                       # PyTorch selects first, even among advanced indices
+                factors.append(([(k % size) * stride], ()))
             else:
-                for i in k:
-                    if not -size <= i < size:
-                        raise IndexError(f"index {i} is out of bounds for dimension {dim} with size {size}")
-                positions = [p + (i % size) * stride for p in positions for i in k]
-                shape.append(len(k))
-                name = "IndexBackward0"
+                if group and last_kind != "array":
+                    group_at = 0                      # not adjacent: the group goes first
+                elif not group:
+                    group_at = len(factors)
+                group.append(([i % size for i in indices], k[1], stride))
+            if kind != "int":
+                last_kind = kind
             dim += 1
         for size, stride in zip(self._shape[dim:], strides[dim:]):
-            positions = [p + i * stride for p in positions for i in range(size)]
-            shape.append(size)
-        return positions, tuple(shape), name
+            factors.append(([i * stride for i in range(size)], (size,)))
+        if group:
+            factors.insert(group_at, _paired(group))
+        positions, shape = [0], ()
+        for offsets, part in factors:
+            positions = [p + o for p in positions for o in offsets]
+            shape += part
+        return positions, shape, _grad_fn_name(items, bool(group))
 
     def __getitem__(self, key: Any) -> Tensor:
         positions, shape, name = self._positions(key)
@@ -88,3 +95,81 @@ class IndexingMethods:
 
     def _copy_history(self) -> Tensor:
         return type(self)(list(self._values), self._shape, self._dtype, self._grad_fn)
+
+
+def _items(tensor: Tensor, keys: list) -> list[tuple[str, Any]]:
+    """The keys as (kind, key): "new" (None), "int", "slice", or "array" ((flat ints, shape)),
+    with ... expanded and each boolean mask turned into one array per dimension it covers
+    (the positions where it is True, as ``mask.nonzero()``)."""
+    items: list[tuple[str, Any]] = []
+    for k in keys:
+        if k is None or k is Ellipsis or isinstance(k, slice):
+            items.append(("new" if k is None else "...", k) if not isinstance(k, slice) else ("slice", k))
+        elif isinstance(k, bool):
+            raise TypeError("indexing with a Python bool is not supported: use a boolean tensor as a mask")
+        elif isinstance(k, int):
+            items.append(("int", k))
+        elif isinstance(k, (list, tuple, range)) or hasattr(k, "_values"):
+            flat, shape = nested_numbers(list(k) if isinstance(k, range) else k)
+            numbers = [getattr(x, "data", x) for x in flat]
+            is_mask = getattr(k, "dtype", None) == bool_ or (flat and all(isinstance(x, bool) for x in flat))
+            if is_mask:
+                items.append(("mask", (numbers, shape)))
+                continue
+            if any(not float(x).is_integer() for x in numbers) or getattr(k, "dtype", None) in (float32, float64):
+                raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
+            items.append(("array", ([int(x) for x in numbers], shape)))
+        else:
+            raise TypeError(f"only integers, slices, None, ..., boolean masks and integer lists or tensors are "
+                            f"valid indices, got {k!r} of type {type(k).__name__}")
+    if sum(kind == "..." for kind, _ in items) > 1:
+        raise IndexError("an index can only have a single ellipsis ('...')")
+    def width(kind: str, k: Any) -> int:               # how many dimensions an item indexes
+        return len(k[1]) if kind == "mask" else 0 if kind in ("new", "...") else 1
+    if any(kind == "..." for kind, _ in items):
+        at = [kind for kind, _ in items].index("...")
+        fill = tensor.dim() - sum(width(kind, k) for kind, k in items)
+        items[at:at + 1] = [("slice", slice(None))] * max(fill, 0)
+    result: list[tuple[str, Any]] = []
+    for kind, k in items:
+        if kind == "mask":
+            result.extend(_mask_arrays(tensor, k[0], k[1], sum(width(*item) for item in result)))
+        else:
+            result.append((kind, k))
+    return result
+
+
+def _mask_arrays(tensor: Tensor, mask: list, shape: tuple, dim: int) -> list[tuple[str, Any]]:
+    """A boolean mask over dimensions dim, dim+1...: one index array per dimension."""
+    covered = tuple(tensor.shape[dim:dim + len(shape)])
+    if covered != tuple(shape):
+        raise IndexError(f"The shape of the mask {list(shape)} at index 0 does not match the shape of the "
+                         f"indexed tensor {list(covered)} at index 0")
+    where = [p for p, keep in enumerate(mask) if keep]
+    strides = strides_of(shape)
+    return [("array", ([p // stride % size for p in where], (len(where),))) for size, stride in zip(shape, strides)]
+
+
+def _paired(group: list[tuple[list[int], tuple[int, ...], int]]) -> tuple[list[int], tuple[int, ...]]:
+    """The offsets of advanced indices read together: broadcast to one shape, then summed."""
+    shape: tuple[int, ...] = ()
+    for _, part, _ in group:
+        try:
+            shape = broadcast_shapes(shape, part)
+        except RuntimeError:
+            shapes = ", ".join(str(list(p)) for _, p, _ in group)
+            raise IndexError(f"shape mismatch: indexing tensors could not be broadcast together with shapes {shapes}") from None
+    offsets = [0] * math.prod(shape)
+    for indices, part, stride in group:
+        for n, i in enumerate(broadcast_index(part, shape)):
+            offsets[n] += indices[i] * stride
+    return offsets, shape
+
+
+def _grad_fn_name(items: list[tuple[str, Any]], advanced: bool) -> str:
+    """PyTorch's name for the last indexing step: IndexBackward0 when any index is advanced."""
+    if advanced:
+        return "IndexBackward0"
+    kinds = [kind for kind, _ in items]
+    last = kinds[-1] if kinds else "slice"
+    return {"new": "UnsqueezeBackward0", "int": "SelectBackward0"}.get(last, "SliceBackward0")

@@ -38,7 +38,7 @@ def broadcast_shapes(a: Sequence[int], b: Sequence[int]) -> tuple[int, ...]:
         if x != y and x != 1 and y != 1:
             raise RuntimeError(f"cannot broadcast shapes {tuple(a)} and {tuple(b)}: the size of tensor a ({x}) "
                                f"must match the size of tensor b ({y}) at non-singleton dimension {max(len(a), len(b)) - i}")
-        result.append(max(x, y))
+        result.append(y if x == 1 else x)             # 1 stretches to the other size, even to 0
     return tuple(reversed(result))
 
 
