@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import builtins
 import functools
+import math
 import operator
 from collections import namedtuple
 from typing import Any, Callable
@@ -28,60 +29,91 @@ Tensor = Any   # these methods belong to Tensor (tensor.py); an alias keeps the 
 class ReductionMethods:
     """The reductions of Tensor (a part of the class, kept in a module of its own)."""
 
-    def _groups(self, dim: Any, keepdim: bool) -> tuple[list[list[int]], tuple[int, ...]]:
-        """The flat positions reduced into each output element, and the output shape."""
+    def _dims(self, dim: Any, name: str, several: bool = True) -> set[int]:
+        """The dimensions to reduce: all for None (and, as in PyTorch, for an empty list)."""
         n = self.dim()
-        dims = set(range(n)) if dim is None else {normalize_dim(d, n) for d in ((dim,) if isinstance(dim, int) else dim)}
-        if n == 0:
-            return [[0]], ()
-        if len(dims) == n:                       # everything into one element
-            return [list(range(len(self._values)))], (1,) * n if keepdim else ()
-        out_shape = tuple(1 if i in dims else s for i, s in enumerate(self._shape)) if keepdim else \
-            tuple(s for i, s in enumerate(self._shape) if i not in dims)
-        kept = [i for i in range(n) if i not in dims]
-        strides = strides_of(self._shape)
-        groups: dict[tuple, list[int]] = {}
-        for flat in range(len(self._values)):
-            key = tuple((flat // strides[i]) % self._shape[i] for i in kept)
-            groups.setdefault(key, []).append(flat)
-        return list(groups.values()), out_shape
+        if dim is None:
+            return set(range(n))
+        if isinstance(dim, bool) or not isinstance(dim, (int, list, tuple)) or (
+                not several and not isinstance(dim, int)):
+            expected = "an int or a list or tuple of ints" if several else "an int"
+            raise TypeError(f"{name}(): argument 'dim' must be {expected}, got {type(dim).__name__}")
+        dims = [dim] if isinstance(dim, int) else list(dim)
+        for d in dims:
+            if isinstance(d, bool) or not isinstance(d, int):
+                raise TypeError(f"{name}(): argument 'dim' must be a list of ints, got an element of type {type(d).__name__}")
+        normalized = [normalize_dim(d, n) for d in dims]   # ranges first, then repeats, as PyTorch
+        for d in normalized:
+            if normalized.count(d) > 1:
+                raise RuntimeError(f"dim {d} appears multiple times in the list of dims")
+        return set(normalized) if normalized else set(range(n))
 
-    def _reduce(self, combine: Callable, dim: Any, keepdim: bool, name: str, op: str) -> Tensor:
-        groups, shape = self._groups(dim, keepdim)
-        # a group of one element still gets a node of its own (+ 0.0), so the sum shows in drawings
+    def _groups(self, dims: set[int], keepdim: bool) -> tuple[list[list[int]], tuple[int, ...]]:
+        """For each output element, the flat positions it reduces (maybe none); the output shape."""
+        shape, strides = tuple(self._shape), strides_of(self._shape)
+        out_shape = tuple(1 if i in dims else s for i, s in enumerate(shape)) if keepdim else \
+            tuple(s for i, s in enumerate(shape) if i not in dims)
+        starts, reduced = [0], [0]
+        for i, (size, stride) in enumerate(zip(shape, strides)):
+            steps = [k * stride for k in range(size)]
+            if i in dims:
+                reduced = [r + step for r in reduced for step in steps]
+            else:
+                starts = [p + step for p in starts for step in steps]
+        return [[start + r for r in reduced] for start in starts], out_shape
+
+    def _reduce(self, combine: Callable, dim: Any, keepdim: bool, name: str, op: str, empty: float) -> Tensor:
+        groups, shape = self._groups(self._dims(dim, op), keepdim)
+        # a group of one element still gets a node of its own (+ 0.0), so the sum shows in drawings;
+        # a group of none is the operation's identity (0 for sum, 1 for prod), as in PyTorch
         values = [functools.reduce(combine, [self._values[i] for i in group]) if len(group) > 1
-                  else self._values[group[0]] + 0.0 if group else constant_value(0.0) for group in groups]
+                  else self._values[group[0]] + 0.0 if group else constant_value(empty) for group in groups]
         suffix = "0" if dim is None else "1"
         return self._result(values, shape, f"{name}{suffix}", op, (self,),
                             int64 if self._dtype is bool_ else self._dtype)
 
     def sum(self, dim: Any = None, keepdim: bool = False) -> Tensor:
         """Σ of the elements, over all dimensions or `dim`: ∂sum/∂xᵢ = 1."""
-        return self._reduce(operator.add, dim, keepdim, "SumBackward", "sum")
+        return self._reduce(operator.add, dim, keepdim, "SumBackward", "sum", 0.0)
 
-    def prod(self, dim: Any = None, keepdim: bool = False) -> Tensor:
-        """Π of the elements, over all dimensions or `dim`: ∂prod/∂xᵢ = Π over j ≠ i of xⱼ."""
-        return self._reduce(operator.mul, dim, keepdim, "ProdBackward", "prod")
+    def prod(self, dim: int | None = None, keepdim: bool = False) -> Tensor:
+        """Π of the elements, over all dimensions or one `dim`: ∂prod/∂xᵢ = Π over j ≠ i of xⱼ."""
+        self._dims(dim, "prod", several=False)
+        return self._reduce(operator.mul, dim, keepdim, "ProdBackward", "prod", 1.0)
 
     def mean(self, dim: Any = None, keepdim: bool = False) -> Tensor:
         """(1/n)·Σ xᵢ over all dimensions or `dim`: ∂mean/∂xᵢ = 1/n."""
         if not self._dtype.is_floating_point:
             raise RuntimeError(f"mean(): could not infer output dtype. Input dtype must be either a floating point "
                                f"or complex dtype. Got: {self._dtype.name.capitalize()}")
-        groups, shape = self._groups(dim, keepdim)
-        values = [functools.reduce(operator.add, [self._values[i] for i in g]) / len(g) for g in groups]
+        groups, shape = self._groups(self._dims(dim, "mean"), keepdim)
+        values = [functools.reduce(operator.add, [self._values[i] for i in g]) / len(g) if g
+                  else constant_value(math.nan) for g in groups]        # the mean of nothing: 0/0
         return self._result(values, shape, "MeanBackward0" if dim is None else "MeanBackward1", "mean", (self,))
 
     def _extreme(self, pick: Callable, dim: Any, keepdim: bool, name: str, result: type) -> Any:
-        groups, shape = self._groups(dim, keepdim)
-        chosen = [pick(g, key=lambda i: self._values[i].data) for g in groups]
-        values = [self._values[i] + 0.0 for i in chosen]
+        op = name.lower()
+        if dim is None and not self._values:
+            raise RuntimeError(f"{op}(): Expected reduction dim to be specified for input.numel() == 0. "
+                               "Specify the reduction dim with the 'dim' argument.")
+        dims = self._dims(dim, op, several=False)
+        groups, shape = self._groups(dims, keepdim)
+        if dim is not None and self.dim() > 0 and self._shape[normalize_dim(dim, self.dim())] == 0:
+            raise IndexError(f"{op}(): Expected reduction dim {normalize_dim(dim, self.dim())} to have non-zero size.")
+
+        def key(i: int) -> tuple:                          # nan wins, as in PyTorch
+            x = self._values[i].data
+            return (x != x, x) if pick is builtins.max else (x == x, x)
+        chosen = [pick(g, key=key) for g in groups]
         if dim is None:
-            return self._result(values, shape, f"{name}Backward1", name.lower(), (self,))
+            return self._result([_evenly(self._values, g, c) for g, c in zip(groups, chosen)], shape,
+                                f"{name}Backward1", op, (self,))
+        values = [self._values[i] + 0.0 for i in chosen]
         strides = strides_of(self._shape)
         d = normalize_dim(dim, self.dim())
-        indices = type(self)([constant_value(float((i // strides[d]) % self._shape[d])) for i in chosen], shape, int64)
-        return result(self._result(values, shape, f"{name}Backward0", name.lower(), (self,)), indices)
+        at = [(i // strides[d]) % self._shape[d] if self.dim() else 0 for i in chosen]
+        indices = type(self)([constant_value(float(i)) for i in at], shape, int64)
+        return result(self._result(values, shape, f"{name}Backward0", op, (self,)), indices)
 
     def max(self, dim: int | None = None, keepdim: bool = False) -> Any:
         """The largest element (or, with dim, (values, indices)); the gradient goes to the chosen element."""
@@ -95,7 +127,31 @@ class ReductionMethods:
         """The vector p-norm (p = 2: the Euclidean length)."""
         if p != 2:
             raise NotSupported(f"norm(p={p}) is not supported: only the Euclidean norm p=2")
-        groups, shape = self._groups(dim, keepdim)
-        values = [functools.reduce(operator.add, [self._values[i] * self._values[i] for i in g]).sqrt()
-                  for g in groups]
+        if isinstance(dim, (list, tuple)) and len(dim) > 2:     # PyTorch sends these to matrix_norm
+            if self.dim() < 2:
+                raise RuntimeError("linalg.matrix_norm: The input tensor A must have at least 2 dimensions.")
+            raise RuntimeError(f"linalg.matrix_norm: dim must be a 2-tuple. Got {' '.join(map(str, dim))}")
+        groups, shape = self._groups(self._dims(dim, "norm"), keepdim)
+        values = [_length([self._values[i] for i in g]) for g in groups]
         return self._result(values, shape, "LinalgVectorNormBackward0", "norm", (self,))
+
+
+def _evenly(values: list, group: list[int], chosen: int) -> Any:
+    """max()/min() without dim: the gradient is shared evenly among the elements equal to the
+    result (PyTorch's evenly_distribute_backward), so the result is their mean.  Its number
+    is set to the chosen element's: (a + a + a)/3 may round away from a."""
+    x = values[chosen].data
+    ties = [values[i] for i in group if values[i].data == x or (x != x and values[i].data != values[i].data)]
+    if len(ties) == 1:
+        return ties[0] + 0.0
+    mean = functools.reduce(operator.add, ties) / len(ties)
+    mean.data = x
+    return mean
+
+
+def _length(xs: list) -> Any:
+    """√(Σ xᵢ²); at the zero vector, where √ has no derivative, 0 built so that its gradient is
+    0, as PyTorch's norm gives (its backward masks x/‖x‖ where ‖x‖ = 0)."""
+    if all(x.data == 0 for x in xs):
+        return functools.reduce(operator.add, [x * 0.0 for x in xs]) if xs else constant_value(0.0)
+    return functools.reduce(operator.add, [x * x for x in xs]).sqrt()
