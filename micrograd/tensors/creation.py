@@ -90,6 +90,8 @@ def arange(start: float, end: float | None = None, step: float = 1, *, dtype: dt
         start, end = 0, start
     if step == 0:
         raise RuntimeError("step must be nonzero")
+    if (end - start) * step < 0:
+        raise RuntimeError("upper bound and lower bound inconsistent with step sign")
     count = max(0, math.ceil((end - start) / step))
     integral = all(isinstance(x, int) and not isinstance(x, bool) for x in (start, end, step))
     return filled(lambda n: [float(start + i * step) for i in range(n)], (count,), None, dtype, requires_grad,

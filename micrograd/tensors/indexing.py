@@ -35,6 +35,7 @@ class IndexingMethods:
         factors: list[tuple[list[int], tuple[int, ...]]] = []   # (offsets, shape) of each output part
         group: list[tuple[list[int], tuple[int, ...], int]] = []  # advanced indices: (indices, shape, stride)
         group_at, last_kind, dim = None, None, 0
+        out_of_bounds = ""       # an advanced index out of bounds is an error only if something is read
         for kind, k in items:
             if kind == "new":
                 factors.append(([0], (1,)))
@@ -46,7 +47,9 @@ class IndexingMethods:
             indices = [k] if kind == "int" else k[0] if kind == "array" else None
             for i in indices or ():
                 if not -size <= i < size:
-                    raise IndexError(f"index {i} is out of bounds for dimension {dim} with size {size}")
+                    out_of_bounds = out_of_bounds or f"index {i} is out of bounds for dimension {dim} with size {size}"
+                    if kind == "int":
+                        raise IndexError(out_of_bounds)
             if kind == "slice":
                 chosen = range(*k.indices(size))
                 factors.append(([i * stride for i in chosen], (len(chosen),)))
@@ -57,7 +60,7 @@ class IndexingMethods:
                     group_at = 0                      # not adjacent: the group goes first
                 elif not group:
                     group_at = len(factors)
-                group.append(([i % size for i in indices], k[1], stride))
+                group.append(([i % size if size else 0 for i in indices], k[1], stride))
             if kind != "int":
                 last_kind = kind
             dim += 1
@@ -69,6 +72,8 @@ class IndexingMethods:
         for offsets, part in factors:
             positions = [p + o for p in positions for o in offsets]
             shape += part
+        if out_of_bounds and positions:
+            raise IndexError(out_of_bounds)
         return positions, shape, _grad_fn_name(items, bool(group))
 
     def __getitem__(self, key: Any) -> Tensor:

@@ -54,8 +54,16 @@ def broadcast_index(source: Sequence[int], target: Sequence[int]) -> list[int]:
     return index
 
 
+def require_int_dims(what: str, *dims: Any) -> None:
+    """PyTorch checks every argument's type before any value: a TypeError for a dim that is not an int."""
+    for dim in dims:
+        if isinstance(dim, bool) or not isinstance(dim, int):
+            raise TypeError(f"{what}: a dimension must be an int, got {dim!r} of type {type(dim).__name__}")
+
+
 def normalize_dim(dim: int, ndim: int) -> int:
     """A dimension index in range(ndim) (negative counts from the end), or PyTorch's IndexError."""
+    require_int_dims("a tensor method", dim)
     if not -max(ndim, 1) <= dim < max(ndim, 1):
         raise IndexError(f"Dimension out of range (expected to be in range of [{-max(ndim, 1)}, "
                          f"{max(ndim, 1) - 1}], but got {dim})")
@@ -66,12 +74,26 @@ def shape_from(args: tuple, size: Any = None) -> tuple[int, ...]:
     """Shapes given as f(2, 3), f((2, 3)), f([2, 3]), f(size=(2, 3)) or f(x.size())."""
     if size is not None:
         args = (size,)
+    if not args:
+        raise TypeError("missing the size: give it as ones(2, 3), ones((2, 3)) or ones(size=(2, 3))")
     if len(args) == 1 and isinstance(args[0], (tuple, list)):
         args = tuple(args[0])
-    for a in args:
-        if not isinstance(a, int) or isinstance(a, bool) or a < 0:
-            raise TypeError(f"a shape is made of non-negative ints, got {a!r} of type {type(a).__name__}")
-    return tuple(args)
+    return checked_sizes(args, "a new tensor")
+
+
+def checked_sizes(sizes: Sequence[Any], what: str, infer: bool = False) -> tuple[int, ...]:
+    """`sizes` as a tuple of ints, or PyTorch's error: TypeError for a size that is not an int,
+    RuntimeError for a negative one (-1, "infer this size", is allowed where `infer`)."""
+    for at, size in enumerate(sizes):
+        if isinstance(size, bool) or not isinstance(size, int):
+            raise TypeError(f"{what}: the sizes must be ints, but found element of type {type(size).__name__} "
+                            f"at pos {at} ({size!r})")
+    for at, size in enumerate(sizes):
+        if size < 0 and not (infer and size == -1):
+            if infer:
+                raise RuntimeError(f"invalid shape dimension {size} at index {at} of shape {list(sizes)}")
+            raise RuntimeError(f"Trying to create tensor with negative dimension {size}: {list(sizes)}")
+    return tuple(sizes)
 
 
 def nested_numbers(data: Any) -> tuple[list, tuple[int, ...]]:

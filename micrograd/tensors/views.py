@@ -8,7 +8,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from .shapes import broadcast_index, broadcast_shapes, normalize_dim, strides_of
+from .shapes import broadcast_index, broadcast_shapes, checked_sizes, normalize_dim, require_int_dims, strides_of
 
 
 Tensor = Any   # these methods belong to Tensor (tensor.py); an alias keeps the imports one-way
@@ -19,7 +19,10 @@ class ViewMethods:
 
     def reshape(self, *shape: Any) -> Tensor:
         """The same elements in another shape (one size may be -1: inferred)."""
+        if not shape:
+            raise TypeError("reshape() missing 1 required positional argument: 'shape'")
         shape = list(shape[0]) if len(shape) == 1 and isinstance(shape[0], (tuple, list)) else list(shape)
+        checked_sizes(shape, "reshape()", infer=True)
         if shape.count(-1) > 1:
             raise RuntimeError("only one dimension can be inferred")
         known = math.prod(s for s in shape if s != -1)
@@ -35,18 +38,31 @@ class ViewMethods:
 
     def flatten(self, start_dim: int = 0, end_dim: int = -1) -> Tensor:
         """Dimensions start_dim..end_dim merged into one."""
-        if self.dim() <= 1:
-            return self
+        require_int_dims("flatten()", start_dim, end_dim)
         start, end = normalize_dim(start_dim, self.dim()), normalize_dim(end_dim, self.dim())
+        if self.dim() <= 1:
+            return self if self.dim() == 1 else self.reshape(1)
+        if start > end:
+            raise RuntimeError("flatten() has invalid args: start_dim cannot come after end_dim")
         shape = self._shape[:start] + (math.prod(self._shape[start:end + 1]),) + self._shape[end + 1:]
         return self.reshape(shape)
 
     def permute(self, *dims: Any) -> Tensor:
         """The dimensions reordered: result[i₀, i₁...] = self[i at dims...]."""
         dims = tuple(dims[0]) if len(dims) == 1 and isinstance(dims[0], (tuple, list)) else dims
-        dims = tuple(normalize_dim(d, self.dim()) for d in dims)
-        if sorted(dims) != list(range(self.dim())):
-            raise RuntimeError(f"permute(): dims {dims} are not a permutation of the {self.dim()} dimensions")
+        if not dims:
+            raise TypeError("permute() missing 1 required positional argument: 'dims'")
+        require_int_dims("permute()", *dims)
+        if len(dims) != self.dim():
+            raise RuntimeError(f"permute(): the tensor has {self.dim()} dimensions but {len(dims)} were given "
+                               f"({dims}): give each dimension once")
+        seen: list[int] = []
+        for d in dims:                                   # one by one, as PyTorch checks them
+            d = normalize_dim(d, self.dim())
+            if d in seen:
+                raise RuntimeError(f"permute(): duplicate dims are not allowed: {dims} gives dimension {d} twice")
+            seen.append(d)
+        dims = tuple(seen)
         return self._reorder(dims, "PermuteBackward0", "permute")
 
     def _reorder(self, dims: tuple, name: str, op: str) -> Tensor:
@@ -59,6 +75,7 @@ class ViewMethods:
 
     def transpose(self, dim0: int, dim1: int) -> Tensor:
         """Dimensions dim0 and dim1 swapped."""
+        require_int_dims("transpose()", dim0, dim1)
         dims = list(range(self.dim()))
         a, b = normalize_dim(dim0, self.dim()), normalize_dim(dim1, self.dim())
         dims[a], dims[b] = dims[b], dims[a]
@@ -85,7 +102,20 @@ class ViewMethods:
 
     def expand(self, *shape: Any) -> Tensor:
         """Size-1 dimensions repeated to `shape` (broadcasting): gradients sum back."""
-        shape = tuple(shape[0]) if len(shape) == 1 and isinstance(shape[0], (tuple, list)) else shape
+        if not shape:
+            raise TypeError("expand() missing 1 required positional argument: 'size'")
+        shape = list(shape[0]) if len(shape) == 1 and isinstance(shape[0], (tuple, list)) else list(shape)
+        checked_sizes(shape, "expand()", infer=True)
+        new = len(shape) - self.dim()                       # leading dimensions that are new
+        for at, size in enumerate(shape):
+            if size == -1:                                  # -1: keep this dimension's size
+                if at < new:
+                    raise RuntimeError(f"The expanded size of the tensor (-1) isn't allowed in a leading, "
+                                       f"non-existing dimension {at}")
+                shape[at] = self._shape[at - new]
         target = broadcast_shapes(self._shape, shape)
+        if target != tuple(shape):
+            raise RuntimeError(f"The expanded size of the tensor ({shape}) must match the existing size "
+                               f"({list(self._shape)}) at non-singleton dimensions")
         return self._same_values(target, "ExpandBackward0", "expand",
                                  [self._values[i] for i in broadcast_index(self._shape, target)])
