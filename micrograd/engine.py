@@ -27,15 +27,14 @@ import itertools
 import threading
 import weakref
 from operator import attrgetter
-from types import SimpleNamespace
 from typing import Any, Callable, Sequence
 
-from . import ieee, ops
+from . import ops
 from .ieee import as_float
 from .errors import LEAF_INPLACE_ERROR, NO_GRAD_ERROR, unsupported_operand
 from .modes import _state as _grad_mode, anomaly as _anomaly, grad_mode, nan_check
 from .nodes import LEAF, BackwardNode, RemovableHandle, backward_node_class
-from .ops import FLOATS, Primitive, on_ieee_floats
+from .ops import FLOATS, VALUES, Primitive, on_ieee_floats
 
 
 _clock = itertools.count(0, -1)     # next(_clock) stamps each new Value: 0, -1, -2... (newest smallest)
@@ -304,26 +303,6 @@ def _method(prim: Primitive) -> Callable[..., Value]:
 # Value.exp(), Value.log(), ..., Value.clamp(min, max): one method per function of the table.
 for _primitive in ops.UNARY.values():
     setattr(Value, _primitive.name, _method(_primitive))
-
-
-# --- the math of the rules, on Values -------------------------------------------------------
-def _on_values(name: str) -> Callable[..., Any]:
-    """m.<name> for the rules under create_graph: the Value method on Values, the float
-    function on numbers (a rule may meet a constant operand)."""
-    method, on_floats = getattr(Value, name), getattr(FLOATS, name)
-    return lambda x, *c: method(x, *c) if x.__class__ is Value else on_floats(x, *c)
-
-
-def _pow(x: Any, y: Any) -> Any:
-    return x ** y if x.__class__ is Value or y.__class__ is Value else ieee.ieee_pow(x, y)
-
-
-# The rules of ops.py evaluated on Values: with create_graph=True the backward pass is itself
-# recorded, so it can be differentiated again.  sign and inside are steps: their derivative is 0.
-VALUES = SimpleNamespace(**{name: _on_values(name) for name in ("exp", "log", "sqrt", "sin", "cos", "tanh",
-                                                                "sigmoid", "relu", "abs", "clamp")},
-                         sign=lambda x: ieee.sign(_data(x)), inside=lambda x, *c: ieee.inside(_data(x), *c),
-                         pow=_pow, is_zero=lambda x: _data(x) == 0)
 
 
 # --- the backward pass ---------------------------------------------------------------------

@@ -55,6 +55,25 @@ def ieee_pow(a: float, b: float) -> float:
     return nan if isinstance(result, complex) else float(result)
 
 
+
+def pow_by_number(x: float, c: float) -> float:
+    """x ** c for a number exponent, as PyTorch's pow(Tensor, Scalar) computes it: c = 0.5 is
+    sqrt(x), -0.5 is 1/sqrt(x), 2 and 3 are products, -1 and -2 reciprocals; others pow.  The
+    difference shows only at edges: (-inf) ** 0.5 is nan (sqrt), not inf (C's pow)."""
+    if c == 0.5:
+        return sqrt(x)
+    if c == -0.5:
+        return ieee_div(1.0, sqrt(x))
+    if c == 2:
+        return x * x
+    if c == 3:
+        return x * x * x
+    if c == -1:
+        return ieee_div(1.0, x)
+    if c == -2:
+        return ieee_div(1.0, x * x)
+    return ieee_pow(x, c)
+
 class IEEEFloat(float):
     """A float whose arithmetic never raises: every result is again an IEEEFloat."""
 
@@ -108,11 +127,9 @@ def tanh(x: float) -> float:
 
 
 def sigmoid(x: float) -> float:
-    """σ(x) = 1 / (1 + e⁻ˣ), evaluated so that neither branch overflows."""
-    if x >= 0:
-        return 1.0 / (1.0 + math.exp(-x))
-    e = exp(x)
-    return e / (1.0 + e)
+    """σ(x) = 1 / (1 + e⁻ˣ), as PyTorch computes it: below x ≈ -709.8, e⁻ˣ overflows to inf
+    and σ(x) is 0 (the true value, under 5e-309, is subnormal)."""
+    return 1.0 / (1.0 + exp(-x))
 
 
 def relu(x: float) -> float:
@@ -127,9 +144,11 @@ def sign(x: float) -> float:
 
 def clamp(x: float, low: float | None, high: float | None) -> float:
     """min(max(x, low), high), a missing bound ignored; nan stays nan; if low > high the
-    result is high, as in PyTorch."""
+    result is high, as in PyTorch; a nan bound makes the result nan, as in PyTorch."""
     if x != x:
         return x
+    if (low is not None and low != low) or (high is not None and high != high):
+        return math.nan
     if low is not None and x < low:
         x = float(low)
     if high is not None and x > high:

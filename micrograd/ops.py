@@ -15,7 +15,7 @@ Both are ordinary Python functions, and they take the math they use as the param
 serve everywhere:
 
 * ``m = FLOATS`` (below): plain floats, for the first-order backward pass and forward mode;
-* ``m = engine.VALUES``: Values, so that ``create_graph=True`` records the backward pass
+* ``m = VALUES``: Values, so that ``create_graph=True`` records the backward pass
   itself and a derivative can be differentiated again (higher order);
 * ``IEEEFloat`` numbers instead of floats, when Python raised (``1/0``): see ``ieee.py``.
 
@@ -39,12 +39,47 @@ RETAIN_GRAPH_ERROR = (
     ".backward() or autograd.grad(). Specify retain_graph=True if you need to backward through the "
     "graph a second time or if you need to access saved tensors after calling backward.")
 
-# The math a rule may call, for plain floats.  engine.VALUES has the same names for Values.
+# The math a rule may call, for plain floats.  VALUES (below) has the same names for Values.
 FLOATS = SimpleNamespace(exp=ieee.exp, log=ieee.log, sqrt=ieee.sqrt, sin=ieee.sin, cos=ieee.cos,
                          tanh=ieee.tanh, sigmoid=ieee.sigmoid, relu=ieee.relu, abs=abs, sign=ieee.sign,
                          pow=ieee.ieee_pow, clamp=ieee.clamp, inside=ieee.inside,
-                         is_zero=lambda x: x == 0)
+                         pow_by_number=ieee.pow_by_number, is_zero=lambda x: x == 0,
+                         where=lambda condition, a, b: a if condition else b)
 
+
+
+def _number(x: Any) -> float:
+    return x if isinstance(x, (int, float)) else x.data
+
+
+def _method_or_float(name: str) -> Callable[..., Any]:
+    """VALUES.<name>: the Value method on a Value (so it is recorded), the float function on a
+    number (a rule may meet a constant operand)."""
+    on_floats = getattr(FLOATS, name)
+    return lambda x, *c: on_floats(x, *c) if isinstance(x, (int, float)) else getattr(x, name)(*c)
+
+
+def _where(condition: bool, a: Any, b: Any) -> Any:
+    """a if condition else b, as PyTorch's where: a·[condition] + b·[not condition], so the
+    gradient reaches the chosen one and a masked 0 reaches the other (whose own derivative
+    may then make a nan, as in PyTorch).  Its number is the chosen one's (inf·0 is nan)."""
+    if isinstance(a, (int, float)) and isinstance(b, (int, float)):
+        return a if condition else b
+    result = a * float(condition) + b * float(not condition)
+    result.data = _number(a if condition else b)
+    return result
+
+
+# The same math on Values (the engine's, used through their methods): with create_graph=True
+# the backward pass is itself recorded, so it can be differentiated again.  sign and inside
+# are steps: their derivative is 0.
+VALUES = SimpleNamespace(**{name: _method_or_float(name) for name in ("exp", "log", "sqrt", "sin", "cos", "tanh",
+                                                                      "sigmoid", "relu", "abs", "clamp")},
+                         sign=lambda x: ieee.sign(_number(x)), inside=lambda x, *c: ieee.inside(_number(x), *c),
+                         pow=lambda x, y: x ** y if not isinstance(x, (int, float)) or not isinstance(y, (int, float))
+                         else ieee.ieee_pow(x, y),
+                         pow_by_number=lambda x, c: x ** c if not isinstance(x, (int, float))
+                         else ieee.pow_by_number(x, c), is_zero=lambda x: _number(x) == 0, where=_where)
 
 def on_ieee_floats(rule: Callable[..., Any], *args: Any) -> Any:
     """rule(FLOATS, *args) again with IEEEFloat numbers, after Python raised (1/0, 0**-1).
@@ -158,20 +193,21 @@ ABS  = P("abs",   "abs",    "AbsBackward0",      lambda m, x: m.abs(x),         
 CLAMP = P("clamp", "clamp", "ClampBackward1",    lambda m, x, c: m.clamp(x, *c),      lambda m, g, out, x, c: (g * m.inside(x, *c),),        "f(x) = min(max(x, lo), hi), f′(x) = 1 if lo ≤ x ≤ hi else 0",
           constant=("min", "max"), variants=(("clamp_min", "ClampMinBackward0", "min"), ("clamp_max", "ClampMaxBackward0", "max")))
 # carrying a constant c that is not an input (the operators x ** 2, 2 - x, 2 ** x):
-POW_CONSTANT  = P("pow",  "**{c}", "PowBackward0",  lambda m, x, c: m.pow(x, c),     lambda m, g, out, x, c: (0.0 if c == 0 else g * c * m.pow(x, c - 1),), "f(x) = xᶜ, f′(x) = c·xᶜ⁻¹", constant=("exponent",), operator=True)
+POW_CONSTANT  = P("pow",  "**{c}", "PowBackward0",  lambda m, x, c: m.pow_by_number(x, c), lambda m, g, out, x, c: (0.0 if c == 0 else g * (c * m.pow_by_number(x, c - 1)),), "f(x) = xᶜ, f′(x) = c·xᶜ⁻¹", constant=("exponent",), operator=True)
 RSUB_CONSTANT = P("rsub", "{c}-",  "RsubBackward1", lambda m, x, c: c - x,           lambda m, g, out, x, c: (-g,),                         "f(x) = c - x, f′(x) = -1", constant=("other",), operator=True, saves=False)
-RPOW_CONSTANT = P("pow",  "{c}**", "PowBackward2",  lambda m, x, c: m.pow(c, x),     lambda m, g, out, x, c: (g * out * m.log(c),),         "f(x) = cˣ, f′(x) = cˣ·ln c", constant=("base",), operator=True)
+RPOW_CONSTANT = P("pow",  "{c}**", "PowBackward2",  lambda m, x, c: m.pow(c, x),     lambda m, g, out, x, c: (_pow_dy(m, g, out, c, x),),   "f(x) = cˣ, f′(x) = cˣ·ln c", constant=("base",), operator=True)
 # fmt: on
 
 
 def _pow_dx(m: Any, g: Any, x: Any, y: Any) -> Any:
-    """∂L/∂x of xʸ = g·y·xʸ⁻¹; 0 where y = 0 (PyTorch's convention, so 0⁰ has slope 0)."""
-    return 0.0 if m.is_zero(y) else g * y * m.pow(x, y - 1)
+    """∂L/∂x of xʸ = g·y·xʸ⁻¹; 0 where y = 0 (so 0⁰ has slope 0).  Written as PyTorch's
+    pow_backward_self, a where() over both branches, so second derivatives match it too."""
+    return m.where(m.is_zero(y), 0.0, g * (y * m.pow(x, y - 1)))
 
 
 def _pow_dy(m: Any, g: Any, out: Any, x: Any, y: Any) -> Any:
-    """∂L/∂y of xʸ = g·xʸ·ln x; 0 where x = 0 and y ≥ 0 (PyTorch's convention)."""
-    return 0.0 if m.is_zero(x) and y >= 0 else g * out * m.log(x)
+    """∂L/∂y of xʸ = g·xʸ·ln x; 0 where x = 0 and y ≥ 0 (PyTorch's pow_backward_exponent)."""
+    return g * m.where(m.is_zero(x) and y >= 0, 0.0, out * m.log(x))
 
 
 PRIMITIVES: tuple[Primitive, ...] = (ADD, SUB, MUL, DIV, POW, NEG, EXP, LOG, TANH, SIGMOID, RELU, SIN, COS, SQRT,

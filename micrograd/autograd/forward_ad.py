@@ -61,7 +61,7 @@ def _tangent(level: int, fn: Any, out: Value, x: Any, y: Any, tangents: list) ->
         return sum(terms[1:], terms[0])
     saved, _top[0] = _top[0], level
     try:
-        partials = fn.vjp(engine.VALUES, 1.0, out, x) if y is None else fn.vjp(engine.VALUES, 1.0, out, x, y)
+        partials = fn.vjp(ops.VALUES, 1.0, out, x) if y is None else fn.vjp(ops.VALUES, 1.0, out, x, y)
         terms = [t * p for p, t in zip(partials, tangents) if t is not None]
         return sum(terms[1:], terms[0])
     finally:

@@ -14,7 +14,8 @@ import weakref
 from typing import Any
 
 from .. import ops
-from ..engine import VALUES, Value, apply, as_float
+from ..engine import Value, apply, as_float
+from ..ops import VALUES
 from ..modes import is_grad_enabled, no_grad, set_grad_enabled
 from ..nodes import BackwardNode, next_function
 from ..pytree import flatten, unflatten

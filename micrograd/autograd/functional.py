@@ -85,7 +85,8 @@ def grad(outputs: Any, inputs: Any, grad_outputs: Any = None, retain_graph: bool
                                    "used in the graph. Set allow_unused=True if this is the desired behavior.")
             result.append(None)
         elif isinstance(obj, Value):
-            result.append(grads[0])
+            g = grads[0]                      # a rule may give a plain 0.0 (relu where x ≤ 0)
+            result.append(Value(g, requires_grad=False) if create_graph and not isinstance(g, Value) else g)
         else:
             result.append(unflatten(obj, aux, [0.0 if g is None else g for g in grads]))
     return tuple(result)
