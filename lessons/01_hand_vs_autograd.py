@@ -52,7 +52,7 @@ print(y)
 y.backward(torch.ones(y.size()))
 print(x.grad)
 print(gradf(x))
-assert (x.grad - gradf(x)).abs().max().item() < 1e-12          # autograd = the hand derivative
+assert (x.grad - gradf(x)).abs().max().item() < 1e-5   # autograd = the hand derivative, to float32's ~7 digits
 
 # %% [markdown]
 # The same with one `Value` (a scalar), checked against central differences too.

@@ -14,7 +14,7 @@ from typing import Any, Callable
 from . import func
 from .autograd.gradcheck import GradcheckError, gradcheck, numerical_grad
 from .engine import Value
-from .tensors import Tensor, tensor
+from .tensors import Tensor, float64, tensor
 
 
 class ExerciseFailed(AssertionError):
@@ -123,8 +123,8 @@ def check_mean_squared_error(answer: Callable[[Tensor, Tensor], Tensor]) -> str:
     for n in (1, 3, 11):
         p = [rng.uniform(-5, 5) for _ in range(n)]
         t = [rng.uniform(-5, 5) for _ in range(n)]
-        y_pred = tensor(p, requires_grad=True)
-        loss = _call(answer, y_pred, tensor(t))
+        y_pred = tensor(p, dtype=float64, requires_grad=True)     # float64: compared with float math
+        loss = _call(answer, y_pred, tensor(t, dtype=float64))
         expected = sum((a - b) ** 2 for a, b in zip(p, t)) / n
         if not isinstance(loss, Tensor) or loss.numel() != 1 or not _close(loss.item(), expected):
             raise ExerciseFailed(f"for {n} points the loss is {expected:.6g}, got {loss!r}")
@@ -141,8 +141,8 @@ def check_least_squares_gradient(answer: Callable[[list, list, list], list]) -> 
         X = [[rng.uniform(-2, 2) for _ in range(cols)] for _ in range(rows)]
         w = [rng.uniform(-2, 2) for _ in range(cols)]
         y = [rng.uniform(-2, 2) for _ in range(rows)]
-        wt = tensor(w, requires_grad=True)
-        ((tensor(X) @ wt - tensor(y)).norm() ** 2).backward()
+        wt = tensor(w, dtype=float64, requires_grad=True)
+        ((tensor(X, dtype=float64) @ wt - tensor(y, dtype=float64)).norm() ** 2).backward()
         got = _call(answer, X, w, y)
         if len(got) != cols or not all(_close(a, b) for a, b in zip(got, wt.grad.tolist())):
             raise ExerciseFailed(f"for X of shape ({rows}, {cols}) autograd gives {wt.grad.tolist()}, your answer "

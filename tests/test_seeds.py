@@ -39,8 +39,8 @@ def test_seed_000_autograd_equals_the_hand_derivative():
     by_hand = gradf(x)
     assert repr(by_hand).endswith("grad_fn=<AddBackward0>)")
     for v, g in zip(x.tolist()[0] + x.tolist()[1] + x.tolist()[2], sum(x.grad.tolist(), [])):
-        assert g == pytest.approx((2 * v + v * v) * math.exp(v), rel=1e-12)     # closed form
-    assert (x.grad - by_hand).abs().max().item() < 1e-12
+        assert g == pytest.approx((2 * v + v * v) * math.exp(v), rel=1e-6)      # closed form, to float32
+    assert (x.grad - by_hand).abs().max().item() < 1e-5                         # float32, as in PyTorch
 
 
 def test_seed_000_randn_prints_with_requires_grad_tail():
@@ -203,7 +203,8 @@ def test_seed_002_training_matches_plain_float_gradient_descent():
         gw = sum(2 * r * x for r, x in zip(residuals, xs)) / len(xs)
         gb = sum(2 * r for r in residuals) / len(xs)
         pw, pb = pw - 1e-2 * gw, pb - 1e-2 * gb
-    assert w.item() == pytest.approx(pw, rel=1e-9) and b.item() == pytest.approx(pb, rel=1e-9)
+    # float32 tensors (rounded after each operation, as PyTorch's) against float64: 1000 steps
+    assert w.item() == pytest.approx(pw, rel=1e-5) and b.item() == pytest.approx(pb, rel=1e-5)
     assert losses == sorted(losses, reverse=True)            # the loss falls every 10 epochs
     first = text.splitlines()[0]
     assert first.startswith("Epoch : 10 , Loss : ") and float(first.split(": ")[-1]) == pytest.approx(losses[0])
@@ -242,7 +243,8 @@ def test_seed_003_line_gradients_are_x_w_and_one():
     out.backward(torch.ones(2, 2))
     assert w.grad.tolist() == x.tolist() and x.grad.tolist() == w.tolist()
     assert b.grad.tolist() == [[1.0, 1.0], [1.0, 1.0]]
-    assert out.tolist() == [[wv * xv + bv for wv, xv, bv in zip(*rows)] for rows in zip(w.tolist(), x.tolist(), b.tolist())]
+    expected = [[wv * xv + bv for wv, xv, bv in zip(*rows)] for rows in zip(w.tolist(), x.tolist(), b.tolist())]
+    assert sum(out.tolist(), []) == pytest.approx(sum(expected, []), rel=1e-6)          # float32
     with pytest.raises(RuntimeError, match="grad can be implicitly created only for scalar outputs"):
         line.apply(w, x, b).backward()
 
@@ -320,7 +322,7 @@ def test_seed_004_control_flow_gradient_is_d_over_a():
         a = torch.randn(size=(), requires_grad=True)
         d = f(a)
         d.backward()
-        assert a.grad.item() == pytest.approx((d / a).item(), rel=1e-12)   # f is linear in a: f(a) = k·a
+        assert a.grad.item() == pytest.approx((d / a).item(), rel=1e-6)    # f is linear in a: f(a) = k·a (float32)
 
 
 def test_seed_004_chain_rule_for_vectors():
@@ -336,7 +338,7 @@ def test_seed_004_chain_rule_for_vectors():
     ((X @ w2 - target).norm() ** 2).backward()
     residual = [1 * 0.1 + 2 * -0.2 - 1.0, 3 * 0.1 + 4 * -0.2, 5 * 0.1 + 6 * -0.2 + 1.0]
     expected = [2 * sum(X.tolist()[i][j] * residual[i] for i in range(3)) for j in range(2)]
-    assert w2.grad.tolist() == pytest.approx(expected, rel=1e-12)
+    assert w2.grad.tolist() == pytest.approx(expected, rel=1e-6)         # float32 inputs, as in PyTorch
 
 
 def test_seed_programs_print_the_same_as_pytorch():

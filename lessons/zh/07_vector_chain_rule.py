@@ -45,7 +45,7 @@ t = torch.tensor([1.0, 0.0, -1.0])
 ((X @ w2 - t).norm() ** 2).backward()
 by_hand = 2 * (X.T @ (X @ w2.detach() - t))
 print(w2.grad, by_hand)
-assert (w2.grad - by_hand).abs().max().item() < 1e-12
+assert (w2.grad - by_hand).abs().max().item() < 1e-5    # equal to float32's ~7 digits
 
 # %% [markdown]
 # 张量视图每个张量画一个椭圆；标量视图画出每一个乘积与求和。

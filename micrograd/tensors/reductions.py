@@ -53,6 +53,8 @@ class ReductionMethods:
         shape, strides = tuple(self._shape), strides_of(self._shape)
         out_shape = tuple(1 if i in dims else s for i, s in enumerate(shape)) if keepdim else \
             tuple(s for i, s in enumerate(shape) if i not in dims)
+        if len(dims) == len(shape):                  # everything into one element (the common case)
+            return [list(range(len(self._values)))], out_shape
         starts, reduced = [0], [0]
         for i, (size, stride) in enumerate(zip(shape, strides)):
             steps = [k * stride for k in range(size)]

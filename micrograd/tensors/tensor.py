@@ -23,7 +23,7 @@ from ..nodes import BackwardNode
 from ..ops import Primitive
 from ..pytree import register_container
 from . import dtypes
-from .dtypes import bool_, dtype, float32, float64, int64, promote
+from .dtypes import bool_, dtype, float32, float32_numbers, float64, int64, promote, round_to_float32
 from .history import NO_GRAD, NoGrad, TensorNode, constant_value, tensor_node
 from .conversion import ConversionMethods
 from .indexing import IndexingMethods
@@ -179,16 +179,19 @@ class Tensor(ConversionMethods, ViewMethods, IndexingMethods, ReductionMethods, 
 
     # --- making results ----------------------------------------------------------------------------
     def _result(self, values: list[Value], shape: Sequence[int], name: str, op: str,
-                parents: tuple, dtype_: dtype | None = None) -> Tensor:
-        """A new tensor; its history is kept when it requires grad (as PyTorch keeps grad_fn)."""
+                parents: tuple, dtype_: dtype | None = None, stored: bool = False) -> Tensor:
+        """A new tensor; its history is kept when it requires grad (as PyTorch keeps grad_fn).
+        Unless they are `stored` already (a view's), float32 values are rounded to float32."""
         node = None
         if is_grad_enabled() and any(isinstance(p, Tensor) and p.requires_grad for p in parents):
             node = tensor_node(name, op, parents)
+        if (dtype_ or self._dtype) is float32 and not stored:
+            round_to_float32(values)
         return Tensor(values, shape, dtype_ or self._dtype, node)
 
     def _same_values(self, shape: Sequence[int], name: str, op: str, values: list[Value] | None = None) -> Tensor:
         """A view: the same elements (no new scalar nodes) under another shape or order."""
-        return self._result(self._values if values is None else values, shape, name, op, (self,))
+        return self._result(self._values if values is None else values, shape, name, op, (self,), stored=True)
 
     # --- elementwise arithmetic ------------------------------------------------------------------
     def _binary(self, other: Any, combine: Callable, prim: ops.Primitive, reverse: bool = False,
@@ -311,7 +314,7 @@ class Tensor(ConversionMethods, ViewMethods, IndexingMethods, ReductionMethods, 
         convert = {"int64": lambda x: float(math.trunc(x)), "bool": lambda x: float(x != 0)}.get(dtype.name, float)
         if dtype.is_floating_point == self._dtype.is_floating_point or not self.requires_grad:
             values = [constant_value(convert(v.data)) for v in self._values] if not self.requires_grad else \
-                list(self._values)
+                [v + 0.0 for v in self._values] if dtype is float32 else list(self._values)
             return self._result(values, self._shape, "ToCopyBackward0", "to", (self,), dtype)
         return Tensor([constant_value(convert(v.data)) for v in self._values], self._shape, dtype)
 
@@ -371,7 +374,10 @@ class Tensor(ConversionMethods, ViewMethods, IndexingMethods, ReductionMethods, 
         x_shape = tuple(x.shape) if isinstance(x, Tensor) else ()
         entries = [columns[j][i] for i in range(len(columns[0]) if columns else 0) for j in range(len(columns))]
         values = [e if isinstance(e, Value) else constant_value(float(e)) for e in entries]
-        return Tensor(values, out_shape + x_shape, float32)
+        kind = out.dtype if isinstance(out, Tensor) else x.dtype if isinstance(x, Tensor) else float32
+        if kind is float32:
+            round_to_float32(values)               # torch.func's Jacobian has the output's dtype
+        return Tensor(values, out_shape + x_shape, kind)
 
 
 # --- numbers, lists and Values as tensors ------------------------------------------------------------
@@ -396,7 +402,7 @@ def leaf_tensor(numbers: list[float], shape: Sequence[int], dtype_: dtype, requi
     if requires_grad and not dtype_.is_floating_point:
         raise RuntimeError("Only Tensors of floating point and complex dtype can require gradients")
     values = []
-    for x in numbers:
+    for x in float32_numbers(numbers) if dtype_ is float32 else numbers:
         v = Value(x, requires_grad=requires_grad)
         v.grad = NO_GRAD
         values.append(v)

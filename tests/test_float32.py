@@ -1,0 +1,42 @@
+"""float32 tensors store float32 numbers, as torch's (issue 11)."""
+from __future__ import annotations
+
+import math
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import micrograd as mg
+
+torch = pytest.importorskip("torch", reason="PyTorch is the oracle here (CI installs it)")
+
+FLOATS = st.floats(-1e6, 1e6, allow_nan=False) | st.sampled_from([0.1, 1 / 3, 1e-40, 3.5e38, -0.0, math.inf])
+
+
+def test_a_float32_tensor_prints_the_number_it_stores():
+    assert mg.tensor(0.1).item() == torch.tensor(0.1).item() == 0.10000000149011612
+    assert mg.tensor([1e39, -1e300]).tolist() == [math.inf, -math.inf]
+    assert mg.tensor(0.1, dtype=mg.float64).item() == 0.1
+    assert mg.tensor(0.1, dtype=mg.float64).float().item() == torch.tensor(0.1, dtype=torch.float64).float().item()
+
+
+@settings(max_examples=400, deadline=None)
+@given(FLOATS, FLOATS, st.sampled_from(["+", "-", "*", "/"]))
+def test_one_arithmetic_operation_on_float32_gives_torchs_float32_exactly(a, b, op):
+    # float32 inputs, the operation in float64, one rounding: the correctly rounded float32
+    # result, which is what torch's float32 arithmetic gives
+    def run(lib):
+        x, y = lib.tensor([a]), lib.tensor([b])
+        z = x + y if op == "+" else x - y if op == "-" else x * y if op == "*" else x / y
+        return z.tolist()
+    assert repr(run(mg)) == repr(run(torch))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.floats(-80, 80), st.sampled_from(["exp", "sin", "cos", "tanh", "sigmoid", "sqrt", "log", "abs"]))
+def test_float32_functions_agree_with_torch_to_one_float32_rounding(x0, name):
+    ours = getattr(mg.tensor([x0]), name)().item()
+    theirs = getattr(torch.tensor([x0]), name)().item()
+    assert (ours != ours and theirs != theirs) or ours == pytest.approx(theirs, rel=2.4e-7, abs=1e-38)
+    assert repr(mg.tensor([ours]).item()) == repr(ours)          # stored as a float32 already
