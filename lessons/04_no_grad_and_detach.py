@@ -27,7 +27,7 @@ os.makedirs(OUT, exist_ok=True)
 
 # %% [markdown]
 # Results of operations on tensors that require grad also require grad, unless recording is
-# off: inside `no_grad()`, or on a `detach()`ed copy.
+# off: inside `no_grad()`, or on a `detach()`ed tensor (new Values with the same numbers).
 
 # %%
 x = torch.ones(2, 2, requires_grad=True)
@@ -55,6 +55,23 @@ z = u * x
 z.sum().backward()
 print(x.grad == u)
 assert bool((x.grad == u).all())
+
+# %% [markdown]
+# `detach()` gives new numbers, not a view: in micrograd every element is a Value holding its
+# own number, so the detached tensor is made of new Values with the same numbers.  An in-place
+# change to one (`y.zero_()`, `y[0] = 5`) does not show in the other.  In PyTorch `detach()`
+# shares memory with its source, and it would.  To change a parameter in place without
+# recording, use `with torch.no_grad():` or `x.data` (both change `x` itself, in both libraries).
+
+# %%
+y = x.detach()
+y.zero_()
+print(x, y)
+assert x.tolist() == [0.0, 1.0, 2.0, 3.0] and y.tolist() == [0.0, 0.0, 0.0, 0.0]
+with torch.no_grad():
+    x.add_(1.0)
+print(x)
+assert x.tolist() == [1.0, 2.0, 3.0, 4.0]
 
 # %% [markdown]
 # ## Exercise
