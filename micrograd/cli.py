@@ -1,4 +1,9 @@
-"""The ``micrograd`` command: ``demo``, ``draw``, ``train`` and ``lessons``."""
+"""The micrograd command: demo, draw, train and lessons.
+
+Every mistake in what is typed ends with exit status 2 and one line naming the problem and
+what to do; nothing is written before the arguments are checked, and no file is replaced
+that micrograd did not make.
+"""
 from __future__ import annotations
 
 import argparse
@@ -90,6 +95,8 @@ def train_command(args: argparse.Namespace) -> int:
         raise UsageError(f"--hidden takes sizes like 16,16, got {args.hidden!r}") from None
     if not hidden or any(h <= 0 for h in hidden) or args.steps <= 0 or args.points <= 1:
         raise UsageError("--hidden sizes, --steps and --points must be positive")
+    if args.out:
+        _check_folder(args.out, "--out")
     X, y = data.DATASETS[args.dataset](args.points, seed=args.seed)
     model, history = fit_classifier(X, y, hidden=hidden, steps=args.steps, seed=args.seed,
                                     activation=args.activation, report=Reporter(args.steps))
@@ -104,8 +111,32 @@ def train_command(args: argparse.Namespace) -> int:
     return 0
 
 
+def _check_file(path: str | None, option: str, suffixes: tuple[str, ...]) -> None:
+    """An output file we may write: the right suffix, in a folder that exists, not a folder."""
+    if path is None:
+        return
+    if path.rpartition(".")[2].lower() not in suffixes or path.endswith(os.sep) or os.path.isdir(path):
+        raise UsageError(f"{option} needs a file name ending in {' or '.join('.' + x for x in suffixes)}, got {path!r}")
+    folder = os.path.dirname(path)
+    if folder and not os.path.isdir(folder):
+        raise UsageError(f"{option} {path}: the folder {folder!r} does not exist (create it first)")
+
+
+def _check_folder(path: str, option: str) -> None:
+    """An output folder we may create or write into."""
+    if not path:
+        raise UsageError(f"{option} needs a folder name")
+    if os.path.exists(path) and not os.path.isdir(path):
+        raise UsageError(f"{option} {path}: this is a file, not a folder")
+    parent = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(parent):
+        raise UsageError(f"{option} {path}: the folder {parent!r} does not exist (create it first)")
+
+
 def draw_command(args: argparse.Namespace) -> int:
     """micrograd draw "x**2 * exp(x)" --at x=1.5 -o graph.svg [--steps replay.html]"""
+    _check_file(args.output, "-o", ("svg", "png", "pdf"))
+    _check_file(args.steps, "--steps", ("html",))
     values: dict[str, Value] = {}
     for assignment in args.at:
         for part in assignment.split(","):
@@ -132,8 +163,6 @@ def draw_command(args: argparse.Namespace) -> int:
     out.backward()
     print(f"f = {out.data:.6g}; " + ", ".join(f"df/d{name} = {v.grad:.6g}" for name, v in values.items()))
     if args.output:
-        if args.output.rpartition(".")[2].lower() not in ("svg", "png", "pdf"):
-            raise UsageError(f"-o must end in .svg, .png or .pdf, got {args.output!r}")
         render(draw(out, rankdir=args.rankdir, view=args.view), args.output)
         print(f"wrote the graph to {args.output}")
     return 0
@@ -174,44 +203,88 @@ def lessons_command(args: argparse.Namespace) -> int:
             import jupytext
         except ImportError:
             raise UsageError("exporting notebooks needs jupytext: pip install 'micrograd-classroom[notebooks]'") from None
+        _check_folder(args.target, "export")
         os.makedirs(args.target, exist_ok=True)
+        kept = 0
         for path in files:
-            notebook = jupytext.read(path)
+            text = jupytext.writes(jupytext.read(path), fmt="ipynb")
             out = os.path.join(args.target, os.path.basename(path)[:-3] + ".ipynb")
-            jupytext.write(notebook, out)
+            if os.path.exists(out) and not args.force and _read(out) != text:
+                print(f"kept {out}: it differs from the lesson (your changes?); --force replaces it")
+                kept += 1
+                continue
+            with open(out, "w", encoding="utf-8") as handle:
+                handle.write(text)
             print(out)
         return 0
     raise UsageError(f"unknown lessons action {args.action!r}: use run or export")
 
 
-def main(argv: list[str] | None = None) -> int:
-    """The ``micrograd`` command: demo, draw, train, lessons."""
-    parser = _Parser(prog="micrograd", description=__doc__)
+def _read(path: str) -> str:
+    with open(path, encoding="utf-8") as handle:
+        return handle.read()
+
+
+DRAW_OPTIONS = ("-h", "--help", "--at", "-o", "--output", "--steps", "--view", "--rankdir")
+
+
+def _formulas_first(argv: list[str]) -> list[str]:
+    """draw -x*2: a formula that starts with a minus is not an option.  A leading space keeps
+    argparse from reading it as one (the formula's parser ignores it)."""
+    if not argv or argv[0] != "draw":
+        return argv
+    result, expects_value = [argv[0]], False
+    for token in argv[1:]:
+        is_option = token.split("=")[0] in DRAW_OPTIONS or (token.startswith("-o") and len(token) > 2
+                                                            and token[2:].rpartition(".")[2] in ("svg", "png", "pdf"))
+        if token.startswith("-") and len(token) > 1 and not expects_value and not is_option and token != "--":
+            token = " " + token
+        expects_value = token in DRAW_OPTIONS[2:]
+        result.append(token)
+    return result
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The command line: its commands, arguments and help texts."""
+    parser = _Parser(prog="micrograd", description="micrograd: a scalar autograd engine for the classroom. "
+                     "Commands: demo, draw, train, lessons; micrograd COMMAND --help says more.")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     demo_parser = commands.add_parser("demo", help="walk through the package in under a minute")
     demo_parser.add_argument("--out", default="micrograd-output", help="folder for the pictures")
     train_parser = commands.add_parser("train", help="train an MLP on a 2-D data set")
-    train_parser.add_argument("dataset", choices=sorted(data.DATASETS))
-    train_parser.add_argument("--steps", type=int, default=100)
+    train_parser.add_argument("dataset", choices=sorted(data.DATASETS), help="the 2-D data set to learn")
+    train_parser.add_argument("--steps", type=int, default=100, help="gradient steps (default 100)")
     train_parser.add_argument("--hidden", default="16,16", help="hidden layer sizes, e.g. 16,16")
-    train_parser.add_argument("--activation", choices=["relu", "tanh", "sigmoid"], default="relu")
-    train_parser.add_argument("--points", type=int, default=100)
-    train_parser.add_argument("--seed", type=int, default=1337)
+    train_parser.add_argument("--activation", choices=["relu", "tanh", "sigmoid"], default="relu",
+                              help="the hidden layers' nonlinearity (default relu)")
+    train_parser.add_argument("--points", type=int, default=100, help="how many data points (default 100)")
+    train_parser.add_argument("--seed", type=int, default=1337, help="random seed for the data and the weights")
     train_parser.add_argument("--out", help="folder for the loss curve and decision boundary")
     lessons_parser = commands.add_parser("lessons", help="list, run or export the classroom lessons")
-    lessons_parser.add_argument("action", nargs="?", choices=["run", "export"])
+    lessons_parser.add_argument("action", nargs="?", choices=["run", "export"],
+                                help="run one lesson, or export them all as notebooks (none: list them)")
     lessons_parser.add_argument("target", nargs="?", help="a lesson number (run) or a folder (export)")
-    lessons_parser.add_argument("--lang", choices=["en", "zh"], default="en")
+    lessons_parser.add_argument("--lang", choices=["en", "zh"], default="en", help="English (en) or Chinese (zh)")
+    lessons_parser.add_argument("--force", action="store_true",
+                                help="export: replace notebooks even if they were changed")
     draw_parser = commands.add_parser("draw", help="evaluate a formula, backpropagate, draw its graph")
     draw_parser.add_argument("expression", help='e.g. "x**2 * exp(x)"')
     draw_parser.add_argument("--at", action="append", default=[], metavar="NAME=NUMBER",
                              help="a variable's value (repeat, or x=1,y=2)")
     draw_parser.add_argument("-o", "--output", help="the drawing: .svg, .png or .pdf")
     draw_parser.add_argument("--steps", metavar="PAGE.html", help="also write the backward replay page")
-    draw_parser.add_argument("--view", choices=["scalar", "tensor"], default="scalar")
-    draw_parser.add_argument("--rankdir", choices=["LR", "TB", "RL", "BT"], default="LR")
+    draw_parser.add_argument("--view", choices=["scalar", "tensor"], default="scalar",
+                             help="one node per number (scalar) or per tensor")
+    draw_parser.add_argument("--rankdir", choices=["LR", "TB", "RL", "BT"], default="LR",
+                             help="the graph's direction: left to right (LR), top to bottom (TB)...")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """The micrograd command: demo, draw, train, lessons."""
+    parser = build_parser()
     try:
-        args = parser.parse_args(argv)
+        args = parser.parse_args(_formulas_first(sys.argv[1:] if argv is None else list(argv)))
         if args.command == "demo":
             return demo(args.out)
         if args.command == "train":
@@ -221,6 +294,12 @@ def main(argv: list[str] | None = None) -> int:
         return draw_command(args)
     except UsageError as err:
         print(f"micrograd: error: {err}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:                      # micrograd lessons | head: the reader has gone
+        sys.stdout = open(os.devnull, "w")       # (Python's advice: no second error at exit)
+        return 0
+    except OSError as err:                       # a file we could not read or write
+        print(f"micrograd: error: {err.strerror or err}: {err.filename or ''}".rstrip(": "), file=sys.stderr)
         return 2
     except RuntimeError as err:                  # e.g. Graphviz missing: say how to install it
         print(f"micrograd: error: {err}", file=sys.stderr)

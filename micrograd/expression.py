@@ -8,6 +8,7 @@ so no code in the text can run.
 from __future__ import annotations
 
 import ast
+import difflib
 import operator
 from typing import Any, Iterable
 
@@ -28,7 +29,8 @@ class ExpressionError(ValueError):
 
 
 def parse(text: str, variables: Iterable[str]) -> ast.Expression:
-    """Check `text` against the whitelist; return its syntax tree."""
+    """Check `text` against the whitelist; return its syntax tree (spaces around it ignored)."""
+    text = text.strip()
     if len(text) > MAX_LENGTH:
         raise ExpressionError(f"the expression is {len(text)} characters long; at most {MAX_LENGTH} are accepted")
     try:
@@ -57,8 +59,8 @@ def _check(node: ast.AST, variables: set[str]) -> None:
         return
     if isinstance(node, ast.Name):
         if node.id not in variables and node.id not in FUNCTIONS:
-            raise ExpressionError(f"unknown name '{node.id}': give its value with --at {node.id}=... "
-                                  f"(functions: {', '.join(FUNCTIONS)})")
+            raise ExpressionError(f"unknown name '{node.id}'{_nearest(node.id, [*variables, *FUNCTIONS])}: "
+                                  f"give its value with --at {node.id}=... (functions: {', '.join(FUNCTIONS)})")
         return
     if isinstance(node, ast.BinOp):
         if type(node.op) not in OPERATORS:
@@ -77,17 +79,32 @@ def _check(node: ast.AST, variables: set[str]) -> None:
             raise ExpressionError(f"the operator {type(node.op).__name__} is not supported")
         return
     if isinstance(node, ast.Call):
-        if not isinstance(node.func, ast.Name) or node.func.id not in FUNCTIONS:
+        if not isinstance(node.func, ast.Name):
             raise ExpressionError(f"only these functions may be called: {', '.join(FUNCTIONS)}")
+        if node.func.id not in FUNCTIONS:
+            raise ExpressionError(f"unknown function '{node.func.id}'{_nearest(node.func.id, FUNCTIONS)}: "
+                                  f"the functions are {', '.join(FUNCTIONS)}")
         prim = FUNCTIONS[node.func.id]
-        if not 1 <= len(node.args) <= 1 + len(prim.constant) or node.keywords:
-            wanted = ", ".join(("x", *prim.constant))
+        wanted = ", ".join(("x", *prim.constant))
+        if not 1 <= len(node.args) <= 1 + len(prim.constant) or node.keywords or (
+                prim.constant and len(node.args) == 1):
             raise ExpressionError(f"{node.func.id}() is called as {node.func.id}({wanted})")
         for extra in node.args[1:]:
             if _number(extra) is None:
                 raise ExpressionError(f"the {', '.join(prim.constant)} of {node.func.id}() must be numbers")
         return
-    raise ExpressionError(f"{type(node).__name__} is not allowed in an expression")
+    what = {ast.Attribute: "attributes (x.y)", ast.Subscript: "indexing (x[0])", ast.Compare: "comparisons",
+            ast.BoolOp: "and/or", ast.IfExp: "if/else", ast.Lambda: "lambda", ast.List: "lists", ast.Tuple: "tuples",
+            ast.Dict: "dicts", ast.Set: "sets", ast.JoinedStr: "f-strings", ast.keyword: "keyword arguments",
+            ast.Starred: "*arguments"}.get(type(node), type(node).__name__)
+    raise ExpressionError(f"{what} are not allowed in a formula: use numbers, variables, + - * / ** and "
+                          f"the functions {', '.join(FUNCTIONS)}")
+
+
+def _nearest(name: str, known: Iterable[str]) -> str:
+    """", did you mean 'exp'?" when a known name is close to the one typed, else ""."""
+    close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.5)
+    return f" (did you mean '{close[0]}'?)" if close else ""
 
 
 def _number(node: ast.AST) -> float | None:
