@@ -149,12 +149,12 @@ def draw_command(args: argparse.Namespace) -> int:
             except ValueError:
                 raise UsageError(f"--at {name}= needs a number, got {number!r}") from None
     try:
-        out = evaluate(parse(args.expression, values), values)
+        out = evaluate(parse(args.expression, values), values, args.expression)
     except ExpressionError as err:
         raise UsageError(str(err)) from None
     if args.view == "tensor":
         raise UsageError("the tensor view draws Tensors; an expression typed here is a scalar: use --view scalar")
-    out.label = "f"
+    out.label = f"f = {out.label}" if out.label and len(out.label) <= 24 else "f"
     if not out.requires_grad:
         raise UsageError("the expression does not depend on any variable given with --at")
     if args.steps:

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
+import unicodedata
 from typing import Any, Iterable
 
 import graphviz
@@ -40,8 +42,15 @@ LEGEND = {"leaf": "leaf (a variable you made)", "parameter": "parameter", "const
 
 
 def _label(lines: Iterable[str]) -> str:
-    """Lines shown as typed: backslashes escaped, quotes quoted by graphviz, never HTML."""
-    return graphviz.nohtml("\\n".join(graphviz.escape(str(line)) for line in lines))
+    """Lines shown as typed: backslashes escaped, quotes quoted by graphviz, never HTML;
+    characters that cannot be shown (NUL, control characters) shown escaped, as \\x00."""
+    return graphviz.nohtml("\\n".join(graphviz.escape(_printable(str(line))) for line in lines))
+
+
+def _printable(text: str) -> str:
+    """Control characters, lone surrogates and line separators as \\x00, \\u2028: the rest as typed."""
+    return "".join(c.encode("unicode_escape", "backslashreplace").decode("ascii")
+                   if unicodedata.category(c) in ("Cc", "Cs", "Zl", "Zp") else c for c in text)
 
 
 def _number(x: Any, fmt: str) -> str:
@@ -60,15 +69,16 @@ def _values(roots: list[Value], max_nodes: int) -> list[Value]:
                 seen[id(child)] = child
                 stack.append(child)
                 drawn += 2 if child._prev else 1
-                _check_size(drawn, max_nodes, "scalar")
+    _check_size(drawn, max_nodes, "scalar")
     return list(seen.values())
 
 
 def _check_size(count: int, max_nodes: int, view: str) -> None:
+    """Refuse a graph with more than max_nodes shapes, saying its real size (so the advice works)."""
     if count > max_nodes:
-        hint = " or view='tensor' to draw one ellipse per tensor" if view == "scalar" else ""
-        raise ValueError(f"the graph has more than {max_nodes} nodes ({count} so far); pass "
-                         f"max_nodes={4 * max_nodes} (or more) to draw it anyway{hint}")
+        hint = ", or view='tensor' to draw one ellipse per tensor" if view == "scalar" else ""
+        raise ValueError(f"the graph has {count} nodes, more than max_nodes={max_nodes}; pass "
+                         f"max_nodes={count} (or more) to draw it anyway{hint}")
 
 
 def _tensor_history(t: Tensor) -> tuple[Any, str, tuple]:
@@ -192,7 +202,7 @@ def _draw_tensors(dot: graphviz.Digraph, root: Tensor, fmt: str, show_grad: bool
             if id(p) not in seen:
                 seen[id(p)] = p
                 stack.append(p)
-                _check_size(2 * len(seen), max_nodes, "tensor")
+    _check_size(2 * len(seen), max_nodes, "tensor")
 
 
 def render(drawing: graphviz.Digraph, path: str) -> str:
@@ -200,11 +210,30 @@ def render(drawing: graphviz.Digraph, path: str) -> str:
     fmt = path.rpartition(".")[2].lower()
     if fmt not in ("svg", "png", "pdf"):
         raise ValueError(f"the file name must end in .svg, .png or .pdf, got {path!r}")
+    picture = _dot(drawing, fmt)
+    with open(path, "wb") as handle:
+        handle.write(picture)
+    return path
+
+
+DOT_TIMEOUT = 60.0
+"""Seconds dot may take to lay a graph out before micrograd gives up and says so."""
+
+
+def _dot(drawing: graphviz.Digraph, fmt: str) -> bytes:
+    """Run Graphviz's dot on the drawing, with a time limit and its errors in one line."""
     if shutil.which("dot") is None:
         raise RuntimeError(INSTALL_HINT)
-    with open(path, "wb") as handle:
-        handle.write(drawing.pipe(format=fmt))
-    return path
+    try:
+        done = subprocess.run(["dot", f"-T{fmt}"], input=drawing.source.encode("utf-8"), capture_output=True,
+                              timeout=DOT_TIMEOUT)
+    except subprocess.TimeoutExpired:
+        raise RuntimeError(f"dot did not finish laying out the graph within {DOT_TIMEOUT:.0f} s: draw a smaller "
+                           "graph (fewer operations, or view='tensor')") from None
+    if done.returncode != 0:
+        first = (done.stderr.decode("utf-8", "replace").strip().splitlines() or ["no message"])[0]
+        raise RuntimeError(f"dot could not draw the graph: {first}")
+    return done.stdout
 
 
 def save(drawing: graphviz.Digraph, path: str) -> str:
@@ -221,9 +250,7 @@ def save(drawing: graphviz.Digraph, path: str) -> str:
 
 def svg(drawing: graphviz.Digraph) -> str:
     """The drawing as SVG text."""
-    if shutil.which("dot") is None:
-        raise RuntimeError(INSTALL_HINT)
-    return drawing.pipe(format="svg").decode("utf-8")
+    return _dot(drawing, "svg").decode("utf-8")
 
 
 # --- the backward replay ---------------------------------------------------------------------------
@@ -312,11 +339,16 @@ def replay(root: Value | Tensor, path: str | None = None, *, rankdir: str = "LR"
         data.append({"id": f"v{index}", "grad": _number(g, number_format),
                      "caption": f"d(output)/d({name}) = {_number(g, number_format)}"
                                 + ("  (the seed: d(output)/d(output) = 1)" if index == 0 else "")})
-    page = REPLAY_PAGE.format(svg=picture, steps=json.dumps(data).replace("</", "<\\/"), last=len(data) - 1)
+    page = REPLAY_PAGE.format(svg=picture, steps=_script_data(data), last=len(data) - 1)
     if path is not None:
         with open(path, "w", encoding="utf-8") as handle:
             handle.write(page)
     return page
+
+
+def _script_data(data: Any) -> str:
+    """JSON safe inside <script>: no <, > or & left to start a tag or a comment (\\u003c...)."""
+    return json.dumps(data).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
 __all__ = ["draw", "render", "save", "svg", "replay", "backward_steps", "INSTALL_HINT"]

@@ -117,8 +117,10 @@ def _number(node: ast.AST) -> float | None:
     return None
 
 
-def evaluate(tree: ast.Expression, values: dict[str, Value]) -> Value:
-    """Compute the checked tree with Values (iteratively, no recursion on deep trees)."""
+def evaluate(tree: ast.Expression, values: dict[str, Value], text: str | None = None) -> Value:
+    """Compute the checked tree with Values (iteratively, no recursion on deep trees).  Given
+    the `text` it was parsed from, each intermediate result is labelled with its own piece
+    of the formula (``x**2``, ``exp(x)``), so the drawing names every node."""
     results: dict[int, Any] = {}
     stack: list[tuple[ast.AST, bool]] = [(tree.body, False)]
     while stack:
@@ -149,6 +151,9 @@ def evaluate(tree: ast.Expression, values: dict[str, Value]) -> Value:
             bounds = prim.bind(tuple(_number(a) for a in node.args[1:]), {})
             results[id(node)] = apply(prim, argument if isinstance(argument, Value)
                                       else Value(argument, requires_grad=False), bounds)
+        if text is not None and isinstance(results[id(node)], Value) and not isinstance(node, ast.Name):
+            piece = ast.get_source_segment(text.strip(), node) or ""
+            results[id(node)].label = piece if len(piece) <= 30 else piece[:29] + "…"
     out = results[id(tree.body)]
     return out if isinstance(out, Value) else Value(out, requires_grad=False)
 

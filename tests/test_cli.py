@@ -123,3 +123,13 @@ def test_dev_python_opens_python_with_the_installed_package_and_dev_names_its_co
     assert done.returncode == 0 and done.stdout.strip() == "Value(data=6.0, grad=0.0)", done.stderr[-500:]
     wrong = subprocess.run([os.path.join(ROOT, "dev"), "nonsense"], capture_output=True, text=True, cwd=ROOT)
     assert wrong.returncode == 2 and "usage: ./dev demo|test|bench|python|jupyter" in wrong.stderr
+
+
+def test_draw_names_every_intermediate_node_with_its_piece_of_the_formula(tmp_path, monkeypatch):
+    if not shutil.which("dot"):
+        pytest.skip("rendering needs Graphviz's dot (./dev test installs it)")
+    monkeypatch.chdir(tmp_path)
+    assert run(["draw", "x**2 * exp(x)", "--at", "x=1.5", "-o", "g.svg"])[0] == 0
+    text = (tmp_path / "g.svg").read_text()
+    for label in ("f = x**2 * exp(x)", "x**2", "exp(x)", ">x<"):
+        assert label in text, label

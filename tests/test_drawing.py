@@ -1,5 +1,6 @@
 """Drawings: the rendered SVG is parsed to count ellipses and rectangles and read the labels."""
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -108,9 +109,27 @@ def test_max_nodes_refuses_a_big_graph_with_a_hint():
     y = x
     for _ in range(200):
         y = y * 1.01
-    with pytest.raises(ValueError, match=r"more than 300 nodes.*max_nodes="):
+    with pytest.raises(ValueError, match=r"the graph has \d+ nodes, more than max_nodes=300") as refused:
         mg.draw(y)
-    assert "digraph" in mg.draw(y, max_nodes=1000).source
+    size = int(re.search(r"the graph has (\d+) nodes", str(refused.value)).group(1))
+    assert size == 601                            # 201 Values, 200 constants 1.01, 200 operations
+    assert "digraph" in mg.draw(y, max_nodes=size).source      # the advice given works at once
+    with pytest.raises(ValueError):
+        mg.draw(y, max_nodes=size - 1)
+
+
+@needs_dot
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.text(st.characters(whitelist_categories=("Cc", "Zl", "Zp", "Lu", "Po")), min_size=1, max_size=12))
+def test_labels_with_control_characters_give_valid_svg_and_a_working_replay_page(label):
+    import xml.dom.minidom
+    v = Value(1.0, label=label + "<!--<script>")
+    out = v * 2
+    picture = drawing.svg(mg.draw(out))
+    xml.dom.minidom.parseString(picture.encode("utf-8"))           # valid XML
+    page = mg.replay(out)
+    script = page[page.index("<script>"):]
+    assert "<!--" not in script and script.count("<script") == 1 and "</script" in script
 
 
 def test_forward_mode_tangents_appear_on_the_nodes():
@@ -223,3 +242,10 @@ def test_replay_page_in_headless_chromium(tmp_path):
         page.screenshot(path=str(tmp_path / "replay.png"))
         browser.close()
     assert (tmp_path / "replay.png").stat().st_size > 1000
+
+
+@needs_dot
+def test_dot_runs_with_a_time_limit_and_says_so_in_one_line(monkeypatch):
+    monkeypatch.setattr(drawing, "DOT_TIMEOUT", 1e-4)
+    with pytest.raises(RuntimeError, match=r"dot did not finish laying out the graph within 0 s"):
+        drawing.svg(mg.draw(Value(1.0) * 2))
