@@ -69,9 +69,12 @@ def demo(out_dir: str) -> int:
     model, history = fit_classifier(X, y, report=Reporter(100))
     final = accuracy(model, X, y)
     print(f"   training accuracy {final:.0%} after {len(history)} steps")
-    written.append(plots.loss_curve([loss for loss, _ in history], os.path.join(out_dir, "loss_curve.svg")))
-    written.append(plots.decision_boundary(lambda a, c: score(model, (a, c)), X, y,
-                                           os.path.join(out_dir, "decision_boundary.svg")))
+    try:
+        written.append(plots.loss_curve([loss for loss, _ in history], os.path.join(out_dir, "loss_curve.svg")))
+        written.append(plots.decision_boundary(lambda a, c: score(model, (a, c)), X, y,
+                                               os.path.join(out_dir, "decision_boundary.svg")))
+    except RuntimeError as err:                 # no matplotlib: say how to get the pictures
+        print(f"   (no plots: {err})")
     print(f"\nWrote to {os.path.abspath(out_dir)}:")
     for path in written:
         print(f"   {os.path.basename(path)}")

@@ -1,66 +1,84 @@
-"""Two small pictures written as SVG files, with no plotting library: a loss curve and a
-decision boundary.  (SVG opens in any browser and in Jupyter.)"""
+"""Two pictures of training, drawn with matplotlib: the loss curve and the decision boundary.
+
+matplotlib is an optional extra (``pip install 'micrograd-classroom[plots]'``; ``./dev demo``
+installs it).  ``loss_figure`` and ``boundary_figure`` return a matplotlib Figure, which a
+notebook shows inline when it ends a cell; ``loss_curve`` and ``decision_boundary`` write one
+to a file (.svg, .png or .pdf) and return its path.
+"""
 from __future__ import annotations
 
-import html
-from typing import Callable, Sequence
+from typing import Any, Callable, Sequence
 
-WIDTH, HEIGHT, MARGIN = 480, 360, 48
+MISSING = ("plots need matplotlib: pip install 'micrograd-classroom[plots]' (or pip install matplotlib); "
+           "./dev demo installs it")
+CLASS_COLOURS = {-1: "#2563eb", 1: "#dc2626"}
 
 
-def _page(body: str, title: str) -> str:
-    return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{HEIGHT}" '
-            f'viewBox="0 0 {WIDTH} {HEIGHT}" font-family="Helvetica, Arial, sans-serif" font-size="12">'
-            f'<rect width="{WIDTH}" height="{HEIGHT}" fill="white"/>'
-            f'<text x="{WIDTH / 2}" y="22" text-anchor="middle" font-size="15">{html.escape(title)}</text>'
-            f"{body}</svg>\n")
+def _figure() -> Any:
+    """A new Figure with one set of axes, without pyplot (no window, no global state)."""
+    try:
+        from matplotlib.figure import Figure
+    except ImportError:
+        raise RuntimeError(MISSING) from None
+    figure = Figure(figsize=(6.4, 4.8), layout="constrained")
+    return figure, figure.add_subplot()
+
+
+def loss_figure(losses: Sequence[float], title: str = "training loss") -> Any:
+    """The loss per step on a log scale (a loss falling from 1 to 0.001 stays readable)."""
+    if not losses:
+        raise ValueError("loss_figure needs at least one loss")
+    figure, axes = _figure()
+    axes.plot(range(len(losses)), [float(loss) for loss in losses], color="#2563eb", linewidth=2)
+    if min(losses) > 0:
+        axes.set_yscale("log")
+    axes.set_xlabel("step")
+    axes.set_ylabel("loss (log scale)" if min(losses) > 0 else "loss")
+    axes.set_title(title)
+    axes.grid(True, which="both", alpha=0.3)
+    return figure
+
+
+def boundary_figure(predict: Callable[[float, float], float], X: Sequence[Sequence[float]], y: Sequence[float],
+                    title: str = "decision boundary", resolution: int = 60) -> Any:
+    """predict(x₁, x₂) over the plane: shaded by its sign, the boundary predict = 0 drawn as
+    a line, the data points of each class on top, with axes and a legend."""
+    figure, axes = _figure()
+    xs, ys = [float(p[0]) for p in X], [float(p[1]) for p in X]
+    x0, x1 = min(xs) - 0.5, max(xs) + 0.5
+    y0, y1 = min(ys) - 0.5, max(ys) + 0.5
+    grid_x = [x0 + (x1 - x0) * i / (resolution - 1) for i in range(resolution)]
+    grid_y = [y0 + (y1 - y0) * j / (resolution - 1) for j in range(resolution)]
+    scores = [[float(predict(a, b)) for a in grid_x] for b in grid_y]
+    axes.contourf(grid_x, grid_y, scores, levels=[-1e300, 0, 1e300], colors=["#bfdbfe", "#fecaca"], alpha=0.8)
+    axes.contour(grid_x, grid_y, scores, levels=[0], colors="black", linewidths=1.5)
+    for label in (-1, 1):
+        points = [(a, b) for (a, b), t in zip(zip(xs, ys), y) if (t > 0) == (label > 0)]
+        axes.scatter([a for a, _ in points], [b for _, b in points], s=24, color=CLASS_COLOURS[label],
+                     edgecolors="black", linewidths=0.5, label=f"class {label:+d}")
+    axes.set_xlabel("x₁")
+    axes.set_ylabel("x₂")
+    axes.set_title(title)
+    axes.legend(loc="best", title="black line: score = 0")
+    return figure
+
+
+def save_figure(figure: Any, path: str) -> str:
+    """Write the figure to `path` (.svg, .png or .pdf); texts stay texts in an SVG."""
+    if path.rpartition(".")[2].lower() not in ("svg", "png", "pdf"):
+        raise ValueError(f"the file name must end in .svg, .png or .pdf, got {path!r}")
+    import matplotlib
+    with matplotlib.rc_context({"svg.fonttype": "none"}):
+        figure.savefig(path)
+    return path
 
 
 def loss_curve(losses: Sequence[float], path: str, title: str = "training loss") -> str:
-    """A line chart of the loss per step."""
-    if not losses:
-        raise ValueError("loss_curve needs at least one loss")
-    low, high = min(losses), max(losses)
-    span = (high - low) or 1.0
-    inner_w, inner_h = WIDTH - 2 * MARGIN, HEIGHT - 2 * MARGIN
-    points = " ".join(f"{MARGIN + inner_w * i / max(len(losses) - 1, 1):.1f},"
-                      f"{MARGIN + inner_h * (1 - (loss - low) / span):.1f}" for i, loss in enumerate(losses))
-    body = (f'<line x1="{MARGIN}" y1="{HEIGHT - MARGIN}" x2="{WIDTH - MARGIN}" y2="{HEIGHT - MARGIN}" stroke="black"/>'
-            f'<line x1="{MARGIN}" y1="{MARGIN}" x2="{MARGIN}" y2="{HEIGHT - MARGIN}" stroke="black"/>'
-            f'<polyline points="{points}" fill="none" stroke="#2563eb" stroke-width="2"/>'
-            f'<text x="{MARGIN - 6}" y="{MARGIN + 4}" text-anchor="end">{high:.3g}</text>'
-            f'<text x="{MARGIN - 6}" y="{HEIGHT - MARGIN}" text-anchor="end">{low:.3g}</text>'
-            f'<text x="{WIDTH / 2}" y="{HEIGHT - 12}" text-anchor="middle">step (0 to {len(losses) - 1})</text>')
-    with open(path, "w", encoding="utf-8") as handle:
-        handle.write(_page(body, title))
-    return path
+    """loss_figure written to `path`."""
+    return save_figure(loss_figure(losses, title), path)
 
 
 def decision_boundary(predict: Callable[[float, float], float], X: Sequence[Sequence[float]], y: Sequence[float],
-                      path: str, title: str = "decision boundary", resolution: int = 40) -> str:
-    """The sign of predict(x1, x2) over a grid (shaded), with the data points on top."""
-    xs, ys = [p[0] for p in X], [p[1] for p in X]
-    x0, x1 = min(xs) - 0.5, max(xs) + 0.5
-    y0, y1 = min(ys) - 0.5, max(ys) + 0.5
-    inner_w, inner_h = WIDTH - 2 * MARGIN, HEIGHT - 2 * MARGIN
-
-    def to_screen(a: float, b: float) -> tuple[float, float]:
-        return MARGIN + inner_w * (a - x0) / (x1 - x0), MARGIN + inner_h * (1 - (b - y0) / (y1 - y0))
-    cells = []
-    cw, ch = inner_w / resolution, inner_h / resolution
-    for i in range(resolution):
-        for j in range(resolution):
-            a = x0 + (x1 - x0) * (i + 0.5) / resolution
-            b = y0 + (y1 - y0) * (j + 0.5) / resolution
-            colour = "#fecaca" if predict(a, b) > 0 else "#bfdbfe"
-            sx, sy = to_screen(a, b)
-            cells.append(f'<rect x="{sx - cw / 2:.1f}" y="{sy - ch / 2:.1f}" width="{cw + 0.5:.1f}" '
-                         f'height="{ch + 0.5:.1f}" fill="{colour}"/>')
-    dots = []
-    for (a, b), label in zip(X, y):
-        sx, sy = to_screen(a, b)
-        colour = "#dc2626" if label > 0 else "#2563eb"
-        dots.append(f'<circle cx="{sx:.1f}" cy="{sy:.1f}" r="4" fill="{colour}" stroke="black" stroke-width="0.6"/>')
-    with open(path, "w", encoding="utf-8") as handle:
-        handle.write(_page("".join(cells + dots), title))
-    return path
+                      path: str, title: str = "decision boundary", resolution: int = 60) -> str:
+    """boundary_figure written to `path`."""
+    return save_figure(boundary_figure(predict, X, y, title, resolution), path)

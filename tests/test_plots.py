@@ -1,0 +1,52 @@
+"""The loss curve and decision boundary, drawn with matplotlib (issue 14): checked by reading
+what is drawn (axes, ticks, log scale, both classes, the boundary) and the SVG written."""
+from __future__ import annotations
+
+import math
+import sys
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from micrograd import data, plots
+
+matplotlib = pytest.importorskip("matplotlib", reason="plots need matplotlib (./dev test installs it)")
+
+
+def test_the_loss_curve_has_a_log_scale_ticks_and_labels(tmp_path):
+    losses = [math.exp(-i / 8) + 1e-4 for i in range(200)]          # falls by four orders of magnitude
+    figure = plots.loss_figure(losses)
+    axes = figure.axes[0]
+    assert axes.get_yscale() == "log" and axes.get_xlabel() == "step" and "loss" in axes.get_ylabel()
+    assert len(axes.get_xticks()) >= 3 and len(axes.get_yticks()) >= 3
+    line = axes.get_lines()[0]
+    assert list(line.get_ydata()) == losses
+    path = plots.loss_curve(losses, str(tmp_path / "loss.svg"))
+    root = ET.parse(path).getroot()                                    # valid XML
+    ids = {element.get("id") for element in root.iter()}
+    assert {"axes_1", "xtick_1", "ytick_1"} <= ids
+    texts = [element.text for element in root.iter() if element.tag.endswith("text")]
+    assert "step" in texts and "loss (log scale)" in texts
+
+
+def test_the_decision_boundary_shows_both_classes_the_boundary_axes_and_a_legend(tmp_path):
+    X, y = data.moons(60, noise=0.1)
+    figure = plots.boundary_figure(lambda a, b: a - 0.5, X, y, resolution=30)
+    axes = figure.axes[0]
+    clouds = [c for c in axes.collections if c.get_label().startswith("class")]
+    assert [c.get_label() for c in clouds] == ["class -1", "class +1"]
+    assert sorted(len(c.get_offsets()) for c in clouds) == sorted([sum(t < 0 for t in y), sum(t > 0 for t in y)])
+    legend = axes.get_legend()
+    assert legend is not None and [t.get_text() for t in legend.get_texts()] == ["class -1", "class +1"]
+    assert axes.get_xlabel() and axes.get_ylabel()
+    boundary = [c for c in axes.collections if type(c).__name__ == "QuadContourSet" or hasattr(c, "levels")]
+    assert any(list(getattr(c, "levels", [])) == [0] for c in boundary)          # the line score = 0
+    path = plots.decision_boundary(lambda a, b: a - 0.5, X, y, str(tmp_path / "db.svg"), resolution=30)
+    ids = {element.get("id") for element in ET.parse(path).getroot().iter()}
+    assert {"axes_1", "legend_1", "xtick_1", "ytick_1"} <= ids
+
+
+def test_without_matplotlib_the_message_is_one_line_saying_how_to_install(monkeypatch):
+    monkeypatch.setitem(sys.modules, "matplotlib.figure", None)
+    with pytest.raises(RuntimeError, match=r"plots need matplotlib: pip install 'micrograd-classroom\[plots\]'"):
+        plots.loss_figure([1.0, 0.5])
