@@ -249,3 +249,13 @@ def test_dot_runs_with_a_time_limit_and_says_so_in_one_line(monkeypatch):
     monkeypatch.setattr(drawing, "DOT_TIMEOUT", 1e-4)
     with pytest.raises(RuntimeError, match=r"dot did not finish laying out the graph within 0 s"):
         drawing.svg(mg.draw(Value(1.0) * 2))
+
+
+def test_symbols_are_the_same_in_both_views_whatever_the_number_type():
+    x = Value(3.0)
+    t = mg.tensor([1.0, 2.0], requires_grad=True)
+    scalar = [(x ** 2)._op, (x ** 2.0)._op]
+    tensor = []
+    for y in ((t ** 2).sum(), (t ** 2.0).sum(), t.square().sum()):
+        tensor += re.findall(r'label="(\*\*[^"]*)"', mg.draw(y, view="tensor").source)
+    assert scalar == ["**2", "**2"] and tensor == ["**2", "**2", "**2"]

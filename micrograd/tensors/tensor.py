@@ -212,8 +212,8 @@ class Tensor(ConversionMethods, ViewMethods, IndexingMethods, ReductionMethods, 
             values = list(map(combine, av, bv))
         result_dtype = dtype_ or promote(a._dtype, b._dtype)
         parents = (self,) if number is not None else (a, b)
-        return self._result(values, shape, grad_fn or prim.grad_fn_name, prim.symbol.replace("{c}", ""), parents,
-                            result_dtype)
+        symbol = prim.label(number) if number is not None and prim.constant else prim.symbol.replace("{c}", "")
+        return self._result(values, shape, grad_fn or prim.grad_fn_name, symbol, parents, result_dtype)   # t ** 2: "**2"
 
     # the grad_fn names are the table's (ops.py), as PyTorch names the same operations
     def __add__(self, other): return self._binary(other, operator.add, ops.ADD)
