@@ -27,7 +27,8 @@ os.makedirs(OUT, exist_ok=True)
 
 # %% [markdown]
 # A neuron computes act(w·x + b); a layer is neurons reading the same inputs; an MLP is layers.
-# karpathy's demo trains MLP(2, [16, 16, 1]) on two moons with a max-margin loss.
+# karpathy's demo trains MLP(2, [16, 16, 1]) on two moons with a max-margin loss.  The picture
+# shades the plane by the sign of the network's score: the black line, score = 0, is what it learned.
 
 # %%
 from micrograd import data, plots
@@ -38,7 +39,9 @@ model, history = fit_classifier(X, y, hidden=(16, 16), steps=60)
 print(model.layers[0].neurons[0], "...", len(model.parameters()), "parameters")
 print(f"loss {history[0][0]:.3f} -> {history[-1][0]:.3f}, training accuracy {accuracy(model, X, y):.0%}")
 assert history[-1][0] < history[0][0] and accuracy(model, X, y) >= 0.95
-print(plots.decision_boundary(lambda a, b: score(model, (a, b)), X, y, os.path.join(OUT, "13_decision_boundary.svg")))
+figure = plots.boundary_figure(lambda a, b: score(model, (a, b)), X, y)
+print(plots.save_figure(figure, os.path.join(OUT, "13_decision_boundary.svg")))
+figure          # a notebook shows the figure here; a script has saved it
 
 # %% [markdown]
 # The same ideas on Tensors, in PyTorch's style: `nn.Sequential` of `nn.Linear` layers, the

@@ -7,6 +7,7 @@ to a file (.svg, .png or .pdf) and return its path.
 """
 from __future__ import annotations
 
+import io
 from typing import Any, Callable, Sequence
 
 MISSING = ("plots need matplotlib: pip install 'micrograd-classroom[plots]' (or pip install matplotlib); "
@@ -21,7 +22,16 @@ def _figure() -> Any:
     except ImportError:
         raise RuntimeError(MISSING) from None
     figure = Figure(figsize=(6.4, 4.8), layout="constrained")
+    # A Figure made without pyplot has no picture for Jupyter: this gives it one (PNG), so a
+    # notebook shows it inline when it ends a cell.
+    figure._repr_png_ = lambda: _png(figure)
     return figure, figure.add_subplot()
+
+
+def _png(figure: Any) -> bytes:
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png")
+    return buffer.getvalue()
 
 
 def loss_figure(losses: Sequence[float], title: str = "training loss") -> Any:

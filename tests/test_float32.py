@@ -40,3 +40,16 @@ def test_float32_functions_agree_with_torch_to_one_float32_rounding(x0, name):
     theirs = getattr(torch.tensor([x0]), name)().item()
     assert (ours != ours and theirs != theirs) or ours == pytest.approx(theirs, rel=2.4e-7, abs=1e-38)
     assert repr(mg.tensor([ours]).item()) == repr(ours)          # stored as a float32 already
+
+
+def test_in_place_updates_and_assignments_store_float32_as_torch():
+    def run(lib):
+        w = lib.tensor([1.0, 2.0, 0.0], requires_grad=True)
+        with lib.no_grad():
+            w -= 0.1 * lib.tensor([0.3, 0.7, 1.0])          # the optimizer's step
+            w /= lib.tensor([3.0, 1.0, 0.0])                # IEEE: x/0 is ±inf or nan
+        t = lib.zeros(2)
+        t[0] = lib.tensor(0.1, dtype=lib.float64)
+        t[t == 0] = 1 / 3
+        return w.tolist(), t.tolist()
+    assert repr(run(mg)) == repr(run(torch))

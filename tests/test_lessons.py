@@ -135,3 +135,7 @@ def test_exported_notebooks_run_in_a_jupyter_kernel(tmp_path, monkeypatch):
             client.execute()
             outputs = "".join(o.get("text", "") for cell in notebook.cells for o in cell.get("outputs", []))
             assert "Not yet:" in outputs, path.name
+            if path.name.startswith("13_"):                      # the decision boundary, shown inline
+                images = [o for cell in notebook.cells for o in cell.get("outputs", [])
+                          if "image/png" in o.get("data", {})]
+                assert images, "lesson 13 shows no picture in the notebook"

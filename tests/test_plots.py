@@ -50,3 +50,8 @@ def test_without_matplotlib_the_message_is_one_line_saying_how_to_install(monkey
     monkeypatch.setitem(sys.modules, "matplotlib.figure", None)
     with pytest.raises(RuntimeError, match=r"plots need matplotlib: pip install 'micrograd-classroom\[plots\]'"):
         plots.loss_figure([1.0, 0.5])
+
+
+def test_a_figure_has_a_png_picture_for_notebooks():
+    png = plots.loss_figure([1.0, 0.1, 0.01])._repr_png_()
+    assert png.startswith(b"\x89PNG\r\n") and len(png) > 1000

@@ -215,7 +215,9 @@ def test_seed_002_training_converges_to_least_squares():
     n = len(xs)
     mx, my = sum(xs) / n, sum(ys) / n
     slope = sum((x - mx) * (y - my) for x, y in zip(xs, ys)) / sum((x - mx) ** 2 for x in xs)
-    assert w.item() == pytest.approx(slope, rel=1e-6) and b.item() == pytest.approx(my - slope * mx, rel=1e-6)
+    # float32 parameters, each step stored as float32 (as PyTorch does): the fit stalls within
+    # float32's resolution of the least-squares solution, ~1e-5 relative
+    assert w.item() == pytest.approx(slope, rel=1e-4) and b.item() == pytest.approx(my - slope * mx, rel=1e-4)
     assert slope == pytest.approx(5.0, abs=0.5)              # y = 0.5x + 30 with x scaled by 0.1
 
 

@@ -26,7 +26,7 @@ OUT = os.environ.get("MICROGRAD_LESSONS_OUT", "lessons-output")   # pictures go 
 os.makedirs(OUT, exist_ok=True)
 
 # %% [markdown]
-# 一个神经元计算 act(w·x + b)；一层是读取相同输入的多个神经元；MLP 由多层组成。karpathy 的演示用 max-margin 损失在双月数据上训练 MLP(2, [16, 16, 1])。
+# 一个神经元计算 act(w·x + b)；一层是读取相同输入的多个神经元；MLP 由多层组成。karpathy 的演示用 max-margin 损失在双月数据上训练 MLP(2, [16, 16, 1])。图中按网络输出分数的正负给平面着色：黑线（分数 = 0）就是它学到的决策边界。
 
 # %%
 from micrograd import data, plots
@@ -37,7 +37,9 @@ model, history = fit_classifier(X, y, hidden=(16, 16), steps=60)
 print(model.layers[0].neurons[0], "...", len(model.parameters()), "parameters")
 print(f"loss {history[0][0]:.3f} -> {history[-1][0]:.3f}, training accuracy {accuracy(model, X, y):.0%}")
 assert history[-1][0] < history[0][0] and accuracy(model, X, y) >= 0.95
-print(plots.decision_boundary(lambda a, b: score(model, (a, b)), X, y, os.path.join(OUT, "13_decision_boundary.svg")))
+figure = plots.boundary_figure(lambda a, b: score(model, (a, b)), X, y)
+print(plots.save_figure(figure, os.path.join(OUT, "13_decision_boundary.svg")))
+figure          # a notebook shows the figure here; a script has saved it
 
 # %% [markdown]
 # 同样的思想用在张量上，采用 PyTorch 的风格：由 `nn.Linear` 组成的 `nn.Sequential`、数值稳定的

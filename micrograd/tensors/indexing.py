@@ -11,7 +11,7 @@ from typing import Any
 from ..errors import LEAF_INPLACE_ERROR
 from ..modes import is_grad_enabled
 from .history import tensor_node
-from .dtypes import bool_, float32, float64
+from .dtypes import bool_, float32, float64, round_to_float32
 from .shapes import broadcast_index, broadcast_shapes, nested_numbers, strides_of
 
 
@@ -90,12 +90,16 @@ class IndexingMethods:
         if not is_grad_enabled() or not (self.requires_grad or source.requires_grad):
             for p, v in zip(positions, values):
                 self._values[p].data = v.data
+            if self._dtype is float32:
+                round_to_float32([self._values[p] for p in positions])
             self._write_back()
             return
         if self.is_leaf and self.requires_grad:
             raise RuntimeError(LEAF_INPLACE_ERROR)
         for p, v in zip(positions, values):          # recorded: the positions now hold the new Values
             self._values[p] = v + 0.0
+        if self._dtype is float32:
+            round_to_float32([self._values[p] for p in positions])
         self._grad_fn = tensor_node("CopySlices", "setitem", (self._copy_history(), source))
 
     def _copy_history(self) -> Tensor:
@@ -108,8 +112,12 @@ def _items(tensor: Tensor, keys: list) -> list[tuple[str, Any]]:
     (the positions where it is True, as ``mask.nonzero()``)."""
     items: list[tuple[str, Any]] = []
     for k in keys:
-        if k is None or k is Ellipsis or isinstance(k, slice):
-            items.append(("new" if k is None else "...", k) if not isinstance(k, slice) else ("slice", k))
+        if k is None:
+            items.append(("new", k))
+        elif k is Ellipsis:
+            items.append(("...", k))
+        elif isinstance(k, slice):
+            items.append(("slice", k))
         elif isinstance(k, bool):
             raise TypeError("indexing with a Python bool is not supported: use a boolean tensor as a mask")
         elif isinstance(k, int):

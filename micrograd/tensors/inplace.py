@@ -14,6 +14,7 @@ from .. import ops
 from ..engine import as_float
 from ..errors import LEAF_INPLACE_ERROR
 from ..modes import is_grad_enabled
+from .dtypes import float32, float32_numbers
 from .shapes import broadcast_index, broadcast_shapes
 
 PRIMITIVE_OF = {operator.add: ops.ADD, operator.sub: ops.SUB, operator.mul: ops.MUL, operator.truediv: ops.DIV}
@@ -24,9 +25,10 @@ class InPlaceMethods:
     """The in-place methods of Tensor (a part of the class, kept in a module of its own)."""
 
     def _assign(self, numbers: list[float]) -> Tensor:
+        """Write the numbers into the elements (as float32 numbers in a float32 tensor)."""
         if is_grad_enabled() and self.requires_grad and self.is_leaf:
             raise RuntimeError(LEAF_INPLACE_ERROR)
-        for v, x in zip(self._values, numbers):
+        for v, x in zip(self._values, float32_numbers(numbers) if self._dtype is float32 else numbers):
             v.data = x
         self._write_back()
         return self
@@ -52,7 +54,8 @@ class InPlaceMethods:
             self._values, self._grad_fn = result._values, result._grad_fn
             return self
         bv = [b._values[i].data for i in broadcast_index(b.shape, self.shape)]
-        return self._assign([combine(v.data, x) for v, x in zip(self._values, bv)])
+        rule = PRIMITIVE_OF[combine].forward                 # the table's rule, IEEE-safe: t /= 0 gives inf
+        return self._assign([ops.evaluate(rule, v.data, x) for v, x in zip(self._values, bv)])
 
     def __iadd__(self, other): return self._in_place(other, operator.add)
     def __isub__(self, other): return self._in_place(other, operator.sub)

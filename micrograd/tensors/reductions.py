@@ -64,8 +64,9 @@ class ReductionMethods:
                 starts = [p + step for p in starts for step in steps]
         return [[start + r for r in reduced] for start in starts], out_shape
 
-    def _reduce(self, combine: Callable, dim: Any, keepdim: bool, name: str, op: str, empty: float) -> Tensor:
-        groups, shape = self._groups(self._dims(dim, op), keepdim)
+    def _reduce(self, combine: Callable, dim: Any, keepdim: bool, name: str, op: str, empty: float,
+                several: bool = True) -> Tensor:
+        groups, shape = self._groups(self._dims(dim, op, several), keepdim)
         # a group of one element still gets a node of its own (+ 0.0), so the sum shows in drawings;
         # a group of none is the operation's identity (0 for sum, 1 for prod), as in PyTorch
         values = [functools.reduce(combine, [self._values[i] for i in group]) if len(group) > 1
@@ -80,8 +81,7 @@ class ReductionMethods:
 
     def prod(self, dim: int | None = None, keepdim: bool = False) -> Tensor:
         """Π of the elements, over all dimensions or one `dim`: ∂prod/∂xᵢ = Π over j ≠ i of xⱼ."""
-        self._dims(dim, "prod", several=False)
-        return self._reduce(operator.mul, dim, keepdim, "ProdBackward", "prod", 1.0)
+        return self._reduce(operator.mul, dim, keepdim, "ProdBackward", "prod", 1.0, several=False)
 
     def mean(self, dim: Any = None, keepdim: bool = False) -> Tensor:
         """(1/n)·Σ xᵢ over all dimensions or `dim`: ∂mean/∂xᵢ = 1/n."""
@@ -100,8 +100,9 @@ class ReductionMethods:
                                "Specify the reduction dim with the 'dim' argument.")
         dims = self._dims(dim, op, several=False)
         groups, shape = self._groups(dims, keepdim)
-        if dim is not None and self.dim() > 0 and self._shape[normalize_dim(dim, self.dim())] == 0:
-            raise IndexError(f"{op}(): Expected reduction dim {normalize_dim(dim, self.dim())} to have non-zero size.")
+        d = min(dims) if dims else 0                       # with dim: the one dimension reduced
+        if dim is not None and self.dim() > 0 and self._shape[d] == 0:
+            raise IndexError(f"{op}(): Expected reduction dim {d} to have non-zero size.")
 
         def key(i: int) -> tuple:                          # nan wins, as in PyTorch
             x = self._values[i].data
@@ -112,7 +113,6 @@ class ReductionMethods:
                                 f"{name}Backward1", op, (self,))
         values = [self._values[i] + 0.0 for i in chosen]
         strides = strides_of(self._shape)
-        d = normalize_dim(dim, self.dim())
         at = [(i // strides[d]) % self._shape[d] if self.dim() else 0 for i in chosen]
         indices = type(self)([constant_value(float(i)) for i in at], shape, int64)
         return result(self._result(values, shape, f"{name}Backward0", op, (self,)), indices)
