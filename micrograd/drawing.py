@@ -22,7 +22,8 @@ import graphviz
 from .autograd import forward_ad
 from .autograd.function import FunctionNode
 from .autograd.functional import grad as autograd_grad
-from .engine import LEAF, Value, topological_order
+from .engine import LEAF, Value
+from .graph import topological_order
 from .tensors import NO_GRAD, Tensor, TensorNode
 
 INSTALL_HINT = ("the Graphviz 'dot' program is needed to render drawings: install it with "

@@ -19,14 +19,14 @@ Nothing points from an input to its result, so the graph has no reference cycles
 last reference to a result goes, reference counting frees the whole graph at once.
 
 The path of ``loss.backward()``: ``Value.backward`` → ``backward`` (checks the seeds) →
-``_backpropagate`` (the loop) → for each Value, its row's ``vjp`` in ``ops.py``.
+``_backpropagate`` (the loop, its bookkeeping in ``pending.py``) → for each Value, its row's
+``vjp`` in ``ops.py``.
 """
 from __future__ import annotations
 
 import itertools
 import threading
 import weakref
-from operator import attrgetter
 from typing import Any, Callable, Sequence
 
 from . import ops
@@ -34,6 +34,7 @@ from .ieee import as_float
 from .errors import LEAF_INPLACE_ERROR, NO_GRAD_ERROR, unsupported_operand
 from .modes import _state as _grad_mode, anomaly as _anomaly, grad_mode, nan_check
 from .nodes import LEAF, BackwardNode, RemovableHandle, backward_node_class
+from .pending import Pending
 from .ops import FLOATS, VALUES, Primitive, on_ieee_floats
 
 
@@ -149,6 +150,21 @@ class Value:
         hooks.append(hook)
         return RemovableHandle(hooks, hook)
 
+    # --- copies: a new Value, with a stamp of its own ---------------------------------
+    def __reduce__(self) -> tuple:
+        """pickle and copy.copy: a new leaf with the same data and label (the graph is dropped,
+        as PyTorch drops it)."""
+        return _rebuilt, (self.data, self._fn is not None, self.label)
+
+    def __deepcopy__(self, memo: dict) -> Value:
+        """copy.deepcopy of a leaf, its .grad included (PyTorch refuses to deepcopy a result)."""
+        if not self.is_leaf:
+            raise RuntimeError("Only Values created explicitly by the user (graph leaves) support the "
+                               "deepcopy protocol at the moment. Use .detach() for a copy of a result.")
+        copied = memo[id(self)] = _rebuilt(self.data, self._fn is not None, self.label)
+        copied.grad = self.grad if self.grad.__class__ is float else self.grad.__deepcopy__(memo)
+        return copied
+
     # --- operators: each is one row of the table in ops.py ------------------------------
     def __add__(self, other): return apply(ops.ADD, self, other)
     def __radd__(self, other): return apply(ops.ADD, other, self)
@@ -205,6 +221,11 @@ class Value:
                  create_graph: bool = False) -> None:
         """Accumulate d(self)/d(v) · gradient into ``v.grad`` for every v in the graph."""
         backward([self], [gradient], retain_graph=retain_graph, create_graph=create_graph)
+
+
+def _rebuilt(data: float, requires_grad: bool, label: str) -> Value:
+    """A copied or unpickled Value: a fresh leaf, so that no two Values share a stamp."""
+    return Value(data, requires_grad=requires_grad, label=label)
 
 
 def _data(x: Any) -> float:
@@ -347,87 +368,64 @@ def _backpropagate(seeds: dict[Value, Any], retain_graph: bool, create_graph: bo
     Newest first is a topological order (inputs are created before their results), so when
     a Value is visited, every Value that used it has already added its share: its gradient
     ∂L/∂v = Σ over consumers of (∂L/∂consumer · ∂consumer/∂v) is complete.  Everything the
-    pass keeps lives here, in ``pending`` (Value -> its gradient, summed so far), not on the
-    Values.
+    pass keeps lives in a ``Pending`` (pending.py): the Values waiting for their gradient,
+    newest first, and the sums so far.  Nothing is written on the Values but ``.grad``.
     """
     # plain: loss.backward() with no hooks; leaves then pass nothing on, so their gradient
-    # goes straight into .grad instead of waiting in `pending` for their turn.
+    # goes straight into .grad instead of waiting for their turn.
     plain = accumulate and not (wanted or create_graph or _HOOKS)
     check_nan = _anomaly.enabled
     found: dict[Value, Any] = {}
-    pending = dict(seeds)
-    take = pending.pop
-    for node in reversed(topological_order(list(seeds), leaves=not plain)):
-        g = take(node, None)
-        if g is None:                      # no gradient reached it, or a custom Function's output already done
-            continue
-        if plain:
-            node.grad += g
-        else:
-            g = _receive(node, g, found, wanted, accumulate, create_graph)
-        fn = node._fn
-        if fn.__class__ is not Primitive:       # a leaf, or the node of a custom Function
-            if fn is not LEAF:
-                _function_step(fn, node, g, pending, found, wanted, accumulate, create_graph, retain_graph, plain)
-            continue
-        # One step of the chain rule: the row's vjp gives ∂L/∂input for each input.  First
-        # order, it runs on floats; with create_graph, on the Values themselves, so that the
-        # gradients it makes are Values in a graph of their own.
-        a, b = node._a, node._b
-        if create_graph:
-            grads = fn.vjp(VALUES, g, node, a) if b is None else fn.vjp(VALUES, g, node, a, b)
-        else:
-            x = a.data if a.__class__ is Value else a
-            y = b.data if b.__class__ is Value else b
-            try:
-                grads = fn.vjp(FLOATS, g, node.data, x) if b is None else fn.vjp(FLOATS, g, node.data, x, y)
-            except ArithmeticError:
-                grads = on_ieee_floats(fn.vjp, g, node.data, x, *(() if b is None else (y,)))
-        if check_nan:
-            nan_check(fn.grad_fn_name, grads)
-        if not retain_graph:
-            node._fn = fn.freed
-        # Pass each gradient to its input: added into .grad (a leaf, plain pass), added to the
-        # pending sum, or pending from now on.  Written out for a and b, not as a loop over the
-        # inputs or a call per input: the benchmark shows either makes backward 30% slower.
-        if a.__class__ is Value and a._fn is not None:
-            if a._fn is LEAF and plain: a.grad += grads[0]
-            elif a in pending: pending[a] = pending[a] + grads[0]
-            else: pending[a] = grads[0]
-        if b.__class__ is Value and b._fn is not None:
-            if b._fn is LEAF and plain: b.grad += grads[1]
-            elif b in pending: pending[b] = pending[b] + grads[1]
-            else: pending[b] = grads[1]
-    return found
-
-
-def topological_order(root: Value | Sequence[Value], leaves: bool = True) -> list[Value]:
-    """Every Value `root` depends on that requires grad, each after all of its inputs, `root` last
-    (without the leaves if `leaves` is False).
-
-    Creation order is a topological order (see ``_stamp``), so this only has to find the
-    Values and sort them by stamp, oldest first.  It finds them breadth first: a Value's
-    inputs join the end of the list being read.  (Depth first finds the same set, but jumps
-    around in memory: on the demo MLP the benchmark shows it twice as slow.)  The backward
-    pass walks the list from the end; the drawings and ``func.trace`` read it.
-    """
-    roots = list(root) if isinstance(root, (list, tuple)) else [root]
-    seen = set(roots)
-    found = list(roots)
-    for v in found:                                 # found grows as the loop runs: breadth first
-        fn = v._fn
-        if fn.__class__ is Primitive:
-            # Written out for _a and _b, not as a loop: the benchmark shows a loop 50% slower.
-            a, b = v._a, v._b                       # b is None or a constant for some rows
-            if a.__class__ is Value and a not in seen and a._fn is not None and (leaves or a._fn is not LEAF):
-                seen.add(a); found.append(a)  # noqa: E702
-            if b.__class__ is Value and b not in seen and b._fn is not None and (leaves or b._fn is not LEAF):
-                seen.add(b); found.append(b)  # noqa: E702
-        elif fn is not None and fn is not LEAF:     # the node of a custom Function
-            for i in fn.inputs:
-                if i.__class__ is Value and i not in seen and i._fn is not None and (leaves or i._fn is not LEAF):
-                    seen.add(i); found.append(i)  # noqa: E702
-    found.sort(key=attrgetter("_stamp"), reverse=True)
+    while seeds:                  # one round, unless some Values were made long before the rest
+        pending = Pending(seeds)
+        values, sums, newest = pending.values, pending.sums, pending.newest
+        for position, node in enumerate(values):        # values grows as the loop runs
+            if node is None:                            # no Value waits here, or already done
+                continue
+            g = sums[position]
+            if plain:
+                node.grad += g
+            else:
+                g = _receive(node, g, found, wanted, accumulate, create_graph)
+            fn = node._fn
+            if fn.__class__ is not Primitive:           # a leaf, or the node of a custom Function
+                if fn is not LEAF:
+                    _function_step(fn, node, g, pending, found, wanted, accumulate, create_graph,
+                                   retain_graph, plain)
+                continue
+            # One step of the chain rule: the row's vjp gives ∂L/∂input for each input.  First
+            # order, it runs on floats; with create_graph, on the Values themselves, so that the
+            # gradients it makes are Values in a graph of their own.
+            a, b = node._a, node._b
+            if create_graph:
+                grads = fn.vjp(VALUES, g, node, a) if b is None else fn.vjp(VALUES, g, node, a, b)
+            else:
+                x = a.data if a.__class__ is Value else a
+                y = b.data if b.__class__ is Value else b
+                try:
+                    grads = fn.vjp(FLOATS, g, node.data, x) if b is None else fn.vjp(FLOATS, g, node.data, x, y)
+                except ArithmeticError:
+                    grads = on_ieee_floats(fn.vjp, g, node.data, x, *(() if b is None else (y,)))
+            if check_nan:
+                nan_check(fn.grad_fn_name, grads)
+            if not retain_graph:
+                node._fn = fn.freed
+            # Pass each gradient to its input: a leaf's into .grad (plain pass), any other's
+            # into its place in `pending`.  This is _send written out for a and b: the benchmark
+            # shows a call per input, or a loop over the inputs, makes backward 30% slower.
+            if a.__class__ is Value and a._fn is not None:
+                i = a._stamp - newest
+                if a._fn is LEAF and plain: a.grad += grads[0]
+                elif i >= len(values): pending.add(a, grads[0])
+                elif values[i] is None: values[i] = a; sums[i] = grads[0]  # noqa: E702
+                else: sums[i] = sums[i] + grads[0]
+            if b.__class__ is Value and b._fn is not None:
+                i = b._stamp - newest
+                if b._fn is LEAF and plain: b.grad += grads[1]
+                elif i >= len(values): pending.add(b, grads[1])
+                elif values[i] is None: values[i] = b; sums[i] = grads[1]  # noqa: E702
+                else: sums[i] = sums[i] + grads[1]
+        seeds = pending.far
     return found
 
 
@@ -449,17 +447,17 @@ def _receive(v: Value, g: Any, found: dict, wanted: set, accumulate: bool, creat
     return g
 
 
-def _send(v: Any, g: Any, pending: dict, plain: bool) -> None:
+def _send(v: Any, g: Any, pending: Pending, plain: bool) -> None:
     """Pass g to input v (if it is a Value that requires grad): into .grad for a leaf in a
-    plain pass (leaves are not visited then), else into its pending gradient."""
+    plain pass (leaves are not visited then), else into its sum in `pending`."""
     if v.__class__ is Value and v._fn is not None and g is not None:
         if plain and v._fn is LEAF:
             v.grad += g
         else:
-            pending[v] = pending[v] + g if v in pending else g
+            pending.add(v, g)
 
 
-def _function_step(fn: Any, node: Value, g: Any, pending: dict, found: dict,
+def _function_step(fn: Any, node: Value, g: Any, pending: Pending, found: dict,
                    wanted: set, accumulate: bool, create_graph: bool, retain_graph: bool, plain: bool) -> None:
     """The step of a custom Function's node: its backward runs once, with the gradients of
     all its outputs (those no one used get None).  `node` is the first output taken."""
@@ -467,10 +465,9 @@ def _function_step(fn: Any, node: Value, g: Any, pending: dict, found: dict,
     for o in fn.outputs():
         if o is node:
             out_grads.append(g)
-        elif o is not None and o in pending:
-            out_grads.append(_receive(o, pending.pop(o), found, wanted, accumulate, create_graph))
         else:
-            out_grads.append(None)
+            other = None if o is None else pending.take(o)
+            out_grads.append(None if other is None else _receive(o, other, found, wanted, accumulate, create_graph))
     in_grads = fn.run_backward(out_grads, create_graph, retain_graph)
     if _anomaly.enabled:
         nan_check(fn.name(), in_grads)

@@ -14,6 +14,7 @@ from .autograd import forward_ad
 from .autograd.function import flatten, unflatten
 from .autograd.functional import grad as autograd_grad
 from .engine import Value
+from .graph import topological_order
 from .modes import enable_grad
 
 
@@ -236,7 +237,7 @@ class count_operations:
     def _on_backward(self, roots: list[Value]) -> None:
         """A backward pass is starting from `roots`: it will take one step per operation
         (a custom Function's node counts once, whatever its number of outputs)."""
-        nodes = {v._fn if v._fn.multi else v for v in engine.topological_order(roots) if not v.is_leaf}
+        nodes = {v._fn if v._fn.multi else v for v in topological_order(roots) if not v.is_leaf}
         self.backward += len(nodes)
 
     def __enter__(self) -> count_operations:
@@ -266,7 +267,7 @@ class TracedGraph:
         self.output = f(*self.inputs)
         if not isinstance(self.output, Value) or not self.output.requires_grad:
             raise TypeError("trace() needs a function returning a Value that depends on its inputs")
-        self.schedule = [v for v in engine.topological_order(self.output) if v._inputs and not v._fn.multi]
+        self.schedule = [v for v in topological_order(self.output) if v._inputs and not v._fn.multi]
 
     def run(self, *values: float) -> float:
         """Put new numbers in the inputs and recompute every node, in topological order."""

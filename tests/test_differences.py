@@ -32,7 +32,7 @@ def test_graphs_from_autograd_grad_with_create_graph_are_freed_by_reference_coun
         (g,) = autograd.grad(x ** 3, [x], create_graph=True)
         (gg,) = autograd.grad(g, [x], create_graph=True)
         assert gg.data == 12.0
-        refs = [weakref.ref(v) for v in mg.engine.topological_order(gg) if v is not x]
+        refs = [weakref.ref(v) for v in mg.graph.topological_order(gg) if v is not x]
         assert refs
         del g, gg
         assert all(r() is None for r in refs)                 # no cycle: freed at once

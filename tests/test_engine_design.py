@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 import micrograd as mg
 from micrograd import Value, autograd, expression, ops, testing
 from micrograd.cli import main as cli_main
+from micrograd.pending import Pending
 
 PACKAGE = pathlib.Path(mg.__file__).parent
 
@@ -251,11 +252,11 @@ def test_a_seed_gradient_that_requires_grad_is_summed_out_of_place_as_in_pytorch
 
 
 def test_backward_visits_newest_first_through_custom_functions_and_shared_inputs():
-    # topological_order is the pass's schedule: every Value after its inputs, root last.
+    # topological_order (for drawings and func.trace): every Value after its inputs, root last.
     x = Value(0.5)
     a = x.exp()
     b = a * x + a.tanh()
-    order = mg.engine.topological_order(b)
+    order = mg.graph.topological_order(b)
     position = {id(v): i for i, v in enumerate(order)}
     assert order[-1] is b and len(order) == len({id(v) for v in order})
     for v in order:
@@ -264,3 +265,196 @@ def test_backward_visits_newest_first_through_custom_functions_and_shared_inputs
                 assert position[id(i)] < position[id(v)]
     b.backward()
     assert abs(x.grad - (a.data * x.data + a.data + a.data * (1 - math.tanh(a.data) ** 2))) < 1e-12
+
+
+# --- Pending: the Values waiting for their gradient, by age -----------------------------------
+PROGRAM_OPS = ("add", "sub", "mul", "tanh", "sin", "sigmoid", "square")
+
+
+@st.composite
+def _programs(draw: st.DrawFn) -> tuple:
+    """Leaves, then steps (op, operand, operand, Values made in between that are not in the graph)."""
+    leaves = draw(st.lists(st.floats(-1.5, 1.5), min_size=1, max_size=3))
+    gap = st.sampled_from([0, 0, 0, 1, 3, 70, 200, 5000])
+    steps = draw(st.lists(st.tuples(st.sampled_from(PROGRAM_OPS), st.integers(0, 99), st.integers(0, 99), gap),
+                          min_size=1, max_size=20))
+    return leaves, draw(gap), steps
+
+
+def _run_program(leaves: list, first_gap: int, steps: list, make_gap) -> object:
+    nodes = list(leaves)
+    make_gap(first_gap)
+    for op, i, j, gap in steps:
+        make_gap(gap)
+        a, b = nodes[-1 - i % len(nodes)], nodes[j % len(nodes)]
+        nodes.append({"add": lambda: a + b, "sub": lambda: a - b, "mul": lambda: a * b, "tanh": a.tanh,
+                      "sin": a.sin, "sigmoid": a.sigmoid, "square": lambda: a * a}[op]())
+    return sum(nodes[len(leaves):][-3:], nodes[-1] * 0.5)
+
+
+def _micrograd_gap(count: int) -> list:
+    """Values made between the graph's operations that are not part of it (constants, no_grad work)."""
+    with mg.no_grad():
+        return [Value(0.25) * 2 for _ in range(count)]
+
+
+@pytest.mark.parametrize("far", [0, 3, Pending.FAR])
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(program=_programs(), mode=st.sampled_from(["backward", "hook", "grad of grad"]))
+def test_backward_matches_pytorch_on_random_graphs_with_values_made_in_between(torch, monkeypatch, far, program, mode):
+    # far = 0 or 3: nearly every gap sends Values to Pending.far, so the pass runs many rounds.
+    monkeypatch.setattr(Pending, "FAR", far)
+    leaves, first_gap, steps = program
+    xs = [Value(x) for x in leaves]
+    ts = [torch.tensor(x, dtype=torch.float64, requires_grad=True) for x in leaves]
+    out = _run_program(xs, first_gap, steps, _micrograd_gap)
+    tout = _run_program(ts, first_gap, steps, lambda count: None)
+    if mode == "backward":
+        out.backward()
+        tout.backward()
+        ours, theirs = [x.grad for x in xs], [0.0 if t.grad is None else t.grad.item() for t in ts]
+    elif mode == "hook":                       # a hook makes the pass visit the leaves too
+        seen = []
+        xs[0].register_hook(seen.append)
+        out.backward()
+        tout.backward()
+        ours, theirs = [x.grad for x in xs], [0.0 if t.grad is None else t.grad.item() for t in ts]
+        assert seen == ([] if xs[0].grad == 0.0 and ts[0].grad is None else [pytest.approx(xs[0].grad)])
+    else:                                      # second order: d/dx Σ ∂out/∂xᵢ
+        firsts = autograd.grad(out, xs, create_graph=True, allow_unused=True)
+        tfirsts = torch.autograd.grad(tout, ts, create_graph=True, allow_unused=True)
+        total = sum((g for g in firsts if g is not None and g.requires_grad), Value(0.0) * xs[0])
+        ttotal = sum((g for g in tfirsts if g is not None and g.requires_grad), ts[0] * 0.0)
+        ours = [0.0 if g is None else g for g in autograd.grad(total, xs, allow_unused=True)]
+        theirs = [0.0 if g is None else g.item() for g in torch.autograd.grad(ttotal, ts, allow_unused=True)]
+        ours = [g.data if isinstance(g, Value) else g for g in ours]
+    assert ours == pytest.approx(theirs, rel=1e-9, abs=1e-12)
+
+
+def test_a_value_made_long_ago_waits_apart_and_the_lists_stay_short(monkeypatch):
+    sizes = []
+    original = Pending.__init__
+
+    def spy(self, seeds):
+        original(self, seeds)
+        sizes.append(self)
+    monkeypatch.setattr(Pending, "__init__", spy)
+    w = Value(0.5)
+    w2 = w * w                                  # a result made before 300,000 other Values
+    _micrograd_gap(150_000)
+    x = Value(2.0)
+    loss = (w2 * x).tanh() + w2
+    loss.backward()
+    t = math.tanh(0.25 * 2.0)
+    assert w.grad == pytest.approx(((1 - t * t) * 2.0 + 1) * 2 * 0.5)   # d/dw, w2 = w²
+    assert x.grad == pytest.approx((1 - t * t) * 0.25)
+    assert len(sizes) == 2                      # a second round for w2
+    assert max(len(p.values) for p in sizes) < 1000
+
+
+def test_a_custom_function_whose_outputs_wait_apart_runs_its_backward_once(monkeypatch):
+    monkeypatch.setattr(Pending, "FAR", 0)
+    calls = []
+
+    class SumAndProduct(autograd.Function):
+        @staticmethod
+        def forward(ctx, a, b):
+            ctx.save_for_backward(a, b)
+            return a + b, a * b
+
+        @staticmethod
+        def backward(ctx, g_sum, g_prod):
+            calls.append(1)
+            a, b = ctx.saved_tensors
+            return g_sum + g_prod * b, g_sum + g_prod * a
+
+    a, b = Value(2.0), Value(3.0)
+    s, p = SumAndProduct.apply(a, b)
+    late = s * 10                               # uses s right away
+    _micrograd_gap(1000)
+    (late + p * p).backward()                   # L = 10(a + b) + (ab)²: p's share arrives far later
+    assert calls == [1]
+    assert (a.grad, b.grad) == (10 + 2 * 6 * 3, 10 + 2 * 6 * 2)
+
+
+def test_copies_and_pickles_are_new_values_and_results_refuse_deepcopy(torch):
+    import copy
+    import pickle
+    x = Value(2.0, label="x")
+    x.grad = 3.0
+    y = x * 2
+    for made in (copy.copy(x), copy.deepcopy(x), pickle.loads(pickle.dumps(x)), pickle.loads(pickle.dumps(y))):
+        assert made.is_leaf and made.requires_grad and made._stamp < y._stamp    # a stamp of its own
+    assert copy.deepcopy(x).grad == 3.0 and copy.deepcopy(x).label == "x"
+    with pytest.raises(RuntimeError, match="graph leaves"):
+        copy.deepcopy(y)
+    with pytest.raises(RuntimeError, match="graph leaves"):
+        copy.deepcopy(torch.tensor(2.0, requires_grad=True) * 2)
+    twin = copy.deepcopy(x)                     # used with the original in one graph
+    (x * twin + twin).backward()
+    assert (x.grad, twin.grad) == (3.0 + 2.0, 3.0 + 2.0 + 1.0)
+
+
+class _Item:
+    """Stands in for a Value: Pending reads only the stamp."""
+
+    def __init__(self, stamp: int) -> None:
+        self._stamp = stamp
+
+
+@st.composite
+def _dags(draw: st.DrawFn) -> tuple:
+    """A root and older items at random distances; each item is an input of some newer ones; some
+    items are made together (a custom Function's outputs, visited as one step)."""
+    gaps = draw(st.lists(st.sampled_from([1, 1, 2, 5, 60, 129, 700, 20_000]), min_size=1, max_size=40))
+    stamps = [0]
+    for gap in gaps:
+        stamps.append(stamps[-1] + gap)
+    items = [_Item(s) for s in stamps]
+    inputs = {0: []}
+    for k in range(1, len(items)):
+        consumers = draw(st.lists(st.integers(0, k - 1), min_size=1, max_size=3))
+        for c in consumers:
+            inputs.setdefault(c, []).append(k)
+        inputs.setdefault(k, [])
+    together = draw(st.lists(st.integers(1, len(items) - 1), max_size=3, unique=True))
+    for k in together:                                  # outputs made together do not use each other
+        inputs[k] = [i for i in inputs[k] if i != k + 1]
+    return items, inputs, together
+
+
+@settings(max_examples=300, deadline=None)
+@given(dag=_dags(), far=st.sampled_from([0, 1, 5, Pending.FAR]))
+def test_pending_gives_each_value_once_newest_first_with_its_whole_sum(dag, far):
+    items, inputs, together = dag
+    index = {id(item): k for k, item in enumerate(items)}
+    truth = {0: 1}             # each reached item's gradient, by an exact pass in stamp order
+    for k in range(len(items)):
+        for position, i in enumerate(inputs[k]):
+            if k in truth:
+                truth[i] = truth.get(i, 0) + truth[k] * (position + 2)
+    visited, steps = [], []
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(Pending, "FAR", far)
+        seeds = {items[0]: 1}
+        while seeds:
+            pending = Pending(seeds)
+            for position, item in enumerate(pending.values):
+                if item is None:
+                    continue
+                k = index[id(item)]
+                steps.append(k)
+                batch = [(k, pending.sums[position])]
+                if k in together and k + 1 < len(items):      # made together with the next item
+                    partner = pending.take(items[k + 1])
+                    if partner is not None:
+                        batch.append((k + 1, partner))
+                for member, g in batch:
+                    visited.append((member, g))
+                    for pos, i in enumerate(inputs[member]):
+                        pending.add(items[i], g * (pos + 2))
+            seeds = pending.far
+    assert sorted(k for k, _ in visited) == sorted(truth)     # each reached item exactly once
+    assert dict(visited) == truth                              # with its whole sum
+    assert steps == sorted(steps)                              # newest first
+    assert not [k for k in together if k in steps and k + 1 in steps]   # made together, taken together

@@ -361,7 +361,7 @@ def test_detect_anomaly_names_the_function_that_returned_nan():
 
 
 def test_topological_order_lists_each_value_once_after_its_inputs():
-    from micrograd.engine import topological_order
+    from micrograd.graph import topological_order
     x, y = Value(1.0), Value(2.0)
     shared = x * y
     root = (shared + x).tanh() * shared
