@@ -109,6 +109,27 @@ print(a.grad, b.grad)
 assert (a.grad, b.grad) == (3.0, 2.0)
 
 # %% [markdown]
+# How does the pass know which Value is "newest"? Each Value gets a stamp when it is made
+# (`_stamp`: 0, -1, -2..., counting down), and an operation's inputs always exist before its
+# result, so creation order is already a topological order: nothing needs to be searched or
+# sorted. The pass keeps the Values waiting for their gradient in a list by age
+# (`micrograd/pending.py`): a Value sits at position `stamp − output's stamp`, with the gradient
+# it has received so far, and the loop reads the list from the front. Every input lies further
+# down the list than the Values that use it, so its gradient is complete when the loop reaches it:
+
+# %%
+p, q = Value(2.0, label="p"), Value(3.0, label="q")
+r = p * q
+r.label = "r"
+s = r + p
+s.label = "s"
+position = {v.label: v._stamp - s._stamp for v in (p, q, r, s)}
+print(position)
+assert position["s"] == 0 and position["r"] < position["q"] < position["p"]
+pending_source = inspect.getsource(engine._backpropagate)
+assert "Pending(seeds)" in pending_source and "sort" not in pending_source
+
+# %% [markdown]
 # Adding a primitive to micrograd means adding one row to this table. `clamp` arrived that way:
 # min(max(x, lo), hi), whose slope is 1 between the bounds (bounds included) and 0 outside.
 # From that one row it became `Value.clamp`, `Tensor.clamp`, `micrograd.clamp`, a function

@@ -106,6 +106,26 @@ print(a.grad, b.grad)
 assert (a.grad, b.grad) == (3.0, 2.0)
 
 # %% [markdown]
+# 反向传播怎么知道哪个 Value 是"最新"的？每个 Value 创建时都会得到一个编号
+# （`_stamp`：0、-1、-2……依次递减），而一个运算的输入总是先于它的结果被创建，
+# 所以创建顺序本身就是一种拓扑排序：既不用搜索计算图，也不用排序。反向传播把等待梯度的
+# Value 按"年龄"放进一个列表（`micrograd/pending.py`）：Value 的位置是"它的编号 − 输出的编号"，
+# 旁边记着它目前收到的梯度之和；循环从列表开头往后读。每个输入在列表里都排在用到它的
+# Value 之后，所以循环读到它时，它的梯度已经完整了：
+
+# %%
+p, q = Value(2.0, label="p"), Value(3.0, label="q")
+r = p * q
+r.label = "r"
+s = r + p
+s.label = "s"
+position = {v.label: v._stamp - s._stamp for v in (p, q, r, s)}
+print(position)
+assert position["s"] == 0 and position["r"] < position["q"] < position["p"]
+pending_source = inspect.getsource(engine._backpropagate)
+assert "Pending(seeds)" in pending_source and "sort" not in pending_source
+
+# %% [markdown]
 # 给 micrograd 添加一个基本运算，就是在这张表里加一行。`clamp` 就是这样加进来的：
 # min(max(x, lo), hi)，在上下界之间（含边界）斜率为 1，界外为 0。
 # 只凭这一行，它就成了 `Value.clamp`、`Tensor.clamp`、`micrograd.clamp`、`micrograd draw`
