@@ -278,8 +278,9 @@ def build_parser() -> argparse.ArgumentParser:
     draw_parser.add_argument("--steps", metavar="PAGE.html", help="also write the backward replay page")
     draw_parser.add_argument("--view", choices=["scalar", "tensor"], default="scalar",
                              help="one node per number (scalar) or per tensor")
-    draw_parser.add_argument("--rankdir", choices=["LR", "TB", "RL", "BT"], default="LR",
-                             help="the graph's direction: left to right (LR), top to bottom (TB)...")
+    draw_parser.add_argument("--rankdir", choices=["auto", "LR", "TB", "RL", "BT"], default="auto",
+                             help="the graph's direction: left to right (LR), top to bottom (TB)...; "
+                                  "auto: left to right unless the graph is deep")
     return parser
 
 

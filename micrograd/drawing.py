@@ -23,7 +23,9 @@ from .autograd import forward_ad
 from .autograd.function import FunctionNode
 from .autograd.functional import grad as autograd_grad
 from .engine import LEAF, Value
+from .ops import Primitive
 from .graph import topological_order
+from .groups import Call, innermost_calls
 from .tensors import NO_GRAD, Tensor, TensorNode
 
 INSTALL_HINT = ("the Graphviz 'dot' program is needed to render drawings: install it with "
@@ -60,18 +62,43 @@ def _number(x: Any, fmt: str) -> str:
 
 # --- walking the graphs ------------------------------------------------------------------------
 def _values(roots: list[Value], max_nodes: int) -> list[Value]:
-    """Every Value the roots depend on (iteratively: graphs may be very deep)."""
+    """Every Value the roots depend on (iteratively: graphs may be very deep).  Number operands
+    (the 2 in x * 2) are not Values: they are written in the operation's box."""
     seen: dict[int, Value] = {id(r): r for r in roots}
-    drawn = len(roots) + sum(1 for r in roots if r._prev)        # ellipses and rectangles
+    drawn = len(roots) + sum(1 for r in roots if r._inputs)       # ellipses and rectangles
     stack = list(roots)
     while stack:
-        for child in stack.pop()._prev:
-            if id(child) not in seen:
+        for child in stack.pop()._inputs:
+            if child.__class__ is Value and id(child) not in seen:
                 seen[id(child)] = child
                 stack.append(child)
-                drawn += 2 if child._prev else 1
+                drawn += 2 if child._inputs else 1
     _check_size(drawn, max_nodes, "scalar")
     return list(seen.values())
+
+
+DEEP = 25
+"""How many Values deep a graph may be before rankdir="auto" draws it top to bottom."""
+
+
+def _depth(values: list[Value]) -> int:
+    """The number of Values on the longest path through the graph."""
+    depth: dict[int, int] = {}
+    for v in sorted(values, key=lambda v: -v._stamp):          # oldest first: inputs before results
+        depth[id(v)] = 1 + max((depth[id(c)] for c in v._inputs if c.__class__ is Value), default=0)
+    return max(depth.values(), default=0)
+
+
+def _operation(v: Value, fmt: str) -> str:
+    """The text of v's operation box: its symbol, with any number operand on its side
+    (y * 1.01 is '*1.01', 2 * y is '2*'; x ** 2 is '**2' and 3 - x is '3-' by their rows)."""
+    symbol = v._op
+    if v._fn.__class__ is Primitive and not v._fn.constant:
+        if v._a.__class__ is not Value:
+            return _number(v._a, fmt) + symbol
+        if v._b is not None and v._b.__class__ is not Value:
+            return symbol + _number(v._b, fmt)
+    return symbol
 
 
 def _check_size(count: int, max_nodes: int, view: str) -> None:
@@ -133,23 +160,27 @@ def _tensor_lines(t: Any, fmt: str, show_grad: bool) -> list[str]:
     return lines
 
 
-def draw(root: Value | Tensor, *, view: str = "scalar", rankdir: str = "LR", number_format: str = ".4g",
-         show_grad: bool = True, show_tangent: bool | None = None, max_nodes: int = 300, legend: bool = False,
-         params: Iterable[Any] = (), ids: dict[int, str] | None = None) -> graphviz.Digraph:
+def draw(root: Value | Tensor, *, view: str = "scalar", rankdir: str = "auto", number_format: str = ".4g",
+         show_grad: bool = True, show_tangent: bool | None = None, max_nodes: int = 1000, legend: bool = False,
+         params: Iterable[Any] = (), ids: dict[int, str] | None = None, grouped: bool = True) -> graphviz.Digraph:
     """The computation graph of `root` as a ``graphviz.Digraph``.
 
     `view` is "scalar" (every Value) or "tensor" (one ellipse per Tensor); `params` are drawn
-    as parameters; `max_nodes` guards against graphs too big for dot to lay out.
+    as parameters; `max_nodes` guards against graphs too big for dot to lay out.  `rankdir`
+    "auto" draws left to right, or top to bottom when the graph is more than DEEP Values deep
+    (a long loop): a notebook shrinks a wide picture to the page, but lets a tall one scroll.  With
+    `grouped`, the Values made inside a call of an ``nn.Module`` (a Neuron, a Layer, an MLP...)
+    are drawn in a box named after it, boxes nested as the calls were.
     """
-    if rankdir not in ("LR", "TB", "RL", "BT"):
-        raise ValueError(f"rankdir must be 'LR', 'TB', 'RL' or 'BT', got {rankdir!r}")
+    if rankdir not in ("auto", "LR", "TB", "RL", "BT"):
+        raise ValueError(f"rankdir must be 'auto', 'LR', 'TB', 'RL' or 'BT', got {rankdir!r}")
     if view not in ("scalar", "tensor"):
         raise ValueError(f"view must be 'scalar' or 'tensor', got {view!r}")
     if not isinstance(root, (Value, Tensor)):
         raise TypeError(f"draw() needs a Value or Tensor, got {type(root).__name__}")
     if show_tangent is None:
         show_tangent = forward_ad.active()
-    dot = graphviz.Digraph(graph_attr={"rankdir": rankdir}, node_attr={"fontname": "Helvetica"})
+    dot = graphviz.Digraph(node_attr={"fontname": "Helvetica"})
     parameters = {id(p) for p in params}
     for p in params:
         if isinstance(p, Tensor):
@@ -160,22 +191,65 @@ def draw(root: Value | Tensor, *, view: str = "scalar", rankdir: str = "LR", num
         _draw_tensors(dot, root, number_format, show_grad, max_nodes, parameters)
     else:
         roots = list(root._values) if isinstance(root, Tensor) else [root]
-        for v in _values(roots, max_nodes):
+        values = _values(roots, max_nodes)
+        if rankdir == "auto":
+            rankdir = "TB" if _depth(values) > DEEP else "LR"
+        boxes, nesting = _boxes(values) if grouped else ({}, [])
+        for v in values:
             kind = "root" if _is_root(v, roots) else _kind(v, None, parameters)
             name = (ids or {}).get(id(v), f"v{id(v)}")
-            dot.node(name, _label(_value_lines(v, number_format, show_grad, show_tangent)), id=name, **STYLE[kind])
-            if v._prev:
+            box = boxes.get(v._stamp, dot)          # the box of the module call that made v
+            box.node(name, _label(_value_lines(v, number_format, show_grad, show_tangent)), id=name, **STYLE[kind])
+            if v._inputs:
                 op = f"op{id(v)}"
-                dot.node(op, _label([v._op]), **STYLE["op"])
+                box.node(op, _label([_operation(v, number_format)]), **STYLE["op"])
                 dot.edge(op, name)
-                for child in v._prev:
-                    dot.edge((ids or {}).get(id(child), f"v{id(child)}"), op)
+                for child in v._inputs:
+                    if child.__class__ is Value:
+                        dot.edge((ids or {}).get(id(child), f"v{id(child)}"), op)
+        _close_boxes(dot, nesting)
+    dot.graph_attr["rankdir"] = "LR" if rankdir == "auto" else rankdir
     if legend:
         with dot.subgraph(name="cluster_legend") as box:
             box.attr(label="legend", style="dashed")
             for kind, text in LEGEND.items():
                 box.node(f"legend_{kind}", _label([text]), **STYLE[kind])
     return dot
+
+
+def _boxes(values: list[Value]) -> tuple[dict[int, graphviz.Digraph], list[tuple[Any, Any]]]:
+    """A Graphviz cluster for each module call that made some of `values`.  Returns stamp ->
+    the cluster of the innermost call that made that Value (a leaf or constant goes in the
+    cluster of the Values using it, if they share one: a Neuron's weights in its box), and
+    (cluster, enclosing cluster or None) pairs, enclosing ones first."""
+    calls, home, parent = innermost_calls([v._stamp for v in values])
+    clusters: dict[Call, graphviz.Digraph] = {}
+    for number, call in enumerate(calls):
+        box = clusters[call] = graphviz.Digraph(name=f"cluster_{number}")
+        box.attr(label=_label([_module_name(call.module)]), style="rounded,dashed", color="#6b7280",
+                 fontname="Helvetica", labeljust="l")
+    users: dict[int, set] = {}
+    for v in values:
+        for child in v._inputs:
+            users.setdefault(id(child), set()).add(home.get(v._stamp))
+    for v in values:
+        shared = users.get(id(v), {None})
+        if not v._inputs and len(shared) == 1 and None not in shared:
+            home[v._stamp] = shared.pop()
+    nesting = [(clusters[call], clusters.get(parent[call])) for call in calls]
+    return {stamp: clusters[call] for stamp, call in home.items()}, nesting
+
+
+def _close_boxes(dot: graphviz.Digraph, nesting: list[tuple[Any, Any]]) -> None:
+    """Put each cluster inside its enclosing one, innermost first (a cluster is copied when added)."""
+    for box, outer in reversed(nesting):
+        (dot if outer is None else outer).subgraph(box)
+
+
+def _module_name(module: Any) -> str:
+    """How a box is labelled: by the module's repr if short (ReLUNeuron(3)), else its class name."""
+    text = repr(module)
+    return text if len(text) <= 24 and "\n" not in text else type(module).__name__
 
 
 def _is_root(v: Value, roots: list[Value]) -> bool:
@@ -315,8 +389,8 @@ show(0);
 """
 
 
-def replay(root: Value | Tensor, path: str | None = None, *, rankdir: str = "LR", number_format: str = ".4g",
-           max_nodes: int = 300) -> str:
+def replay(root: Value | Tensor, path: str | None = None, *, rankdir: str = "auto", number_format: str = ".4g",
+           max_nodes: int = 1000) -> str:
     """A self-contained HTML page stepping through the backward pass of `root`; written to `path`
     if given, and returned.  Call it before ``backward()`` or with a graph kept by retain_graph."""
     if isinstance(root, Tensor):

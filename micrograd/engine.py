@@ -41,6 +41,12 @@ from .ops import FLOATS, VALUES, Primitive, on_ieee_floats
 _clock = itertools.count(0, -1)     # next(_clock) stamps each new Value: 0, -1, -2... (newest smallest)
 
 
+def tick() -> int:
+    """A stamp no Value gets, marking a moment: Values made after it have smaller stamps, those
+    made before it larger ones.  (Module calls mark their start and end this way, see groups.py.)"""
+    return next(_clock)
+
+
 class Value:
     """A scalar that remembers how it was computed, so that it can be differentiated.
 

@@ -16,7 +16,8 @@ import operator
 import random
 from typing import Any, Iterator, Sequence
 
-from .engine import Value
+from .engine import Value, tick
+from .groups import CALLS, Call
 from .tensors import Tensor, as_tensor, tensor
 
 ACTIVATIONS = {"relu": ("ReLU", Value.relu), "tanh": ("Tanh", Value.tanh), "sigmoid": ("Sigmoid", Value.sigmoid),
@@ -44,7 +45,11 @@ class Module:
         return [p for _, p in self.named_parameters()]
 
     def __call__(self, *args: Any) -> Any:
-        return self.forward(*args)
+        """self.forward(*args), with the call recorded (groups.py) so drawings can box what it made."""
+        start = tick()
+        out = self.forward(*args)
+        CALLS.append(Call(self, start, tick()))
+        return out
 
     def forward(self, *args: Any) -> Any:
         """The module's output for input x."""
@@ -75,7 +80,8 @@ class Neuron(Module):
         self.nonlin = activation != "linear"
         self.activation = activation
 
-    def __call__(self, x: Sequence[Any]) -> Value:
+    def forward(self, x: Sequence[Any]) -> Value:
+        """act(b + Σ wᵢ·xᵢ)."""
         act = sum(map(operator.mul, self.w, x), self.b)     # b + Σ wᵢ·xᵢ, added in karpathy's order
         apply = ACTIVATIONS[self.activation][1]
         return apply(act) if apply else act
@@ -94,7 +100,8 @@ class Layer(Module):
     def __init__(self, nin: int, nout: int, **kwargs: Any) -> None:
         self.neurons = [Neuron(nin, **kwargs) for _ in range(nout)]
 
-    def __call__(self, x: Sequence[Any]) -> Any:
+    def forward(self, x: Sequence[Any]) -> Any:
+        """Each neuron's output (a single Value for one neuron)."""
         out = [n(x) for n in self.neurons]
         return out[0] if len(out) == 1 else out
 
@@ -114,7 +121,8 @@ class MLP(Module):
         self.layers = [Layer(sz[i], sz[i + 1], activation=activation if i != len(nouts) - 1 else "linear")
                        for i in range(len(nouts))]
 
-    def __call__(self, x: Sequence[Any]) -> Any:
+    def forward(self, x: Sequence[Any]) -> Any:
+        """x through each layer in turn."""
         for layer in self.layers:
             x = layer(x)
         return x

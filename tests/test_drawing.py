@@ -99,9 +99,9 @@ def test_any_label_renders_as_typed_and_cannot_inject(label):
     v = Value(1.0, label=label)
     out = v * 2
     source = mg.draw(out).source
-    assert source.count("->") == 3                     # the label added no edges
+    assert source.count("->") == 2                     # v -> *2 -> out: the label added no edges
     texts = shapes(drawing.svg(mg.draw(out)))[2]
-    assert [label, "data 1", "grad 0"] in texts
+    assert [label, "data 1", "grad 0"] in texts and ["*2"] in texts
 
 
 def test_max_nodes_refuses_a_big_graph_with_a_hint():
@@ -110,9 +110,9 @@ def test_max_nodes_refuses_a_big_graph_with_a_hint():
     for _ in range(200):
         y = y * 1.01
     with pytest.raises(ValueError, match=r"the graph has \d+ nodes, more than max_nodes=300") as refused:
-        mg.draw(y)
+        mg.draw(y, max_nodes=300)
     size = int(re.search(r"the graph has (\d+) nodes", str(refused.value)).group(1))
-    assert size == 601                            # 201 Values, 200 constants 1.01, 200 operations
+    assert size == 401                            # 201 Values, 200 operations (*1.01: the number is in the box)
     assert "digraph" in mg.draw(y, max_nodes=size).source      # the advice given works at once
     with pytest.raises(ValueError):
         mg.draw(y, max_nodes=size - 1)
@@ -259,3 +259,92 @@ def test_symbols_are_the_same_in_both_views_whatever_the_number_type():
     for y in ((t ** 2).sum(), (t ** 2.0).sum(), t.square().sum()):
         tensor += re.findall(r'label="(\*\*[^"]*)"', mg.draw(y, view="tensor").source)
     assert scalar == ["**2", "**2"] and tensor == ["**2", "**2", "**2"]
+
+
+# --- big graphs drawn legibly: defaults, direction, boxes for module calls ---------------------------
+def boxes(svg_text):
+    """{cluster label: [its bounding boxes]} and [(node texts, (x, y) centre)] from real SVG."""
+    root = ET.fromstring(svg_text)
+    found, nodes = {}, []
+
+    def bounds(group):                                  # a rounded box is a path of x,y points
+        numbers = [float(n) for n in re.findall(r"-?[\d.]+", group.find(f"{SVG}path").get("d"))]
+        xs, ys = numbers[0::2], numbers[1::2]
+        return min(xs), min(ys), max(xs), max(ys)
+    for group in root.iter(f"{SVG}g"):
+        if group.get("class") == "cluster":
+            found.setdefault(group.find(f"{SVG}text").text, []).append(bounds(group))
+        elif group.get("class") == "node" and group.find(f"{SVG}ellipse") is not None:
+            e = group.find(f"{SVG}ellipse")
+            nodes.append(([t.text for t in group.iter(f"{SVG}text")], (float(e.get("cx")), float(e.get("cy")))))
+    return found, nodes
+
+
+def svg_size(svg_text):
+    root = ET.fromstring(svg_text)
+    return float(root.get("width").rstrip("pt")), float(root.get("height").rstrip("pt"))
+
+
+@needs_dot
+def test_a_100_step_loop_draws_with_the_defaults_top_to_bottom_with_numbers_in_the_boxes():
+    y = Value(0.5, label="x")
+    for _ in range(100):
+        y = y * 1.01 + 0.1
+    y.backward()
+    made = mg.draw(y)                                     # 401 shapes: within the default limit
+    assert 'rankdir=TB' in made.source                    # deep: top to bottom, so a notebook scrolls it
+    picture = drawing.svg(made)
+    ellipses, rectangles, texts = shapes(picture)
+    assert (ellipses, rectangles) == (201, 200)           # no ellipse per constant 1.01 or 0.1
+    assert texts.count(["*1.01"]) == 100 and texts.count(["+0.1"]) == 100
+    width, height = svg_size(picture)
+    assert width < 400 < 20_000 < height                  # one column, at full size: the text stays legible
+    small = mg.draw(Value(2.0) * 3 + 1)
+    assert 'rankdir=LR' in small.source                   # shallow graphs stay left to right
+
+
+def karpathy_mlp_loss(examples):
+    import random
+    random.seed(0)
+    model = mg.nn.MLP(3, [4, 4, 1])
+    xs = [[2.0, 3.0, -1.0], [3.0, -1.0, 0.5], [0.5, 1.0, 1.0], [1.0, 1.0, -1.0]][:examples]
+    ys = [1.0, -1.0, -1.0, 1.0][:examples]
+    loss = sum((model(x) - y) ** 2 for x, y in zip(xs, ys))
+    loss.backward()
+    return model, loss
+
+
+@needs_dot
+def test_an_mlp_is_drawn_with_a_box_per_neuron_layer_and_mlp_call_holding_its_weights():
+    model, loss = karpathy_mlp_loss(1)
+    found, nodes = boxes(drawing.svg(mg.draw(loss)))
+    assert {name: len(b) for name, b in found.items()} == {
+        "MLP": 1, "Layer": 3, "ReLUNeuron(3)": 4, "ReLUNeuron(4)": 4,
+        "LinearNeuron(4)": 1}
+    mlp = found["MLP"][0]
+    for neuron_box in found["ReLUNeuron(3)"] + found["ReLUNeuron(4)"]:
+        x0, y0, x1, y1 = neuron_box
+        assert mlp[0] <= x0 and x1 <= mlp[2] and mlp[1] <= y0 and y1 <= mlp[3]   # nested in the MLP's box
+    for neuron in model.layers[0].neurons:                # each neuron's weights sit in a box of their own neuron
+        for w in neuron.w:
+            text = f"data {w.data:.4g}"
+            (cx, cy), = [centre for texts, centre in nodes if texts[0] == text]
+            assert any(x0 < cx < x1 and y0 < cy < y1 for x0, y0, x1, y1 in found["ReLUNeuron(3)"]), text
+
+
+@needs_dot
+def test_the_small_mlp_loss_of_karpathys_lecture_draws_with_the_defaults():
+    _, loss = karpathy_mlp_loss(4)
+    picture = drawing.svg(mg.draw(loss))                  # refused with max_nodes=300 before
+    found, _ = boxes(picture)
+    assert len(found["MLP"]) == 4 and len(found["ReLUNeuron(3)"]) == 16   # one box per call
+    assert "cluster" not in mg.draw(loss, grouped=False).source
+
+
+def test_torch_style_modules_are_boxed_too():
+    net = mg.nn.Sequential(mg.nn.Linear(2, 2), mg.nn.ReLU(), mg.nn.Linear(2, 1))
+    out = net(mg.tensor([[1.0, -2.0]])).sum()
+    source = mg.draw(out).source
+    assert source.count("subgraph cluster") == 4          # Sequential, Linear, ReLU, Linear
+    for name in ("Sequential", "Linear", "ReLU()"):
+        assert re.search(f'label="?{re.escape(name)}"? ', source), name
