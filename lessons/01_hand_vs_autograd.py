@@ -26,7 +26,7 @@ OUT = os.environ.get("MICROGRAD_LESSONS_OUT", "lessons-output")   # pictures go 
 os.makedirs(OUT, exist_ok=True)
 
 # %% [markdown]
-# Seed tutorial 000 starts with f(x) = x²·eˣ. By the product rule its derivative is
+# Autograd tutorials often start with f(x) = x²·eˣ. By the product rule its derivative is
 # f'(x) = 2x·eˣ + x²·eˣ. We write both as code, let autograd compute the derivative, and check
 # that the two agree.
 

@@ -48,7 +48,9 @@ z.backward()
 print(w.grad, x.grad, b.grad)
 assert (w.grad.item(), x.grad.item(), b.grad.item()) == (3.0, 2.0, 1.0)
 w.label, x.label, b.label, z.label = "w", "x", "b", "z"
-print("drawing:", save(draw(z, view="tensor"), os.path.join(OUT, "02_wx_plus_b.svg")))
+picture = draw(z, view="tensor")
+print("saved", save(picture, os.path.join(OUT, "02_wx_plus_b.svg")))
+picture           # a notebook shows the graph here; run as a script, the file above has it
 
 # %% [markdown]
 # ## Exercise

@@ -43,7 +43,9 @@ assert all(abs(a - b) < 1e-6 for a, b in zip(x.grad.tolist(), [2.0, 0.4, 0.06]))
 
 # %% [markdown]
 # **Accumulation.** Gradients add up across backward calls; `x.grad.zero_()` resets them.
-# **retain_graph.** A second backward through the same graph needs `retain_graph=True`.
+# **retain_graph.** A backward pass frees the values the graph saved for it.  To go through the
+# same graph again, the *first* call must keep them: `backward(retain_graph=True)`; the last call
+# may free them.
 
 # %%
 x.grad.zero_()

@@ -45,7 +45,7 @@ print(a.requires_grad, (a * a).sum().grad_fn)
 
 # %% [markdown]
 # `detach` cuts a branch out of the graph: with u = (x·x).detach(), z = u·x has dz/dx = u,
-# not 3x² (seed 004).
+# not 3x² (the example of d2l's automatic differentiation section).
 
 # %%
 x = torch.arange(4.0, requires_grad=True)

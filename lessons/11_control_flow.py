@@ -26,7 +26,7 @@ OUT = os.environ.get("MICROGRAD_LESSONS_OUT", "lessons-output")   # pictures go 
 os.makedirs(OUT, exist_ok=True)
 
 # %% [markdown]
-# Seed 004: f doubles a until its norm passes 1000, then maybe multiplies by 100. f is linear in a
+# d2l's example: f doubles a until its norm passes 1000, then maybe multiplies by 100. f is linear in a
 # along the path taken, so a.grad == d / a. Two inputs take different branches; their graphs differ.
 
 # %%
@@ -41,13 +41,21 @@ def f(a):
     return c
 
 
+pictures = []
 for value in (0.7, -0.7):
     a = torch.tensor(value, requires_grad=True)
     d = f(a)
     d.backward()
     print(f"a = {value}: d = {d.item():.1f}, a.grad = {a.grad.item():.1f}, d / a = {(d / a).item():.1f}")
     assert abs(a.grad.item() - (d / a).item()) < 1e-9
-    print(save(draw(d, view="tensor", max_nodes=2000), os.path.join(OUT, f"11_branch_{'positive' if value > 0 else 'negative'}.svg")))
+    pictures.append(draw(d, view="tensor", max_nodes=2000))
+    print("saved", save(pictures[-1], os.path.join(OUT, f"11_branch_{'positive' if value > 0 else 'negative'}.svg")))
+
+# %%
+pictures[0]       # a = 0.7: a notebook shows the graph here; run as a script, the files above have them
+
+# %%
+pictures[1]       # a = -0.7: the other branch, multiplied by 100 at the end
 
 # %% [markdown]
 # ## Exercise

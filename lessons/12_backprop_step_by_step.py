@@ -41,10 +41,12 @@ for v, g in steps:
 assert [v.label for v, _ in steps] == ["z", "y", "x"] and steps[-1][1] == 2 * 2.0 + 1
 page = os.path.join(OUT, "12_replay.html")
 try:
-    torch.replay(z, page)
+    shown = torch.replay(z, page)
     print("open", page, "in a browser to step through")
 except RuntimeError as err:
+    shown = None
     print("replay needs Graphviz:", err)
+shown             # a notebook shows the replay here, with its buttons
 
 # %% [markdown]
 # A hook sees each gradient as backpropagation completes it (`register_hook`); here it watches

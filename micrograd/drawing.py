@@ -11,6 +11,7 @@ ellipses, ``*`` and ``+`` are rectangles, and edges run forward, input -> operat
 """
 from __future__ import annotations
 
+import html
 import json
 import shutil
 import subprocess
@@ -42,6 +43,32 @@ STYLE = {
 }
 LEGEND = {"leaf": "leaf (a variable you made)", "parameter": "parameter", "constant": "constant",
           "intermediate": "intermediate result", "root": "root (the output)", "op": "operation"}
+
+
+class Drawing(graphviz.Digraph):
+    """A ``graphviz.Digraph`` that Jupyter shows inline as SVG (drawn by our own ``dot`` call, with
+    its time limit), and, where Graphviz is missing, as one line saying how to install it."""
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None, **_: Any) -> dict[str, str]:
+        try:
+            return {"image/svg+xml": svg(self)}
+        except RuntimeError as err:                     # no dot, or dot gave up: say so in one line
+            return {"text/plain": f"(the drawing is not shown: {err})"}
+
+
+class ReplayPage(str):
+    """The replay page's HTML, which Jupyter shows inline (in a frame) and a REPL as one line."""
+
+    path: str | None = None
+    steps: int = 0
+
+    def __repr__(self) -> str:
+        where = f", written to {self.path}" if self.path else " (pass a path to write it)"
+        return f"<backward replay: {self.steps} steps{where}>"
+
+    def _repr_html_(self) -> str:
+        return (f'<iframe srcdoc="{html.escape(str(self), quote=True)}" style="width: 100%; height: 32em; '
+                'border: 1px solid #ddd"></iframe>')
 
 
 def _label(lines: Iterable[str]) -> str:
@@ -162,8 +189,8 @@ def _tensor_lines(t: Any, fmt: str, show_grad: bool) -> list[str]:
 
 def draw(root: Value | Tensor, *, view: str = "scalar", rankdir: str = "auto", number_format: str = ".4g",
          show_grad: bool = True, show_tangent: bool | None = None, max_nodes: int = 1000, legend: bool = False,
-         params: Iterable[Any] = (), ids: dict[int, str] | None = None, grouped: bool = True) -> graphviz.Digraph:
-    """The computation graph of `root` as a ``graphviz.Digraph``.
+         params: Iterable[Any] = (), ids: dict[int, str] | None = None, grouped: bool = True) -> Drawing:
+    """The computation graph of `root` as a ``graphviz.Digraph`` (shown inline by Jupyter).
 
     `view` is "scalar" (every Value) or "tensor" (one ellipse per Tensor); `params` are drawn
     as parameters; `max_nodes` guards against graphs too big for dot to lay out.  `rankdir`
@@ -180,7 +207,7 @@ def draw(root: Value | Tensor, *, view: str = "scalar", rankdir: str = "auto", n
         raise TypeError(f"draw() needs a Value or Tensor, got {type(root).__name__}")
     if show_tangent is None:
         show_tangent = forward_ad.active()
-    dot = graphviz.Digraph(node_attr={"fontname": "Helvetica"})
+    dot = Drawing(node_attr={"fontname": "Helvetica"})
     parameters = {id(p) for p in params}
     for p in params:
         if isinstance(p, Tensor):
@@ -390,9 +417,10 @@ show(0);
 
 
 def replay(root: Value | Tensor, path: str | None = None, *, rankdir: str = "auto", number_format: str = ".4g",
-           max_nodes: int = 1000) -> str:
+           max_nodes: int = 1000) -> ReplayPage:
     """A self-contained HTML page stepping through the backward pass of `root`; written to `path`
-    if given, and returned.  Call it before ``backward()`` or with a graph kept by retain_graph."""
+    if given, and returned (Jupyter shows it inline; its text is the page's HTML).  Call it
+    before ``backward()`` or with a graph kept by retain_graph."""
     if isinstance(root, Tensor):
         if root.numel() != 1:
             raise ValueError(f"replay needs a scalar output, got a tensor of shape {tuple(root.shape)}")
@@ -414,7 +442,8 @@ def replay(root: Value | Tensor, path: str | None = None, *, rankdir: str = "aut
         data.append({"id": f"v{index}", "grad": _number(g, number_format),
                      "caption": f"d(output)/d({name}) = {_number(g, number_format)}"
                                 + ("  (the seed: d(output)/d(output) = 1)" if index == 0 else "")})
-    page = REPLAY_PAGE.format(svg=picture, steps=_script_data(data), last=len(data) - 1)
+    page = ReplayPage(REPLAY_PAGE.format(svg=picture, steps=_script_data(data), last=len(data) - 1))
+    page.path, page.steps = path, len(data)
     if path is not None:
         with open(path, "w", encoding="utf-8") as handle:
             handle.write(page)

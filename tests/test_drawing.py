@@ -348,3 +348,26 @@ def test_torch_style_modules_are_boxed_too():
     assert source.count("subgraph cluster") == 4          # Sequential, Linear, ReLU, Linear
     for name in ("Sequential", "Linear", "ReLU()"):
         assert re.search(f'label="?{re.escape(name)}"? ', source), name
+
+
+@needs_dot
+def test_replay_is_short_in_a_repl_and_inline_in_jupyter(tmp_path):
+    x = Value(2.0, label="x")
+    y = x * x
+    page = mg.replay(y)
+    assert repr(page) == "<backward replay: 2 steps (pass a path to write it)>"
+    assert page.startswith("<!DOCTYPE html>") and "<svg" in page          # still the page's text
+    written = mg.replay(y, str(tmp_path / "r.html"))
+    assert repr(written) == f"<backward replay: 2 steps, written to {tmp_path / 'r.html'}>"
+    assert (tmp_path / "r.html").read_text(encoding="utf-8") == written
+    assert written._repr_html_().startswith("<iframe srcdoc=\"&lt;!DOCTYPE html&gt;")
+
+
+def test_a_drawing_shows_inline_as_svg_or_says_in_one_line_why_not(monkeypatch):
+    made = mg.draw(Value(2.0) * 3)
+    if shutil.which("dot"):
+        assert "<svg" in made._repr_mimebundle_()["image/svg+xml"]
+    monkeypatch.setattr(drawing.shutil, "which", lambda name: None)   # a machine without Graphviz
+    shown = made._repr_mimebundle_()
+    assert list(shown) == ["text/plain"] and "install it with" in shown["text/plain"]
+    assert "\n" not in shown["text/plain"]

@@ -3,10 +3,13 @@ code, the reference solutions pass their checkers, wrong answers fail, and the e
 notebooks run in a real Jupyter kernel."""
 import glob
 import importlib.util
+import io
+import json
 import math
 import os
 import subprocess
 import sys
+import tokenize
 
 import pytest
 
@@ -33,21 +36,81 @@ def test_there_are_fifteen_lessons_in_both_languages():
         sorted(os.path.basename(p) for p in glob.glob(os.path.join(ROOT, "lessons", "zh", "[0-9][0-9]_*.py")))
 
 
+def code_tokens(text):
+    """The code without its comments (which each language writes in its own words)."""
+    skip = (tokenize.COMMENT, tokenize.NL, tokenize.NEWLINE, tokenize.INDENT, tokenize.DEDENT, tokenize.ENDMARKER)
+    return [(t.type, t.string) for t in tokenize.generate_tokens(io.StringIO(text + "\n").readline) if t.type not in skip]
+
+
+def test_code_tokens_ignore_comments_only():
+    assert code_tokens("x = 1  # one") == code_tokens("x = 1    # 一")
+    assert code_tokens("x = 1") != code_tokens("x = 2") and code_tokens("f('a')") != code_tokens("f('b')")
+
+
 @pytest.mark.parametrize("path", LESSONS, ids=os.path.basename)
 def test_the_chinese_lesson_has_the_same_code_cells(path):
     english = cells(path)
     chinese = cells(os.path.join(ROOT, "lessons", "zh", os.path.basename(path)))
-    assert [text for kind, text in english if kind == "code"] == [text for kind, text in chinese if kind == "code"]
+    assert [code_tokens(text) for kind, text in english if kind == "code"] == \
+        [code_tokens(text) for kind, text in chinese if kind == "code"]
     assert [kind for kind, _ in english] == [kind for kind, _ in chinese]
     assert any("\u4e00" <= ch <= "\u9fff" for kind, text in chinese if kind == "markdown" for ch in text)
 
 
+RUN_AND_LIST_IMPORTS = """
+import json, runpy, sys
+before = set(sys.modules)                      # what Python itself loaded (site, .pth hooks)
+sys.argv = [sys.argv[1]]
+runpy.run_path(sys.argv[0], run_name="__main__")
+with open(IMPORTS, "w") as handle:
+    json.dump(sorted({name.split(".")[0] for name in set(sys.modules) - before}), handle)
+"""
+
+
+def demo_distributions():
+    """The distributions ./dev demo installs: ours, its install_requires, the extras dev names for
+    demo, and everything those depend on."""
+    import configparser
+    import importlib.metadata as metadata
+    import re as regex
+    config = configparser.ConfigParser()
+    config.read(os.path.join(ROOT, "setup.cfg"))
+    with open(os.path.join(ROOT, "dev"), encoding="utf-8") as handle:
+        extras = regex.search(r'demo\|python\) extras="\[([a-z,]+)\]"', handle.read()).group(1).split(",")
+    wanted = config["options"]["install_requires"].split()
+    for extra in extras:
+        wanted += config["options.extras_require"][extra].split()
+    names = {regex.split(r"[<>=\[; ]", w)[0].lower() for w in wanted if w.strip()}
+    todo, found = list(names), set()
+    while todo:
+        name = todo.pop()
+        if name in found:
+            continue
+        found.add(name)
+        try:
+            requires = metadata.requires(name) or []
+        except metadata.PackageNotFoundError:
+            continue
+        todo += [regex.split(r"[<>=\[; (!~]", r)[0].lower() for r in requires if "extra ==" not in r]
+    return {n.replace("_", "-") for n in found}
+
+
 @pytest.mark.parametrize("path", LESSONS, ids=os.path.basename)
 def test_each_lesson_runs_as_a_script_and_its_checks_hold(path, tmp_path):
-    done = subprocess.run([sys.executable, path], capture_output=True, text=True, cwd=tmp_path,
+    imports = tmp_path / "imports.json"
+    done = subprocess.run([sys.executable, "-c", RUN_AND_LIST_IMPORTS.replace("IMPORTS", repr(str(imports))), path],
+                          capture_output=True, text=True, cwd=tmp_path,
                           env={**ENV, "MICROGRAD_LESSONS_OUT": str(tmp_path / "out")})
     assert done.returncode == 0, done.stderr[-2000:]
     assert "Not yet:" in done.stdout                # the exercise stub is checked, and is not the answer
+    # Everything the lesson imported comes with ./dev demo (lesson 15 once needed hypothesis, missing there).
+    import importlib.metadata as metadata
+    owners = metadata.packages_distributions()
+    with open(imports, encoding="utf-8") as handle:
+        modules = json.load(handle)
+    needed = {owner.lower().replace("_", "-") for m in modules for owner in owners.get(m, [])}
+    needed -= {"micrograd-classroom", "typing-extensions"}      # hypothesis uses typing-extensions only if present
+    assert needed <= demo_distributions(), f"{os.path.basename(path)} imports {sorted(needed - demo_distributions())}"
 
 
 def load_solution(number):
@@ -135,6 +198,12 @@ def test_exported_notebooks_run_in_a_jupyter_kernel(tmp_path, monkeypatch):
             client.execute()
             outputs = "".join(o.get("text", "") for cell in notebook.cells for o in cell.get("outputs", []))
             assert "Not yet:" in outputs, path.name
+            shown = [o.get("data", {}) for cell in notebook.cells for o in cell.get("outputs", [])]
+            drawings = {"02": 1, "07": 2, "11": 2}.get(path.name[:2], 0)   # graphs shown inline, as SVG
+            assert sum("<svg" in data.get("image/svg+xml", "") for data in shown) == drawings, path.name
+            if path.name.startswith("12_"):                      # the replay page, inline with its buttons
+                assert any("<iframe" in data.get("text/html", "") and "next &amp;rarr;" in data["text/html"]
+                           for data in shown), path.name
             if path.name.startswith("13_"):                      # the decision boundary, shown inline
                 images = [o for cell in notebook.cells for o in cell.get("outputs", [])
                           if "image/png" in o.get("data", {})]

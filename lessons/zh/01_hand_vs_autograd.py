@@ -26,7 +26,7 @@ OUT = os.environ.get("MICROGRAD_LESSONS_OUT", "lessons-output")   # pictures go 
 os.makedirs(OUT, exist_ok=True)
 
 # %% [markdown]
-# 种子教程 000 从 f(x) = x²·eˣ 开始。由乘积法则，它的导数是 f'(x) = 2x·eˣ + x²·eˣ。
+# 自动求导的教程常常从 f(x) = x²·eˣ 讲起。由乘积法则，它的导数是 f'(x) = 2x·eˣ + x²·eˣ。
 # 我们把两者都写成代码，让自动求导计算导数，并检查两者一致。
 
 # %%

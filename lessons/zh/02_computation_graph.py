@@ -48,7 +48,9 @@ z.backward()
 print(w.grad, x.grad, b.grad)
 assert (w.grad.item(), x.grad.item(), b.grad.item()) == (3.0, 2.0, 1.0)
 w.label, x.label, b.label, z.label = "w", "x", "b", "z"
-print("drawing:", save(draw(z, view="tensor"), os.path.join(OUT, "02_wx_plus_b.svg")))
+picture = draw(z, view="tensor")
+print("saved", save(picture, os.path.join(OUT, "02_wx_plus_b.svg")))
+picture           # 在 notebook 里，计算图就显示在这里；作为脚本运行时，图保存在上面的文件里
 
 # %% [markdown]
 # ## 练习

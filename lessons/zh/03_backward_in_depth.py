@@ -43,7 +43,8 @@ assert all(abs(a - b) < 1e-6 for a, b in zip(x.grad.tolist(), [2.0, 0.4, 0.06]))
 
 # %% [markdown]
 # **累加。** 多次调用 backward，梯度会累加；用 `x.grad.zero_()` 清零。
-# **retain_graph。** 对同一个图第二次反向传播需要 `retain_graph=True`。
+# **retain_graph。** 反向传播会释放计算图为它保存的中间值。要对同一个图再做一次反向传播，
+# 必须在*第一次*调用时保留它们：`backward(retain_graph=True)`；最后一次调用可以释放。
 
 # %%
 x.grad.zero_()

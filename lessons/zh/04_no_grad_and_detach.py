@@ -43,7 +43,7 @@ a.requires_grad_(True)
 print(a.requires_grad, (a * a).sum().grad_fn)
 
 # %% [markdown]
-# `detach` 把一个分支从计算图中切断：u = (x·x).detach()，z = u·x 对 x 的导数是 u，而不是 3x²（种子 004）。
+# `detach` 把一个分支从计算图中切断：u = (x·x).detach()，z = u·x 对 x 的导数是 u，而不是 3x²（《动手学深度学习》自动微分一节的例子）。
 
 # %%
 x = torch.arange(4.0, requires_grad=True)

@@ -54,8 +54,13 @@ assert (w2.grad - by_hand).abs().max().item() < 1e-5    # equal to float32's ~7 
 u = torch.tensor([1.0, 2.0, 3.0], requires_grad=True)
 v = torch.tensor([4.0, 5.0, 6.0], requires_grad=True)
 d = torch.dot(u, v)
-print(save(draw(d, view="tensor"), os.path.join(OUT, "07_dot_tensor_view.svg")))
-print(save(draw(d, view="scalar"), os.path.join(OUT, "07_dot_scalar_view.svg")))
+tensor_view, scalar_view = draw(d, view="tensor"), draw(d, view="scalar")
+print("saved", save(tensor_view, os.path.join(OUT, "07_dot_tensor_view.svg")))
+print("saved", save(scalar_view, os.path.join(OUT, "07_dot_scalar_view.svg")))
+tensor_view       # 在 notebook 里，计算图就显示在这里；作为脚本运行时，图保存在上面的文件里
+
+# %%
+scalar_view
 
 # %% [markdown]
 # ## 练习

@@ -26,7 +26,7 @@ OUT = os.environ.get("MICROGRAD_LESSONS_OUT", "lessons-output")   # pictures go 
 os.makedirs(OUT, exist_ok=True)
 
 # %% [markdown]
-# 种子 004：f 把 a 不断乘以 2 直到范数超过 1000，然后可能乘以 100。沿着实际走过的路径，f 对 a 是线性的，
+# 《动手学深度学习》中的例子：f 把 a 不断乘以 2 直到范数超过 1000，然后可能乘以 100。沿着实际走过的路径，f 对 a 是线性的，
 # 所以 a.grad == d / a。两个输入走不同的分支，它们的计算图也不同。
 
 # %%
@@ -41,13 +41,21 @@ def f(a):
     return c
 
 
+pictures = []
 for value in (0.7, -0.7):
     a = torch.tensor(value, requires_grad=True)
     d = f(a)
     d.backward()
     print(f"a = {value}: d = {d.item():.1f}, a.grad = {a.grad.item():.1f}, d / a = {(d / a).item():.1f}")
     assert abs(a.grad.item() - (d / a).item()) < 1e-9
-    print(save(draw(d, view="tensor", max_nodes=2000), os.path.join(OUT, f"11_branch_{'positive' if value > 0 else 'negative'}.svg")))
+    pictures.append(draw(d, view="tensor", max_nodes=2000))
+    print("saved", save(pictures[-1], os.path.join(OUT, f"11_branch_{'positive' if value > 0 else 'negative'}.svg")))
+
+# %%
+pictures[0]       # a = 0.7：在 notebook 里，计算图就显示在这里；作为脚本运行时，图保存在上面的文件里
+
+# %%
+pictures[1]       # a = -0.7：走另一个分支，最后乘以 100
 
 # %% [markdown]
 # ## 练习

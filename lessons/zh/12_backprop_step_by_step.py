@@ -40,10 +40,12 @@ for v, g in steps:
 assert [v.label for v, _ in steps] == ["z", "y", "x"] and steps[-1][1] == 2 * 2.0 + 1
 page = os.path.join(OUT, "12_replay.html")
 try:
-    torch.replay(z, page)
+    shown = torch.replay(z, page)
     print("open", page, "in a browser to step through")
 except RuntimeError as err:
+    shown = None
     print("replay needs Graphviz:", err)
+shown             # 在 notebook 里，回放页面（带按钮）就显示在这里
 
 # %% [markdown]
 # 钩子在反向传播完成每个梯度时看到它（`register_hook`）；这里它观察 x 的梯度只到达一次，并且已经把 x 的三次使用累加起来。
