@@ -44,6 +44,21 @@ print(plots.save_figure(figure, os.path.join(OUT, "13_decision_boundary.svg")))
 figure          # a notebook shows the figure here; a script has saved it
 
 # %% [markdown]
+# What does one forward pass of an MLP look like as a graph? `draw` puts a dashed box around
+# everything a module call made: one box for the MLP, one inside it for each layer, and one for
+# each neuron, holding its weights, the products wᵢ·xᵢ, their sum and the activation. Below is
+# karpathy's lecture network MLP(3, [4, 4, 1]) on one input (`grouped=False` draws it without boxes):
+
+# %%
+small = torch.nn.MLP(3, [4, 4, 1])
+out = small([2.0, 3.0, -1.0])
+out.backward()
+picture = draw(out)
+print("saved", save(picture, os.path.join(OUT, "13_mlp_graph.svg")))
+assert picture.source.count("subgraph cluster") == 1 + 3 + 9          # the MLP, 3 layers, 9 neurons
+picture         # a notebook shows the graph here; a script has saved it
+
+# %% [markdown]
 # The same ideas on Tensors, in PyTorch's style: `nn.Sequential` of `nn.Linear` layers, the
 # stable `binary_cross_entropy_with_logits` loss and the `optim.Adam` optimizer, on XOR.
 

@@ -2,7 +2,8 @@
 
 Each call of an ``nn.Module`` takes a stamp before it starts and one after it ends
 (``engine.tick``); the Values it made have the stamps in between.  The latest calls are kept
-here (the most recent MAX_CALLS), which is all a drawing of a recent graph needs.
+here (the most recent MAX_CALLS), which is all a drawing of a recent graph needs; a module
+stays in memory until its calls are pushed out.
 """
 from __future__ import annotations
 

@@ -199,7 +199,7 @@ def test_exported_notebooks_run_in_a_jupyter_kernel(tmp_path, monkeypatch):
             outputs = "".join(o.get("text", "") for cell in notebook.cells for o in cell.get("outputs", []))
             assert "Not yet:" in outputs, path.name
             shown = [o.get("data", {}) for cell in notebook.cells for o in cell.get("outputs", [])]
-            drawings = {"02": 1, "07": 2, "11": 2}.get(path.name[:2], 0)   # graphs shown inline, as SVG
+            drawings = {"02": 1, "07": 2, "11": 2, "13": 1}.get(path.name[:2], 0)   # graphs shown inline, as SVG
             assert sum("<svg" in data.get("image/svg+xml", "") for data in shown) == drawings, path.name
             if path.name.startswith("12_"):                      # the replay page, inline with its buttons
                 assert any("<iframe" in data.get("text/html", "") and "next &amp;rarr;" in data["text/html"]

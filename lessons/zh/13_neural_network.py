@@ -42,6 +42,20 @@ print(plots.save_figure(figure, os.path.join(OUT, "13_decision_boundary.svg")))
 figure          # a notebook shows the figure here; a script has saved it
 
 # %% [markdown]
+# 一次前向计算的 MLP 画成计算图是什么样子？`draw` 会给每次模块调用所创建的全部内容画一个虚线框：
+# MLP 一个框，里面每一层一个框，每个神经元一个框，框里是它的权重、乘积 wᵢ·xᵢ、它们的和以及激活函数。
+# 下面是 karpathy 课程里的网络 MLP(3, [4, 4, 1]) 对一个输入的计算图（`grouped=False` 则不画框）：
+
+# %%
+small = torch.nn.MLP(3, [4, 4, 1])
+out = small([2.0, 3.0, -1.0])
+out.backward()
+picture = draw(out)
+print("saved", save(picture, os.path.join(OUT, "13_mlp_graph.svg")))
+assert picture.source.count("subgraph cluster") == 1 + 3 + 9          # the MLP, 3 layers, 9 neurons
+picture         # 在 notebook 里，计算图就显示在这里；作为脚本运行时，图保存在上面的文件里
+
+# %% [markdown]
 # 同样的思想用在张量上，采用 PyTorch 的风格：由 `nn.Linear` 组成的 `nn.Sequential`、数值稳定的
 # `binary_cross_entropy_with_logits` 损失和 `optim.Adam` 优化器，用于 XOR 数据。
 
