@@ -35,7 +35,7 @@ y = x * x                   # x is used twice: dy/dx = x + x
 y.label = "y"
 z = y + x                   # and once more here
 z.label = "z"
-steps = torch.drawing.backward_steps(z)
+steps = torch.replay_page.backward_steps(z)
 for v, g in steps:
     print(f"{v.label or v._op:>3}: gradient {g}")
 assert [v.label for v, _ in steps] == ["z", "y", "x"] and steps[-1][1] == 2 * 2.0 + 1

@@ -12,8 +12,9 @@ import os
 import sys
 
 from . import data, plots
-from .drawing import draw, render, replay, save
+from .drawing import draw, render, save
 from .engine import Value
+from .replay_page import replay
 from .training import Reporter, accuracy, fit_classifier, fit_line, least_squares, score
 from .expression import ExpressionError, evaluate, parse
 
@@ -83,7 +84,7 @@ def demo(out_dir: str) -> int:
 
 def _replay_page(f: Value, path: str) -> str | None:
     try:
-        replay(f, path)
+        replay(f, path, names={})
         return path
     except RuntimeError as err:                 # no Graphviz: the page needs the rendered graph
         print(f"   (no backward replay page: {err})")
@@ -161,7 +162,7 @@ def draw_command(args: argparse.Namespace) -> int:
     if not out.requires_grad:
         raise UsageError("the expression does not depend on any variable given with --at")
     if args.steps:
-        replay(out, args.steps, rankdir=args.rankdir)
+        replay(out, args.steps, names={}, rankdir=args.rankdir)
         print(f"wrote the backward replay to {args.steps}")
     out.backward()
     print(f"f = {out.data:.6g}; " + ", ".join(f"df/d{name} = {v.grad:.6g}" for name, v in values.items()))

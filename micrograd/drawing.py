@@ -6,13 +6,10 @@ ellipses, ``*`` and ``+`` are rectangles, and edges run forward, input -> operat
 * ``draw(root)`` returns a ``graphviz.Digraph`` (shown inline by Jupyter); ``view="scalar"``
   draws every Value, ``view="tensor"`` one ellipse per Tensor and one rectangle per tensor op.
 * ``render(drawing, "graph.svg")`` writes svg, png or pdf.
-* ``replay(root, "replay.html")`` writes one self-contained page that steps through the
-  backward pass in reverse topological order, filling the gradients in.
+* The backward replay, a page stepping through the backward pass, is in ``replay_page.py``.
 """
 from __future__ import annotations
 
-import html
-import json
 import shutil
 import subprocess
 import unicodedata
@@ -22,10 +19,8 @@ import graphviz
 
 from .autograd import forward_ad
 from .autograd.function import FunctionNode
-from .autograd.functional import grad as autograd_grad
 from .engine import LEAF, Value
 from .ops import Primitive
-from .graph import topological_order
 from .groups import Call, innermost_calls
 from .tensors import NO_GRAD, Tensor, TensorNode
 
@@ -54,21 +49,6 @@ class Drawing(graphviz.Digraph):
             return {"image/svg+xml": svg(self)}
         except RuntimeError as err:                     # no dot, or dot gave up: say so in one line
             return {"text/plain": f"(the drawing is not shown: {err})"}
-
-
-class ReplayPage(str):
-    """The replay page's HTML, which Jupyter shows inline (in a frame) and a REPL as one line."""
-
-    path: str | None = None
-    steps: int = 0
-
-    def __repr__(self) -> str:
-        where = f", written to {self.path}" if self.path else " (pass a path to write it)"
-        return f"<backward replay: {self.steps} steps{where}>"
-
-    def _repr_html_(self) -> str:
-        return (f'<iframe srcdoc="{html.escape(str(self), quote=True)}" style="width: 100%; height: 32em; '
-                'border: 1px solid #ddd"></iframe>')
 
 
 def _label(lines: Iterable[str]) -> str:
@@ -203,11 +183,16 @@ def draw(root: Value | Tensor, *, view: str = "scalar", rankdir: str = "auto", n
         raise ValueError(f"rankdir must be 'auto', 'LR', 'TB', 'RL' or 'BT', got {rankdir!r}")
     if view not in ("scalar", "tensor"):
         raise ValueError(f"view must be 'scalar' or 'tensor', got {view!r}")
+    dot = Drawing(node_attr={"fontname": "Helvetica"})
     if not isinstance(root, (Value, Tensor)):
-        raise TypeError(f"draw() needs a Value or Tensor, got {type(root).__name__}")
+        if not all(hasattr(root, name) for name in ("data", "_prev", "_op")):
+            raise TypeError(f"draw() needs a Value or Tensor, or a value of your own engine with data, grad, "
+                            f"_prev and _op; got {type(root).__name__}")
+        _draw_other_engine(dot, root, number_format, show_grad, max_nodes)
+        dot.graph_attr["rankdir"] = "LR" if rankdir == "auto" else rankdir
+        return dot
     if show_tangent is None:
         show_tangent = forward_ad.active()
-    dot = Drawing(node_attr={"fontname": "Helvetica"})
     parameters = {id(p) for p in params}
     for p in params:
         if isinstance(p, Tensor):
@@ -283,6 +268,44 @@ def _is_root(v: Value, roots: list[Value]) -> bool:
     return any(v is r for r in roots)
 
 
+def _draw_other_engine(dot: graphviz.Digraph, root: Any, fmt: str, show_grad: bool, max_nodes: int) -> None:
+    """The graph of another engine's values, as karpathy's trace_graph draws it: his micrograd's,
+    or the Value class a student builds.  Each needs data, _prev (its inputs) and _op (the
+    operation that made it, '' for a leaf); grad and label are shown when it has them."""
+    seen: dict[int, Any] = {id(root): root}
+    stack = [root]
+    while stack:
+        for child in stack.pop()._prev:
+            if id(child) not in seen:
+                seen[id(child)] = child
+                stack.append(child)
+    _check_size(sum(2 if v._prev else 1 for v in seen.values()), max_nodes, "scalar")
+    for v in seen.values():
+        name = f"v{id(v)}"
+        lines = [str(v.label)] if getattr(v, "label", "") else []
+        lines.append(f"data {_number_or_text(v.data, fmt)}")
+        if show_grad and hasattr(v, "grad"):
+            lines.append(f"grad {_number_or_text(v.grad, fmt)}")
+        kind = "root" if v is root else "intermediate" if v._prev else "leaf"
+        dot.node(name, _label(lines), id=name, **STYLE[kind])
+        target = name
+        if v._op:
+            target = f"op{id(v)}"
+            dot.node(target, _label([str(v._op)]), **STYLE["op"])
+            dot.edge(target, name)
+        for child in v._prev:
+            dot.edge(f"v{id(child)}", target)
+
+
+def _number_or_text(x: Any, fmt: str) -> str:
+    """A number as `fmt` formats it; anything else (a student's engine may hold a Value in
+    .data by mistake) as its repr, so the drawing shows what is there."""
+    try:
+        return format(float(x), fmt)
+    except (TypeError, ValueError):
+        return repr(x)
+
+
 def _draw_tensors(dot: graphviz.Digraph, root: Tensor, fmt: str, show_grad: bool, max_nodes: int,
                   parameters: set[int]) -> None:
     seen: dict[int, Any] = {id(root): root}
@@ -355,104 +378,4 @@ def svg(drawing: graphviz.Digraph) -> str:
     return _dot(drawing, "svg").decode("utf-8")
 
 
-# --- the backward replay ---------------------------------------------------------------------------
-def backward_steps(root: Value) -> list[tuple[Value, float]]:
-    """(Value, its gradient) in the order backpropagation completes them: reverse topological.
-
-    Each Value's gradient is final when its turn comes, because every Value that uses it
-    came earlier; the gradients are computed by autograd.grad, leaving .grad alone.
-    """
-    order = topological_order(root)[::-1]
-    grads = autograd_grad(root, order, retain_graph=True, allow_unused=True)
-    return [(v, 0.0 if g is None else float(g)) for v, g in zip(order, grads)]
-
-
-REPLAY_PAGE = """<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>Backward pass, step by step</title>
-<style>
-body {{ font-family: Helvetica, Arial, sans-serif; margin: 1.5em; }}
-#controls {{ margin: 1em 0; display: flex; gap: 0.6em; align-items: center; }}
-#graph svg {{ max-width: 100%; height: auto; }}
-.current ellipse {{ stroke: #dc2626; stroke-width: 4px; }}
-.done ellipse {{ fill: #fef9c3; }}
-#caption {{ font-size: 1.1em; min-height: 1.5em; }}
-</style></head>
-<body>
-<h1>Backpropagation, one node at a time</h1>
-<p>Nodes are taken in reverse topological order: a node's gradient is complete once every
-node that uses it has passed its gradient back.</p>
-<div id="controls">
-<button id="previous">&larr; previous</button>
-<input id="slider" type="range" min="0" max="{last}" value="0">
-<button id="next">next &rarr;</button>
-<span id="position"></span>
-</div>
-<div id="caption"></div>
-<div id="graph">{svg}</div>
-<script>
-const steps = {steps};
-let step = 0;
-function show(k) {{
-  step = Math.max(0, Math.min(steps.length - 1, k));
-  steps.forEach((s, i) => {{
-    const node = document.getElementById(s.id);
-    if (!node) return;
-    node.classList.toggle("current", i === step);
-    node.classList.toggle("done", i < step);
-    for (const text of node.querySelectorAll("text")) {{
-      if (text.textContent.startsWith("grad")) text.textContent = i <= step ? "grad " + s.grad : "grad ?";
-    }}
-  }});
-  document.getElementById("slider").value = step;
-  document.getElementById("position").textContent = "step " + (step + 1) + " of " + steps.length;
-  document.getElementById("caption").textContent = steps[step].caption;
-}}
-document.getElementById("previous").onclick = () => show(step - 1);
-document.getElementById("next").onclick = () => show(step + 1);
-document.getElementById("slider").oninput = (e) => show(parseInt(e.target.value, 10));
-show(0);
-</script>
-</body></html>
-"""
-
-
-def replay(root: Value | Tensor, path: str | None = None, *, rankdir: str = "auto", number_format: str = ".4g",
-           max_nodes: int = 1000) -> ReplayPage:
-    """A self-contained HTML page stepping through the backward pass of `root`; written to `path`
-    if given, and returned (Jupyter shows it inline; its text is the page's HTML).  Call it
-    before ``backward()`` or with a graph kept by retain_graph."""
-    if isinstance(root, Tensor):
-        if root.numel() != 1:
-            raise ValueError(f"replay needs a scalar output, got a tensor of shape {tuple(root.shape)}")
-        root = root._values[0]
-    if not isinstance(root, Value) or not root.requires_grad:
-        raise ValueError("replay needs a Value (or one-element Tensor) that requires grad")
-    steps = backward_steps(root)
-    ids = {id(v): f"v{index}" for index, (v, _) in enumerate(steps)}
-    drawing = draw(root, rankdir=rankdir, number_format=number_format, max_nodes=max_nodes, ids=ids,
-                   show_grad=False)
-    for index, (v, _) in enumerate(steps):             # each variable gets a grad line to fill in
-        lines = _value_lines(v, number_format, False, False) + ["grad ?"]
-        drawing.node(f"v{index}", _label(lines), id=f"v{index}")
-    picture = svg(drawing)
-    picture = picture[picture.index("<svg"):]
-    data = []
-    for index, (v, g) in enumerate(steps):
-        name = v.label or ("the output" if index == 0 else f"the result of {v._op}" if v._op else "a leaf")
-        data.append({"id": f"v{index}", "grad": _number(g, number_format),
-                     "caption": f"d(output)/d({name}) = {_number(g, number_format)}"
-                                + ("  (the seed: d(output)/d(output) = 1)" if index == 0 else "")})
-    page = ReplayPage(REPLAY_PAGE.format(svg=picture, steps=_script_data(data), last=len(data) - 1))
-    page.path, page.steps = path, len(data)
-    if path is not None:
-        with open(path, "w", encoding="utf-8") as handle:
-            handle.write(page)
-    return page
-
-
-def _script_data(data: Any) -> str:
-    """JSON safe inside <script>: no <, > or & left to start a tag or a comment (\\u003c...)."""
-    return json.dumps(data).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-
-
-__all__ = ["draw", "render", "save", "svg", "replay", "backward_steps", "INSTALL_HINT"]
+__all__ = ["draw", "render", "save", "svg", "Drawing", "INSTALL_HINT"]

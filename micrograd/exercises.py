@@ -14,11 +14,9 @@ from typing import Any, Callable
 from . import func
 from .autograd.gradcheck import GradcheckError, gradcheck, numerical_grad
 from .engine import Value
+from .engine_checks import check_engine  # noqa: F401  the build-it-yourself track's checker
+from .errors import ExerciseFailed
 from .tensors import Tensor, float64, tensor
-
-
-class ExerciseFailed(AssertionError):
-    """The answer is not right yet; the message says why."""
 
 
 def _points(low: float, high: float, count: int = 40, seed: int = 0) -> list[float]:

@@ -205,7 +205,7 @@ def test_any_text_is_evaluated_or_refused_in_one_line(text):
 
 def test_backward_steps_follow_reverse_topological_order_with_final_gradients():
     w, x, b, z = wx_plus_b()
-    steps = mg.drawing.backward_steps(z)
+    steps = mg.replay_page.backward_steps(z)
     order = [v.label for v, _ in steps]
     assert order[0] == "z" and order.index("y") < order.index("w") and order.index("y") < order.index("x")
     assert dict((v.label, g) for v, g in steps) == {"z": 1.0, "y": 1.0, "b": 1.0, "w": 3.0, "x": 2.0}
@@ -218,6 +218,7 @@ def test_replay_page_in_headless_chromium(tmp_path):
     if not os.path.exists("/usr/bin/chromium"):
         pytest.skip("Debian's chromium is not installed (./dev test installs it)")
     w, x, b, z = wx_plus_b()
+    grads_by_name = {"w": "3", "x": "2"}                   # ∂z/∂w = x = 3, ∂z/∂x = w = 2
     page_path = tmp_path / "replay.html"
     mg.replay(z, str(page_path))
     with playwright.sync_playwright() as p:
@@ -227,12 +228,15 @@ def test_replay_page_in_headless_chromium(tmp_path):
         page = browser.new_page()
         page.goto(page_path.as_uri())
         assert page.inner_text("#position") == "step 1 of 5"
-        assert "d(output)/d(z) = 1" in page.inner_text("#caption")
+        assert page.inner_text("#caption") == "∂z/∂z = 1: the seed that starts the backward pass"
         current = page.locator("g.node.current text").all_text_contents()
         assert current[0] == "z" and "grad 1" in current
         for _ in range(4):
             page.click("#next")
         assert page.inner_text("#position") == "step 5 of 5"
+        last = page.inner_text("#caption").splitlines()        # w or x, whichever comes last: z = w·x + b
+        name, other = ("w", "x") if last[0].startswith("∂z/∂w") else ("x", "w")
+        assert last == [f"∂z/∂{name} = ∂z/∂y · ∂y/∂{name}", f"= 1 · {grads_by_name[name]} = {grads_by_name[name]}"]
         grads = {texts[0]: texts[-1] for texts in (page.locator(f"#v{i} text").all_text_contents() for i in range(5))}
         assert grads == {"z": "grad 1", "y": "grad 1", "b": "grad 1", "w": "grad 3", "x": "grad 2"}
         page.click("#previous")

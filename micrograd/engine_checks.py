@@ -1,0 +1,658 @@
+"""The build-it-yourself track: ``check_engine(Value, step)`` checks a Value class a student wrote.
+
+The steps follow karpathy's lecture "The spelled-out intro to neural networks and
+backpropagation: building micrograd":
+
+1. ``data``, ``+`` and ``*`` with numbers and Values (either side), ``_prev`` and ``_op``;
+2. ``grad`` starting at 0, ``label`` if your Value takes one, and ``micrograd.draw`` drawing it;
+3. ``_backward()``: each result adds its share of its gradient into its inputs' grads;
+4. ``backward()``: the seed 1.0, then ``_backward`` in reverse topological order;
+5. a Value used twice: the gradients from both uses add up (``+=``, not ``=``);
+6. ``-``, ``/``, ``**`` with a number exponent, ``exp()``, ``tanh()`` and ``relu()``;
+7. Neuron, Layer and MLP built on your Value, trained until the loss falls.
+
+``check_engine(Value, 4)`` checks steps 1 to 4 (``check_engine(Value, 7, MLP=MLP)`` checks
+those of exp, tanh and relu your Value has: an MLP needs one of them, not all three) and returns None when they pass; otherwise it
+raises ``ExerciseFailed`` (an AssertionError) saying in plain words what is wrong: which
+operation, on which inputs, what was expected and what your class gave.  Each step first tries
+each operation on its own, then random programs (hypothesis property tests) run with your
+Value and with micrograd's, whose results must agree.  A program that fails is shrunk to a
+short one and printed, so you can paste it and see for yourself.
+"""
+from __future__ import annotations
+
+import math
+import os
+import random
+import sys
+import traceback
+from typing import Any, Callable, NamedTuple
+
+from . import engine
+from .drawing import draw
+from .errors import ExerciseFailed
+from .language import say
+
+STEPS = {
+    1: ("data, + and * with numbers and Values, _prev and _op", "data、与数字和 Value 的 + 和 *、_prev 与 _op"),
+    2: ("grad, label, and drawing with micrograd.draw", "grad、label，以及用 micrograd.draw 画图"),
+    3: ("_backward: each result passes its gradient to its inputs", "_backward：每个结果把梯度传给它的输入"),
+    4: ("backward(): the seed 1.0 and reverse topological order", "backward()：初始梯度 1.0 与逆拓扑顺序"),
+    5: ("a Value used twice: gradients add up", "被使用两次的 Value：梯度要累加"),
+    6: ("-, /, ** with a number, exp, tanh and relu", "-、/、以数字为指数的 **、exp、tanh 和 relu"),
+    7: ("Neuron, Layer and MLP, trained until the loss falls", "Neuron、Layer 和 MLP，训练到损失下降"),
+}
+"""What each step of the track builds, in English and Chinese."""
+
+NICE = (-2.0, -1.5, -1.0, -0.5, 0.5, 1.0, 1.5, 2.0, 3.0)
+"""The numbers random programs use: short to read, exact in binary."""
+
+
+def _fail(english: str, chinese: str) -> ExerciseFailed:
+    return ExerciseFailed(say(english, chinese))
+
+
+def _run(what: str, action: Callable[[], Any]) -> Any:
+    """action(), with an exception from the student's code reported in plain words: what was
+    being done, the error, and the line of their code it came from."""
+    try:
+        return action()
+    except ExerciseFailed:
+        raise
+    except RecursionError:
+        raise _fail(f"{what} recursed too deeply: a recursive topological sort needs a visited set, and very "
+                    "deep graphs need an iterative one",
+                    f"{what} 递归太深：递归的拓扑排序需要记录已访问的节点，很深的图需要用循环实现") from None
+    except Exception as err:  # noqa: BLE001 - the student's code may raise anything: say so plainly
+        raise _fail(f"{what} raised {type(err).__name__}: {err}{_where(err)}",
+                    f"{what} 时出错 {type(err).__name__}：{err}{_where(err)}") from None
+
+
+PACKAGE = os.path.dirname(os.path.abspath(__file__))
+
+
+def _where(err: BaseException) -> str:
+    """'(your line 12: out = Value(...))': the last line of the traceback outside micrograd."""
+    frames = [f for f in traceback.extract_tb(err.__traceback__) if not f.filename.startswith(PACKAGE) and f.line]
+    if not frames:
+        return ""
+    return say(f" (your line {frames[-1].lineno}: {frames[-1].line})", f"（你的第 {frames[-1].lineno} 行：{frames[-1].line}）")
+
+
+def _number(x: Any, what: str) -> float:
+    """x as a float, or a failure saying that `what` should be a number."""
+    if isinstance(x, bool) or not isinstance(x, (int, float)):
+        raise _fail(f"{what} should be a number (int or float), got {x!r} of type {type(x).__name__}",
+                    f"{what} 应该是一个数（int 或 float），实际是 {type(x).__name__} 类型的 {x!r}")
+    return float(x)
+
+
+def _close(got: float, expected: float) -> bool:
+    return math.isclose(got, expected, rel_tol=1e-6, abs_tol=1e-9) or (math.isnan(got) and math.isnan(expected))
+
+
+def _g(x: float) -> str:
+    return format(x, ".6g")
+
+
+# --- programs: a few lines of code run with the student's Value and with ours -------------------
+class Line(NamedTuple):
+    """One line of a program: target = op(operands); operands are names or numbers."""
+
+    target: str
+    op: str
+    operands: tuple
+
+
+OPERATIONS: dict[str, Callable[..., Any]] = {
+    "+": lambda x, y: x + y, "*": lambda x, y: x * y, "-": lambda x, y: x - y, "/": lambda x, y: x / y,
+    "**": lambda x, c: x ** c, "neg": lambda x: -x, "exp": lambda x: x.exp(), "tanh": lambda x: x.tanh(),
+    "relu": lambda x: x.relu(),
+}
+"""How each operation of a program is written in Python."""
+
+
+class Program(NamedTuple):
+    """Leaves (name, number) and lines; the last line's target is the output."""
+
+    leaves: tuple
+    lines: tuple
+
+    def text(self) -> str:
+        """The program as the Python a student would type."""
+        out = [f"{name} = Value({_g(x)})" for name, x in self.leaves]
+        for line in self.lines:
+            if line.op in ("exp", "tanh", "relu"):
+                out.append(f"{line.target} = {line.operands[0]}.{line.op}()")
+            elif line.op == "neg":
+                out.append(f"{line.target} = -{line.operands[0]}")
+            else:
+                a, b = (x if isinstance(x, str) else f"({_g(x)})" if x < 0 and i else _g(x)
+                        for i, x in enumerate(line.operands))
+                out.append(f"{line.target} = {a} {line.op} {b}")
+        return "\n".join("    " + text for text in out)
+
+    def run(self, value_class: type) -> dict[str, Any]:
+        """Every name of the program, run with `value_class`."""
+        names: dict[str, Any] = {}
+        for name, x in self.leaves:
+            names[name] = value_class(x)
+        for line in self.lines:
+            operands = [names[x] if isinstance(x, str) else x for x in line.operands]
+            names[line.target] = OPERATIONS[line.op](*operands)
+        return names
+
+
+def _defined(line_op: str, operands: list[Any]) -> bool:
+    """Whether our engine's result is a plain finite number a student's engine will also give
+    (no division by ~0, no complex powers, no overflow, no relu exactly at its kink)."""
+    data = [x.data if hasattr(x, "data") else x for x in operands]
+    if line_op == "/":
+        return abs(data[1]) > 0.1 and abs(data[0] / data[1]) < 1e6
+    if line_op == "**":
+        return abs(data[0]) > 0.1 and abs(data[0]) ** data[1] < 1e6
+    if line_op == "exp":
+        return data[0] < 6
+    if line_op == "relu":
+        return data[0] != 0
+    return all(abs(d) < 1e6 for d in data)
+
+
+def draw_program(draw_value: Callable, ops: tuple[str, ...], reuse: bool) -> Program:
+    """A random program with hypothesis: 1 to 3 leaves, up to 6 lines of `ops`.  Without
+    `reuse` each Value is used once (a tree); with it, any earlier Value may be used again."""
+    from hypothesis import strategies as st
+    leaves = tuple((name, draw_value(st.sampled_from(NICE))) for name in "abc"[:draw_value(st.integers(1, 3))])
+    ours = {name: engine.Value(x) for name, x in leaves}
+    unused = [name for name, _ in leaves]               # Values no line has used yet
+    lines: list[Line] = []
+    for target in "defgh"[:draw_value(st.integers(1, 5))]:
+        op = draw_value(st.sampled_from(ops))
+        pool = list(ours) if reuse else unused
+        if not pool:
+            break
+        first = draw_value(st.sampled_from(pool))
+        if op in ("neg", "exp", "tanh", "relu"):
+            operands: tuple = (first,)
+        elif op == "**":
+            operands = (first, draw_value(st.sampled_from((2, 3, -1))))
+        else:
+            others = [n for n in pool if n != first or reuse]
+            second = draw_value(st.sampled_from(others)) if others and draw_value(st.booleans()) \
+                else draw_value(st.sampled_from(NICE))
+            operands = (second, first) if isinstance(second, float) and draw_value(st.booleans()) else (first, second)
+        values = [ours[x] if isinstance(x, str) else x for x in operands]
+        if not _defined(op, values):
+            continue
+        ours[target] = OPERATIONS[op](*values)
+        lines.append(Line(target, op, operands))
+        unused = [n for n in unused if n not in operands] + [target]
+    if len(unused) > 1 or not lines:               # join what is left into one output, so every leaf counts
+        total: Any = unused[0]
+        for name in unused[1:]:
+            target = "jklmnopq"[len(lines) % 8] if len(lines) < 14 else f"v{len(lines)}"
+            lines.append(Line(target, "+", (total, name)))
+            total = target
+        if not lines:
+            lines.append(Line("d", "*", (total, 1.0)))
+    return Program(leaves, tuple(lines))
+
+
+def _hypothesis_check(test: Callable[[Program], None], ops: tuple[str, ...], reuse: bool, examples: int) -> None:
+    """Run test(program) on `examples` random programs (hypothesis, reproducible: derandomized,
+    no database); a failure is shrunk to a short program and reported without hypothesis's notes."""
+    try:
+        from hypothesis import HealthCheck, given, settings
+        from hypothesis import strategies as st
+        from hypothesis.errors import Flaky
+    except ImportError:
+        raise ImportError("check_engine runs property tests with hypothesis: pip install hypothesis "
+                          "(./dev demo installs it)") from None
+
+    @settings(max_examples=examples, derandomize=True, database=None, deadline=None, report_multiple_bugs=False,
+              suppress_health_check=list(HealthCheck), print_blob=False)
+    @given(st.data())
+    def property_test(data: Any) -> None:
+        test(draw_program(data.draw, ops, reuse))
+
+    try:
+        property_test()
+    except ExerciseFailed as failure:
+        raise ExerciseFailed(str(failure)) from None
+    except Flaky as flaky:                   # the same program passed when hypothesis ran it again
+        first = next((e for e in getattr(flaky, "exceptions", ()) if isinstance(e, ExerciseFailed)), None)
+        if first is None:
+            raise
+        raise ExerciseFailed(str(first) + say(
+            "\n(Run again, this program sometimes passed: your engine does not always do the same thing, for "
+            "example when it goes through a set, whose order changes from run to run.)",
+            "\n（再运行时这段程序有时又能通过：你的引擎每次的行为不一样，比如遍历 set 时，它的顺序每次运行都可能不同。）")) from None
+
+
+def _student_and_ours(program: Program, Value: type) -> tuple[dict, dict]:
+    theirs = _run(say("running this program with your Value:\n", "用你的 Value 运行这段程序时：\n") + program.text(),
+                  lambda: program.run(Value))
+    return theirs, program.run(engine.Value)
+
+
+def _same_data(program: Program, Value: type) -> None:
+    theirs, ours = _student_and_ours(program, Value)
+    for name, v in ours.items():
+        got = _number(getattr(theirs[name], "data", theirs[name]), f"{name}.data")
+        if not _close(got, v.data):
+            raise _fail(f"in this program\n{program.text()}\n{name}.data should be {_g(v.data)}, got {_g(got)}",
+                        f"在这段程序中\n{program.text()}\n{name}.data 应为 {_g(v.data)}，实际是 {_g(got)}")
+
+
+def _same_gradients(program: Program, Value: type) -> None:
+    theirs, ours = _student_and_ours(program, Value)
+    out = program.lines[-1].target
+    calls = _watch_backward_steps(theirs)
+    _run(say(f"{out}.backward() in this program:\n", f"在这段程序中调用 {out}.backward() 时：\n") + program.text(),
+         theirs[out].backward)
+    _check_backward_steps(program, calls)
+    ours[out].backward()
+    for name, x in program.leaves:
+        got = _number(theirs[name].grad, f"{name}.grad")
+        expected = ours[name].grad
+        if not _close(got, expected):
+            raise _fail(f"after {out}.backward() in this program\n{program.text()}\n{name}.grad should be "
+                        f"{_g(expected)}, got {_g(got)}.{_hint(got, expected)}",
+                        f"在这段程序中调用 {out}.backward() 之后\n{program.text()}\n{name}.grad 应为 "
+                        f"{_g(expected)}，实际是 {_g(got)}。{_hint(got, expected)}")
+
+
+def _watch_backward_steps(names: dict[str, Any]) -> list[str]:
+    """Wrap each result's _backward so that the names of the calls are listed as they happen."""
+    calls: list[str] = []
+    for name, v in names.items():
+        step = getattr(v, "_backward", None)
+        if step is None or not getattr(v, "_prev", ()):
+            continue
+
+        def watched(name: str = name, step: Callable = step) -> Any:
+            calls.append(name)
+            return step()
+        try:
+            v._backward = watched
+        except AttributeError:                    # a class with __slots__ or a method: not watched
+            return []
+    return calls
+
+
+def _check_backward_steps(program: Program, calls: list[str]) -> None:
+    """Each result's _backward ran once, after those of every result that uses it."""
+    if not calls:
+        return
+    out = program.lines[-1].target
+    for line in program.lines:
+        count = calls.count(line.target)
+        if count != 1:
+            raise _fail(f"during {out}.backward() in this program\n{program.text()}\n{line.target}._backward() ran "
+                        f"{count} times, it should run once: " +
+                        ("visit each Value once (keep a set of the Values visited)" if count > 1 else
+                         "backward() must call _backward on every Value of the graph"),
+                        f"在这段程序中调用 {out}.backward() 时\n{program.text()}\n{line.target}._backward() 运行了 "
+                        f"{count} 次，应当正好一次：" +
+                        ("每个 Value 只访问一次（用一个集合记录访问过的 Value）" if count > 1 else
+                         "backward() 要对图里的每个 Value 调用 _backward"))
+    for line in program.lines:
+        for name in line.operands:
+            if name in calls and calls.index(name) < calls.index(line.target):
+                raise _fail(f"during {out}.backward() in this program\n{program.text()}\n{name}._backward() ran before "
+                            f"{line.target}._backward(), but {line.target} uses {name}: {name}'s gradient was not complete "
+                            "yet. Go from the output back to the inputs: reversed topological order",
+                            f"在这段程序中调用 {out}.backward() 时\n{program.text()}\n{name}._backward() 在 "
+                            f"{line.target}._backward() 之前运行了，可是 {line.target} 用到了 {name}：那时 {name} 的梯度"
+                            "还不完整。要从输出往回走到输入：逆拓扑顺序")
+
+
+def _hint(got: float, expected: float) -> str:
+    """A guess at the mistake behind a wrong gradient of a leaf."""
+    if got == 0 and expected != 0:
+        return say(" Nothing reached it: does backward() call _backward from the output back to the leaves "
+                   "(reversed topological order), on every Value?",
+                   "梯度没有传到它：backward() 是否从输出往回、按逆拓扑顺序对每个 Value 调用了 _backward？")
+    if expected != 0 and abs(got / expected) >= 1.5 and _close(got / expected, round(got / expected)):
+        return say(" That is a multiple of the right answer: a _backward ran more than once (a topological sort "
+                   "needs a visited set), or a gradient was added twice.",
+                   "这是正确答案的整数倍：某个 _backward 运行了不止一次（拓扑排序需要记录已访问的节点），或梯度被加了两次。")
+    return ""
+
+
+# --- the steps --------------------------------------------------------------------------------------
+def _make(Value: type, x: float) -> Any:
+    return _run(f"Value({_g(x)})", lambda: Value(x))
+
+
+def _step_1(Value: type, examples: int) -> None:
+    leaf = _make(Value, 2.0)
+    if _number(getattr(leaf, "data", None), "Value(2.0).data") != 2.0:
+        raise _fail(f"Value(2.0).data should be 2.0, got {leaf.data!r}", f"Value(2.0).data 应为 2.0，实际是 {leaf.data!r}")
+    for attribute, expected in (("_prev", "an empty set or tuple"), ("_op", "''")):
+        if not hasattr(leaf, attribute):
+            raise _fail(f"a Value needs {attribute}: for Value(2.0) it is {expected}",
+                        f"Value 需要属性 {attribute}：Value(2.0) 的 {attribute} 应为 {expected}")
+    if len(leaf._prev) != 0 or leaf._op != "":
+        raise _fail(f"Value(2.0) is a leaf: its _prev should be empty and its _op '', got {leaf._prev!r} and "
+                    f"{leaf._op!r}", f"Value(2.0) 是叶子节点：_prev 应为空，_op 应为 ''，实际是 {leaf._prev!r} 和 {leaf._op!r}")
+    for text, op, make, expected in (("a + b", "+", lambda a, b: a + b, -1.0), ("a * b", "*", lambda a, b: a * b, -6.0),
+                                     ("a + 1.5", "+", lambda a, b: a + 1.5, 3.5), ("a * 4", "*", lambda a, b: a * 4, 8.0),
+                                     ("1.5 + a", "+", lambda a, b: 1.5 + a, 3.5), ("4 * a", "*", lambda a, b: 4 * a, 8.0)):
+        a, b = _make(Value, 2.0), _make(Value, -3.0)
+        where = "a = Value(2.0), b = Value(-3.0): "
+        try:
+            out = make(a, b)
+        except Exception as err:  # noqa: BLE001 - the student's code may raise anything: say so plainly
+            raise _operation_error(where + text, op, err) from None
+        _check_result(out, Value, where + text, op, expected, [a] if "b" not in text else [a, b])
+    _hypothesis_check(lambda p: _same_data(p, Value), ("+", "*"), False, examples)
+
+
+def _operation_error(text: str, op: str, err: Exception) -> ExerciseFailed:
+    """What a failing `text` (a + 1.5, 4 * a...) most likely lacks, in plain words."""
+    if isinstance(err, TypeError) and text.split(": ")[-1][0].isdigit():
+        method = "__radd__" if op == "+" else "__rmul__"
+        return _fail(f"{text} failed ({err}). When the number comes first, Python asks the Value: define "
+                     f"{method}(self, other), returning self {op} other",
+                     f"{text} 失败了（{err}）。数字在前时，Python 会调用 Value 的 {method}："
+                     f"请定义 {method}(self, other)，返回 self {op} other")
+    if isinstance(err, (TypeError, AttributeError)) and not text.endswith("b"):
+        return _fail(f"{text} failed ({type(err).__name__}: {err}): a number has no .data; wrap it in a Value "
+                     "first, other = other if isinstance(other, Value) else Value(other)",
+                     f"{text} 失败了（{type(err).__name__}：{err}）：数字没有 .data，先把它包装成 Value："
+                     "other = other if isinstance(other, Value) else Value(other)")
+    return _fail(f"{text} raised {type(err).__name__}: {err}{_where(err)}",
+                 f"{text} 时出错 {type(err).__name__}：{err}{_where(err)}")
+
+
+def _check_result(out: Any, Value: type, text: str, op: str, expected: float, inputs: list[Any]) -> None:
+    """out is a Value of the student's class, with the right data, _op and _prev."""
+    if not isinstance(out, Value):
+        raise _fail(f"{text} should give a Value, got {out!r} of type {type(out).__name__}: "
+                    f"return Value(...) from the operation",
+                    f"{text} 的结果应是一个 Value，实际是 {type(out).__name__} 类型的 {out!r}：运算要返回 Value(...)")
+    got = _number(out.data, f"({text}).data")
+    if not _close(got, expected):
+        raise _fail(f"{text} should be {_g(expected)}, got {_g(got)}", f"{text} 应为 {_g(expected)}，实际是 {_g(got)}")
+    if out._op != op:
+        raise _fail(f"({text})._op should be {op!r}, got {out._op!r}", f"({text})._op 应为 {op!r}，实际是 {out._op!r}")
+    prev = list(out._prev)
+    for item in prev:
+        if not isinstance(item, Value):
+            raise _fail(f"({text})._prev should hold Values, but holds {item!r} ({type(item).__name__}): wrap numbers "
+                        "in a Value, other = other if isinstance(other, Value) else Value(other)",
+                        f"({text})._prev 里应当都是 Value，却有 {type(item).__name__} 类型的 {item!r}：把数字包装成 Value，"
+                        "other = other if isinstance(other, Value) else Value(other)")
+    if not all(any(item is v for item in prev) for v in inputs) or len(prev) > 2:
+        raise _fail(f"({text})._prev should be the Values it was made from, got {prev!r}",
+                    f"({text})._prev 应是参与运算的那些 Value，实际是 {prev!r}")
+
+
+def _step_2(Value: type, examples: int) -> None:
+    a = _make(Value, 2.0)
+    out = _run("a * 4 + a", lambda: a * 4 + a)
+    for name, v in (("Value(2.0)", a), ("a * 4 + a", out)):
+        if not hasattr(v, "grad") or v.grad != 0:
+            raise _fail(f"{name}.grad should start at 0 (nothing has been backpropagated yet), got "
+                        f"{getattr(v, 'grad', 'no grad attribute')!r}",
+                        f"{name}.grad 一开始应为 0（还没有反向传播），实际是 {getattr(v, 'grad', '没有 grad 属性')!r}")
+    try:
+        labelled = Value(1.0, label="x")
+    except TypeError:
+        labelled = None                            # karpathy's Value takes no label: that is fine
+    if labelled is not None and getattr(labelled, "label", None) != "x":
+        raise _fail("Value(1.0, label='x').label should be 'x'", "Value(1.0, label='x').label 应为 'x'")
+    seen, stack = {id(out): out}, [out]
+    while stack:
+        for child in stack.pop()._prev:
+            if id(child) not in seen:
+                seen[id(child)] = child
+                stack.append(child)
+    source = _run("micrograd.draw(a * 4 + a)", lambda: draw(out)).source
+    ellipses, boxes = source.count("shape=ellipse"), source.count("shape=box")
+    operations = sum(1 for v in seen.values() if v._op)
+    if (ellipses, boxes) != (len(seen), operations):
+        raise _fail(f"the drawing of a * 4 + a should have {len(seen)} ellipses and {operations} boxes, it has "
+                    f"{ellipses} and {boxes}: check _prev and _op", f"a * 4 + a 的图应有 {len(seen)} 个椭圆和 "
+                    f"{operations} 个矩形，实际是 {ellipses} 和 {boxes}：请检查 _prev 和 _op")
+
+
+def _local(Value: type, text: str, make: Callable, upstream: float, expected: dict[str, float]) -> None:
+    """out = make(a, b); out.grad = upstream; all else 0; out._backward() must give `expected`."""
+    a, b = _make(Value, 2.0), _make(Value, -3.0)
+    out = _run(text, lambda: make(a, b))
+    for v in (a, b, *out._prev):
+        v.grad = 0.0
+    out.grad = upstream
+    if not callable(getattr(out, "_backward", None)):
+        raise _fail(f"({text}) has no _backward to call: every Value needs one (a leaf's does nothing: "
+                    "self._backward = lambda: None)", f"({text}) 没有可调用的 _backward：每个 Value 都需要一个"
+                    "（叶子节点的什么也不做：self._backward = lambda: None）")
+    _run(f"out._backward() for out = {text}", out._backward)
+    for name, want in expected.items():
+        got = _number({"a": a, "b": b}[name].grad, f"{name}.grad")
+        if not _close(got, want):
+            raise _fail(f"out = {text} with a = 2.0, b = -3.0 and out.grad = {_g(upstream)}: after out._backward(), "
+                        f"{name}.grad should be {_g(want)}, got {_g(got)}.{_local_hint(text, got, want, upstream)}",
+                        f"out = {text}，其中 a = 2.0，b = -3.0，out.grad = {_g(upstream)}：调用 out._backward() 后，"
+                        f"{name}.grad 应为 {_g(want)}，实际是 {_g(got)}。{_local_hint(text, got, want, upstream)}")
+
+
+def _local_hint(text: str, got: float, want: float, upstream: float) -> str:
+    if _close(got, want / upstream):
+        return say(" The chain rule multiplies the local derivative by out.grad, the gradient from above.",
+                   "链式法则要把局部导数乘以 out.grad（上游传来的梯度）。")
+    if "*" in text and _close(got, upstream):
+        return say(" The product rule: ∂(a·b)/∂a = b, so a's share is b.data · out.grad.",
+                   "乘法的求导：∂(a·b)/∂a = b，所以 a 得到的是 b.data · out.grad。")
+    return ""
+
+
+def _step_3(Value: type, examples: int) -> None:
+    leaf = _make(Value, 2.0)
+    leaf.grad = 0.5
+    _run("Value(2.0)._backward()", getattr(leaf, "_backward", lambda: None))
+    if leaf.grad != 0.5:
+        raise _fail("a leaf's _backward should do nothing, but it changed its grad",
+                    "叶子节点的 _backward 什么也不该做，它却改了 grad")
+    for upstream in (1.0, 0.7, -1.5):
+        _local(Value, "a + b", lambda a, b: a + b, upstream, {"a": upstream, "b": upstream})
+        _local(Value, "a * b", lambda a, b: a * b, upstream, {"a": -3.0 * upstream, "b": 2.0 * upstream})
+        _local(Value, "a * 4", lambda a, b: a * 4, upstream, {"a": 4.0 * upstream})
+        _local(Value, "4 * a", lambda a, b: 4 * a, upstream, {"a": 4.0 * upstream})
+        _local(Value, "1.5 + a", lambda a, b: 1.5 + a, upstream, {"a": upstream})
+    # the lecture's manual pass: L = (a*b + c) * f, each node's _backward called by hand, output first
+    a, b, c, f = (_make(Value, x) for x in (2.0, -3.0, 10.0, -2.0))
+    e = a * b
+    d = e + c
+    L = d * f
+    for v in (a, b, c, f, e, d):
+        v.grad = 0.0
+    L.grad = 1.0
+    for node in (L, d, e):
+        _run("calling _backward node by node, from L back to a and b", node._backward)
+    expected = {"a": -2.0 * -3.0, "b": -2.0 * 2.0, "c": -2.0, "f": 4.0}
+    for name, v in zip("abcf", (a, b, c, f)):
+        if not _close(_number(v.grad, f"{name}.grad"), expected[name]):
+            raise _fail(f"for L = (a*b + c) * f with a, b, c, f = 2, -3, 10, -2, calling L._backward(), "
+                        f"d._backward(), e._backward() should give {name}.grad = {_g(expected[name])}, got {v.grad}",
+                        f"对 L = (a*b + c) * f（a, b, c, f = 2, -3, 10, -2），依次调用 L._backward()、d._backward()、"
+                        f"e._backward() 后 {name}.grad 应为 {_g(expected[name])}，实际是 {v.grad}")
+
+
+def _step_4(Value: type, examples: int) -> None:
+    a = _make(Value, 2.0)
+    out = _run("(a * 2) * 3 + 1", lambda: (a * 2) * 3 + 1)
+    _run("out.backward()", getattr(out, "backward", None) or _missing("backward"))
+    seed = _number(out.grad, "out.grad")
+    if not _close(seed, 1.0):
+        raise _fail(f"after out.backward(), out.grad should be 1 (∂out/∂out: the seed backward starts from), "
+                    f"got {_g(seed)}: set self.grad = 1.0 first",
+                    f"调用 out.backward() 后 out.grad 应为 1（∂out/∂out，反向传播的起点），实际是 {_g(seed)}："
+                    "先设置 self.grad = 1.0")
+    got = _number(a.grad, "a.grad")
+    if not _close(got, 6.0):
+        raise _fail(f"for out = (a * 2) * 3 + 1, after out.backward() a.grad should be 6, got {_g(got)}."
+                    f"{_hint(got, 6.0)}",
+                    f"对 out = (a * 2) * 3 + 1，调用 out.backward() 后 a.grad 应为 6，实际是 {_g(got)}。{_hint(got, 6.0)}")
+    _hypothesis_check(lambda p: _same_gradients(p, Value), ("+", "*"), False, examples)
+
+
+def _missing(name: str) -> Callable[[], None]:
+    def fail() -> None:
+        raise _fail(f"your Value has no {name}() yet", f"你的 Value 还没有 {name}()")
+    return fail
+
+
+def _step_5(Value: type, examples: int) -> None:
+    for text, make, expected, meaning in (("a + a", lambda a: a + a, 2.0, "1 + 1"), ("a * a", lambda a: a * a, 6.0, "a + a"),
+                                          ("(a * a) * a", lambda a: (a * a) * a, 27.0, "3a²")):
+        a = _make(Value, 3.0)
+        out = _run(text, lambda: make(a))
+        _run(f"({text}).backward()", out.backward)
+        got = _number(a.grad, "a.grad")
+        if not _close(got, expected):
+            raise _fail(f"out = {text} with a = Value(3.0): a is used more than once, so after out.backward() a.grad "
+                        f"should be {meaning} = {_g(expected)}, got {_g(got)}. Each use adds its share: "
+                        "in _backward write self.grad += ..., not self.grad = ...",
+                        f"out = {text}，a = Value(3.0)：a 被使用了不止一次，所以 out.backward() 之后 a.grad 应为 "
+                        f"{meaning} = {_g(expected)}，实际是 {_g(got)}。每次使用都要把自己那份加上去："
+                        "在 _backward 里写 self.grad += ...，而不是 self.grad = ...")
+    _hypothesis_check(lambda p: _same_gradients(p, Value), ("+", "*"), True, examples)
+
+
+def _step_6(Value: type, examples: int, all_operations: bool = True) -> None:
+    """-, /, ** with a number, exp, tanh and relu; with all_operations False only those of
+    exp, tanh and relu that Value has (step 7 needs one nonlinearity, not all three)."""
+    cases = (("a - b", lambda a, b: a - b, 5.0, {"a": 1.0, "b": -1.0}),
+             ("a - 1.5", lambda a, b: a - 1.5, 0.5, {"a": 1.0}),
+             ("1.5 - a", lambda a, b: 1.5 - a, -0.5, {"a": -1.0}),
+             ("-a", lambda a, b: -a, -2.0, {"a": -1.0}),
+             ("a ** 3", lambda a, b: a ** 3, 8.0, {"a": 12.0}),
+             ("a ** -1", lambda a, b: a ** -1, 0.5, {"a": -0.25}),
+             ("a / b", lambda a, b: a / b, -2 / 3, {"a": -1 / 3, "b": -2 / 9}),
+             ("a / 4", lambda a, b: a / 4, 0.5, {"a": 0.25}),
+             ("3 / a", lambda a, b: 3 / a, 1.5, {"a": -0.75}),
+             ("a.exp()", lambda a, b: a.exp(), math.exp(2), {"a": math.exp(2)}),
+             ("a.tanh()", lambda a, b: a.tanh(), math.tanh(2), {"a": 1 - math.tanh(2) ** 2}),
+             ("b.tanh()", lambda a, b: b.tanh(), math.tanh(-3), {"b": 1 - math.tanh(-3) ** 2}),
+             ("a.relu()", lambda a, b: a.relu(), 2.0, {"a": 1.0}),
+             ("b.relu()", lambda a, b: b.relu(), 0.0, {"b": 0.0}))
+    for text, make, value, grads in cases:
+        a, b = _make(Value, 2.0), _make(Value, -3.0)
+        method = text[2:-2] if text.endswith("()") else ""           # a.exp() -> exp
+        if method and not hasattr(a, method) and not all_operations:
+            continue
+        if method and not hasattr(a, method):
+            raise _fail(f"your Value has no {method}() yet (step 6 adds -, /, ** with a number, exp, tanh and relu)",
+                        f"你的 Value 还没有 {method}()（第 6 步要加上 -、/、以数字为指数的 **、exp、tanh 和 relu）")
+        out = _run(f"{text} with a = Value(2.0), b = Value(-3.0)", lambda: make(a, b))
+        got = _number(getattr(out, "data", out), f"({text}).data")
+        if not _close(got, value):
+            raise _fail(f"{text} with a = 2.0, b = -3.0 should be {_g(value)}, got {_g(got)}",
+                        f"a = 2.0，b = -3.0 时 {text} 应为 {_g(value)}，实际是 {_g(got)}")
+        _run(f"({text}).backward()", out.backward)
+        for name, want in grads.items():
+            got = _number({"a": a, "b": b}[name].grad, f"{name}.grad")
+            if not _close(got, want):
+                raise _fail(f"after ({text}).backward() with a = 2.0, b = -3.0, {name}.grad should be {_g(want)}, "
+                            f"got {_g(got)}: check the derivative of {_operation_name(text)}",
+                            f"a = 2.0，b = -3.0 时调用 ({text}).backward() 后 {name}.grad 应为 {_g(want)}，"
+                            f"实际是 {_g(got)}：请检查 {_operation_name(text)} 的导数")
+    functions = tuple(name for name in ("exp", "tanh", "relu") if all_operations or hasattr(Value, name))
+    _hypothesis_check(lambda p: _same_gradients(p, Value), ("+", "*", "-", "/", "**", "neg") + functions, True, examples)
+
+
+def _operation_name(text: str) -> str:
+    for symbol in ("exp", "tanh", "relu", "**", "/", "-"):
+        if symbol in text:
+            return symbol
+    return text
+
+
+XS = [[2.0, 3.0, -1.0], [3.0, -1.0, 0.5], [0.5, 1.0, 1.0], [1.0, 1.0, -1.0]]
+YS = [1.0, -1.0, -1.0, 1.0]
+"""The lecture's four examples and targets."""
+
+
+def _step_7(Value: type, examples: int, MLP: Any) -> None:
+    if MLP is None:
+        raise _fail("step 7 checks your MLP: call check_engine(Value, 7, MLP=MLP)",
+                    "第 7 步检查你的 MLP：请调用 check_engine(Value, 7, MLP=MLP)")
+    model = _run("MLP(3, [4, 4, 1])", lambda: MLP(3, [4, 4, 1]))
+    parameters = list(_run("model.parameters()", model.parameters))
+    if len(parameters) != 41:
+        raise _fail(f"MLP(3, [4, 4, 1]) has 3·4+4 + 4·4+4 + 4·1+1 = 41 parameters, parameters() gave {len(parameters)}",
+                    f"MLP(3, [4, 4, 1]) 有 3·4+4 + 4·4+4 + 4·1+1 = 41 个参数，parameters() 给出了 {len(parameters)} 个")
+    if not all(isinstance(p, Value) for p in parameters):
+        raise _fail("every parameter should be one of your Values", "每个参数都应是你的 Value")
+    rng = random.Random(7)
+    for p in parameters:            # no bias exactly 0 (karpathy's start at 0): relu's kink breaks differences
+        p.data = rng.uniform(-1, 1)
+
+    def loss() -> Any:
+        outputs = [model(x) for x in XS]
+        outputs = [o[0] if isinstance(o, (list, tuple)) else o for o in outputs]
+        return sum(((o - y) ** 2 for o, y in zip(outputs, YS)), Value(0.0))
+
+    total = _run("the loss Σ (model(x) - y)² on the lecture's four examples", loss)
+    for p in parameters:
+        p.grad = 0.0
+    _run("loss.backward()", total.backward)
+    for index, p in enumerate(parameters):
+        saved = p.data
+        p.data = saved + 1e-6
+        up = loss().data
+        p.data = saved - 1e-6
+        down = loss().data
+        p.data = saved
+        numeric = (up - down) / 2e-6
+        if not math.isclose(p.grad, numeric, rel_tol=1e-3, abs_tol=1e-5):
+            raise _fail(f"parameter {index} of MLP(3, [4, 4, 1]): its grad is {_g(p.grad)}, but nudging it changes the "
+                        f"loss at the rate {_g(numeric)} (central differences)",
+                        f"MLP(3, [4, 4, 1]) 的第 {index} 个参数：grad 是 {_g(p.grad)}，但微调它时损失的变化率是 "
+                        f"{_g(numeric)}（中心差分）")
+    first = total.data
+    for _ in range(100):
+        current = loss()
+        for p in parameters:
+            p.grad = 0.0
+        current.backward()
+        for p in parameters:
+            p.data -= 0.05 * p.grad
+    last = loss().data
+    if not last < first / 2:
+        raise _fail(f"100 steps of gradient descent (lr 0.05) took the loss from {_g(first)} only to {_g(last)}",
+                    f"100 步梯度下降（学习率 0.05）只把损失从 {_g(first)} 降到了 {_g(last)}")
+
+
+CHECKS = {1: _step_1, 2: _step_2, 3: _step_3, 4: _step_4, 5: _step_5, 6: _step_6}
+
+
+def check_engine(Value: type, step: int, *, MLP: Any = None, examples: int = 60) -> None:
+    """Check the Value class you wrote, up to `step` (1 to 7; see the module's docstring).
+
+    Returns None when every step up to `step` passes; raises ExerciseFailed (an AssertionError)
+    saying what is wrong otherwise.  Step 7 needs your MLP class: ``check_engine(Value, 7,
+    MLP=MLP)``.  `examples` is how many random programs each step tries.
+    """
+    if not isinstance(Value, type):
+        raise TypeError(f"check_engine needs your Value class itself (check_engine(Value, 1)), got {Value!r}")
+    if isinstance(step, bool) or not isinstance(step, int) or not 1 <= step <= 7:
+        raise ValueError(f"step must be a whole number from 1 to 7, got {step!r}")
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(limit, 10_000))       # a recursive topological sort, as in the lecture
+    try:
+        for number in range(1, step + 1):
+            if number == 7:
+                _step_7(Value, examples, MLP)
+            elif number == 6 and step == 7:
+                _step_6(Value, examples, all_operations=False)     # karpathy's package has relu, not exp or tanh
+            else:
+                CHECKS[number](Value, examples)
+    finally:
+        sys.setrecursionlimit(limit)
+
+
+__all__ = ["check_engine", "STEPS", "Program", "draw_program", "OPERATIONS", "NICE"]
