@@ -22,6 +22,7 @@ import micrograd as torch  # noqa: F401   PyTorch tutorials run with just this l
 from micrograd import Value, draw  # noqa: F401
 from micrograd.drawing import save  # noqa: F401
 
+torch.set_language("en")                                          # the checkers' messages speak English
 OUT = os.environ.get("MICROGRAD_LESSONS_OUT", "lessons-output")   # pictures go here, never into the repository
 os.makedirs(OUT, exist_ok=True)
 
@@ -120,5 +121,31 @@ from micrograd.exercises import ExerciseFailed, check_mean_squared_error
 
 try:
     print(check_mean_squared_error(answer))
+except ExerciseFailed as why:
+    print("Not yet:", why)
+
+# %% [markdown]
+# ## Exercise: the training loop
+#
+# `backward()` adds into `.grad` (lesson 3), so a loop must clear the gradients before each
+# backward, or every step also uses the gradients of all the steps before it: the steps grow and
+# the fit drifts. Write `training_loop(w, b, xs, ys, lr, steps)`: `steps` steps of gradient
+# descent on the mean squared error of y ≈ w·x + b, with `torch.optim.SGD([w, b], lr=lr)`. The
+# loop below has exactly that bug; the checker compares your w and b with the exact trajectory
+# and recognises the bug's.
+
+# %%
+def training_loop(w, b, xs, ys, lr, steps):
+    optimizer = torch.optim.SGD([w, b], lr=lr)
+    for _ in range(steps):
+        loss = sum((w * x + b - y) ** 2 for x, y in zip(xs, ys)) / len(xs)
+        loss.backward()
+        optimizer.step()               # check this loop
+
+
+from micrograd.exercises import check_training_loop
+
+try:
+    print(check_training_loop(training_loop))
 except ExerciseFailed as why:
     print("Not yet:", why)

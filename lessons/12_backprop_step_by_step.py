@@ -22,6 +22,7 @@ import micrograd as torch  # noqa: F401   PyTorch tutorials run with just this l
 from micrograd import Value, draw  # noqa: F401
 from micrograd.drawing import save  # noqa: F401
 
+torch.set_language("en")                                          # the checkers' messages speak English
 OUT = os.environ.get("MICROGRAD_LESSONS_OUT", "lessons-output")   # pictures go here, never into the repository
 os.makedirs(OUT, exist_ok=True)
 

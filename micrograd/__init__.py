@@ -41,7 +41,7 @@ __all__ = ["draw", "render", "replay", "Value", "Tensor", "Function", "autograd"
 
 SUBMODULES = {"ieee", "ops", "modes", "nodes", "engine", "pytree", "errors", "tensors", "drawing", "testing",
               "exercises", "training", "plots", "expression", "cli",
-              "replay_page", "language", "graph", "groups", "pending", "engine_checks"}
+              "replay_page", "language", "graph", "groups", "pending", "engine_checks", "engine_programs"}
 
 
 def __getattr__(name: str) -> Any:

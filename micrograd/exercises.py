@@ -16,6 +16,7 @@ from .autograd.gradcheck import GradcheckError, gradcheck, numerical_grad
 from .engine import Value
 from .engine_checks import check_engine  # noqa: F401  the build-it-yourself track's checker
 from .errors import ExerciseFailed
+from .language import say
 from .tensors import Tensor, float64, tensor
 
 
@@ -28,15 +29,32 @@ def _close(a: Any, b: float, rel: float = 1e-6, abs_: float = 1e-9) -> bool:
     try:
         a = float(a)
     except (TypeError, ValueError):
-        raise ExerciseFailed(f"your answer gave {a!r} where a number was expected") from None
+        raise ExerciseFailed(say(f"your answer gave {a!r} where a number was expected",
+                                 f"你的答案给出了 {a!r}，这里需要的是一个数")) from None
     return math.isclose(a, float(b), rel_tol=rel, abs_tol=abs_)
 
 
 def _call(answer: Callable, *args: Any) -> Any:
     try:
         return answer(*args)
+    except NotImplementedError as err:
+        raise ExerciseFailed(say(f"your answer is not written yet ({err})", f"你的答案还没有写（{err}）")) from None
     except Exception as err:  # noqa: BLE001 - the student's code may raise anything; say so plainly
-        raise ExerciseFailed(f"your answer raised {type(err).__name__}: {err} (called with {args})") from err
+        raise ExerciseFailed(say(f"your answer raised {type(err).__name__}: {err} (called with {args})",
+                                 f"你的答案出错了 {type(err).__name__}：{err}（调用参数 {args}）")) from None
+
+
+def _a_value(out: Any, what: str) -> Value:
+    """out, if it is a Value; otherwise a failure that names what came back instead."""
+    if isinstance(out, Value):
+        return out
+    if isinstance(out, (int, float)):
+        raise ExerciseFailed(say(f"{what} should be a Value, but your answer returned the plain number {out!r}: "
+                                 "build it from Value operations (not .data or float()), so it can be differentiated",
+                                 f"{what} 应该是一个 Value，你的答案却返回了普通的数 {out!r}：要用 Value 的运算来构造它"
+                                 "（不要用 .data 或 float()），这样才能求导"))
+    raise ExerciseFailed(say(f"{what} should be a Value, your answer returned {out!r} ({type(out).__name__})",
+                             f"{what} 应该是一个 Value，你的答案返回了 {type(out).__name__} 类型的 {out!r}"))
 
 
 def check_derivative_of_x3_sin_x(answer: Callable[[float], float]) -> str:
@@ -110,9 +128,28 @@ def check_cube_function(answer: type) -> str:
         try:
             gradcheck(answer.apply, (Value(x0),))
         except GradcheckError as err:
-            raise ExerciseFailed(f"backward disagrees with central differences at x = {x0:.4f}: {err}. "
-                                 "d/dx x³ = 3x², times the incoming gradient") from None
-    return "correct: forward is x³ and gradcheck agrees with your backward"
+            raise ExerciseFailed(say(f"backward disagrees with central differences at x = {x0:.4f}: {err}. "
+                                     "d/dx x³ = 3x², times the incoming gradient",
+                                     f"在 x = {x0:.4f} 处 backward 与中心差分不一致：{err}。d/dx x³ = 3x²，"
+                                     "还要乘以传进来的梯度")) from None
+        upstream = random.Random(x0).choice((-2.5, -0.5, 0.7, 3.0))    # gradcheck's upstream 1 hides a missing factor
+        x = Value(x0)
+        try:
+            answer.apply(x).backward(upstream)
+        except Exception as err:  # noqa: BLE001
+            raise ExerciseFailed(say(f"backward raised {type(err).__name__}: {err}",
+                                     f"backward 出错了 {type(err).__name__}：{err}")) from None
+        if not _close(x.grad, 3 * x0 ** 2 * upstream):
+            missing = _close(x.grad, 3 * x0 ** 2)
+            raise ExerciseFailed(say(
+                f"with the gradient {upstream} arriving from above (y.backward({upstream})), x.grad at x = {x0:.4f} "
+                f"should be 3x²·{upstream} = {3 * x0 ** 2 * upstream:.6g}, got {float(x.grad):.6g}" +
+                (": backward must multiply by grad_output (the chain rule)" if missing else ""),
+                f"当上游传来的梯度是 {upstream}（y.backward({upstream})）时，x = {x0:.4f} 处的 x.grad 应为 "
+                f"3x²·{upstream} = {3 * x0 ** 2 * upstream:.6g}，实际是 {float(x.grad):.6g}" +
+                ("：backward 必须乘以 grad_output（链式法则）" if missing else "")))
+    return say("correct: forward is x³, gradcheck agrees with your backward, and it multiplies by grad_output",
+               "正确：forward 是 x³，gradcheck 认可你的 backward，而且它乘上了 grad_output")
 
 
 def check_mean_squared_error(answer: Callable[[Tensor, Tensor], Tensor]) -> str:
@@ -124,12 +161,61 @@ def check_mean_squared_error(answer: Callable[[Tensor, Tensor], Tensor]) -> str:
         y_pred = tensor(p, dtype=float64, requires_grad=True)     # float64: compared with float math
         loss = _call(answer, y_pred, tensor(t, dtype=float64))
         expected = sum((a - b) ** 2 for a, b in zip(p, t)) / n
+        if isinstance(loss, (int, float, Value)):
+            raise ExerciseFailed(say(
+                f"your answer returned {type(loss).__name__} {float(loss):.6g}, not a tensor: compute the loss with "
+                "tensor operations on y_pred and y ((y_pred - y) ** 2, .mean()), not with .item(), .tolist() or floats",
+                f"你的答案返回了 {type(loss).__name__} {float(loss):.6g}，而不是张量：请对 y_pred 和 y 用张量运算计算损失"
+                "（(y_pred - y) ** 2、.mean()），不要用 .item()、.tolist() 或普通的数"))
         if not isinstance(loss, Tensor) or loss.numel() != 1 or not _close(loss.item(), expected):
-            raise ExerciseFailed(f"for {n} points the loss is {expected:.6g}, got {loss!r}")
+            raise ExerciseFailed(say(f"for {n} points the loss is {expected:.6g}, got {loss!r}",
+                                     f"{n} 个点时损失应为 {expected:.6g}，实际是 {loss!r}"))
         loss.backward()
         if not all(_close(g, 2 * (a - b) / n) for g, a, b in zip(y_pred.grad.tolist(), p, t)):
             raise ExerciseFailed("the loss must be computed with tensor operations so that it can be differentiated")
     return "correct: the mean squared error, and it backpropagates"
+
+
+def _descent(w: float, b: float, xs: list, ys: list, lr: float, steps: int, accumulate: bool) -> tuple[float, float]:
+    """Gradient descent on the mean squared error of y ≈ w·x + b, in floats:
+    ∂/∂w = (2/n) Σ (w·x + b − y)·x, ∂/∂b = (2/n) Σ (w·x + b − y); with `accumulate` each step's
+    gradients are added to the last ones (the loop that forgets zero_grad)."""
+    gw = gb = 0.0
+    for _ in range(steps):
+        residuals = [w * x + b - y for x, y in zip(xs, ys)]
+        dw = 2 * sum(r * x for r, x in zip(residuals, xs)) / len(xs)
+        db = 2 * sum(residuals) / len(xs)
+        gw, gb = (gw + dw, gb + db) if accumulate else (dw, db)
+        w, b = w - lr * gw, b - lr * gb
+    return w, b
+
+
+def check_training_loop(answer: Callable[[Value, Value, list, list, float, int], None]) -> str:
+    """Lesson 6: answer(w, b, xs, ys, lr, steps) takes `steps` steps of gradient descent on the mean
+    squared error of y ≈ w·x + b, changing the Values w and b in place."""
+    rng = random.Random(6)
+    xs = [rng.uniform(-1, 1) for _ in range(5)]
+    ys = [0.5 * x + 0.3 + rng.uniform(-0.1, 0.1) for x in xs]
+    for steps in (1, 4):
+        w, b = Value(0.2), Value(-0.1)
+        _call(answer, w, b, xs, ys, 0.1, steps)
+        right = _descent(0.2, -0.1, xs, ys, 0.1, steps, accumulate=False)
+        if _close(w.data, right[0]) and _close(b.data, right[1]):
+            continue
+        piled_up = _descent(0.2, -0.1, xs, ys, 0.1, steps, accumulate=True)
+        if _close(w.data, piled_up[0]) and _close(b.data, piled_up[1]):
+            raise ExerciseFailed(say(
+                f"after {steps} steps w should be {right[0]:.6g} and b {right[1]:.6g}, got {w.data:.6g} and "
+                f"{b.data:.6g}: each step also used the gradients of the steps before, because backward adds into "
+                ".grad. Call optimizer.zero_grad() (or set w.grad = b.grad = 0) before loss.backward()",
+                f"{steps} 步之后 w 应为 {right[0]:.6g}，b 应为 {right[1]:.6g}，实际是 {w.data:.6g} 和 {b.data:.6g}："
+                "每一步都把之前各步的梯度也用上了，因为 backward 会把梯度累加到 .grad 上。"
+                "在 loss.backward() 之前调用 optimizer.zero_grad()（或者令 w.grad = b.grad = 0）"))
+        raise ExerciseFailed(say(f"after {steps} steps (lr 0.1) w should be {right[0]:.6g} and b {right[1]:.6g}, got "
+                                 f"{w.data:.6g} and {b.data:.6g}",
+                                 f"{steps} 步之后（学习率 0.1）w 应为 {right[0]:.6g}，b 应为 {right[1]:.6g}，"
+                                 f"实际是 {w.data:.6g} 和 {b.data:.6g}"))
+    return say("correct: each step uses only its own gradients", "正确：每一步只用它自己的梯度")
 
 
 def check_least_squares_gradient(answer: Callable[[list, list, list], list]) -> str:
@@ -189,9 +275,9 @@ def check_piecewise(answer: Callable[[Value], Value]) -> str:
     """Lesson 11: answer(x) = x² if x > 0 else -x, written with Python's if."""
     for x0 in _points(-3, 3):
         x = Value(x0)
-        out = _call(answer, x)
+        out = _a_value(_call(answer, x), f"answer(Value({x0:.4f}))")
         expected, slope = (x0 * x0, 2 * x0) if x0 > 0 else (-x0, -1.0)
-        if not isinstance(out, Value) or not _close(out.data, expected):
+        if not _close(out.data, expected):
             raise ExerciseFailed(f"at x = {x0:.4f} the value should be {expected:.6g}, got {out!r}")
         out.backward()
         if not _close(x.grad, slope):
@@ -225,9 +311,9 @@ def check_tanh_neuron(answer: Callable[[list, list, Value], Value]) -> str:
         x = [rng.uniform(-1, 1) for _ in range(3)]
         w = [Value(rng.uniform(-1, 1)) for _ in range(3)]
         b = Value(rng.uniform(-1, 1))
-        out = _call(answer, x, w, b)
+        out = _a_value(_call(answer, x, w, b), "the neuron's output")
         pre = sum(wi.data * xi for wi, xi in zip(w, x)) + b.data
-        if not isinstance(out, Value) or not _close(out.data, math.tanh(pre)):
+        if not _close(out.data, math.tanh(pre)):
             raise ExerciseFailed(f"the neuron's output should be tanh({pre:.4f}) = {math.tanh(pre):.6g}, got {out!r}")
         out.backward()
         slope = 1 - math.tanh(pre) ** 2

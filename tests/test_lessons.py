@@ -14,7 +14,7 @@ import tokenize
 import pytest
 
 from micrograd import Function
-from micrograd.exercises import CHECKS, ExerciseFailed
+from micrograd.exercises import CHECKS, ExerciseFailed, check_engine
 from test_func import WrongCube        # the 2x² slip, shared with the gradcheck tests
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -30,20 +30,34 @@ def cells(path):
     return [("markdown" if part.startswith(" [markdown]") else "code", part.split("\n", 1)[1].strip()) for part in parts]
 
 
-def test_there_are_fifteen_lessons_in_both_languages():
-    assert len(LESSONS) == 15
+def test_there_are_sixteen_lessons_in_both_languages():
+    assert len(LESSONS) == 16
     assert [os.path.basename(p) for p in LESSONS] == \
         sorted(os.path.basename(p) for p in glob.glob(os.path.join(ROOT, "lessons", "zh", "[0-9][0-9]_*.py")))
 
 
 def code_tokens(text):
-    """The code without its comments (which each language writes in its own words)."""
+    """The code without its comments (which each language writes in its own words), and with the
+    language a lesson sets (set_language("en") or "zh") written as LANGUAGE."""
     skip = (tokenize.COMMENT, tokenize.NL, tokenize.NEWLINE, tokenize.INDENT, tokenize.DEDENT, tokenize.ENDMARKER)
-    return [(t.type, t.string) for t in tokenize.generate_tokens(io.StringIO(text + "\n").readline) if t.type not in skip]
+    tokens = [(t.type, t.string) for t in tokenize.generate_tokens(io.StringIO(text + "\n").readline) if t.type not in skip]
+    for i in range(2, len(tokens)):
+        if tokens[i - 2][1] == "set_language" and tokens[i - 1][1] == "(":
+            tokens[i] = (tokens[i][0], "LANGUAGE")
+    return tokens
+
+
+def test_each_lesson_sets_its_language_in_the_first_cell():
+    for path in LESSONS:
+        for language, lesson in (("en", path), ("zh", os.path.join(ROOT, "lessons", "zh", os.path.basename(path)))):
+            first = next(text for kind, text in cells(lesson) if kind == "code")
+            assert f'torch.set_language("{language}")' in first, lesson
 
 
 def test_code_tokens_ignore_comments_only():
     assert code_tokens("x = 1  # one") == code_tokens("x = 1    # 一")
+    assert code_tokens('torch.set_language("en")') == code_tokens('torch.set_language("zh")')
+    assert code_tokens('print("en")') != code_tokens('print("zh")')
     assert code_tokens("x = 1") != code_tokens("x = 2") and code_tokens("f('a')") != code_tokens("f('b')")
 
 
@@ -121,6 +135,14 @@ def load_solution(number):
     return module.answer
 
 
+def test_lesson_16s_solution_is_the_engine_check_engine_passes():
+    path = os.path.join(ROOT, "lessons", "solutions", "16_build_your_own_engine.py")
+    spec = importlib.util.spec_from_file_location("solution_16", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    check_engine(module.Value, 7, MLP=module.MLP)       # mistakes of every kind: tests/test_engine_checks.py
+
+
 @pytest.mark.parametrize("number", range(1, 16))
 def test_reference_solutions_pass_their_checkers(number):
     assert CHECKS[number](load_solution(number)).startswith("correct")
@@ -167,13 +189,13 @@ def test_a_checker_explains_an_answer_that_raises():
 
 def test_micrograd_lessons_lists_and_runs(tmp_path):
     listing = subprocess.run([sys.executable, "-m", "micrograd", "lessons"], capture_output=True, text=True, env=ENV)
-    assert listing.returncode == 0 and len(listing.stdout.strip().splitlines()) == 15
+    assert listing.returncode == 0 and len(listing.stdout.strip().splitlines()) == 16
     assert listing.stdout.startswith("1. From hand-written derivatives to autograd")
     run = subprocess.run([sys.executable, "-m", "micrograd", "lessons", "run", "8"], capture_output=True, text=True,
                          env={**ENV, "MICROGRAD_LESSONS_OUT": str(tmp_path)}, cwd=tmp_path)
     assert run.returncode == 0 and "central error" in run.stdout
     bad = subprocess.run([sys.executable, "-m", "micrograd", "lessons", "run", "99"], capture_output=True, text=True, env=ENV)
-    assert bad.returncode == 2 and "from 1 to 15" in bad.stderr
+    assert bad.returncode == 2 and "from 1 to 16" in bad.stderr
 
 
 def test_exported_notebooks_run_in_a_jupyter_kernel(tmp_path, monkeypatch):
@@ -187,7 +209,7 @@ def test_exported_notebooks_run_in_a_jupyter_kernel(tmp_path, monkeypatch):
                               capture_output=True, text=True, env=ENV)
         assert done.returncode == 0, done.stderr
         notebooks = sorted(out.glob("*.ipynb"))
-        assert len(notebooks) == 15
+        assert len(notebooks) == 16
         chosen = notebooks if language == "en" else notebooks[:2]       # the code is the same in Chinese
         for path in chosen:
             notebook = nbformat.read(str(path), as_version=4)
@@ -208,3 +230,76 @@ def test_exported_notebooks_run_in_a_jupyter_kernel(tmp_path, monkeypatch):
                 images = [o for cell in notebook.cells for o in cell.get("outputs", [])
                           if "image/png" in o.get("data", {})]
                 assert images, "lesson 13 shows no picture in the notebook"
+
+
+def load(number, name):
+    path = glob.glob(os.path.join(ROOT, "lessons", "solutions", f"{number:02d}_*.py"))[0]
+    spec = importlib.util.spec_from_file_location(f"solution_{number}_{name}", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return getattr(module, name)
+
+
+class CubeIgnoringGradOutput(Function):
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return x ** 3
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        x, = ctx.saved_tensors
+        return 3 * x ** 2                       # passes gradcheck, whose upstream gradient is 1
+
+
+def test_lesson_5_catches_a_backward_that_forgets_grad_output():
+    from micrograd.autograd import gradcheck
+    assert gradcheck(CubeIgnoringGradOutput.apply, (Value_(0.7),))          # the hole the issue describes
+    with pytest.raises(ExerciseFailed, match=r"x\.grad at x = .* should be 3x²·.*: backward must multiply by grad_output"):
+        CHECKS[5](CubeIgnoringGradOutput)
+
+
+def Value_(x):
+    from micrograd import Value
+    return Value(x)
+
+
+def test_a_float_where_a_value_was_needed_is_named_as_such():
+    with pytest.raises(ExerciseFailed, match=r"should be a Value, but your answer returned the plain number -?\d"):
+        CHECKS[11](lambda x: x.data ** 2 if x.data > 0 else -x.data)
+    with pytest.raises(ExerciseFailed, match=r"the neuron's output should be a Value, but your answer returned the plain"):
+        CHECKS[13](lambda x, w, b: math.tanh(sum(wi.data * xi for wi, xi in zip(w, x)) + b.data))
+    with pytest.raises(ExerciseFailed, match=r"returned float .*not a tensor: compute the loss with tensor operations"):
+        CHECKS[6](lambda p, t: sum((a - b) ** 2 for a, b in zip(p.tolist(), t.tolist())) / len(p.tolist()))
+
+
+def test_lesson_4_accepts_w_data_minus_equals_as_torch_does():
+    def step(w, lr):
+        w.data -= lr * w.grad
+    assert CHECKS[4](step).startswith("correct")
+
+
+def test_the_training_loop_exercise_catches_a_forgotten_zero_grad():
+    from micrograd.exercises import check_training_loop
+    assert check_training_loop(load(6, "training_loop")).startswith("correct")
+
+    def forgets_zero_grad(w, b, xs, ys, lr, steps):
+        for _ in range(steps):
+            (sum((w * x + b - y) ** 2 for x, y in zip(xs, ys)) / len(xs)).backward()
+            w.data -= lr * w.grad
+            b.data -= lr * b.grad
+    with pytest.raises(ExerciseFailed, match=r"after 4 steps .*gradients of the steps before.*zero_grad\(\)"):
+        check_training_loop(forgets_zero_grad)
+
+    def one_step_too_few(w, b, xs, ys, lr, steps):
+        load(6, "training_loop")(w, b, xs, ys, lr, steps - 1)
+    with pytest.raises(ExerciseFailed, match=r"after 1 steps \(lr 0\.1\) w should be"):
+        check_training_loop(one_step_too_few)
+
+
+def test_checker_messages_speak_chinese_when_asked(monkeypatch):
+    monkeypatch.setenv("MICROGRAD_LANG", "zh")
+    with pytest.raises(ExerciseFailed, match=r"backward 必须乘以 grad_output"):
+        CHECKS[5](CubeIgnoringGradOutput)
+    with pytest.raises(ExerciseFailed, match=r"你的答案还没有写"):
+        CHECKS[1](lambda x: (_ for _ in ()).throw(NotImplementedError("todo")))

@@ -14,15 +14,16 @@
 # # 6. 用自定义 Function 做线性回归
 
 # %%
-# the same first cell in every lesson
+# 每一课都相同的第一个单元
 import math  # noqa: F401
 import os
 
-import micrograd as torch  # noqa: F401   PyTorch tutorials run with just this line changed
+import micrograd as torch  # noqa: F401   只改这一行，PyTorch 的教程就能运行
 from micrograd import Value, draw  # noqa: F401
 from micrograd.drawing import save  # noqa: F401
 
-OUT = os.environ.get("MICROGRAD_LESSONS_OUT", "lessons-output")   # pictures go here, never into the repository
+torch.set_language("zh")                                          # 检查器用中文说明问题
+OUT = os.environ.get("MICROGRAD_LESSONS_OUT", "lessons-output")   # 图片保存在这里，不会写进代码仓库
 os.makedirs(OUT, exist_ok=True)
 
 # %% [markdown]
@@ -113,12 +114,36 @@ assert loss.item() > 1e6
 
 # %%
 def answer(y_pred, y):
-    return (y_pred - y).sum()          # replace: the mean of the squares
+    return (y_pred - y).sum()          # 改成：平方的平均值
 
 # %%
 from micrograd.exercises import ExerciseFailed, check_mean_squared_error
 
 try:
     print(check_mean_squared_error(answer))
+except ExerciseFailed as why:
+    print("Not yet:", why)
+
+# %% [markdown]
+# ## 练习：训练循环
+#
+# `backward()` 会把梯度累加到 `.grad` 上（第 3 课），所以训练循环在每次反向传播之前都要先清零梯度；否则每一步
+# 都会把之前所有步的梯度也用上：步子越迈越大，拟合结果越走越偏。请写出 `training_loop(w, b, xs, ys, lr, steps)`：
+# 用 `torch.optim.SGD([w, b], lr=lr)` 对 y ≈ w·x + b 的均方误差做 `steps` 步梯度下降。下面的循环恰好有这个
+# 错误；检查器会把你的 w 和 b 与精确的下降轨迹比较，并能认出这种错误留下的轨迹。
+
+# %%
+def training_loop(w, b, xs, ys, lr, steps):
+    optimizer = torch.optim.SGD([w, b], lr=lr)
+    for _ in range(steps):
+        loss = sum((w * x + b - y) ** 2 for x, y in zip(xs, ys)) / len(xs)
+        loss.backward()
+        optimizer.step()               # 检查这个循环
+
+
+from micrograd.exercises import check_training_loop
+
+try:
+    print(check_training_loop(training_loop))
 except ExerciseFailed as why:
     print("Not yet:", why)

@@ -14,15 +14,16 @@
 # # 11. 可微函数中的控制流
 
 # %%
-# the same first cell in every lesson
+# 每一课都相同的第一个单元
 import math  # noqa: F401
 import os
 
-import micrograd as torch  # noqa: F401   PyTorch tutorials run with just this line changed
+import micrograd as torch  # noqa: F401   只改这一行，PyTorch 的教程就能运行
 from micrograd import Value, draw  # noqa: F401
 from micrograd.drawing import save  # noqa: F401
 
-OUT = os.environ.get("MICROGRAD_LESSONS_OUT", "lessons-output")   # pictures go here, never into the repository
+torch.set_language("zh")                                          # 检查器用中文说明问题
+OUT = os.environ.get("MICROGRAD_LESSONS_OUT", "lessons-output")   # 图片保存在这里，不会写进代码仓库
 os.makedirs(OUT, exist_ok=True)
 
 # %% [markdown]

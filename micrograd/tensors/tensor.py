@@ -163,6 +163,19 @@ class Tensor(ConversionMethods, ViewMethods, IndexingMethods, ReductionMethods, 
         result._alias = (self, "data")
         return result
 
+    @data.setter
+    def data(self, value: Any) -> None:
+        """``w.data = new`` replaces the numbers, keeping w's identity and history, as in PyTorch;
+        ``w.data -= lr * w.grad`` (an in-place change to the alias, then this assignment) too."""
+        if isinstance(value, Tensor) and value._alias == (self, "data"):
+            return                                   # w.data -= ...: the alias already wrote its numbers back
+        value = as_tensor(value)
+        if value.shape != self.shape:
+            raise NotSupported(f"w.data = ... with a new shape {tuple(value.shape)} (w has {tuple(self.shape)}): "
+                               "micrograd keeps a tensor's shape; make a new tensor instead")
+        for v, x in zip(self._values, value._values):
+            v.data = x.data
+
     @property
     def T(self) -> Tensor:
         """The dimensions in reverse order (the transpose of a matrix)."""
