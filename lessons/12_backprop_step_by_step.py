@@ -50,6 +50,24 @@ except RuntimeError as err:
 shown             # a notebook shows the replay here, with its buttons
 
 # %% [markdown]
+# Each step of the replay is the chain rule for one node. For a Value x, its gradient is a sum
+# with one term per use of x: the gradient that reached the result using it (the upstream
+# gradient ∂z/∂u), times the local derivative ∂u/∂x from that operation's row of the derivative
+# table. Here x is used three times, twice by y = x·x and once by z:
+#
+# ∂z/∂x = ∂z/∂y · ∂y/∂x (first use) + ∂z/∂y · ∂y/∂x (second use) + ∂z/∂z · ∂z/∂x = 1·2 + 1·2 + 1·1 = 5.
+#
+# The replay page shows these captions step by step; `caption` prints one.
+# %%
+terms = torch.replay_page.chain_rule_terms(steps)
+names = torch.replay_page.value_names(steps, {"x": x, "y": y, "z": z})
+gradient = dict((id(v), g) for v, g in steps)
+print(torch.replay_page.caption(x, gradient[id(x)], terms[id(x)], names, "z"))
+# z = x·x + x: ∂z/∂y = 1 reaches y, y = x·x passes 1·x to each of its two uses of x, z passes 1 directly
+assert [(names[id(t.user)], t.upstream, t.local) for t in terms[id(x)]] == [("z", 1.0, 1.0), ("y", 1.0, 2.0), ("y", 1.0, 2.0)]
+assert sum(t.upstream * t.local for t in terms[id(x)]) == gradient[id(x)] == 2 * 2.0 + 1
+
+# %% [markdown]
 # A hook sees each gradient as backpropagation completes it (`register_hook`); here it watches
 # x's gradient arrive once, already summed over x's three uses.
 

@@ -301,7 +301,7 @@ def _number_or_text(x: Any, fmt: str) -> str:
     """A number as `fmt` formats it; anything else (a student's engine may hold a Value in
     .data by mistake) as its repr, so the drawing shows what is there."""
     try:
-        return format(float(x), fmt)
+        return _number(x, fmt)
     except (TypeError, ValueError):
         return repr(x)
 

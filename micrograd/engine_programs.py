@@ -3,7 +3,7 @@
 A program is a few lines of code (``c = a * b``) that runs with a student's Value class and
 with micrograd's; hypothesis draws them, and shrinks a failing one to a short program that is
 printed for the student to paste.  Here too are the plain-words helpers both modules use:
-``_fail`` (a message in English and Chinese), ``_run`` (a student's exception, explained).
+``fail`` (a message in English and Chinese), ``run_student`` (a student's exception, explained).
 """
 from __future__ import annotations
 
@@ -20,11 +20,12 @@ NICE = (-2.0, -1.5, -1.0, -0.5, 0.5, 1.0, 1.5, 2.0, 3.0)
 """The numbers random programs use: short to read, exact in binary."""
 
 
-def _fail(english: str, chinese: str) -> ExerciseFailed:
+def fail(english: str, chinese: str) -> ExerciseFailed:
+    """The failure to raise, its message in the language in use (see ``language.py``)."""
     return ExerciseFailed(say(english, chinese))
 
 
-def _run(what: str, action: Callable[[], Any]) -> Any:
+def run_student(what: str, action: Callable[[], Any]) -> Any:
     """action(), with an exception from the student's code reported in plain words: what was
     being done, the error, and the line of their code it came from."""
     try:
@@ -32,25 +33,26 @@ def _run(what: str, action: Callable[[], Any]) -> Any:
     except ExerciseFailed:
         raise
     except RecursionError:
-        raise _fail(f"{what} recursed too deeply: a recursive topological sort needs a visited set, and very "
-                    "deep graphs need an iterative one",
-                    f"{what} 递归太深：递归的拓扑排序需要记录已访问的节点，很深的图需要用循环实现") from None
+        raise fail(f"{what} recursed too deeply: a recursive topological sort needs a visited set, and very "
+                   "deep graphs need an iterative one",
+                   f"{what} 递归太深：递归的拓扑排序需要记录已访问的节点，很深的图需要用循环实现") from None
     except NotImplementedError as err:
-        raise _not_written(what, err) from None
+        raise not_written(what, err) from None
     except Exception as err:  # noqa: BLE001 - the student's code may raise anything: say so plainly
-        raise _fail(f"{what} raised {type(err).__name__}: {err}{_where(err)}",
-                    f"{what} 时出错 {type(err).__name__}：{err}{_where(err)}") from None
+        raise fail(f"{what} raised {type(err).__name__}: {err}{student_line(err)}",
+                   f"{what} 时出错 {type(err).__name__}：{err}{student_line(err)}") from None
 
 
 PACKAGE = os.path.dirname(os.path.abspath(__file__))
 
 
-def _not_written(what: str, err: BaseException) -> ExerciseFailed:
-    return _fail(f"{what}: not written yet ({err}); replace the raise NotImplementedError line with your code",
-                 f"{what}：还没有写（{err}）；把 raise NotImplementedError 那一行换成你的代码")
+def not_written(what: str, err: BaseException) -> ExerciseFailed:
+    """The failure for a skeleton's ``raise NotImplementedError(...)`` not yet replaced."""
+    return fail(f"{what}: not written yet ({err}); replace the raise NotImplementedError line with your code",
+                f"{what}：还没有写（{err}）；把 raise NotImplementedError 那一行换成你的代码")
 
 
-def _where(err: BaseException) -> str:
+def student_line(err: BaseException) -> str:
     """'(your line 12: out = Value(...))': the last line of the traceback outside micrograd."""
     frames = [f for f in traceback.extract_tb(err.__traceback__) if not f.filename.startswith(PACKAGE) and f.line]
     if not frames:
@@ -58,19 +60,21 @@ def _where(err: BaseException) -> str:
     return say(f" (your line {frames[-1].lineno}: {frames[-1].line})", f"（你的第 {frames[-1].lineno} 行：{frames[-1].line}）")
 
 
-def _number(x: Any, what: str) -> float:
+def as_number(x: Any, what: str) -> float:
     """x as a float, or a failure saying that `what` should be a number."""
     if isinstance(x, bool) or not isinstance(x, (int, float)):
-        raise _fail(f"{what} should be a number (int or float), got {x!r} of type {type(x).__name__}",
-                    f"{what} 应该是一个数（int 或 float），实际是 {type(x).__name__} 类型的 {x!r}")
+        raise fail(f"{what} should be a number (int or float), got {x!r} of type {type(x).__name__}",
+                   f"{what} 应该是一个数（int 或 float），实际是 {type(x).__name__} 类型的 {x!r}")
     return float(x)
 
 
-def _close(got: float, expected: float) -> bool:
+def close(got: float, expected: float) -> bool:
+    """|got − expected| ≤ 10⁻⁶·|expected| + 10⁻⁹ (about), or both nan."""
     return math.isclose(got, expected, rel_tol=1e-6, abs_tol=1e-9) or (math.isnan(got) and math.isnan(expected))
 
 
-def _g(x: float) -> str:
+def short(x: float) -> str:
+    """x with 6 significant digits, as messages print numbers: 2.25, 4.48169, -0.333333."""
     return format(x, ".6g")
 
 
@@ -99,14 +103,14 @@ class Program(NamedTuple):
 
     def text(self) -> str:
         """The program as the Python a student would type."""
-        out = [f"{name} = Value({_g(x)})" for name, x in self.leaves]
+        out = [f"{name} = Value({short(x)})" for name, x in self.leaves]
         for line in self.lines:
             if line.op in ("exp", "tanh", "relu"):
                 out.append(f"{line.target} = {line.operands[0]}.{line.op}()")
             elif line.op == "neg":
                 out.append(f"{line.target} = -{line.operands[0]}")
             else:
-                a, b = (x if isinstance(x, str) else f"({_g(x)})" if x < 0 and i else _g(x)
+                a, b = (x if isinstance(x, str) else f"({short(x)})" if x < 0 and i else short(x)
                         for i, x in enumerate(line.operands))
                 out.append(f"{line.target} = {a} {line.op} {b}")
         return "\n".join("    " + text for text in out)
@@ -168,8 +172,7 @@ def draw_program(draw_value: Callable, ops: tuple[str, ...], reuse: bool) -> Pro
         unused = [n for n in unused if n not in operands] + [target]
     if len(unused) > 1 or not lines:               # join what is left into one output, so every leaf counts
         total: Any = unused[0]
-        for name in unused[1:]:
-            target = "jklmnopq"[len(lines) % 8] if len(lines) < 14 else f"v{len(lines)}"
+        for target, name in zip("jklmnopq", unused[1:]):     # at most 3 leaves + 5 lines left: 7 joins
             lines.append(Line(target, "+", (total, name)))
             total = target
         if not lines:
@@ -177,7 +180,7 @@ def draw_program(draw_value: Callable, ops: tuple[str, ...], reuse: bool) -> Pro
     return Program(leaves, tuple(lines))
 
 
-def _hypothesis_check(test: Callable[[Program], None], ops: tuple[str, ...], reuse: bool, examples: int) -> None:
+def check_random_programs(test: Callable[[Program], None], ops: tuple[str, ...], reuse: bool, examples: int) -> None:
     """Run test(program) on `examples` random programs (hypothesis, reproducible: derandomized,
     no database); a failure is shrunk to a short program and reported without hypothesis's notes."""
     try:
@@ -209,36 +212,36 @@ def _hypothesis_check(test: Callable[[Program], None], ops: tuple[str, ...], reu
 
 
 def _student_and_ours(program: Program, Value: type) -> tuple[dict, dict]:
-    theirs = _run(say("running this program with your Value:\n", "用你的 Value 运行这段程序时：\n") + program.text(),
-                  lambda: program.run(Value))
+    theirs = run_student(say("running this program with your Value:\n", "用你的 Value 运行这段程序时：\n") + program.text(),
+                         lambda: program.run(Value))
     return theirs, program.run(engine.Value)
 
 
-def _same_data(program: Program, Value: type) -> None:
+def same_data(program: Program, Value: type) -> None:
     theirs, ours = _student_and_ours(program, Value)
     for name, v in ours.items():
-        got = _number(getattr(theirs[name], "data", theirs[name]), f"{name}.data")
-        if not _close(got, v.data):
-            raise _fail(f"in this program\n{program.text()}\n{name}.data should be {_g(v.data)}, got {_g(got)}",
-                        f"在这段程序中\n{program.text()}\n{name}.data 应为 {_g(v.data)}，实际是 {_g(got)}")
+        got = as_number(getattr(theirs[name], "data", theirs[name]), f"{name}.data")
+        if not close(got, v.data):
+            raise fail(f"in this program\n{program.text()}\n{name}.data should be {short(v.data)}, got {short(got)}",
+                       f"在这段程序中\n{program.text()}\n{name}.data 应为 {short(v.data)}，实际是 {short(got)}")
 
 
-def _same_gradients(program: Program, Value: type) -> None:
+def same_gradients(program: Program, Value: type) -> None:
     theirs, ours = _student_and_ours(program, Value)
     out = program.lines[-1].target
     calls = _watch_backward_steps(theirs)
-    _run(say(f"{out}.backward() in this program:\n", f"在这段程序中调用 {out}.backward() 时：\n") + program.text(),
-         theirs[out].backward)
+    run_student(say(f"{out}.backward() in this program:\n", f"在这段程序中调用 {out}.backward() 时：\n") + program.text(),
+                theirs[out].backward)
     _check_backward_steps(program, calls)
     ours[out].backward()
     for name, x in program.leaves:
-        got = _number(theirs[name].grad, f"{name}.grad")
+        got = as_number(theirs[name].grad, f"{name}.grad")
         expected = ours[name].grad
-        if not _close(got, expected):
-            raise _fail(f"after {out}.backward() in this program\n{program.text()}\n{name}.grad should be "
-                        f"{_g(expected)}, got {_g(got)}.{_hint(got, expected)}",
-                        f"在这段程序中调用 {out}.backward() 之后\n{program.text()}\n{name}.grad 应为 "
-                        f"{_g(expected)}，实际是 {_g(got)}。{_hint(got, expected)}")
+        if not close(got, expected):
+            raise fail(f"after {out}.backward() in this program\n{program.text()}\n{name}.grad should be "
+                       f"{short(expected)}, got {short(got)}.{leaf_hint(got, expected)}",
+                       f"在这段程序中调用 {out}.backward() 之后\n{program.text()}\n{name}.grad 应为 "
+                       f"{short(expected)}，实际是 {short(got)}。{leaf_hint(got, expected)}")
 
 
 def _watch_backward_steps(names: dict[str, Any]) -> list[str]:
@@ -267,35 +270,31 @@ def _check_backward_steps(program: Program, calls: list[str]) -> None:
     for line in program.lines:
         count = calls.count(line.target)
         if count != 1:
-            raise _fail(f"during {out}.backward() in this program\n{program.text()}\n{line.target}._backward() ran "
-                        f"{count} times, it should run once: " +
+            raise fail(f"during {out}.backward() in this program\n{program.text()}\n{line.target}._backward() ran "
+                       f"{count} times, it should run once: " +
                         ("visit each Value once (keep a set of the Values visited)" if count > 1 else
                          "backward() must call _backward on every Value of the graph"),
-                        f"在这段程序中调用 {out}.backward() 时\n{program.text()}\n{line.target}._backward() 运行了 "
-                        f"{count} 次，应当正好一次：" +
+                       f"在这段程序中调用 {out}.backward() 时\n{program.text()}\n{line.target}._backward() 运行了 "
+                       f"{count} 次，应当正好一次：" +
                         ("每个 Value 只访问一次（用一个集合记录访问过的 Value）" if count > 1 else
                          "backward() 要对图里的每个 Value 调用 _backward"))
     for line in program.lines:
         for name in line.operands:
             if name in calls and calls.index(name) < calls.index(line.target):
-                raise _fail(f"during {out}.backward() in this program\n{program.text()}\n{name}._backward() ran before "
-                            f"{line.target}._backward(), but {line.target} uses {name}: {name}'s gradient was not complete "
-                            "yet. Go from the output back to the inputs: reversed topological order",
-                            f"在这段程序中调用 {out}.backward() 时\n{program.text()}\n{name}._backward() 在 "
-                            f"{line.target}._backward() 之前运行了，可是 {line.target} 用到了 {name}：那时 {name} 的梯度"
-                            "还不完整。要从输出往回走到输入：逆拓扑顺序")
+                raise fail(f"during {out}.backward() in this program\n{program.text()}\n{name}._backward() ran before "
+                           f"{line.target}._backward(), but {line.target} uses {name}: {name}'s gradient was not complete "
+                           "yet. Go from the output back to the inputs: reversed topological order",
+                           f"在这段程序中调用 {out}.backward() 时\n{program.text()}\n{name}._backward() 在 "
+                           f"{line.target}._backward() 之前运行了，可是 {line.target} 用到了 {name}：那时 {name} 的梯度"
+                           "还不完整。要从输出往回走到输入：逆拓扑顺序")
 
 
-def _hint(got: float, expected: float) -> str:
+def leaf_hint(got: float, expected: float) -> str:
     """A guess at the mistake behind a wrong gradient of a leaf."""
     if got == 0 and expected != 0:
         return say(" Nothing reached it: does backward() call _backward from the output back to the leaves "
                    "(reversed topological order), on every Value?",
                    "梯度没有传到它：backward() 是否从输出往回、按逆拓扑顺序对每个 Value 调用了 _backward？")
-    if expected != 0 and abs(got / expected) >= 1.5 and _close(got / expected, round(got / expected)):
-        return say(" That is a multiple of the right answer: a _backward ran more than once (a topological sort "
-                   "needs a visited set), or a gradient was added twice.",
-                   "这是正确答案的整数倍：某个 _backward 运行了不止一次（拓扑排序需要记录已访问的节点），或梯度被加了两次。")
     return ""
 
 

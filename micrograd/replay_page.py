@@ -124,7 +124,7 @@ def caption(v: Value, gradient: float, terms: list[Term], names: dict[int, str],
     symbols = " + ".join(f"{d(root_name, names[id(t.user)])} · {d(names[id(t.user)], name)}" for t in terms)
     numbers = " + ".join(f"{_number(t.upstream, fmt)} · " +
                          (_number(t.local, fmt) if t.local is not None else say("(its Function's backward)",
-                                                                                 "（其 Function 的 backward）"))
+                                                                                "（其 Function 的 backward）"))
                          for t in terms)
     lines = [f"{d(root_name, name)} = {symbols}", f"= {numbers} = {_number(gradient, fmt)}"]
     if len(terms) > 1:

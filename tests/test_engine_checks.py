@@ -79,11 +79,19 @@ MISTAKES = [  # (what, old, new, the first step that fails, what the message mus
      r"4 \* a failed .*define __rmul__\(self, other\)"),
     ("numbers not wrapped", "        other = other if isinstance(other, Value) else Value(other)\n        out = Value(self.data + ",
      "        out = Value(self.data + ", 1, r"a \+ 1\.5 failed \(AttributeError: .*wrap it in a Value"),
+    ("numbers left in _prev unwrapped",
+     "        other = other if isinstance(other, Value) else Value(other)\n        out = Value(self.data * other.data,",
+     "        out = Value(self.data * getattr(other, 'data', other),", 1,
+     r"\(a = .*a \* 4\)\._prev should hold Values, but holds 4 \(int\): wrap numbers in a Value"),
+    ("a float instead of a Value", "        return self + other", "        return self.data + other", 1,
+     r"1\.5 \+ a should give a Value, got 3\.5 of type float"),
     ("the wrong _op", '(self, other), "+")', '(self, other), "add")', 1, r"\(a = .* a \+ b\)\._op should be '\+', got 'add'"),
     ("grad starting at None", "self.grad = 0.0                         # step 2", "self.grad = None", 2,
      r"Value\(2\.0\)\.grad should start at 0 .*got None"),
     ("a leaf's _backward that does something", "self._backward = lambda: None", "self._backward = lambda: setattr(self, 'grad', 0)", 3,
      r"a leaf's _backward should do nothing"),
+    ("no backward()", "    def backward(self):", "    def walk_back(self):", 4, r"your Value has no backward\(\) yet"),
+    ("a label not kept", "        self.label = label", "        self.label = ''", 2, r"Value\(1\.0, label='x'\)\.label should be 'x'"),
     ("an MLP without biases in parameters()", "return self.w + [self.b]", "return self.w", 7,
      r"41 parameters, parameters\(\) gave 32"),
     ("a neuron computing with floats", "(wi * xi for wi", "(wi.data * xi for wi", 7,
@@ -102,6 +110,7 @@ def test_a_typical_mistake_fails_at_its_step_and_says_what_is_wrong(what, old, n
     with pytest.raises(ExerciseFailed) as failure:
         check_engine(student.Value, step, MLP=student.MLP)
     assert re.search(message, str(failure.value), re.S), str(failure.value)
+    assert str(failure.value).startswith(f"step {step} (")              # which step failed, named first
 
 
 def test_a_failing_random_program_is_printed_short_and_runnable():

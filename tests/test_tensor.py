@@ -292,3 +292,16 @@ def test_grad_of_tensors_with_autograd_grad():
     x = mg.tensor([1.0, 2.0], requires_grad=True)
     (g,) = autograd.grad((x ** 3).sum(), x)
     assert g.tolist() == [3.0, 12.0] and x.grad is None
+
+
+def test_assigning_to_data_changes_the_numbers_and_keeps_the_leaf_as_in_pytorch():
+    import torch
+    ours, theirs = mg.tensor([1.0, -2.0, 0.5], requires_grad=True), torch.tensor([1.0, -2.0, 0.5], requires_grad=True)
+    for w, lib in ((ours, mg), (theirs, torch)):
+        (w * w * w).sum().backward()
+        w.data -= 0.1 * w.grad                        # the update of many tutorials
+        w.data = w.data * 2 + lib.tensor([0.5, 0.25, 1.0])
+    assert ours.tolist() == pytest.approx(theirs.tolist()) and ours.is_leaf and ours.requires_grad
+    assert ours.grad.tolist() == pytest.approx(theirs.grad.tolist())
+    with pytest.raises(mg.NotSupported, match=r"new shape \(2,\) \(w has \(3,\)\)"):
+        ours.data = mg.tensor([1.0, 2.0])

@@ -49,6 +49,23 @@ except RuntimeError as err:
 shown             # 在 notebook 里，回放页面（带按钮）就显示在这里
 
 # %% [markdown]
+# 回放的每一步都是对一个节点应用链式法则。一个 Value x 的梯度是一个和式，x 每被使用一次就有一项：传到使用它的那个
+# 结果上的梯度（上游梯度 ∂z/∂u），乘以该运算在导数表中那一行给出的局部导数 ∂u/∂x。这里 x 被使用了三次，两次在
+# y = x·x 中，一次在 z 中：
+#
+# ∂z/∂x = ∂z/∂y · ∂y/∂x（第一次使用）+ ∂z/∂y · ∂y/∂x（第二次使用）+ ∂z/∂z · ∂z/∂x = 1·2 + 1·2 + 1·1 = 5。
+#
+# 回放页面一步一步显示这些说明；`caption` 打印其中一条。
+# %%
+terms = torch.replay_page.chain_rule_terms(steps)
+names = torch.replay_page.value_names(steps, {"x": x, "y": y, "z": z})
+gradient = dict((id(v), g) for v, g in steps)
+print(torch.replay_page.caption(x, gradient[id(x)], terms[id(x)], names, "z"))
+# z = x·x + x：∂z/∂y = 1 传到 y，y = x·x 给 x 的两次使用各传回 1·x，z 直接传回 1
+assert [(names[id(t.user)], t.upstream, t.local) for t in terms[id(x)]] == [("z", 1.0, 1.0), ("y", 1.0, 2.0), ("y", 1.0, 2.0)]
+assert sum(t.upstream * t.local for t in terms[id(x)]) == gradient[id(x)] == 2 * 2.0 + 1
+
+# %% [markdown]
 # 钩子在反向传播完成每个梯度时看到它（`register_hook`）；这里它观察 x 的梯度只到达一次，并且已经把 x 的三次使用累加起来。
 
 # %%

@@ -37,13 +37,14 @@ os.makedirs(OUT, exist_ok=True)
 
 # %%
 from micrograd.exercises import ExerciseFailed, check_engine
+from micrograd.language import say
 
 
 def check(step, **classes):
     # 检查你的 Value（同名类中最新的那个），一直到第 step 步
     try:
         check_engine(Value, step, **classes)
-        print(f"step {step}: correct")
+        print(say(f"step {step}: correct", f"第 {step} 步：正确"))
     except ExerciseFailed as why:
         print("Not yet:", why)
 
@@ -108,7 +109,7 @@ try:
     a = Value(2.0, label="a")
     picture = draw(a * 4 + a)
 except (NotImplementedError, TypeError) as err:
-    picture = f"(no drawing until step 1 passes: {err})"
+    picture = say(f"(no drawing until step 1 passes: {err})", f"（第 1 步通过之前还画不出图：{err}）")
 picture
 
 # %% [markdown]
