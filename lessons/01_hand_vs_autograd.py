@@ -82,4 +82,4 @@ from micrograd.exercises import ExerciseFailed, check_derivative_of_x3_sin_x
 try:
     print(check_derivative_of_x3_sin_x(answer))
 except ExerciseFailed as why:
-    print("Not yet:", why)
+    print(torch.say("Not yet:", "还没有通过："), why)

@@ -68,4 +68,4 @@ from micrograd.exercises import ExerciseFailed, check_graph_of_a_plus_b_times_c
 try:
     print(check_graph_of_a_plus_b_times_c(answer))
 except ExerciseFailed as why:
-    print("Not yet:", why)
+    print(torch.say("Not yet:", "还没有通过："), why)

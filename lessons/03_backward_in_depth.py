@@ -104,4 +104,4 @@ from micrograd.exercises import ExerciseFailed, check_second_derivative
 try:
     print(check_second_derivative(answer))
 except ExerciseFailed as why:
-    print("Not yet:", why)
+    print(torch.say("Not yet:", "还没有通过："), why)

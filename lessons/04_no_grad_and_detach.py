@@ -27,6 +27,26 @@ OUT = os.environ.get("MICROGRAD_LESSONS_OUT", "lessons-output")   # pictures go 
 os.makedirs(OUT, exist_ok=True)
 
 # %% [markdown]
+# First the example every PyTorch introduction starts with: x is a 2×2 tensor of ones,
+# y = x + 2, z = 3y², out = mean(z).  Written out, out = ¼ Σᵢ 3(xᵢ + 2)², so
+#
+# ∂out/∂xᵢ = ¼ · 6(xᵢ + 2) = 1.5(xᵢ + 2) = 4.5 at xᵢ = 1.
+#
+# The ¼ is the mean's: each of the four elements contributes a quarter of `out`, so each
+# gradient is a quarter of what `z.sum()` would give.  `out` is one number, so `backward()`
+# needs no argument.
+
+# %%
+x = torch.ones(2, 2, requires_grad=True)
+y = x + 2
+z = y * y * 3
+out = z.mean()
+print(z, out)
+out.backward()
+print(x.grad)
+assert x.grad.tolist() == [[4.5, 4.5], [4.5, 4.5]]
+
+# %% [markdown]
 # Results of operations on tensors that require grad also require grad, unless recording is
 # off: inside `no_grad()`, or on a `detach()`ed tensor (new Values with the same numbers).
 
@@ -89,4 +109,4 @@ from micrograd.exercises import ExerciseFailed, check_sgd_step
 try:
     print(check_sgd_step(answer))
 except ExerciseFailed as why:
-    print("Not yet:", why)
+    print(torch.say("Not yet:", "还没有通过："), why)

@@ -96,4 +96,4 @@ from micrograd.exercises import ExerciseFailed, check_cube_function
 try:
     print(check_cube_function(answer))
 except ExerciseFailed as why:
-    print("Not yet:", why)
+    print(torch.say("Not yet:", "还没有通过："), why)

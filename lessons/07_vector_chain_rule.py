@@ -49,6 +49,33 @@ print(w2.grad, by_hand)
 assert (w2.grad - by_hand).abs().max().item() < 1e-5    # equal to float32's ~7 digits
 
 # %% [markdown]
+# ## Shapes
+#
+# For f: ℝⁿ → ℝᵐ the Jacobian J = ∂f/∂w is an m×n matrix: row i is the gradient of output i.
+# Put a scalar loss on top, L = g(f(w)).  Then ∂L/∂f is a vector of m numbers and the chain rule reads
+#
+# ∂L/∂w = Jᵀ · ∂L/∂f,   shapes (n×m)·(m) = (n):
+#
+# a vector shaped like w, as every gradient is.  For L = ‖Xw − t‖² with X of shape 3×2:
+# r = Xw − t has J = X (3×2), ∂L/∂r = 2r (3 numbers), so ∂L/∂w = Xᵀ·2r, shapes (2×3)·(3) = (2).
+#
+# Backward never builds J.  Each operation multiplies the vector coming from above by its own Jᵀ: a
+# *vector–Jacobian product* (`vjp`).  That is why backward needs only a vector per tensor, however
+# many outputs the graph has in between.  The cell measures each shape, and checks that the vjp and Jᵀ·2r agree.
+
+# %%
+from micrograd import func
+
+r = X @ w2.detach() - t
+J = func.jacrev(lambda w: X @ w - t)(w2.detach())     # 3×2: one row per output, one column per input
+print("J:", tuple(J.shape), " ∂L/∂r:", tuple((2 * r).shape), " ∂L/∂w:", tuple(w2.grad.shape))
+assert tuple(J.shape) == (3, 2) and J.tolist() == X.tolist()
+_, vjp_fn = func.vjp(lambda w: X @ w - t, w2.detach())
+(from_vjp,) = vjp_fn(2 * r)                          # Jᵀ·2r without building J
+print(from_vjp, J.T @ (2 * r))
+assert (from_vjp - w2.grad).abs().max().item() < 1e-5 and (J.T @ (2 * r) - w2.grad).abs().max().item() < 1e-5
+
+# %% [markdown]
 # The tensor view draws one ellipse per tensor; the scalar view shows every product and sum.
 
 # %%
@@ -78,4 +105,4 @@ from micrograd.exercises import ExerciseFailed, check_least_squares_gradient
 try:
     print(check_least_squares_gradient(answer))
 except ExerciseFailed as why:
-    print("Not yet:", why)
+    print(torch.say("Not yet:", "还没有通过："), why)

@@ -99,4 +99,4 @@ from micrograd.exercises import ExerciseFailed, check_central_difference
 try:
     print(check_central_difference(answer))
 except ExerciseFailed as why:
-    print("Not yet:", why)
+    print(torch.say("Not yet:", "还没有通过："), why)

@@ -60,4 +60,4 @@ from micrograd.exercises import ExerciseFailed, check_traced_graph
 try:
     print(check_traced_graph(answer))
 except ExerciseFailed as why:
-    print("Not yet:", why)
+    print(torch.say("Not yet:", "还没有通过："), why)

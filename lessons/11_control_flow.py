@@ -73,4 +73,4 @@ from micrograd.exercises import ExerciseFailed, check_piecewise
 try:
     print(check_piecewise(answer))
 except ExerciseFailed as why:
-    print("Not yet:", why)
+    print(torch.say("Not yet:", "还没有通过："), why)

@@ -184,4 +184,4 @@ from micrograd.exercises import ExerciseFailed, check_topological_order
 try:
     print(check_topological_order(answer))
 except ExerciseFailed as why:
-    print("Not yet:", why)
+    print(torch.say("Not yet:", "还没有通过："), why)

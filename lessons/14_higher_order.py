@@ -86,4 +86,4 @@ from micrograd.exercises import ExerciseFailed, check_newton_step
 try:
     print(check_newton_step(answer))
 except ExerciseFailed as why:
-    print("Not yet:", why)
+    print(torch.say("Not yet:", "还没有通过："), why)

@@ -98,4 +98,4 @@ from micrograd.exercises import ExerciseFailed, check_softplus_function
 try:
     print(check_softplus_function(answer))
 except ExerciseFailed as why:
-    print("Not yet:", why)
+    print(torch.say("Not yet:", "还没有通过："), why)

@@ -39,16 +39,15 @@ os.makedirs(OUT, exist_ok=True)
 
 # %%
 from micrograd.exercises import ExerciseFailed, check_engine
-from micrograd.language import say
 
 
 def check(step, **classes):
     # check your Value (the newest class of that name) up to `step`
     try:
         check_engine(Value, step, **classes)
-        print(say(f"step {step}: correct", f"第 {step} 步：正确"))
+        print(torch.say(f"step {step}: correct", f"第 {step} 步：正确"))
     except ExerciseFailed as why:
-        print("Not yet:", why)
+        print(torch.say("Not yet:", "还没有通过："), why)
 
 # %% [markdown]
 # ## Step 1: a number that remembers where it came from
@@ -114,7 +113,7 @@ try:
     a = Value(2.0, label="a")
     picture = draw(a * 4 + a)
 except (NotImplementedError, TypeError) as err:
-    picture = say(f"(no drawing until step 1 passes: {err})", f"（第 1 步通过之前还画不出图：{err}）")
+    picture = torch.say(f"(no drawing until step 1 passes: {err})", f"（第 1 步通过之前还画不出图：{err}）")
 picture
 
 # %% [markdown]

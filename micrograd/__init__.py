@@ -16,7 +16,7 @@ from .autograd import Function
 from .drawing import draw, render
 from .engine import Value
 from .errors import NotSupported
-from .language import set_language
+from .language import say, set_language
 from .replay_page import replay
 from .modes import detect_anomaly, enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .tensors import (Size, Tensor, arange, bool_, broadcast_shapes, cat, double, dtype, eye, float32, float64, full,
@@ -34,14 +34,14 @@ __all__ = ["draw", "render", "replay", "Value", "Tensor", "Function", "autograd"
            "manual_seed", "Size", "dtype", "zeros", "ones", "full", "arange", "linspace", "eye", "rand", "randn",
            "randint", "zeros_like", "ones_like", "rand_like", "randn_like", "full_like", "dot", "mv", "mm", "matmul",
            "cat", "stack", "where", "broadcast_shapes", "float32", "float64", "int64", "double", "long", "float",
-           "bool", "NotSupported", "set_language", "is_tensor", "add", "all", "any", "clone", "detach", "div", "eq", "equal",
+           "bool", "NotSupported", "set_language", "say", "is_tensor", "add", "all", "any", "clone", "detach", "div", "eq", "equal",
            "flatten", "ge", "gt", "le", "lt", "max", "mean", "min", "mul", "ne", "neg", "norm", "numel", "permute",
            "pow", "prod", "reshape", "square", "squeeze", "sub", "sum", "t", "transpose", "unsqueeze",
            *ELEMENTWISE]
 
 SUBMODULES = {"ieee", "ops", "modes", "nodes", "engine", "pytree", "errors", "tensors", "drawing", "testing",
               "exercises", "training", "plots", "expression", "cli",
-              "replay_page", "language", "graph", "groups", "pending", "engine_checks", "engine_programs"}
+              "replay_page", "language", "graph", "groups", "pending", "engine_checks", "engine_programs", "lesson_runner"}
 
 
 def __getattr__(name: str) -> Any:

@@ -17,6 +17,7 @@ from .engine import Value
 from .replay_page import replay
 from .training import Reporter, accuracy, fit_classifier, fit_line, least_squares, score
 from .expression import ExpressionError, evaluate, parse
+from .lesson_runner import run_lesson
 
 
 class UsageError(Exception):
@@ -197,8 +198,7 @@ def lessons_command(args: argparse.Namespace) -> int:
             if args.target and args.target.isdigit() else []
         if not chosen:
             raise UsageError(f"no lesson {args.target!r}: give a number from 1 to {len(files)}")
-        import runpy
-        runpy.run_path(chosen[0], run_name="__main__")
+        run_lesson(chosen[0])
         return 0
     if args.action == "export":
         if not args.target:
@@ -266,7 +266,7 @@ def build_parser() -> argparse.ArgumentParser:
     train_parser.add_argument("--out", help="folder for the loss curve and decision boundary")
     lessons_parser = commands.add_parser("lessons", help="list, run or export the classroom lessons")
     lessons_parser.add_argument("action", nargs="?", choices=["run", "export"],
-                                help="run one lesson, or export them all as notebooks (none: list them)")
+                                help="run one lesson (its text, then each cell's output), or export them all as notebooks (none: list them)")
     lessons_parser.add_argument("target", nargs="?", help="a lesson number (run) or a folder (export)")
     lessons_parser.add_argument("--lang", choices=["en", "zh"], default="en", help="English (en) or Chinese (zh)")
     lessons_parser.add_argument("--force", action="store_true",

@@ -57,6 +57,7 @@ def _step_1(Value: type, examples: int) -> None:
         if not hasattr(leaf, attribute):
             raise fail(f"a Value needs {attribute}: for Value(2.0) it is {expected}",
                        f"Value 需要属性 {attribute}：Value(2.0) 的 {attribute} 应为 {expected}")
+    _readable_again(leaf._prev, "Value(2.0)")
     if len(leaf._prev) != 0 or leaf._op != "":
         raise fail(f"Value(2.0) is a leaf: its _prev should be empty and its _op '', got {leaf._prev!r} and "
                    f"{leaf._op!r}", f"Value(2.0) 是叶子节点：_prev 应为空，_op 应为 ''，实际是 {leaf._prev!r} 和 {leaf._op!r}")
@@ -92,6 +93,15 @@ def _operation_error(text: str, op: str, err: Exception) -> ExerciseFailed:
                 f"{text} 时出错 {type(err).__name__}：{err}{student_line(err)}")
 
 
+def _readable_again(prev: Any, name: str) -> None:
+    """_prev must be a collection (set, tuple, list): a generator or iterator is empty once read."""
+    if not isinstance(prev, (set, frozenset, tuple, list)):
+        raise fail(f"{name}._prev is a {type(prev).__name__}: backward() and draw() each read _prev, and a "
+                   f"{type(prev).__name__} can be read only once; make it a set or tuple, self._prev = set(_children)",
+                   f"{name}._prev 是 {type(prev).__name__}：backward() 和 draw() 都要读 _prev，而 {type(prev).__name__} "
+                   "只能读一次；请用集合或元组，self._prev = set(_children)")
+
+
 def _check_result(out: Any, Value: type, text: str, op: str, expected: float, inputs: list[Any]) -> None:
     """out is a Value of the student's class, with the right data, _op and _prev."""
     if not isinstance(out, Value):
@@ -103,6 +113,7 @@ def _check_result(out: Any, Value: type, text: str, op: str, expected: float, in
         raise fail(f"{text} should be {short(expected)}, got {short(got)}", f"{text} 应为 {short(expected)}，实际是 {short(got)}")
     if out._op != op:
         raise fail(f"({text})._op should be {op!r}, got {out._op!r}", f"({text})._op 应为 {op!r}，实际是 {out._op!r}")
+    _readable_again(out._prev, f"({text})")
     prev = list(out._prev)
     for item in prev:
         if not isinstance(item, Value):
@@ -129,19 +140,7 @@ def _step_2(Value: type, examples: int) -> None:
         labelled = None                            # karpathy's Value takes no label: that is fine
     if labelled is not None and getattr(labelled, "label", None) != "x":
         raise fail("Value(1.0, label='x').label should be 'x'", "Value(1.0, label='x').label 应为 'x'")
-    seen, stack = {id(out): out}, [out]
-    while stack:
-        for child in stack.pop()._prev:
-            if id(child) not in seen:
-                seen[id(child)] = child
-                stack.append(child)
-    source = run_student("micrograd.draw(a * 4 + a)", lambda: draw(out)).source
-    ellipses, boxes = source.count("shape=ellipse"), source.count("shape=box")
-    operations = sum(1 for v in seen.values() if v._op)
-    if (ellipses, boxes) != (len(seen), operations):
-        raise fail(f"the drawing of a * 4 + a should have {len(seen)} ellipses and {operations} boxes, it has "
-                   f"{ellipses} and {boxes}: check _prev and _op", f"a * 4 + a 的图应有 {len(seen)} 个椭圆和 "
-                   f"{operations} 个矩形，实际是 {ellipses} 和 {boxes}：请检查 _prev 和 _op")
+    run_student("micrograd.draw(a * 4 + a)", lambda: draw(out))      # what it draws: tests/test_engine_checks.py
 
 
 def _local(Value: type, text: str, make: Callable, upstream: float, expected: dict[str, float]) -> None:
@@ -307,8 +306,12 @@ def _step_7(Value: type, examples: int, MLP: Any) -> None:
     if len(parameters) != 41:
         raise fail(f"MLP(3, [4, 4, 1]) has 3·4+4 + 4·4+4 + 4·1+1 = 41 parameters, parameters() gave {len(parameters)}",
                    f"MLP(3, [4, 4, 1]) 有 3·4+4 + 4·4+4 + 4·1+1 = 41 个参数，parameters() 给出了 {len(parameters)} 个")
-    if not all(isinstance(p, Value) for p in parameters):
-        raise fail("every parameter should be one of your Values", "每个参数都应是你的 Value")
+    for p in parameters:
+        if not isinstance(p, Value):
+            raise fail(f"every parameter should be one of your Values, parameters() gave {p!r} "
+                       f"({type(p).__name__}): return the Values themselves, not their .data",
+                       f"每个参数都应是你的 Value，parameters() 却给出了 {type(p).__name__} 类型的 {p!r}："
+                       "要返回 Value 本身，而不是它们的 .data")
     rng = random.Random(7)
     for p in parameters:            # no bias exactly 0 (karpathy's start at 0): relu's kink breaks differences
         p.data = rng.uniform(-1, 1)
@@ -322,6 +325,11 @@ def _step_7(Value: type, examples: int, MLP: Any) -> None:
     for p in parameters:
         p.grad = 0.0
     run_student("loss.backward()", total.backward)
+    if all(p.grad == 0 for p in parameters):
+        raise fail("after loss.backward() every parameter's grad is 0: parameters() must return the Values the "
+                   "model computes with, not new Values (copies) holding the same numbers",
+                   "loss.backward() 之后每个参数的 grad 都是 0：parameters() 必须返回模型计算时用的那些 Value，"
+                   "而不是数值相同的新 Value（副本）")
     for index, p in enumerate(parameters):
         saved = p.data
         p.data = saved + 1e-6
@@ -345,8 +353,15 @@ def _step_7(Value: type, examples: int, MLP: Any) -> None:
             p.data -= 0.05 * p.grad
     last = loss().data
     if not last < first / 2:
-        raise fail(f"100 steps of gradient descent (lr 0.05) took the loss from {short(first)} only to {short(last)}",
-                   f"100 步梯度下降（学习率 0.05）只把损失从 {short(first)} 降到了 {short(last)}")
+        outputs = [model(x) for x in XS]
+        outputs = [(o[0] if isinstance(o, (list, tuple)) else o).data for o in outputs]
+        never_negative = min(outputs) >= 0 > min(YS)
+        raise fail(f"100 steps of gradient descent (lr 0.05) took the loss from {short(first)} only to {short(last)}" +
+                   (": the MLP never outputs a negative number, but two targets are -1; a relu on the last layer "
+                    "allows only numbers ≥ 0 (karpathy's MLP leaves the last layer linear)" if never_negative else ""),
+                   f"100 步梯度下降（学习率 0.05）只把损失从 {short(first)} 降到了 {short(last)}" +
+                   ("：MLP 从不输出负数，而有两个目标值是 -1；最后一层用 relu 就只能输出 ≥ 0 的数"
+                    "（karpathy 的 MLP 最后一层是线性的）" if never_negative else ""))
 
 
 CHECKS = {1: _step_1, 2: _step_2, 3: _step_3, 4: _step_4, 5: _step_5, 6: _step_6}

@@ -96,6 +96,18 @@ MISTAKES = [  # (what, old, new, the first step that fails, what the message mus
      r"41 parameters, parameters\(\) gave 32"),
     ("a neuron computing with floats", "(wi * xi for wi", "(wi.data * xi for wi", 7,
      r"parameter 0 of MLP\(3, \[4, 4, 1\]\): its grad is 0, but nudging it changes the loss at the rate -?\d"),
+    ("a _prev that can be read only once", "self._prev = set(_children)", "self._prev = (c for c in _children)", 1,
+     r"Value\(2\.0\)\._prev is a generator: backward\(\) and draw\(\) each read _prev.*self\._prev = set\(_children\)"),
+    ("a topological sort that visits itself", "            if v not in visited:\n                visited.add(v)\n"
+     "                for child in v._prev:\n                    visit(child)", "            if True:\n"
+     "                visited.add(v)\n                for child in v._prev:\n                    visit(v)", 4,
+     r"out\.backward\(\) recursed too deeply: a recursive topological sort needs a visited set"),
+    ("parameters() giving numbers", "return self.w + [self.b]", "return [p.data for p in self.w + [self.b]]", 7,
+     r"every parameter should be one of your Values, parameters\(\) gave -?0\.\d+ \(float\): .*not their \.data"),
+    ("parameters() giving copies", "return self.w + [self.b]", "return [Value(p.data) for p in self.w + [self.b]]", 7,
+     r"every parameter's grad is 0: parameters\(\) must return the Values the model computes with"),
+    ("a relu on the output layer", "self.b).tanh()", "self.b).relu()", 7,
+     r"took the loss from [\d.]+ only to [\d.]+: the MLP never outputs a negative number.*relu on the last layer"),
     ("an error in the student's code", "out = Value(self.data * other.data, (self, other), \"*\")",
      "out = Value(self.data * other.data / 0, (self, other), \"*\")", 1,
      r"a \* b raised ZeroDivisionError: float division by zero \(your line \d+: out = Value\(self\.data \* other\.data / 0"),

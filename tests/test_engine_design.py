@@ -20,14 +20,15 @@ from micrograd.pending import Pending
 PACKAGE = pathlib.Path(mg.__file__).parent
 
 
-def test_no_eval_exec_or_compile_anywhere_in_the_package():
+def test_no_eval_exec_or_compile_in_the_package_but_to_run_a_lesson():
     calls = []
     for path in PACKAGE.rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text())):
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and \
                     node.func.id in ("eval", "exec", "compile"):
-                calls.append(f"{path.name}:{node.lineno} {node.func.id}")
-    assert calls == []
+                calls.append(f"{path.name} {node.func.id}")
+    # Only the lesson runner runs code from text: a lesson's own cells, as runpy would run the script.
+    assert calls == ["lesson_runner.py exec", "lesson_runner.py compile"]
 
 
 def test_no_globals_update_and_no_module_over_500_lines():

@@ -71,6 +71,30 @@ def test_the_chinese_lesson_has_the_same_code_cells(path):
     assert any("\u4e00" <= ch <= "\u9fff" for kind, text in chinese if kind == "markdown" for ch in text)
 
 
+def english_comments(code):
+    """The comments of `code` written in English: a word of four or more letters outside backticks
+    and no Chinese (formulas such as "# = log 2" or "# 1.5 + a" belong to both languages)."""
+    import re
+    found = []
+    for token in tokenize.generate_tokens(io.StringIO(code + "\n").readline):
+        if token.type == tokenize.COMMENT:
+            text = re.sub(r"noqa[:\w, ]*|`[^`]*`", "", token.string)
+            if re.search(r"[A-Za-z]{4,}", text) and not re.search(r"[\u4e00-\u9fff]", text):
+                found.append(token.string)
+    return found
+
+
+def test_english_comments_finds_english_only():
+    assert english_comments("x = 1  # replace this") == ["# replace this"]
+    assert english_comments("x = 1  # 换掉 `answer` 这一行\ny = 2  # = log 2\nimport os  # noqa: F401") == []
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=os.path.basename)
+def test_the_chinese_lessons_code_comments_are_chinese(path):
+    chinese = cells(os.path.join(ROOT, "lessons", "zh", os.path.basename(path)))
+    assert [c for kind, text in chinese if kind == "code" for c in english_comments(text)] == []
+
+
 RUN_AND_LIST_IMPORTS = """
 import json, runpy, sys
 before = set(sys.modules)                      # what Python itself loaded (site, .pth hooks)
@@ -193,7 +217,13 @@ def test_micrograd_lessons_lists_and_runs(tmp_path):
     assert listing.stdout.startswith("1. From hand-written derivatives to autograd")
     run = subprocess.run([sys.executable, "-m", "micrograd", "lessons", "run", "8"], capture_output=True, text=True,
                          env={**ENV, "MICROGRAD_LESSONS_OUT": str(tmp_path)}, cwd=tmp_path)
-    assert run.returncode == 0 and "central error" in run.stdout
+    assert run.returncode == 0 and "\n    │ h=1e-01  one-sided error" in run.stdout          # output behind a bar
+    assert "\n**Numeric**: finite differences. The one-sided error is O(h)" in run.stdout  # the lesson's text
+    assert "\n    exact = math.cos(1.0)\n" in run.stdout                                 # and its code
+    chinese = subprocess.run([sys.executable, "-m", "micrograd", "lessons", "run", "4", "--lang", "zh"],
+                             capture_output=True, text=True, env={**ENV, "MICROGRAD_LESSONS_OUT": str(tmp_path)},
+                             cwd=tmp_path)
+    assert chinese.returncode == 0 and "关闭追踪" in chinese.stdout and "    │ 还没有通过：" in chinese.stdout
     bad = subprocess.run([sys.executable, "-m", "micrograd", "lessons", "run", "99"], capture_output=True, text=True, env=ENV)
     assert bad.returncode == 2 and "from 1 to 16" in bad.stderr
 
@@ -219,7 +249,7 @@ def test_exported_notebooks_run_in_a_jupyter_kernel(tmp_path, monkeypatch):
             monkeypatch.setenv("PYTHONPATH", ROOT)              # the kernel imports this checkout
             client.execute()
             outputs = "".join(o.get("text", "") for cell in notebook.cells for o in cell.get("outputs", []))
-            assert "Not yet:" in outputs, path.name
+            assert {"en": "Not yet:", "zh": "还没有通过："}[language] in outputs, path.name
             shown = [o.get("data", {}) for cell in notebook.cells for o in cell.get("outputs", [])]
             drawings = {"02": 1, "07": 2, "11": 2, "13": 1}.get(path.name[:2], 0)   # graphs shown inline, as SVG
             assert sum("<svg" in data.get("image/svg+xml", "") for data in shown) == drawings, path.name
@@ -303,3 +333,25 @@ def test_checker_messages_speak_chinese_when_asked(monkeypatch):
         CHECKS[5](CubeIgnoringGradOutput)
     with pytest.raises(ExerciseFailed, match=r"你的答案还没有写"):
         CHECKS[1](lambda x: (_ for _ in ()).throw(NotImplementedError("todo")))
+
+
+@pytest.mark.parametrize("number", range(1, 16))
+def test_every_checker_speaks_chinese(number, monkeypatch):
+    monkeypatch.setenv("MICROGRAD_LANG", "zh")
+    with pytest.raises(ExerciseFailed) as err:
+        CHECKS[number](WRONG[number])
+    assert any("\u4e00" <= ch <= "\u9fff" for ch in str(err.value)), str(err.value)
+    assert CHECKS[number](load_solution(number)).startswith("正确")
+
+
+def test_running_a_lesson_shows_its_own_line_in_a_traceback(tmp_path):
+    from micrograd.lesson_runner import run_lesson
+    lesson = tmp_path / "99_broken.py"
+    lesson.write_text("# %% [markdown]\n# # 99. Broken\n\n# %%\nx = 1\nprint(x)\n\n# %%\ny = x / 0   # the bad line\n",
+                      encoding="utf-8")
+    out = io.StringIO()
+    with pytest.raises(ZeroDivisionError) as err:
+        run_lesson(str(lesson), out)
+    assert out.getvalue() == "99. Broken\n══════════\n\n    x = 1\n    print(x)\n\n    │ 1\n\n    y = x / 0   # the bad line\n\n"
+    frame = err.traceback[-1]
+    assert frame.path == lesson and frame.lineno + 1 == 9 and "the bad line" in str(frame.statement)

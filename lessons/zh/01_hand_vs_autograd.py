@@ -40,7 +40,7 @@ def gradf(x):
 
 
 torch.manual_seed(0)
-x = torch.randn(3, 4, requires_grad=True)    # requires_grad: record every operation on x
+x = torch.randn(3, 4, requires_grad=True)    # requires_grad：记录对 x 的每一个运算
 y = f(x)
 print(y)
 
@@ -52,7 +52,7 @@ print(y)
 y.backward(torch.ones(y.size()))
 print(x.grad)
 print(gradf(x))
-assert (x.grad - gradf(x)).abs().max().item() < 1e-5   # autograd = the hand derivative, to float32's ~7 digits
+assert (x.grad - gradf(x)).abs().max().item() < 1e-5   # 自动求导 = 手算的导数，在 float32 的约 7 位有效数字内相等
 
 # %% [markdown]
 # 对单个 `Value`（标量）做同样的事，并且与中心差分比较。
@@ -73,7 +73,7 @@ assert math.isclose(x.grad, by_hand, rel_tol=1e-12) and math.isclose(x.grad, num
 
 # %%
 def answer(x):
-    return None          # replace with your derivative of x**3 * sin(x)
+    return None          # 换成你求出的 x**3 * sin(x) 的导数
 
 # %%
 from micrograd.exercises import ExerciseFailed, check_derivative_of_x3_sin_x
@@ -81,4 +81,4 @@ from micrograd.exercises import ExerciseFailed, check_derivative_of_x3_sin_x
 try:
     print(check_derivative_of_x3_sin_x(answer))
 except ExerciseFailed as why:
-    print("Not yet:", why)
+    print(torch.say("Not yet:", "还没有通过："), why)

@@ -60,7 +60,7 @@ picture           # 在 notebook 里，计算图就显示在这里；作为脚�
 
 # %%
 def answer(a, b, c):
-    return a          # replace: build (a + b) * c
+    return a          # 换掉这一行：构造 (a + b) * c
 
 # %%
 from micrograd.exercises import ExerciseFailed, check_graph_of_a_plus_b_times_c
@@ -68,4 +68,4 @@ from micrograd.exercises import ExerciseFailed, check_graph_of_a_plus_b_times_c
 try:
     print(check_graph_of_a_plus_b_times_c(answer))
 except ExerciseFailed as why:
-    print("Not yet:", why)
+    print(torch.say("Not yet:", "还没有通过："), why)

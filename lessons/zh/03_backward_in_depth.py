@@ -40,7 +40,7 @@ except RuntimeError as err:
     print("error:", err)
 y.backward(torch.tensor([1.0, 0.1, 0.01]))
 print(x.grad)
-assert all(abs(a - b) < 1e-6 for a, b in zip(x.grad.tolist(), [2.0, 0.4, 0.06]))   # float32: 0.4 is 0.4000000059604645
+assert all(abs(a - b) < 1e-6 for a, b in zip(x.grad.tolist(), [2.0, 0.4, 0.06]))   # float32 中 0.4 其实是 0.4000000059604645
 
 # %% [markdown]
 # **累加。** 多次调用 backward，梯度会累加；用 `x.grad.zero_()` 清零。
@@ -52,7 +52,7 @@ x.grad.zero_()
 y = (x * x).sum()
 y.backward(retain_graph=True)
 y.backward()
-print(x.grad)                                   # twice 2x
+print(x.grad)                                   # 2x 的两倍
 assert x.grad.tolist() == [4.0, 8.0, 12.0]
 try:
     y.backward()
@@ -94,7 +94,7 @@ with torch.detect_anomaly():
 
 # %%
 def answer(f, x0):
-    return 0.0          # replace: use torch.autograd.grad twice, the first with create_graph=True
+    return 0.0          # 换掉这一行：调用两次 torch.autograd.grad，第一次要加 create_graph=True
 
 # %%
 from micrograd.exercises import ExerciseFailed, check_second_derivative
@@ -102,4 +102,4 @@ from micrograd.exercises import ExerciseFailed, check_second_derivative
 try:
     print(check_second_derivative(answer))
 except ExerciseFailed as why:
-    print("Not yet:", why)
+    print(torch.say("Not yet:", "还没有通过："), why)

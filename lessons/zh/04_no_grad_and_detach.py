@@ -27,6 +27,25 @@ OUT = os.environ.get("MICROGRAD_LESSONS_OUT", "lessons-output")   # 图片保存
 os.makedirs(OUT, exist_ok=True)
 
 # %% [markdown]
+# 先看几乎每一篇 PyTorch 入门都会举的例子：x 是元素全为 1 的 2×2 张量，y = x + 2，z = 3y²，out = mean(z)。
+# 展开写就是 out = ¼ Σᵢ 3(xᵢ + 2)²，所以
+#
+# ∂out/∂xᵢ = ¼ · 6(xᵢ + 2) = 1.5(xᵢ + 2)，在 xᵢ = 1 处等于 4.5。
+#
+# 这个 ¼ 来自求平均：四个元素各占 `out` 的四分之一，所以每个梯度都是 `z.sum()` 所给梯度的四分之一。
+# `out` 是一个数（标量），所以 `backward()` 不需要参数。
+
+# %%
+x = torch.ones(2, 2, requires_grad=True)
+y = x + 2
+z = y * y * 3
+out = z.mean()
+print(z, out)
+out.backward()
+print(x.grad)
+assert x.grad.tolist() == [[4.5, 4.5], [4.5, 4.5]]
+
+# %% [markdown]
 # 对需要梯度的张量做运算，结果也需要梯度，除非关闭了记录：在 `no_grad()` 中，或者使用 `detach()` 得到的张量（数值相同的新 Value）。
 
 # %%
@@ -79,7 +98,7 @@ assert x.tolist() == [1.0, 2.0, 3.0, 4.0]
 
 # %%
 def answer(w, lr):
-    w = w - lr * w.grad          # wrong on purpose: this makes a new tensor; fix it
+    w = w - lr * w.grad          # 故意写错的：这会生成一个新张量；请改正
 
 # %%
 from micrograd.exercises import ExerciseFailed, check_sgd_step
@@ -87,4 +106,4 @@ from micrograd.exercises import ExerciseFailed, check_sgd_step
 try:
     print(check_sgd_step(answer))
 except ExerciseFailed as why:
-    print("Not yet:", why)
+    print(torch.say("Not yet:", "还没有通过："), why)

@@ -88,7 +88,7 @@ class answer(Function):
     @staticmethod
     def backward(ctx, grad_output):
         x, = ctx.saved_tensors
-        return grad_output * 2 * x ** 2          # check this line
+        return grad_output * 2 * x ** 2          # 检查这一行
 
 # %%
 from micrograd.exercises import ExerciseFailed, check_cube_function
@@ -96,4 +96,4 @@ from micrograd.exercises import ExerciseFailed, check_cube_function
 try:
     print(check_cube_function(answer))
 except ExerciseFailed as why:
-    print("Not yet:", why)
+    print(torch.say("Not yet:", "还没有通过："), why)

@@ -122,7 +122,7 @@ from micrograd.exercises import ExerciseFailed, check_mean_squared_error
 try:
     print(check_mean_squared_error(answer))
 except ExerciseFailed as why:
-    print("Not yet:", why)
+    print(torch.say("Not yet:", "还没有通过："), why)
 
 # %% [markdown]
 # ## 练习：训练循环
@@ -146,4 +146,4 @@ from micrograd.exercises import check_training_loop
 try:
     print(check_training_loop(training_loop))
 except ExerciseFailed as why:
-    print("Not yet:", why)
+    print(torch.say("Not yet:", "还没有通过："), why)

@@ -36,7 +36,7 @@ for h in (1e-1, 1e-3, 1e-5, 1e-8, 1e-11):
     central = (math.sin(1 + h) - math.sin(1 - h)) / (2 * h)
     print(f"h={h:.0e}  one-sided error {abs(one_sided - exact):.1e}  central error {abs(central - exact):.1e}")
 central = lambda h: abs((math.sin(1 + h) - math.sin(1 - h)) / (2 * h) - exact)  # noqa: E731
-assert central(1e-3) < central(1e-1) and central(1e-11) > central(1e-5)   # better, then worse again
+assert central(1e-3) < central(1e-1) and central(1e-11) > central(1e-5)   # 先变好，然后又变差
 
 # %% [markdown]
 # **符号微分**对乘积会膨胀。下面把乘积 x₀·x₁·…·xₙ₋₁ 表示成由 `("*", a, b)` 节点和变量名组成的树，
@@ -88,7 +88,7 @@ for n in (2, 4, 8, 16):
 
 # %%
 def answer(f, x, h):
-    return (f(x + h) - f(x)) / h          # one-sided: replace with the central difference
+    return (f(x + h) - f(x)) / h          # 这是单侧差分：换成中心差分
 
 # %%
 from micrograd.exercises import ExerciseFailed, check_central_difference
@@ -96,4 +96,4 @@ from micrograd.exercises import ExerciseFailed, check_central_difference
 try:
     print(check_central_difference(answer))
 except ExerciseFailed as why:
-    print("Not yet:", why)
+    print(torch.say("Not yet:", "还没有通过："), why)

@@ -42,7 +42,7 @@ for a, b in ((1.0, 2.0), (0.5, -1.0), (3.0, 3.0)):
 
 branchy = func.trace(lambda x: x * 2 if x > 0 else x * -3, 1.0)
 print("traced with x > 0; at x = -1 it still doubles:", branchy.run(-1.0))
-assert branchy.run(-1.0) == -2.0            # define-by-run would have given 3
+assert branchy.run(-1.0) == -2.0            # 如果是边运行边定义，结果会是 3
 
 # %% [markdown]
 # ## 练习
@@ -51,7 +51,7 @@ assert branchy.run(-1.0) == -2.0            # define-by-run would have given 3
 
 # %%
 def answer(graph, a, b):
-    return 0.0          # replace: run the graph
+    return 0.0          # 换掉这一行：运行这张计算图
 
 # %%
 from micrograd.exercises import ExerciseFailed, check_traced_graph
@@ -59,4 +59,4 @@ from micrograd.exercises import ExerciseFailed, check_traced_graph
 try:
     print(check_traced_graph(answer))
 except ExerciseFailed as why:
-    print("Not yet:", why)
+    print(torch.say("Not yet:", "还没有通过："), why)

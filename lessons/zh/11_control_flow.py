@@ -65,7 +65,7 @@ pictures[1]       # a = -0.7：走另一个分支，最后乘以 100
 
 # %%
 def answer(x):
-    return x * x          # add the other branch
+    return x * x          # 补上另一个分支
 
 # %%
 from micrograd.exercises import ExerciseFailed, check_piecewise
@@ -73,4 +73,4 @@ from micrograd.exercises import ExerciseFailed, check_piecewise
 try:
     print(check_piecewise(answer))
 except ExerciseFailed as why:
-    print("Not yet:", why)
+    print(torch.say("Not yet:", "还没有通过："), why)

@@ -31,9 +31,9 @@ os.makedirs(OUT, exist_ok=True)
 
 # %%
 x = Value(2.0, label="x")
-y = x * x                   # x is used twice: dy/dx = x + x
+y = x * x                   # x 被用了两次：dy/dx = x + x
 y.label = "y"
-z = y + x                   # and once more here
+z = y + x                   # 这里又用了一次
 z.label = "z"
 steps = torch.replay_page.backward_steps(z)
 for v, g in steps:
@@ -155,9 +155,9 @@ assert "Pending(seeds)" in pending_source and "sort" not in pending_source
 clamp_row = [line for line in inspect.getsource(ops).splitlines() if line.startswith("CLAMP")][0]
 print(clamp_row)
 c = Value(1.5, label="c")
-clamped = c.clamp(0.0, 1.0)          # 1.0: above the upper bound
+clamped = c.clamp(0.0, 1.0)          # 1.0：超过了上界
 clamped.backward()
-print(clamped.data, c.grad)          # outside [0, 1] the slope is 0
+print(clamped.data, c.grad)          # 在 [0, 1] 之外斜率为 0
 assert (clamped.data, c.grad) == (1.0, 0.0)
 inside = Value(0.5)
 inside.clamp(0.0, 1.0).backward()
@@ -171,7 +171,7 @@ print(torch.clamp(torch.tensor([-1.0, 0.5, 2.0]), min=0.0))
 
 # %%
 def answer(root):
-    return [root]          # replace: a depth-first search over v._prev
+    return [root]          # 换掉这一行：沿 v._prev 做深度优先搜索
 
 # %%
 from micrograd.exercises import ExerciseFailed, check_topological_order
@@ -179,4 +179,4 @@ from micrograd.exercises import ExerciseFailed, check_topological_order
 try:
     print(check_topological_order(answer))
 except ExerciseFailed as why:
-    print("Not yet:", why)
+    print(torch.say("Not yet:", "还没有通过："), why)

@@ -27,20 +27,65 @@ OUT = os.environ.get("MICROGRAD_LESSONS_OUT", "lessons-output")   # 图片保存
 os.makedirs(OUT, exist_ok=True)
 
 # %% [markdown]
-# 一个神经元计算 act(w·x + b)；一层是读取相同输入的多个神经元；MLP 由多层组成。karpathy 的演示用 max-margin 损失在双月数据上训练 MLP(2, [16, 16, 1])。图中按网络输出分数的正负给平面着色：黑线（分数 = 0）就是它学到的决策边界。
+# 一个神经元计算 act(w·x + b)；一层是读取相同输入的多个神经元；MLP 由多层组成。
+# karpathy 的演示在双月数据上训练 MLP(2, [16, 16, 1])。训练循环在每个框架里都是同样的四步，这里把它完整写出来：
+#
+# 1. **前向传播**：先算每个点的分数，再算损失。这里用 max-margin 损失 mean(relu(1 − yᵢ·scoreᵢ))：
+#    一个点落在正确的一侧并留出间隔之后，它的损失就是 0；再加上 α·Σp²，让权重保持较小；
+# 2. **`model.zero_grad()`**：把每个 p.grad 清零，因为 backward 是把梯度*累加*到 `.grad` 上的；
+# 3. **`loss.backward()`**：求出这一步损失的梯度；
+# 4. **更新**：对每个参数做 p.data −= lr·p.grad，学习率从 1.0 逐渐降到 0.1。
+#
+# 图中按网络输出分数的正负给平面着色：黑线（分数 = 0）就是它学到的决策边界。
 
 # %%
+import random
+
 from micrograd import data, plots
-from micrograd.training import accuracy, fit_classifier, score
+from micrograd.training import accuracy, score
 
 X, y = data.moons(60, noise=0.1)
-model, history = fit_classifier(X, y, hidden=(16, 16), steps=60)
+inputs = [[Value(a, requires_grad=False) for a in row] for row in X]
+STEPS = 60
+
+
+def train(model, steps, forget_zero_grad=False):
+    losses = []
+    for k in range(steps):
+        scores = [model(row) for row in inputs]                          # 1. 前向传播
+        data_loss = sum((1 - label * s).relu() for label, s in zip(y, scores)) * (1.0 / len(y))
+        loss = data_loss + 1e-4 * sum(p * p for p in model.parameters())
+        if not forget_zero_grad:
+            model.zero_grad()                                           # 2. 梯度清零
+        loss.backward()                                                 # 3. 这一步的梯度
+        learning_rate = 1.0 - 0.9 * k / STEPS                           # 从 1.0 降到 0.1
+        for p in model.parameters():
+            p.data -= learning_rate * p.grad                            # 4. 沿下坡方向走一步
+        losses.append(loss.data)
+    return losses
+
+
+random.seed(1337)
+model = torch.nn.MLP(2, [16, 16, 1])
+losses = train(model, STEPS)
 print(model.layers[0].neurons[0], "...", len(model.parameters()), "parameters")
-print(f"loss {history[0][0]:.3f} -> {history[-1][0]:.3f}, training accuracy {accuracy(model, X, y):.0%}")
-assert history[-1][0] < history[0][0] and accuracy(model, X, y) >= 0.95
+print(f"loss {losses[0]:.3f} -> {losses[-1]:.3f}, training accuracy {accuracy(model, X, y):.0%}")
+assert losses[-1] < 0.2 * losses[0] and accuracy(model, X, y) >= 0.95
 figure = plots.boundary_figure(lambda a, b: score(model, (a, b)), X, y)
 print(plots.save_figure(figure, os.path.join(OUT, "13_decision_boundary.svg")))
-figure          # a notebook shows the figure here; a script has saved it
+figure          # 在 notebook 里图就显示在这里；作为脚本运行时图已经保存
+
+# %% [markdown]
+# 如果忘了第 2 步会怎样？backward 会把梯度累加到 `.grad` 上，所以到第 k 步时每个 p.grad 存的是 g₁ + g₂ + … + gₖ，
+# 即到目前为止*所有*步的梯度之和，更新量就成了 lr·(g₁ + … + gₖ)。很多步以前的旧梯度还在朝当时正确的方向推，
+# 步子越迈越大，损失不降反升。同样的初始值、同样的数据，不调用 `zero_grad()` 训练 20 步：
+
+# %%
+random.seed(1337)                                                       # 和上面相同的初始权重
+forgetful = train(torch.nn.MLP(2, [16, 16, 1]), 20, forget_zero_grad=True)
+for k in (0, 2, 5, 10, 19):
+    print(f"step {k:2}:  with zero_grad {losses[k]:.3f}   without {forgetful[k]:.3f}")
+assert forgetful[0] == losses[0] and forgetful[19] > forgetful[0] > losses[19]
 
 # %% [markdown]
 # 一次前向计算的 MLP 画成计算图是什么样子？`draw` 会给每次模块调用所创建的全部内容画一个虚线框：
@@ -53,7 +98,7 @@ out = small([2.0, 3.0, -1.0])
 out.backward()
 picture = draw(out)
 print("saved", save(picture, os.path.join(OUT, "13_mlp_graph.svg")))
-assert picture.source.count("subgraph cluster") == 1 + 3 + 9          # the MLP, 3 layers, 9 neurons
+assert picture.source.count("subgraph cluster") == 1 + 3 + 9          # MLP 本身、3 层、9 个神经元
 picture         # 在 notebook 里，计算图就显示在这里；作为脚本运行时，图保存在上面的文件里
 
 # %% [markdown]
@@ -86,7 +131,7 @@ assert correct >= 0.95 * len(y)
 
 # %%
 def answer(x, w, b):
-    return sum((wi * xi for wi, xi in zip(w, x)), b)          # the activation is missing
+    return sum((wi * xi for wi, xi in zip(w, x)), b)          # 缺了激活函数
 
 # %%
 from micrograd.exercises import ExerciseFailed, check_tanh_neuron
@@ -94,4 +139,4 @@ from micrograd.exercises import ExerciseFailed, check_tanh_neuron
 try:
     print(check_tanh_neuron(answer))
 except ExerciseFailed as why:
-    print("Not yet:", why)
+    print(torch.say("Not yet:", "还没有通过："), why)

@@ -61,7 +61,7 @@ class DetachedCube(Function):
     @staticmethod
     def backward(ctx, grad_output):
         x, = ctx.saved_tensors
-        return grad_output * 3 * x.data ** 2          # .data: a number, cut off from the graph
+        return grad_output * 3 * x.data ** 2          # .data：一个数，和计算图断开了
 
 
 print("first order:", gradcheck(DetachedCube.apply, (Value(1.3),)))
@@ -76,7 +76,7 @@ assert not gradgradcheck(DetachedCube.apply, (Value(1.3),), raise_exception=Fals
 
 # %%
 def answer(f, x):
-    return x - float(func.grad(f)(x))          # a gradient step: divide by f'' instead
+    return x - float(func.grad(f)(x))          # 这是梯度下降的一步：应该改为除以 f''
 
 # %%
 from micrograd.exercises import ExerciseFailed, check_newton_step
@@ -84,4 +84,4 @@ from micrograd.exercises import ExerciseFailed, check_newton_step
 try:
     print(check_newton_step(answer))
 except ExerciseFailed as why:
-    print("Not yet:", why)
+    print(torch.say("Not yet:", "还没有通过："), why)

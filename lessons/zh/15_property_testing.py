@@ -44,7 +44,7 @@ class WrongCube(Function):
     @staticmethod
     def backward(ctx, grad_output):
         x, = ctx.saved_tensors
-        return grad_output * 2 * x ** 2          # wrong: should be 3x²
+        return grad_output * 2 * x ** 2          # 错了：应该是 3x²
 
 
 @settings(max_examples=30, deadline=None)
@@ -89,7 +89,7 @@ class answer(Function):
 
     @staticmethod
     def backward(ctx, grad_output):
-        return grad_output          # replace: d/dx log(1 + e^x)
+        return grad_output          # 换掉这一行：d/dx log(1 + e^x)
 
 # %%
 from micrograd.exercises import ExerciseFailed, check_softplus_function
@@ -97,4 +97,4 @@ from micrograd.exercises import ExerciseFailed, check_softplus_function
 try:
     print(check_softplus_function(answer))
 except ExerciseFailed as why:
-    print("Not yet:", why)
+    print(torch.say("Not yet:", "还没有通过："), why)

@@ -37,16 +37,15 @@ os.makedirs(OUT, exist_ok=True)
 
 # %%
 from micrograd.exercises import ExerciseFailed, check_engine
-from micrograd.language import say
 
 
 def check(step, **classes):
     # 检查你的 Value（同名类中最新的那个），一直到第 step 步
     try:
         check_engine(Value, step, **classes)
-        print(say(f"step {step}: correct", f"第 {step} 步：正确"))
+        print(torch.say(f"step {step}: correct", f"第 {step} 步：正确"))
     except ExerciseFailed as why:
-        print("Not yet:", why)
+        print(torch.say("Not yet:", "还没有通过："), why)
 
 # %% [markdown]
 # ## 第 1 步：记得自己从哪里来的数
@@ -109,7 +108,7 @@ try:
     a = Value(2.0, label="a")
     picture = draw(a * 4 + a)
 except (NotImplementedError, TypeError) as err:
-    picture = say(f"(no drawing until step 1 passes: {err})", f"（第 1 步通过之前还画不出图：{err}）")
+    picture = torch.say(f"(no drawing until step 1 passes: {err})", f"（第 1 步通过之前还画不出图：{err}）")
 picture
 
 # %% [markdown]
