@@ -19,12 +19,14 @@ from .errors import NotSupported
 from .language import say, set_language
 from .replay_page import replay
 from .modes import detect_anomaly, enable_grad, is_grad_enabled, no_grad, set_grad_enabled
-from .tensors import (Size, Tensor, arange, bool_, broadcast_shapes, cat, double, dtype, eye, float32, float64, full,
+from .tensors import (DoubleTensor, FloatTensor, LongTensor, Size, Tensor, arange, cuda, device, empty,
+                      get_default_device, set_default_device, bool_, broadcast_shapes, cat, double, dtype, eye, float32, float64, full,
                       full_like, int64, is_tensor, linspace, long, manual_seed, ones, ones_like, rand, rand_like,
                       randint, randn, randn_like, stack, tensor, where, zeros, zeros_like)
-from .tensors.functions import (ELEMENTWISE, add, all, any, clone, detach, div, dot, eq, equal, flatten, ge, gt, le,
-                                lt, matmul, max, mean, min, mm, mul, mv, ne, neg, norm, numel, permute, pow, prod,
-                                reshape, square, squeeze, sub, sum, t, transpose, unsqueeze)
+from .tensors.functions import (ELEMENTWISE, add, all, allclose, any, clone, detach, diag, diagonal, div, dot, eq,
+                                equal, flatten, ge, gt, isclose, le, lt, matmul, max, mean, min, mm, movedim, mul, mv,
+                                ne, neg, norm, numel, permute, pow, prod, reshape, square, squeeze, sub, sum, t,
+                                transpose, unsqueeze)
 
 float = float32            # torch.float
 bool = bool_               # torch.bool
@@ -37,6 +39,8 @@ __all__ = ["draw", "render", "replay", "Value", "Tensor", "Function", "autograd"
            "bool", "NotSupported", "set_language", "say", "is_tensor", "add", "all", "any", "clone", "detach", "div", "eq", "equal",
            "flatten", "ge", "gt", "le", "lt", "max", "mean", "min", "mul", "ne", "neg", "norm", "numel", "permute",
            "pow", "prod", "reshape", "square", "squeeze", "sub", "sum", "t", "transpose", "unsqueeze",
+           "allclose", "isclose", "diag", "diagonal", "movedim", "empty", "FloatTensor", "DoubleTensor", "LongTensor",
+           "device", "cuda", "set_default_device", "get_default_device",
            *ELEMENTWISE]
 
 SUBMODULES = {"ieee", "ops", "modes", "nodes", "engine", "pytree", "errors", "tensors", "drawing", "testing",
@@ -52,7 +56,7 @@ def __getattr__(name: str) -> Any:
         return ELEMENTWISE[name]
     if name in SUBMODULES:
         return importlib.import_module(f".{name}", __name__)
-    if name.startswith("__"):
+    if name.startswith("_"):                     # Python's and tools' probes (IPython's _repr_html_...)
         raise AttributeError(name)
     raise NotSupported(f"micrograd has no '{name}': PyTorch's torch.{name} is not supported here "
                        "(micrograd is a teaching package; see its README for what it covers)")

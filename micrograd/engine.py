@@ -31,7 +31,7 @@ from typing import Any, Callable, Sequence
 
 from . import ops
 from .ieee import as_float
-from .errors import LEAF_INPLACE_ERROR, NO_GRAD_ERROR, unsupported_operand
+from .errors import LEAF_INPLACE_ERROR, NO_GRAD_ERROR, NotSupported, unsupported_operand
 from .modes import _state as _grad_mode, anomaly as _anomaly, grad_mode, nan_check
 from .nodes import LEAF, BackwardNode, RemovableHandle, backward_node_class
 from .pending import Pending
@@ -227,6 +227,19 @@ class Value:
                  create_graph: bool = False) -> None:
         """Accumulate d(self)/d(v) · gradient into ``v.grad`` for every v in the graph."""
         backward([self], [gradient], retain_graph=retain_graph, create_graph=create_graph)
+
+
+    def _backward(self) -> None:
+        """One node of backpropagation by hand, as karpathy's lecture calls ``o._backward()``: each
+        input's grad += ∂self/∂input · self.grad (this Value's row of the table; a leaf does nothing)."""
+        fn = self._fn
+        if fn is None or fn is LEAF:
+            return
+        if fn.__class__ is not Primitive:
+            raise NotSupported("_backward() of a custom Function's output: call backward() on the result instead")
+        operands = [x.data if x.__class__ is Value else x for x in (self._a, self._b) if x is not None]
+        for x, g in zip(self._prev, ops.evaluate(fn.vjp, float(self.grad or 0.0), self.data, *operands)):
+            x.grad = (x.grad or 0.0) + float(g)
 
 
 def _rebuilt(data: float, requires_grad: bool, label: str) -> Value:

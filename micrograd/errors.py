@@ -8,8 +8,13 @@ LEAF_INPLACE_ERROR = "a leaf Variable that requires grad is being used in an in-
 NO_GRAD_ERROR = "element 0 of tensors does not require grad and does not have a grad_fn"
 
 
-class NotSupported(NotImplementedError, AttributeError):
-    """A PyTorch feature micrograd does not have (also an AttributeError, so hasattr() works)."""
+class NotSupported(NotImplementedError):
+    """A PyTorch feature micrograd does not have.  From a module (``torch.fft``, ``from torch.nn import
+    Conv2d``) it is not an AttributeError, so ``from ... import`` shows this message, not ImportError."""
+
+
+class NotSupportedAttribute(NotSupported, AttributeError):
+    """A Tensor method micrograd does not have: NotSupported, and an AttributeError so hasattr() works."""
 
 
 def unsupported_operand(operation: str, operand: Any) -> Any:

@@ -1,5 +1,7 @@
 """Function transforms, as in ``torch.func`` (and JAX): ``grad``, ``vjp``, ``jvp``, ``jacrev``,
-``jacfwd``, ``hessian``; and ``count_operations`` to see what each one costs.
+``jacfwd``, ``hessian``, ``vmap``, ``functional_call``; and ``count_operations`` to see what each
+one costs.  ``has_aux=True`` (grad, vjp, jacrev, jacfwd): f returns (output, aux) and the transform
+returns aux untouched beside its result.
 
 For f: Rⁿ → Rᵐ, reverse mode (``vjp``, ``jacrev``) runs one backward pass per output, so it
 wins when m is small (a loss: m = 1); forward mode (``jvp``, ``jacfwd``) runs one forward pass
@@ -12,10 +14,11 @@ from typing import Any, Callable, Sequence
 from . import engine, ops
 from .autograd import forward_ad
 from .autograd.function import flatten, unflatten
-from .autograd.functional import grad as autograd_grad
+from .autograd.reverse import grad as autograd_grad
 from .engine import Value
 from .graph import topological_order
 from .modes import enable_grad
+from .tensors import as_tensor, stack
 
 
 def _argnums(argnums: int | Sequence[int]) -> tuple[int, ...]:
@@ -82,12 +85,30 @@ def _gradients(out: Any, wrt: list, grad_outputs: Any = None, create_graph: bool
     return result
 
 
-def grad(f: Callable[..., Any], argnums: int | Sequence[int] = 0) -> Callable[..., Any]:
-    """The function that returns the gradient of scalar-valued `f` w.r.t. argument `argnums`.
+def _with_aux(f: Callable[..., Any], has_aux: bool) -> tuple[Callable[..., Any], list]:
+    """With has_aux, f returns (output, aux): a function returning the output, and a box that keeps aux."""
+    box: list = [None]
+    if not has_aux:
+        return f, box
+
+    def output_only(*args: Any) -> Any:
+        out = f(*args)
+        if not (isinstance(out, tuple) and len(out) == 2):
+            raise RuntimeError("has_aux=True: the function must return a pair (output, aux), got "
+                               f"{type(out).__name__}")
+        box[0] = out[1]
+        return out[0]
+    return output_only, box
+
+
+def grad(f: Callable[..., Any], argnums: int | Sequence[int] = 0, has_aux: bool = False) -> Callable[..., Any]:
+    """The function that returns the gradient of scalar-valued `f` w.r.t. argument `argnums`
+    (with has_aux, (gradient, aux)).
 
     >>> grad(lambda x: x ** 3)(2.0)          # 3x² = 12
     """
     nums = _argnums(argnums)
+    f, aux = _with_aux(f, has_aux)
 
     def gradient(*args: Any) -> Any:
         args = list(args)
@@ -95,12 +116,15 @@ def grad(f: Callable[..., Any], argnums: int | Sequence[int] = 0) -> Callable[..
             args[i] = _variable(args[i])
         with enable_grad(), _Nesting() as nested:
             grads = _gradients(f(*args), [args[i] for i in nums], create_graph=nested)
-        return grads[0] if isinstance(argnums, int) else tuple(grads)
+        result = grads[0] if isinstance(argnums, int) else tuple(grads)
+        return (result, aux[0]) if has_aux else result
     return gradient
 
 
-def vjp(f: Callable[..., Any], *primals: Any) -> tuple[Any, Callable[[Any], tuple]]:
-    """(f(*primals), vjp_fn): vjp_fn(v) is vᵀ·J, one reverse pass (``torch.func.vjp``)."""
+def vjp(f: Callable[..., Any], *primals: Any, has_aux: bool = False) -> tuple:
+    """(f(*primals), vjp_fn): vjp_fn(v) is vᵀ·J, one reverse pass (``torch.func.vjp``); with has_aux,
+    (output, vjp_fn, aux)."""
+    f, aux = _with_aux(f, has_aux)
     args = [_variable(p) for p in primals]
     with enable_grad(), _Nesting() as nested:
         out = f(*args)
@@ -108,7 +132,7 @@ def vjp(f: Callable[..., Any], *primals: Any) -> tuple[Any, Callable[[Any], tupl
     def vjp_fn(cotangent: Any) -> tuple:
         with enable_grad():
             return tuple(_gradients(out, args, grad_outputs=[cotangent], create_graph=nested))
-    return out, vjp_fn
+    return (out, vjp_fn, aux[0]) if has_aux else (out, vjp_fn)
 
 
 def jvp(f: Callable[..., Any], primals: Sequence[Any], tangents: Sequence[Any]) -> tuple[Any, Any]:
@@ -141,12 +165,14 @@ def _assemble(out: Any, x: Any, columns: list[list[Any]]) -> Any:
     raise TypeError(f"cannot build a Jacobian of {type(out).__name__} with respect to {type(x).__name__}")
 
 
-def jacrev(f: Callable[..., Any], argnums: int | Sequence[int] = 0) -> Callable[..., Any]:
+def jacrev(f: Callable[..., Any], argnums: int | Sequence[int] = 0, has_aux: bool = False) -> Callable[..., Any]:
     """The Jacobian by reverse mode: one backward pass per output element (``torch.func.jacrev``).
 
-    With several outputs (a tuple) the result is indexed [output][argument], as in torch.func.
+    With several outputs (a tuple) the result is indexed [output][argument], as in torch.func;
+    with has_aux, (Jacobian, aux).
     """
     nums = _argnums(argnums)
+    f, aux = _with_aux(f, has_aux)
 
     def one_output(out: Any, args: list, create_graph: bool) -> Any:
         outs = flatten(out)[0]
@@ -170,14 +196,18 @@ def jacrev(f: Callable[..., Any], argnums: int | Sequence[int] = 0) -> Callable[
         with enable_grad(), _Nesting() as nested:
             out = f(*args)
             if isinstance(out, (tuple, list)):
-                return tuple(one_output(o, args, nested) for o in out)
-            return one_output(out, args, nested)
+                result = tuple(one_output(o, args, nested) for o in out)
+            else:
+                result = one_output(out, args, nested)
+        return (result, aux[0]) if has_aux else result
     return jacobian
 
 
-def jacfwd(f: Callable[..., Any], argnums: int | Sequence[int] = 0) -> Callable[..., Any]:
-    """The Jacobian by forward mode: one forward pass per input element (``torch.func.jacfwd``)."""
+def jacfwd(f: Callable[..., Any], argnums: int | Sequence[int] = 0, has_aux: bool = False) -> Callable[..., Any]:
+    """The Jacobian by forward mode: one forward pass per input element (``torch.func.jacfwd``);
+    with has_aux, (Jacobian, aux) (aux from the last pass)."""
     nums = _argnums(argnums)
+    f, aux = _with_aux(f, has_aux)
 
     def jacobian(*args: Any) -> Any:
         args = tuple(Value(a, requires_grad=False) if isinstance(a, (int, float)) else a for a in args)
@@ -195,7 +225,8 @@ def jacfwd(f: Callable[..., Any], argnums: int | Sequence[int] = 0) -> Callable[
                 columns.append([_elements(t) for t in tangent_outs])
             per_output = [_assemble(o, x, [column[k] for column in columns]) for k, o in enumerate(outs)]
             results.append(tuple(per_output) if isinstance(out, tuple) else per_output[0])
-        return results[0] if isinstance(argnums, int) else tuple(results)
+        result = results[0] if isinstance(argnums, int) else tuple(results)
+        return (result, aux[0]) if has_aux else result
     return jacobian
 
 
@@ -207,6 +238,49 @@ def _elements(x: Any) -> list:
 def hessian(f: Callable[..., Any], argnums: int | Sequence[int] = 0) -> Callable[..., Any]:
     """Second derivatives of scalar-valued `f`: the Jacobian of its gradient (reverse over reverse)."""
     return jacrev(jacrev(f, argnums), argnums)
+
+
+def vmap(f: Callable[..., Any], in_dims: Any = 0, out_dims: int = 0, randomness: str = "error", *,
+         chunk_size: int | None = None) -> Callable[..., Any]:
+    """``torch.func.vmap``: f applied to each slice of its arguments along `in_dims` (None: not
+    batched), the results stacked along `out_dims`.  PyTorch batches the work; here it is a loop,
+    which gives the same numbers and gradients."""
+    def batched(*args: Any) -> Any:
+        dims = tuple(in_dims) if isinstance(in_dims, (tuple, list)) else (in_dims,) * len(args)
+        if len(dims) != len(args):
+            raise ValueError(f"vmap: in_dims has {len(dims)} entries but f got {len(args)} arguments")
+        sizes = {a.shape[d] for a, d in zip(args, dims) if d is not None}
+        if len(sizes) != 1:
+            raise ValueError("vmap: " + ("at least one argument must be batched (an in_dims entry not None)" if not sizes
+                                         else f"the batched arguments have different sizes {sorted(sizes)}"))
+        outs = [f(*[a if d is None else a.movedim(d, 0)[i] for a, d in zip(args, dims)]) for i in range(sizes.pop())]
+        if isinstance(outs[0], tuple):
+            return tuple(stack([as_tensor(o[k]) for o in outs], out_dims) for k in range(len(outs[0])))
+        return stack([as_tensor(o) for o in outs], out_dims)
+    return batched
+
+
+def functional_call(module: Any, parameters: dict[str, Any], args: Any = (), kwargs: dict | None = None) -> Any:
+    """``torch.func.functional_call``: module(*args) with the tensors of `parameters` (by name, as
+    named_parameters() names them: '0.weight') in place of its own, which are put back afterwards."""
+    def owner(name: str) -> tuple[Any, str]:
+        *path, last = name.split(".")
+        obj = module
+        for part in path:
+            obj = obj[int(part)] if part.isdigit() else getattr(obj, part)
+        return obj, last
+    known = dict(module.named_parameters())
+    for name in parameters:
+        if name not in known:
+            raise ValueError(f"functional_call: the module has no parameter {name!r}; it has {sorted(known)}")
+    saved = {name: getattr(*owner(name)) for name in parameters}
+    try:
+        for name, value in parameters.items():
+            setattr(*owner(name), value)
+        return module(*(args if isinstance(args, tuple) else (args,)), **(kwargs or {}))
+    finally:
+        for name, value in saved.items():
+            setattr(*owner(name), value)
 
 
 class count_operations:

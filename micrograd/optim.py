@@ -38,13 +38,16 @@ class Optimizer:
         self.params, self.scalars = _scalars(params)
         self.lr = lr
 
-    def zero_grad(self) -> None:
-        """Clear the gradients: Values back to 0.0, Tensors back to None (as PyTorch's set_to_none)."""
+    def zero_grad(self, set_to_none: bool = True) -> None:
+        """Clear the gradients: a Tensor's to None (to zeros with set_to_none=False, as in PyTorch),
+        a Value's to 0.0 (a Value's grad is a number)."""
         for p in self.params:
-            if isinstance(p, Tensor):
+            if not isinstance(p, Tensor):
+                p.grad = 0.0
+            elif set_to_none or p.grad is None:
                 p.grad = None
             else:
-                p.grad = 0.0
+                p.grad.zero_()
 
     def _gradients(self) -> list[float | None]:
         return [None if v.grad.__class__ is NoGrad else float(v.grad) for v in self.scalars]

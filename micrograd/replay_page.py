@@ -21,7 +21,7 @@ import itertools
 import json
 from typing import Any, NamedTuple
 
-from .autograd.functional import grad as autograd_grad
+from .autograd.reverse import grad as autograd_grad
 from .drawing import _label, _number, _value_lines, draw, svg
 from .engine import Value
 from .graph import topological_order

@@ -5,30 +5,49 @@
 * ``forward_ad``: forward mode with dual numbers;
 * ``gradcheck``, ``gradgradcheck``, ``numerical_grad``: autograd against central differences;
 * ``no_grad``, ``enable_grad``, ``set_grad_enabled``, ``detect_anomaly``: modes;
-* ``Add``, ``Mul``, ``Exp``, ...: the rows of the derivative table as Functions (``PRIMITIVES``).
+* ``Add``, ``Mul``, ``Exp``, ...: the rows of the derivative table as Functions (``PRIMITIVES``);
+* ``functional``: ``torch.autograd.functional`` (jacobian, hessian, vjp, jvp, vhp, hvp), built on
+  ``micrograd.func`` and so loaded on first use (it sits above this package);
+* ``Variable``: PyTorch's old name for a tensor that requires grad.
 """
+import importlib
 from typing import Any
 
+from ..errors import NotSupported
 from ..modes import detect_anomaly, enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from ..pytree import register_container
 from . import forward_ad
 from .function import PRIMITIVES, Function, FunctionNode, primitive_function
-from .functional import backward, grad
+from .reverse import backward, grad
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck, numerical_grad
 
 FunctionCtx = FunctionNode
+LATER = {"functional"}       # submodules built on layers above autograd: imported on first use
+
+
+def Variable(data: Any, requires_grad: bool = False, volatile: bool = False) -> Any:  # noqa: N802 - PyTorch's name
+    """``torch.autograd.Variable(t, requires_grad=...)``: since PyTorch 0.4 just the tensor itself
+    (requires_grad=True makes this leaf a variable)."""
+    if volatile:
+        raise NotSupported("Variable(volatile=True) was removed from PyTorch: use `with torch.no_grad():`")
+    return data.requires_grad_(True) if requires_grad else data
 
 __all__ = ["gradcheck", "gradgradcheck", "GradcheckError", "numerical_grad", "Function", "FunctionCtx",
            "primitive_function", "PRIMITIVES", "grad", "backward", "forward_ad", "no_grad", "enable_grad",
-           "set_grad_enabled", "is_grad_enabled", "detect_anomaly", "register_container"]
+           "set_grad_enabled", "is_grad_enabled", "detect_anomaly", "register_container", "Variable"]
 
 
 def __getattr__(name: str) -> Any:
     """``autograd.Mul``, ``autograd.Exp``...: a row of the derivative table as a Function."""
     if name in PRIMITIVES:
         return PRIMITIVES[name]
-    raise AttributeError(f"module 'micrograd.autograd' has no attribute '{name}'")
+    if name in LATER:
+        return importlib.import_module(f".{name}", __name__)
+    if name.startswith("_"):                     # Python's and tools' probes (IPython's _repr_html_...)
+        raise AttributeError(name)
+    raise NotSupported(f"micrograd has no autograd.{name}: PyTorch's torch.autograd.{name} is not supported here "
+                       "(see the README for what micrograd covers)")
 
 
 def __dir__() -> list[str]:
-    return sorted([*globals(), *PRIMITIVES])
+    return sorted([*globals(), *PRIMITIVES, *LATER])

@@ -1,92 +1,124 @@
-"""``grad`` and ``backward``: the entry points to reverse mode (``torch.autograd.grad``/``backward``)."""
+"""``torch.autograd.functional``: vjp, jvp, jacobian, hessian, vhp, hvp of a function of tensors.
+
+Built on ``micrograd.func`` (the layer above autograd and tensors), so this module sits with func:
+``micrograd.autograd`` loads it on first use and never imports it itself (imports stay one-way).
+
+As in PyTorch, `inputs` is a tensor or a tuple of tensors and the results have the same form:
+``jacobian(f, x)`` is one tensor, ``jacobian(f, (x, y))`` a tuple with one tensor per input.  The
+results are cut off from the graph unless ``create_graph=True``.  ``vectorize`` changes only how
+PyTorch batches the work, so it is accepted and the numbers are the same; ``strict=True`` is not
+supported (it raises).
+
+The math: J = ∂f/∂x; vjp(v) = vᵀJ (one reverse pass), jvp(v) = Jv (one forward pass),
+H = ∂²f/∂x² for scalar f, vhp(v) = vᵀH and hvp(v) = Hv (equal, since H is symmetric).
+"""
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable
 
-from .. import engine
-from ..engine import Value
-from ..pytree import flatten, unflatten
-
-
-def _as_list(x: Any) -> list:
-    return list(x) if isinstance(x, (list, tuple)) else [x]
+from .. import func
+from ..errors import NotSupported
 
 
-def _scalars(objects: list, what: str) -> tuple[list[Value], list]:
-    """All Values inside `objects` (Values or Tensors), and how to rebuild each object."""
-    values, layout = [], []
-    for index, obj in enumerate(objects):
-        inner = flatten(obj)
-        if inner is None:
-            raise TypeError(f"{what}[{index}] must be a Value or Tensor, got {type(obj).__name__}")
-        layout.append((obj, inner[1], len(values), len(values) + len(inner[0])))
-        values.extend(inner[0])
-    return values, layout
+def _as_tuple(inputs: Any) -> tuple[tuple, bool]:
+    """inputs as a tuple, and whether it was one already."""
+    return (tuple(inputs), True) if isinstance(inputs, (tuple, list)) else ((inputs,), False)
 
 
-def _seeds(outputs: list, grad_outputs: Any) -> tuple[list[Value], list]:
-    roots, _ = _scalars(outputs, "outputs")
-    if grad_outputs is None:
-        grad_outputs = [None] * len(outputs)
-    grad_outputs = _as_list(grad_outputs)
-    if len(grad_outputs) != len(outputs):
-        raise RuntimeError(f"grad_outputs has {len(grad_outputs)} entries but there are {len(outputs)} outputs")
-    seeds: list = []
-    for out, g in zip(outputs, grad_outputs):
-        inner = flatten(out)
-        n = len(inner[0])
-        if g is None:
-            if n != 1:
-                raise RuntimeError("grad can be implicitly created only for scalar outputs")
-            seeds.append(None)
-            continue
-        g_inner = flatten(g)
-        if g_inner is None:
-            seeds.append(g)
-            continue
-        if tuple(getattr(g, "shape", ())) != tuple(getattr(out, "shape", ())):
-            raise RuntimeError(f"Mismatch in shape: grad_output has a shape of {tuple(getattr(g, 'shape', ()))} "
-                               f"and output has a shape of {tuple(getattr(out, 'shape', ()))}.")
-        seeds.extend(g_inner[0])
-    return roots, seeds
+def _finish(result: Any, create_graph: bool) -> Any:
+    """Results cut off from the graph (PyTorch's default), nested tuples kept."""
+    if isinstance(result, tuple):
+        return tuple(_finish(r, create_graph) for r in result)
+    return result if create_graph or result is None or not hasattr(result, "detach") else result.detach()
 
 
-def backward(tensors: Any, grad_tensors: Any = None, retain_graph: bool | None = None,
-             create_graph: bool = False, inputs: Any = None) -> None:
-    """Accumulate the gradients of `tensors` into ``.grad`` of the leaves (``torch.autograd.backward``)."""
-    outputs = _as_list(tensors)
-    roots, seeds = _seeds(outputs, grad_tensors)
-    if inputs is not None:
-        raise NotImplementedError("backward(inputs=...) is not supported: use micrograd.autograd.grad")
-    engine.backward(roots, seeds, retain_graph=retain_graph, create_graph=create_graph)
+def _check(strict: bool, name: str) -> None:
+    if strict:
+        raise NotSupported(f"{name}(strict=True) is not supported: micrograd gives zeros for outputs that do not "
+                           "depend on an input, as PyTorch does with strict=False")
 
 
-def grad(outputs: Any, inputs: Any, grad_outputs: Any = None, retain_graph: bool | None = None,
-         create_graph: bool = False, allow_unused: bool = False) -> tuple:
-    """d(outputs)/d(inputs), returned as a tuple, leaving ``.grad`` alone (``torch.autograd.grad``).
+def vjp(func_: Callable[..., Any], inputs: Any, v: Any = None, create_graph: bool = False,
+        strict: bool = False) -> tuple[Any, Any]:
+    """(func(inputs), vᵀ·J): the vector–Jacobian product, one reverse pass."""
+    _check(strict, "vjp")
+    args, was_tuple = _as_tuple(inputs)
+    out, vjp_fn = func.vjp(func_, *args)
+    if v is None:
+        if getattr(out, "numel", lambda: 1)() != 1:
+            raise RuntimeError("The vector v can only be None if the user-provided function returns a single "
+                               "Tensor with a single element.")
+        v = out.new_ones(()) if hasattr(out, "new_ones") else 1.0
+    grads = vjp_fn(v)
+    return _finish(out, create_graph), _finish(grads if was_tuple else grads[0], create_graph)
 
-    Gradients of Values are floats (Values with ``create_graph=True``, so they can be
-    differentiated again); gradients of Tensors are Tensors.
-    """
-    outputs_list, inputs_list = _as_list(outputs), _as_list(inputs)
-    roots, seeds = _seeds(outputs_list, grad_outputs)
-    wanted, layout = _scalars(inputs_list, "inputs")
-    for v in wanted:
-        if v._fn is None:
-            raise RuntimeError("One of the differentiated Tensors does not require grad")
-    found = engine.backward(roots, seeds, retain_graph=retain_graph, create_graph=create_graph,
-                            inputs=wanted, accumulate=False)
-    result: list = []
-    for index, (obj, aux, start, stop) in enumerate(layout):
-        grads = [found.get(v) for v in wanted[start:stop]]
-        if all(g is None for g in grads):
-            if not allow_unused:
-                raise RuntimeError(f"The differentiated Tensor at index {index} appears to not have been "
-                                   "used in the graph. Set allow_unused=True if this is the desired behavior.")
-            result.append(None)
-        elif isinstance(obj, Value):
-            g = grads[0]                      # a rule may give a plain 0.0 (relu where x ≤ 0)
-            result.append(Value(g, requires_grad=False) if create_graph and not isinstance(g, Value) else g)
-        else:
-            result.append(unflatten(obj, aux, [0.0 if g is None else g for g in grads]))
-    return tuple(result)
+
+def jvp(func_: Callable[..., Any], inputs: Any, v: Any = None, create_graph: bool = False,
+        strict: bool = False) -> tuple[Any, Any]:
+    """(func(inputs), J·v): the Jacobian–vector product, one forward pass with dual numbers."""
+    _check(strict, "jvp")
+    args, was_tuple = _as_tuple(inputs)
+    if v is None:
+        if len(args) != 1 or getattr(args[0], "numel", lambda: 1)() != 1:
+            raise RuntimeError("The vector v can only be None if the input to the user-provided function is a "
+                               "single Tensor with a single element.")
+        v = (args[0].new_ones(()) if hasattr(args[0], "new_ones") else 1.0,)
+    tangents, _ = _as_tuple(v)
+    out, tangent = func.jvp(func_, args, tangents)
+    return _finish(out, create_graph), _finish(tangent, create_graph)
+
+
+def jacobian(func_: Callable[..., Any], inputs: Any, create_graph: bool = False, strict: bool = False,
+             vectorize: bool = False, strategy: str = "reverse-mode") -> Any:
+    """J = ∂func/∂inputs, shaped output.shape + input.shape (a tuple per input and per output, as in PyTorch)."""
+    _check(strict, "jacobian")
+    if strategy not in ("reverse-mode", "forward-mode"):
+        raise ValueError(f'Expected strategy to be either "forward-mode" or "reverse-mode". Hint: got {strategy!r}')
+    args, was_tuple = _as_tuple(inputs)
+    argnums = tuple(range(len(args))) if was_tuple else 0
+    transform = func.jacrev if strategy == "reverse-mode" else func.jacfwd
+    return _finish(transform(func_, argnums)(*args), create_graph)
+
+
+def hessian(func_: Callable[..., Any], inputs: Any, create_graph: bool = False, strict: bool = False,
+            vectorize: bool = False, outer_jacobian_strategy: str = "reverse-mode") -> Any:
+    """H = ∂²func/∂inputs² for a scalar func: H[i][j] = ∂²f/∂xᵢ∂xⱼ with a tuple of inputs."""
+    _check(strict, "hessian")
+    args, was_tuple = _as_tuple(inputs)
+    argnums = tuple(range(len(args))) if was_tuple else 0
+    return _finish(func.hessian(func_, argnums)(*args), create_graph)
+
+
+def vhp(func_: Callable[..., Any], inputs: Any, v: Any = None, create_graph: bool = False,
+        strict: bool = False) -> tuple[Any, Any]:
+    """(func(inputs), vᵀ·H): the gradient's vjp, reverse over reverse."""
+    _check(strict, "vhp")
+    args, was_tuple = _as_tuple(inputs)
+    argnums = tuple(range(len(args)))
+    out = func_(*args)
+    if v is None:
+        raise RuntimeError("The vector v can only be None if the input to the user-provided function is a single "
+                           "Tensor with a single element.")
+    tangents, _ = _as_tuple(v)
+
+    def gradient_along_v(*xs: Any) -> Any:            # Σᵢ ⟨∂f/∂xᵢ, vᵢ⟩, whose gradient is vᵀH
+        return sum((g * t).sum() for g, t in zip(func.grad(func_, argnums)(*xs), tangents))
+    product = func.grad(gradient_along_v, argnums)(*args)
+    return _finish(out, create_graph), _finish(product if was_tuple else product[0], create_graph)
+
+
+def hvp(func_: Callable[..., Any], inputs: Any, v: Any = None, create_graph: bool = False,
+        strict: bool = False) -> tuple[Any, Any]:
+    """(func(inputs), H·v): equal to vhp, the Hessian being symmetric."""
+    _check(strict, "hvp")
+    return vhp(func_, inputs, v, create_graph)
+
+
+__all__ = ["vjp", "jvp", "jacobian", "hessian", "vhp", "hvp"]
+
+
+def __getattr__(name: str) -> Any:
+    """A torch.autograd.functional name micrograd does not have: say so (never AttributeError)."""
+    if name.startswith("_"):                     # Python's and tools' probes (IPython's _repr_html_...)
+        raise AttributeError(name)
+    raise NotSupported(f"micrograd has no autograd.functional.{name}: it is not supported here")

@@ -15,7 +15,7 @@ from typing import Any, Callable, Sequence
 from ..engine import Value
 from ..modes import enable_grad, no_grad
 from ..pytree import flatten
-from .functional import grad
+from .reverse import grad
 
 
 class GradcheckError(RuntimeError):

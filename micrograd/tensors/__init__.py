@@ -8,14 +8,16 @@ One module per idea:
 * ``history``     - a tensor's grad_fn (PyTorch's names), for printing and drawings;
 * ``tensor``      - the Tensor class: attributes, elementwise arithmetic, comparisons, backward;
 * ``views``, ``indexing``, ``reductions``, ``linalg``, ``inplace`` - the rest of its methods;
-* ``creation``    - tensor, zeros, ones, arange, linspace, eye, rand, randn...;
+* ``creation``    - tensor, zeros, ones, empty, arange, linspace, eye, rand, randn...;
+* ``devices``     - device, cuda: the CPU only, as PyTorch shows a machine without a GPU;
 * ``joining``     - cat, stack, where;
 * ``printing``    - the port of torch/_tensor_str.py;
 * ``functions``   - torch.exp(x), torch.sum(x)...: the methods as functions.
 """
 from ..errors import NotSupported
-from .creation import (arange, eye, full, full_like, linspace, ones, ones_like, rand, rand_like, randint, randn,
+from .creation import (DoubleTensor, FloatTensor, LongTensor, arange, empty, eye, full, full_like, linspace, ones, ones_like, rand, rand_like, randint, randn,
                        randn_like, tensor, zeros, zeros_like)
+from .devices import cuda, device, get_default_device, set_default_device
 from .dtypes import DEFAULT_DTYPES, bool_, double, dtype, float32, float64, float_, int64, long
 from .functions import ELEMENTWISE, is_tensor
 from .history import NO_GRAD, TensorNode
@@ -25,8 +27,8 @@ from .reductions import MaxResult, MinResult
 from .shapes import Size, broadcast_shapes
 from .tensor import Tensor, as_tensor
 
-__all__ = ["NotSupported", "arange", "eye", "full", "full_like", "linspace", "ones", "ones_like", "rand", "rand_like",
+__all__ = ["NotSupported", "DoubleTensor", "FloatTensor", "LongTensor", "empty", "arange", "eye", "full", "full_like", "linspace", "ones", "ones_like", "rand", "rand_like",
            "randint", "randn", "randn_like", "tensor", "zeros", "zeros_like", "DEFAULT_DTYPES", "bool_", "double",
            "dtype", "float32", "float64", "float_", "int64", "long", "ELEMENTWISE", "is_tensor", "NO_GRAD",
            "TensorNode", "cat", "stack", "where", "manual_seed", "MaxResult", "MinResult", "Size",
-           "broadcast_shapes", "Tensor", "as_tensor"]
+           "broadcast_shapes", "Tensor", "as_tensor", "cuda", "device", "get_default_device", "set_default_device"]

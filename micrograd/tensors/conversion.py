@@ -1,4 +1,5 @@
-"""Conversions, as methods of Tensor: ``item``, ``tolist``, ``numpy``, ``float(t)``, ``len``, iteration, printing.
+"""Conversions, as methods of Tensor: ``item``, ``tolist``, ``numpy``, ``float(t)``, ``len``, iteration, printing;
+``to``, ``float()``, ``double()``... (another dtype) and the device (``device``, ``cpu()``: always the CPU).
 
 They read the numbers out of the Values; nothing here is recorded in the graph.
 """
@@ -8,7 +9,10 @@ import math
 
 from typing import Any, Iterable
 
-from .dtypes import bool_, int64
+from ..errors import NotSupported
+from . import devices, dtypes
+from .dtypes import bool_, float32, float64, int64
+from .history import constant_value
 from .printing import tensor_repr
 
 Tensor = Any   # these methods belong to Tensor (tensor.py); an alias keeps the imports one-way
@@ -16,6 +20,66 @@ Tensor = Any   # these methods belong to Tensor (tensor.py); an alias keeps the 
 
 class ConversionMethods:
     """The conversions of Tensor (a part of the class, kept in a module of its own)."""
+
+    @property
+    def device(self) -> devices.device:
+        """Always ``device(type='cpu')``."""
+        return devices.CPU
+
+    @property
+    def is_cuda(self) -> bool:
+        """False: micrograd computes on the CPU."""
+        return False
+
+    def to(self, *args: Any, dtype: Any = None, device: Any = None, **kwargs: Any) -> Tensor:
+        """This tensor with another dtype (the device can only be the CPU)."""
+        for a in args:
+            if isinstance(a, dtypes.dtype):      # (the parameter `dtype` hides the class)
+                dtype = a
+            elif isinstance(a, ConversionMethods):   # x.to(other): other's dtype
+                dtype = a.dtype
+            else:
+                device = a
+        devices.as_device(device)                # the CPU, or NotSupported
+        if kwargs:
+            raise NotSupported(f"Tensor.to() does not support {sorted(kwargs)}")
+        if dtype is None or dtype is self._dtype:
+            return self
+        convert = {"int64": lambda x: float(math.trunc(x)), "bool": lambda x: float(x != 0)}.get(dtype.name, float)
+        if dtype.is_floating_point == self._dtype.is_floating_point or not self.requires_grad:
+            values = [constant_value(convert(v.data)) for v in self._values] if not self.requires_grad else \
+                [v + 0.0 for v in self._values] if dtype is float32 else list(self._values)
+            return self._result(values, self._shape, "ToCopyBackward0", "to", (self,), dtype)
+        return self._plain([constant_value(convert(v.data)) for v in self._values], self._shape, dtype)
+
+    def float(self) -> Tensor:
+        """As float32."""
+        return self.to(float32)
+
+    def double(self) -> Tensor:
+        """As float64."""
+        return self.to(float64)
+
+    def long(self) -> Tensor:
+        """As int64 (truncated)."""
+        return self.to(int64)
+
+    def int(self) -> Tensor:
+        """As int64 (truncated)."""
+        return self.to(int64)
+
+    def bool(self) -> Tensor:
+        """As bool (non-zero is True)."""
+        return self.to(bool_)
+
+    def cpu(self) -> Tensor:
+        """The tensor itself: micrograd runs on the CPU."""
+        return self
+
+    def cuda(self, *args: Any, **kwargs: Any) -> Tensor:
+        """Refused: micrograd runs on the CPU only."""
+        raise NotSupported("micrograd runs on the CPU only: there is no .cuda()")
+
 
     def item(self) -> float | int | bool:
         """The number inside a one-element tensor."""

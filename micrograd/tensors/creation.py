@@ -1,5 +1,6 @@
-"""Making tensors: ``tensor``, ``zeros``, ``ones``, ``full``, ``arange``, ``linspace``, ``eye``,
-``rand``, ``randn``, ``randint`` and the ``*_like`` versions, with PyTorch's arguments.
+"""Making tensors: ``tensor``, ``zeros``, ``ones``, ``empty``, ``full``, ``arange``, ``linspace``, ``eye``,
+``rand``, ``randn``, ``randint``, the ``*_like`` versions, with PyTorch's arguments, and the legacy
+``FloatTensor``, ``DoubleTensor``, ``LongTensor``.
 
 Every tensor made here is a leaf: its Values are variables if ``requires_grad=True``.
 """
@@ -9,16 +10,16 @@ import math
 from typing import Any, Callable
 
 from ..errors import NotSupported
-from .dtypes import dtype, float32, int64
+from .devices import as_device
+from .dtypes import dtype, float32, float64, int64
 from .randomness import generator
 from .shapes import shape_from
-from .tensor import Tensor, from_data, leaf_tensor
+from .tensor import Tensor, from_data, leaf_tensor, legacy_arguments
 
 
 def check_options(dtype_: Any, device: Any, kwargs: dict) -> None:
     """Refuse devices other than the CPU, unknown dtypes and unknown keywords, in plain words."""
-    if device not in (None, "cpu"):
-        raise NotSupported(f"micrograd runs on the CPU only; device={device!r} is not supported")
+    as_device(device)                                   # the CPU, or NotSupported
     if dtype_ is not None and not isinstance(dtype_, dtype):
         raise NotSupported(f"dtype {dtype_!r} is not supported: use float32, float64, int64 or bool")
     unknown = set(kwargs) - {"layout", "pin_memory", "memory_format"}
@@ -56,6 +57,28 @@ def full(size: Any, fill_value: float, *, dtype: dtype | None = None, requires_g
     """A tensor of the given shape, every element fill_value (torch.full)."""
     kind = dtype or (int64 if isinstance(fill_value, int) and not isinstance(fill_value, bool) else float32)
     return filled(lambda n: [float(fill_value)] * n, (size,), None, kind, requires_grad, device, kw)
+
+
+def empty(*size: Any, dtype: dtype | None = None, requires_grad: bool = False, device: Any = None,
+          **kw: Any) -> Tensor:
+    """``torch.empty``: a tensor of the given shape.  PyTorch leaves its memory uninitialized (any
+    numbers); micrograd fills it with zeros."""
+    return filled(lambda n: [0.0] * n, size, kw.pop("size", None), dtype, requires_grad, device, kw)
+
+
+def _legacy_type(kind: dtype, name: str) -> Callable[..., Tensor]:
+    def legacy(*args: Any) -> Tensor:
+        values, shape, _, _ = legacy_arguments(*args, dtype_=kind)
+        return Tensor(values, shape, kind)
+    legacy.__name__ = legacy.__qualname__ = name
+    legacy.__doc__ = (f"``torch.{name}(data)`` or ``torch.{name}(*sizes)``: PyTorch's legacy constructor of a "
+                      f"{kind.name} tensor (sizes give zeros).")
+    return legacy
+
+
+FloatTensor = _legacy_type(float32, "FloatTensor")
+DoubleTensor = _legacy_type(float64, "DoubleTensor")
+LongTensor = _legacy_type(int64, "LongTensor")
 
 
 def rand(*size: Any, dtype: dtype | None = None, requires_grad: bool = False, device: Any = None, **kw: Any) -> Tensor:

@@ -69,6 +69,11 @@ dot = _function_of(Tensor.dot)
 mv = _function_of(Tensor.mv)
 mm = _function_of(Tensor.mm)
 matmul = _function_of(Tensor.matmul)
+diag = _function_of(Tensor.diag)
+diagonal = _function_of(Tensor.diagonal)
+movedim = _function_of(Tensor.movedim)
+isclose = _function_of(Tensor.isclose)
+allclose = _function_of(Tensor.allclose)
 
 
 def __getattr__(name: str) -> Any:

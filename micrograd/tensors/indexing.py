@@ -103,7 +103,7 @@ class IndexingMethods:
         self._grad_fn = tensor_node("CopySlices", "setitem", (self._copy_history(), source))
 
     def _copy_history(self) -> Tensor:
-        return type(self)(list(self._values), self._shape, self._dtype, self._grad_fn)
+        return self._plain(list(self._values), self._shape, self._dtype, self._grad_fn)
 
 
 def _items(tensor: Tensor, keys: list) -> list[tuple[str, Any]]:

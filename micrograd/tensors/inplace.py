@@ -1,4 +1,5 @@
-"""In-place updates, as methods of Tensor: ``t += 1``, ``t.zero_()``, ``t.fill_(2)``, ``t.add_(u)``.
+"""In-place updates, as methods of Tensor: ``t += 1``, ``t.zero_()``, ``t.fill_(2)``, ``t.add_(u)``,
+``t.uniform_(a, b)``, ``t.normal_(mean, std)``.
 
 As in PyTorch they are allowed under ``no_grad`` (the optimizer's ``w -= lr * w.grad``) and
 on tensors that do not require grad, refused on a leaf that requires grad, and recorded out
@@ -15,6 +16,7 @@ from ..engine import as_float
 from ..errors import LEAF_INPLACE_ERROR
 from ..modes import is_grad_enabled
 from .dtypes import float32, float32_numbers
+from .randomness import generator
 from .shapes import broadcast_index, broadcast_shapes
 
 PRIMITIVE_OF = {operator.add: ops.ADD, operator.sub: ops.SUB, operator.mul: ops.MUL, operator.truediv: ops.DIV}
@@ -74,3 +76,11 @@ class InPlaceMethods:
             raise TypeError(f"fill_ expects a number, got {value!r} of type {type(value).__name__}")
         return self._assign([number] * self.numel())
 
+
+    def uniform_(self, a: float = 0.0, b: float = 1.0) -> Tensor:
+        """Every element drawn uniformly from [a, b), in place (micrograd's generator: see manual_seed)."""
+        return self._assign([generator.uniform(a, b) for _ in range(self.numel())])
+
+    def normal_(self, mean: float = 0.0, std: float = 1.0) -> Tensor:
+        """Every element drawn from the normal distribution N(mean, std²), in place."""
+        return self._assign([generator.gauss(mean, std) for _ in range(self.numel())])

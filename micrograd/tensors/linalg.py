@@ -1,4 +1,5 @@
-"""Products of tensors, as methods of Tensor: ``dot``, ``mv``, ``mm``, ``matmul`` (``@``).
+"""Products of tensors, as methods of Tensor: ``dot``, ``mv``, ``mm``, ``matmul`` (``@``, batches too),
+and ``diag``.
 
 Each entry of a product is a sum of products of Values, Σₖ aᵢₖ·bₖⱼ, so its gradient reaches
 every factor by the product rule: ∂(a·b)/∂a = b.
@@ -8,8 +9,8 @@ from __future__ import annotations
 from typing import Any, Iterable
 
 from ..engine import Value
-from ..errors import NotSupported
 from .dtypes import promote
+from .shapes import broadcast_shapes
 from .history import constant_value
 
 Tensor = Any   # these methods belong to Tensor (tensor.py); an alias keeps the imports one-way
@@ -70,5 +71,41 @@ class LinalgMethods:
             return a.mm(b)
         if a.dim() == 1 and b.dim() == 2:
             return a.unsqueeze(0).mm(b).squeeze(0)
-        raise NotSupported(f"matmul of {a.dim()}-D and {b.dim()}-D tensors (batched matmul) is not supported: "
-                           f"shapes {tuple(a.shape)} and {tuple(b.shape)}")
+        if a.dim() == 0 or b.dim() == 0:
+            raise RuntimeError(f"both arguments to matmul need to be at least 1D, but they are {a.dim()}D and {b.dim()}D")
+        return a._batched_matmul(b)
+
+    def _batched_matmul(self, other: Tensor) -> Tensor:
+        """Batches of matrix products: a 1-D operand is a row (left) or a column (right), and the
+        dimensions before the last two broadcast, as in torch.matmul."""
+        left = self.unsqueeze(0) if self.dim() == 1 else self
+        right = other.unsqueeze(-1) if other.dim() == 1 else other
+        (n, k), (k2, m) = left.shape[-2:], right.shape[-2:]
+        if k != k2:
+            raise RuntimeError(f"matmul of {tuple(self.shape)} and {tuple(other.shape)}: the first's last dimension "
+                               f"({k}) must equal the second's second-to-last ({k2})")
+        batch = broadcast_shapes(left.shape[:-2], right.shape[:-2])
+        lv, rv = left.expand(*batch, n, k)._values, right.expand(*batch, k, m)._values
+        values = []
+        for start_l, start_r in zip(range(0, len(lv), n * k), range(0, len(rv), k * m)):
+            rows = [lv[start_l + i * k:start_l + (i + 1) * k] for i in range(n)]
+            columns = [rv[start_r + j:start_r + k * m:m] for j in range(m)]
+            values += [sum_of_products(zip(row, column)) for row in rows for column in columns]
+        shape = tuple(batch) + ((n,) if self.dim() > 1 else ()) + ((m,) if other.dim() > 1 else ())
+        return self._result(values, shape, "UnsafeViewBackward0", "matmul", (self, other),
+                            promote(self._dtype, other._dtype))
+
+    def diag(self, diagonal: int = 0) -> Tensor:
+        """torch.diag: of a matrix, its diagonal (a copy); of a vector, the square matrix with the vector
+        on diagonal `diagonal` and 0 elsewhere."""
+        if self.dim() == 2:
+            view = self.diagonal(diagonal)
+            return self._result(list(view._values), view.shape, "DiagonalBackward0_copy", "diag", (self,), stored=True)
+        if self.dim() != 1:
+            raise RuntimeError(f"diag(): Supports 1D or 2D tensors. Got {self.dim()}D")
+        size = self.numel() + abs(diagonal)
+        values = [constant_value(0.0) for _ in range(size * size)]
+        for i, v in enumerate(self._values):
+            row, col = (i, i + diagonal) if diagonal >= 0 else (i - diagonal, i)
+            values[row * size + col] = v
+        return self._result(values, (size, size), "DiagEmbedBackward0", "diag", (self,), stored=True)

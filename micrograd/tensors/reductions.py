@@ -114,7 +114,7 @@ class ReductionMethods:
         values = [self._values[i] + 0.0 for i in chosen]
         strides = strides_of(self._shape)
         at = [(i // strides[d]) % self._shape[d] if self.dim() else 0 for i in chosen]
-        indices = type(self)([constant_value(float(i)) for i in at], shape, int64)
+        indices = self._plain([constant_value(float(i)) for i in at], shape, int64)
         return result(self._result(values, shape, f"{name}Backward0", op, (self,)), indices)
 
     def max(self, dim: int | None = None, keepdim: bool = False) -> Any:

@@ -15,16 +15,15 @@ import operator
 from typing import Any, Callable, Sequence
 
 from .. import ops
-from ..autograd.functional import backward as autograd_backward
+from ..autograd.reverse import backward as autograd_backward
 from ..engine import Value, apply, as_float
-from ..errors import NotSupported
+from ..errors import NotSupported, NotSupportedAttribute
 from ..modes import is_grad_enabled
 from ..nodes import BackwardNode
 from ..ops import Primitive
 from ..pytree import register_container
-from . import dtypes
-from .dtypes import bool_, dtype, float32, float32_numbers, float64, int64, promote, round_to_float32
-from .history import NO_GRAD, NoGrad, TensorNode, constant_value, tensor_node
+from .dtypes import bool_, dtype, float32, float32_numbers, int64, promote, round_to_float32
+from .history import NO_GRAD, NoGrad, constant_value, tensor_node
 from .conversion import ConversionMethods
 from .indexing import IndexingMethods
 from .inplace import InPlaceMethods
@@ -34,6 +33,20 @@ from .shapes import Size, broadcast_index, broadcast_shapes, nested_numbers, nor
 from .views import ViewMethods
 
 INTEGER_SAFE = ("neg", "abs", "relu", "clamp")   # keep an integer tensor's dtype; the others make floats
+
+
+def legacy_arguments(*args: Any, dtype_: dtype = float32) -> tuple[list[Value], tuple, dtype, None]:
+    """PyTorch's legacy constructor, ``torch.Tensor(data)`` or ``torch.Tensor(*sizes)`` (zeros here,
+    where PyTorch leaves memory uninitialized), as the arguments of Tensor's own constructor."""
+    given = [a for a in args if a is not None and a is not float32]      # float32: the default of Tensor's dtype_
+    if given and all(isinstance(a, int) and not isinstance(a, bool) for a in given):
+        shape = tuple(given)
+        return [constant_value(0.0) for _ in range(math.prod(shape))], shape, dtype_, None
+    if len(given) == 1:
+        made = from_data(given[0], dtype_, False)
+        return made._values, made._shape, dtype_, None
+    raise TypeError(f"torch.Tensor() takes data (a list of numbers) or sizes (whole numbers), got {given!r}; "
+                    "torch.tensor(data) is the function to use")
 
 
 class Tensor(ConversionMethods, ViewMethods, IndexingMethods, ReductionMethods, LinalgMethods, InPlaceMethods):
@@ -49,8 +62,9 @@ class Tensor(ConversionMethods, ViewMethods, IndexingMethods, ReductionMethods, 
     handles_values = True            # Value * Tensor: Value lets Tensor.__rmul__ answer
     __array_priority__ = 1000        # numpy scalar * Tensor: numpy lets Tensor answer too
 
-    def __init__(self, values: list[Value], shape: Sequence[int], dtype_: dtype = float32,
-                 node: TensorNode | None = None) -> None:
+    def __init__(self, values: Any = (), shape: Any = None, dtype_: Any = float32, node: Any = None) -> None:
+        if shape is None or isinstance(shape, int):    # torch.Tensor([1, 2]) or torch.Tensor(2, 3)
+            values, shape, dtype_, node = legacy_arguments(values, shape, dtype_, node)
         self._values = values
         self._shape = Size(shape)
         self._dtype = dtype_
@@ -83,10 +97,7 @@ class Tensor(ConversionMethods, ViewMethods, IndexingMethods, ReductionMethods, 
         """The element type (float32, float64, int64, bool)."""
         return self._dtype
 
-    @property
-    def device(self) -> str:
-        """Always 'cpu'."""
-        return "cpu"
+
 
     @property
     def requires_grad(self) -> bool:
@@ -187,7 +198,7 @@ class Tensor(ConversionMethods, ViewMethods, IndexingMethods, ReductionMethods, 
     def __getattr__(self, name: str) -> Any:
         if name.startswith("__"):
             raise AttributeError(name)
-        raise NotSupported(f"micrograd's Tensor has no '{name}': PyTorch's Tensor.{name} is not "
+        raise NotSupportedAttribute(f"micrograd's Tensor has no '{name}': PyTorch's Tensor.{name} is not "
                            "supported here (see the README for what is)")
 
     # --- making results ----------------------------------------------------------------------------
@@ -284,6 +295,18 @@ class Tensor(ConversionMethods, ViewMethods, IndexingMethods, ReductionMethods, 
     eq, ne, lt, le, gt, ge = __eq__, __ne__, __lt__, __le__, __gt__, __ge__
     __hash__ = object.__hash__
 
+    def isclose(self, other: Any, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False) -> Tensor:
+        """|self − other| ≤ atol + rtol·|other|, elementwise (nan equal to nan only with equal_nan)."""
+        def close(x: float, y: float) -> bool:
+            if math.isnan(x) or math.isnan(y):
+                return equal_nan and math.isnan(x) and math.isnan(y)
+            return x == y or abs(x - y) <= atol + rtol * abs(y)
+        return self._compare(other, close)
+
+    def allclose(self, other: Any, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False) -> bool:
+        """True if every element is close: ``isclose(...).all()`` as a Python bool."""
+        return bool(self.isclose(other, rtol, atol, equal_nan).all())
+
     def equal(self, other: Tensor) -> bool:
         """True if both tensors have the same shape and elements."""
         return self.shape == as_tensor(other).shape and bool(self.eq(other).all())
@@ -310,49 +333,6 @@ class Tensor(ConversionMethods, ViewMethods, IndexingMethods, ReductionMethods, 
         """A copy that stays in the graph: ∂copy/∂x = 1."""
         return self._result([v + 0.0 if v.requires_grad else constant_value(v.data) for v in self._values],
                             self._shape, "CloneBackward0", "clone", (self,))
-
-    def to(self, *args: Any, dtype: Any = None, device: Any = None, **kwargs: Any) -> Tensor:
-        """This tensor with another dtype (the device can only be the CPU)."""
-        for a in args:
-            if isinstance(a, dtypes.dtype):      # (the parameter `dtype` hides the class)
-                dtype = a
-            elif a != "cpu":
-                device = a
-        if device not in (None, "cpu"):
-            raise NotSupported(f"micrograd runs on the CPU only; .to({device!r}) is not supported")
-        if kwargs:
-            raise NotSupported(f"Tensor.to() does not support {sorted(kwargs)}")
-        if dtype is None or dtype is self._dtype:
-            return self
-        convert = {"int64": lambda x: float(math.trunc(x)), "bool": lambda x: float(x != 0)}.get(dtype.name, float)
-        if dtype.is_floating_point == self._dtype.is_floating_point or not self.requires_grad:
-            values = [constant_value(convert(v.data)) for v in self._values] if not self.requires_grad else \
-                [v + 0.0 for v in self._values] if dtype is float32 else list(self._values)
-            return self._result(values, self._shape, "ToCopyBackward0", "to", (self,), dtype)
-        return Tensor([constant_value(convert(v.data)) for v in self._values], self._shape, dtype)
-
-    def float(self) -> Tensor:
-        """As float32."""
-        return self.to(float32)
-    def double(self) -> Tensor:
-        """As float64."""
-        return self.to(float64)
-    def long(self) -> Tensor:
-        """As int64 (truncated)."""
-        return self.to(int64)
-    def int(self) -> Tensor:
-        """As int64 (truncated)."""
-        return self.to(int64)
-    def bool(self) -> Tensor:
-        """As bool (non-zero is True)."""
-        return self.to(bool_)
-    def cpu(self) -> Tensor:
-        """The tensor itself: micrograd runs on the CPU."""
-        return self
-
-    def cuda(self, *args: Any, **kwargs: Any) -> Tensor:
-        """Refused: micrograd runs on the CPU only."""
-        raise NotSupported("micrograd runs on the CPU only: there is no .cuda()")
 
     # --- differentiation -------------------------------------------------------------------------
     def backward(self, gradient: Any = None, retain_graph: bool | None = None, create_graph: bool = False,
@@ -391,6 +371,9 @@ class Tensor(ConversionMethods, ViewMethods, IndexingMethods, ReductionMethods, 
         if kind is float32:
             round_to_float32(values)               # torch.func's Jacobian has the output's dtype
         return Tensor(values, out_shape + x_shape, kind)
+
+
+Tensor._plain = Tensor      # what methods make: a Tensor, also from a subclass such as nn.Parameter
 
 
 # --- numbers, lists and Values as tensors ------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""Views, as methods of Tensor: ``reshape``, ``permute``, ``transpose``, ``squeeze``, ``expand``...
+"""Views, as methods of Tensor: ``reshape``, ``permute``, ``movedim``, ``transpose``, ``squeeze``,
+``expand``, ``diagonal``...
 
 A view holds the same Value objects as its source under another shape or order: no new
 scalar nodes, so the gradient reaching a view element is the gradient of the source element.
@@ -8,6 +9,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from ..errors import NotSupported
 from .shapes import broadcast_index, broadcast_shapes, checked_sizes, normalize_dim, require_int_dims, strides_of
 
 
@@ -119,3 +121,35 @@ class ViewMethods:
                                f"({list(self._shape)}) at non-singleton dimensions")
         return self._same_values(target, "ExpandBackward0", "expand",
                                  [self._values[i] for i in broadcast_index(self._shape, target)])
+
+    def expand_as(self, other: Any) -> Tensor:
+        """Expanded to other's shape: ``self.expand(other.shape)``."""
+        return self.expand(tuple(other.shape))
+
+    def movedim(self, source: Any, destination: Any) -> Tensor:
+        """Dimensions `source` moved to positions `destination` (ints or sequences), the rest in order."""
+        sources = [source] if isinstance(source, int) else list(source)
+        targets = [destination] if isinstance(destination, int) else list(destination)
+        if len(sources) != len(targets):
+            raise RuntimeError(f"movedim: Invalid source or destination dims: source ({sources} dims) should contain "
+                               f"the same number of dims as destination ({targets} dims)")
+        require_int_dims("movedim()", *sources, *targets)
+        sources = [normalize_dim(d, self.dim()) for d in sources]
+        targets = [normalize_dim(d, self.dim()) for d in targets]
+        rest = iter(d for d in range(self.dim()) if d not in sources)
+        placed = dict(zip(targets, sources))
+        return self._reorder(tuple(placed[i] if i in placed else next(rest) for i in range(self.dim())),
+                             "PermuteBackward0", "movedim")
+
+    def diagonal(self, offset: int = 0, dim1: int = 0, dim2: int = 1) -> Tensor:
+        """The elements aᵢ,ᵢ₊ₒ (offset o) of a matrix, as a view: ∂ reaches only those elements."""
+        if self.dim() != 2 or {normalize_dim(dim1, 2), normalize_dim(dim2, 2)} != {0, 1}:
+            raise NotSupported(f"diagonal() of a {self.dim()}-D tensor or over dims ({dim1}, {dim2}) is not supported: "
+                               "micrograd takes the diagonal of a matrix")
+        rows, cols = self._shape if normalize_dim(dim1, 2) == 0 else self._shape[::-1]
+        strides = (cols, 1) if normalize_dim(dim1, 2) == 0 else (1, rows)
+        start = (0, offset) if offset >= 0 else (-offset, 0)
+        count = max(0, min(rows - start[0], cols - start[1]))
+        return self._same_values((count,), "DiagonalBackward0", "diagonal",
+                                 [self._values[(start[0] + i) * strides[0] + (start[1] + i) * strides[1]]
+                                  for i in range(count)])

@@ -5,9 +5,8 @@ karpathy-compatible: ``Module``, ``Neuron``, ``Layer``, ``MLP`` with his attribu
 reprs and call semantics, so his demo runs unchanged.  ``activation=`` picks relu (his
 ``nonlin=True``), tanh, sigmoid or linear.
 
-PyTorch-style, on Tensors: ``Linear``, ``Sequential``, ``ReLU``, ``Tanh``, ``Sigmoid``.
-Losses for Values, lists of Values and Tensors: ``mse_loss``, ``binary_cross_entropy``,
-``binary_cross_entropy_with_logits`` and karpathy's max-margin ``hinge``.
+PyTorch-style, on Tensors: ``Parameter``, ``Linear``, ``Sequential``, ``ReLU``, ``Tanh``, ``Sigmoid``,
+and the losses as modules (``MSELoss``...: each calls its function in ``functional.py``).
 """
 from __future__ import annotations
 
@@ -16,24 +15,43 @@ import operator
 import random
 from typing import Any, Iterator, Sequence
 
-from .engine import Value, tick
-from .groups import CALLS, Call
-from .tensors import Tensor, as_tensor, tensor
+from ..engine import Value, tick
+from ..groups import CALLS, Call
+from ..tensors import Tensor, as_tensor, tensor
+from . import functional as F
 
 ACTIVATIONS = {"relu": ("ReLU", Value.relu), "tanh": ("Tanh", Value.tanh), "sigmoid": ("Sigmoid", Value.sigmoid),
                "linear": ("Linear", None)}
 
 
+class Parameter(Tensor):
+    """``torch.nn.Parameter``: a leaf tensor that requires grad (unless requires_grad=False); a Module
+    finds it among its attributes.  It holds new Values with data's numbers (PyTorch's shares data's memory)."""
+
+    def __init__(self, data: Any = None, requires_grad: bool = True) -> None:
+        source = tensor([]) if data is None else as_tensor(data).detach()
+        super().__init__(list(source._values), source.shape, source.dtype)
+        self.requires_grad_(requires_grad)
+
+    def __repr__(self) -> str:
+        return "Parameter containing:\n" + super().__repr__()
+
+    __str__ = __repr__
+
+
 class Module:
     """Something with parameters: ``parameters()``, ``named_parameters()``, ``zero_grad()``."""
 
-    def zero_grad(self) -> None:
-        """Set every parameter's gradient to zero (before the next backward pass)."""
+    def zero_grad(self, set_to_none: bool = True) -> None:
+        """Clear every parameter's gradient before the next backward pass: a Tensor's to None (or to
+        zeros with set_to_none=False, as in PyTorch), a Value's to 0.0 (a Value's grad is a number)."""
         for p in self.parameters():
-            if isinstance(p, Tensor):
+            if not isinstance(p, Tensor):
+                p.grad = 0.0
+            elif set_to_none or p.grad is None:
                 p.grad = None
             else:
-                p.grad = 0.0
+                p.grad.zero_()
 
     def named_parameters(self, prefix: str = "") -> Iterator[tuple[str, Any]]:
         """(name, parameter) for every Value or Tensor that requires grad, sub-modules included."""
@@ -57,7 +75,7 @@ class Module:
 
 
 def _named(name: str, attribute: Any) -> Iterator[tuple[str, Any]]:
-    if isinstance(attribute, (Value, Tensor)) and attribute.requires_grad:
+    if isinstance(attribute, Parameter) or isinstance(attribute, (Value, Tensor)) and attribute.requires_grad:
         yield name, attribute
     elif isinstance(attribute, Module):
         yield from attribute.named_parameters(prefix=f"{name}.")
@@ -216,54 +234,46 @@ class Sequential(Module):
         return f"Sequential(\n{inner}\n)"
 
 
-# --- losses ---------------------------------------------------------------------------------------------
-def _pairs(prediction: Any, target: Any) -> tuple[list, list]:
-    """Predictions and targets as two lists of scalars (Values or numbers)."""
-    def flat(x: Any) -> list:
-        if isinstance(x, Tensor):
-            return list(x._values)
-        if isinstance(x, (list, tuple)):
-            return [y for item in x for y in flat(item)]
-        return [x]
-    p, t = flat(prediction), flat(target)
-    if len(p) != len(t):
-        raise ValueError(f"the prediction has {len(p)} elements but the target has {len(t)}")
-    if not p:
-        raise ValueError("a loss of nothing: the prediction is empty")
-    return p, t
+class _Loss(Module):
+    """A loss as a module (``nn.MSELoss()(x, t)``): calls its function with the module's reduction."""
+    function: Any = None
+
+    def __init__(self, reduction: str = "mean") -> None:
+        self.reduction = reduction
+
+    def forward(self, input: Any, target: Any) -> Any:
+        """The loss of input against target."""
+        return type(self).function(input, target, reduction=self.reduction)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}()"
 
 
-def _mean(terms: list) -> Any:
-    total = terms[0]
-    for term in terms[1:]:
-        total = total + term
-    return total * (1.0 / len(terms))
+class MSELoss(_Loss):
+    """mean((x − t)²) as a module (torch.nn.MSELoss)."""
+    function = F.mse_loss
 
 
-def _as_output(loss: Any, prediction: Any) -> Any:
-    return Tensor([loss], ()) if isinstance(prediction, Tensor) and isinstance(loss, Value) else loss
+class L1Loss(_Loss):
+    """mean(|x − t|) as a module (torch.nn.L1Loss)."""
+    function = F.l1_loss
 
 
-def mse_loss(prediction: Any, target: Any) -> Any:
-    """mean((prediction - target)²)."""
-    p, t = _pairs(prediction, target)
-    return _as_output(_mean([(a - b) * (a - b) for a, b in zip(p, t)]), prediction)
+class BCELoss(_Loss):
+    """Binary cross-entropy of probabilities as a module (torch.nn.BCELoss)."""
+    function = F.binary_cross_entropy
 
 
-def binary_cross_entropy(probability: Any, target: Any) -> Any:
-    """mean(-(t·log p + (1 - t)·log(1 - p))) for probabilities p in (0, 1) and targets t in {0, 1}."""
-    p, t = _pairs(probability, target)
-    return _as_output(_mean([-(b * a.log() + (1 - b) * (1 - a).log()) for a, b in zip(p, t)]), probability)
+class BCEWithLogitsLoss(_Loss):
+    """Binary cross-entropy of scores (logits), computed stably, as a module (torch.nn.BCEWithLogitsLoss)."""
+    function = F.binary_cross_entropy_with_logits
 
 
-def binary_cross_entropy_with_logits(logits: Any, target: Any) -> Any:
-    """binary_cross_entropy(sigmoid(x), t), computed stably: max(x, 0) - x·t + log(1 + e^-|x|)."""
-    p, t = _pairs(logits, target)
-    terms = [x.relu() - x * b + ((-abs(x)).exp() + 1).log() for x, b in zip(p, t)]
-    return _as_output(_mean(terms), logits)
+class CrossEntropyLoss(_Loss):
+    """Cross-entropy of class scores against class indices as a module (torch.nn.CrossEntropyLoss)."""
+    function = F.cross_entropy
 
 
-def hinge(scores: Any, labels: Any) -> Any:
-    """karpathy's max-margin loss: mean(relu(1 - y·score)) for labels y in {-1, +1}."""
-    s, y = _pairs(scores, labels)
-    return _as_output(_mean([(1 + -float(b) * a).relu() for a, b in zip(s, y)]), scores)
+class NLLLoss(_Loss):
+    """Negative log-likelihood of log-probabilities as a module (torch.nn.NLLLoss)."""
+    function = F.nll_loss
