@@ -15,7 +15,7 @@ from . import autograd, data, func, nn, optim
 from .autograd import Function
 from .drawing import draw, render
 from .engine import Value
-from .errors import NotSupported
+from .errors import NotSupported, missing_name
 from .language import say, set_language
 from .replay_page import replay
 from .modes import detect_anomaly, enable_grad, is_grad_enabled, no_grad, set_grad_enabled
@@ -56,10 +56,7 @@ def __getattr__(name: str) -> Any:
         return ELEMENTWISE[name]
     if name in SUBMODULES:
         return importlib.import_module(f".{name}", __name__)
-    if name.startswith("_"):                     # Python's and tools' probes (IPython's _repr_html_...)
-        raise AttributeError(name)
-    raise NotSupported(f"micrograd has no '{name}': PyTorch's torch.{name} is not supported here "
-                       "(micrograd is a teaching package; see its README for what it covers)")
+    raise missing_name("", name)
 
 
 def __dir__() -> list[str]:

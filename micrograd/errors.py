@@ -17,6 +17,16 @@ class NotSupportedAttribute(NotSupported, AttributeError):
     """A Tensor method micrograd does not have: NotSupported, and an AttributeError so hasattr() works."""
 
 
+def missing_name(module: str, name: str) -> Exception:
+    """What a module's ``__getattr__`` raises for a name it lacks: NotSupported for a PyTorch name
+    (``torch.fft``, ``from torch.nn import Conv2d``), AttributeError for a private one (Python's and
+    tools' probes, such as IPython's ``_repr_html_``)."""
+    if name.startswith("_"):
+        return AttributeError(name)
+    return NotSupported(f"micrograd has no {module}{name}: PyTorch's torch.{module}{name} is not supported here "
+                        "(micrograd is a teaching package; see its README for what it covers)")
+
+
 def unsupported_operand(operation: str, operand: Any) -> Any:
     """NotImplemented for types that handle Values themselves (Tensor: Python then calls its
     reflected method); otherwise a TypeError that names the type."""

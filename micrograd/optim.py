@@ -30,6 +30,18 @@ def _scalars(params: Iterable[Any]) -> tuple[list[Any], list[Value]]:
     return params, scalars
 
 
+def clear_gradients(params: Iterable[Any], set_to_none: bool = True) -> None:
+    """What zero_grad does, for optimizers and modules alike: a Tensor's grad to None (to zeros with
+    set_to_none=False, as in PyTorch), a Value's to 0.0 (a Value's grad is a number)."""
+    for p in params:
+        if not isinstance(p, Tensor):
+            p.grad = 0.0
+        elif set_to_none or p.grad is None:
+            p.grad = None
+        else:
+            p.grad.zero_()
+
+
 class Optimizer:
     """Base of SGD and Adam: holds the parameters (Values or Tensors) and zero_grad."""
     def __init__(self, params: Iterable[Any], lr: float) -> None:
@@ -39,15 +51,8 @@ class Optimizer:
         self.lr = lr
 
     def zero_grad(self, set_to_none: bool = True) -> None:
-        """Clear the gradients: a Tensor's to None (to zeros with set_to_none=False, as in PyTorch),
-        a Value's to 0.0 (a Value's grad is a number)."""
-        for p in self.params:
-            if not isinstance(p, Tensor):
-                p.grad = 0.0
-            elif set_to_none or p.grad is None:
-                p.grad = None
-            else:
-                p.grad.zero_()
+        """Clear the gradients before the next backward pass (see clear_gradients)."""
+        clear_gradients(self.params, set_to_none)
 
     def _gradients(self) -> list[float | None]:
         return [None if v.grad.__class__ is NoGrad else float(v.grad) for v in self.scalars]

@@ -253,6 +253,24 @@ def test_new_names_print_what_pytorch_prints():
         a = torch.ones(2, 3, 4, requires_grad=True)
         print((a @ torch.ones(4, 5)).shape, (a @ torch.ones(4)).shape, (torch.ones(4) @ torch.ones(2, 4, 5)).shape)
         print((a @ torch.ones(2, 4, 1)).grad_fn)
+        nan = float("nan")
+        print(torch.isclose(torch.tensor([nan, 1.0, 1e-9]), torch.tensor([nan, 1.00001, 0.0])),
+              torch.isclose(torch.tensor([nan]), torch.tensor([nan]), equal_nan=True), torch.allclose(v, v + 0.01, atol=0.1))
+    """)
+
+
+@pytest.mark.parametrize("left, right", [((2, 3, 4), (4, 5)), ((2, 3, 4), (2, 4, 5)), ((4,), (2, 4, 5)), ((2, 3, 4), (4,)),
+                                         ((5, 2, 3, 4), (4, 1)), ((3, 1, 2, 3), (2, 3, 2))])
+def test_batched_matmul_values_and_gradients_match_pytorch(left, right):
+    same_output(f"""
+        import torch
+        a = torch.randn({left}, requires_grad=True)
+        b = torch.randn({right}, requires_grad=True)
+        out = a @ b
+        weights = torch.randn(tuple(out.shape))
+        (out * weights).sum().backward()
+        print(out.shape, [round(x, 4) for x in out.flatten().tolist()])
+        print([round(x, 4) for x in a.grad.flatten().tolist()], [round(x, 4) for x in b.grad.flatten().tolist()])
     """)
 
 
@@ -289,6 +307,7 @@ def test_autograd_functional_and_func_transforms_match_pytorch():
         print(jacobian(g, x), jacobian(f, (x, y)), jacobian(g, x, strategy="forward-mode", vectorize=True))
         print(hessian(f, (x, y)), hessian(lambda x: (x ** 3).sum(), x))
         print(vjp(g, x, v), jvp(g, x, v), hvp(f, (x, y), (v, v)), vhp(lambda x: (x ** 3).sum(), x, v))
+        print(vjp(lambda x: (x ** 2).sum(), x), jvp(lambda x: x ** 3, torch.tensor(2.0)))
         print(jacobian(g, x).requires_grad)
         batch = torch.tensor([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]])
         print(torch.func.vmap(lambda r: (r ** 2).sum())(batch), torch.func.vmap(torch.dot, in_dims=(0, None))(batch, v))

@@ -13,7 +13,7 @@
 import importlib
 from typing import Any
 
-from ..errors import NotSupported
+from ..errors import NotSupported, missing_name
 from ..modes import detect_anomaly, enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from ..pytree import register_container
 from . import forward_ad
@@ -43,10 +43,7 @@ def __getattr__(name: str) -> Any:
         return PRIMITIVES[name]
     if name in LATER:
         return importlib.import_module(f".{name}", __name__)
-    if name.startswith("_"):                     # Python's and tools' probes (IPython's _repr_html_...)
-        raise AttributeError(name)
-    raise NotSupported(f"micrograd has no autograd.{name}: PyTorch's torch.autograd.{name} is not supported here "
-                       "(see the README for what micrograd covers)")
+    raise missing_name("autograd.", name)
 
 
 def __dir__() -> list[str]:

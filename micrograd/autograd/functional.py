@@ -17,7 +17,7 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from .. import func
-from ..errors import NotSupported
+from ..errors import NotSupported, missing_name
 
 
 def _as_tuple(inputs: Any) -> tuple[tuple, bool]:
@@ -119,6 +119,4 @@ __all__ = ["vjp", "jvp", "jacobian", "hessian", "vhp", "hvp"]
 
 def __getattr__(name: str) -> Any:
     """A torch.autograd.functional name micrograd does not have: say so (never AttributeError)."""
-    if name.startswith("_"):                     # Python's and tools' probes (IPython's _repr_html_...)
-        raise AttributeError(name)
-    raise NotSupported(f"micrograd has no autograd.functional.{name}: it is not supported here")
+    raise missing_name("autograd.functional.", name)

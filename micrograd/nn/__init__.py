@@ -8,7 +8,7 @@ A PyTorch name micrograd does not have raises ``NotSupported`` (never AttributeE
 """
 from typing import Any
 
-from ..errors import NotSupported
+from ..errors import missing_name
 from . import functional
 from .functional import (binary_cross_entropy, binary_cross_entropy_with_logits, cross_entropy, hinge, l1_loss,
                          mse_loss, nll_loss)
@@ -23,7 +23,4 @@ __all__ = ["functional", "Module", "Parameter", "Neuron", "Layer", "MLP", "Linea
 
 def __getattr__(name: str) -> Any:
     """A torch.nn name micrograd does not have: say so."""
-    if name.startswith("_"):                     # Python's and tools' probes (IPython's _repr_html_...)
-        raise AttributeError(name)
-    raise NotSupported(f"micrograd has no nn.{name}: PyTorch's torch.nn.{name} is not supported here "
-                       "(see the README for what micrograd covers)")
+    raise missing_name("nn.", name)

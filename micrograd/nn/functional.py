@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from ..engine import Value
-from ..errors import NotSupported
+from ..errors import NotSupported, missing_name
 from ..tensors import Tensor, as_tensor, int64
 
 REDUCTIONS = ("mean", "sum", "none")
@@ -208,7 +208,4 @@ ACTIVATIONS: dict[str, Callable[[Any], Any]] = {"relu": relu, "sigmoid": sigmoid
 
 def __getattr__(name: str) -> Any:
     """A torch.nn.functional name micrograd does not have: say so (never AttributeError)."""
-    if name.startswith("_"):                     # Python's and tools' probes (IPython's _repr_html_...)
-        raise AttributeError(name)
-    raise NotSupported(f"micrograd has no nn.functional.{name}: PyTorch's torch.nn.functional.{name} is not supported "
-                       "here (see the README for what micrograd covers)")
+    raise missing_name("nn.functional.", name)

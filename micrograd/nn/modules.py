@@ -17,6 +17,7 @@ from typing import Any, Iterator, Sequence
 
 from ..engine import Value, tick
 from ..groups import CALLS, Call
+from ..optim import clear_gradients
 from ..tensors import Tensor, as_tensor, tensor
 from . import functional as F
 
@@ -43,15 +44,8 @@ class Module:
     """Something with parameters: ``parameters()``, ``named_parameters()``, ``zero_grad()``."""
 
     def zero_grad(self, set_to_none: bool = True) -> None:
-        """Clear every parameter's gradient before the next backward pass: a Tensor's to None (or to
-        zeros with set_to_none=False, as in PyTorch), a Value's to 0.0 (a Value's grad is a number)."""
-        for p in self.parameters():
-            if not isinstance(p, Tensor):
-                p.grad = 0.0
-            elif set_to_none or p.grad is None:
-                p.grad = None
-            else:
-                p.grad.zero_()
+        """Clear every parameter's gradient before the next backward pass (optim.clear_gradients)."""
+        clear_gradients(self.parameters(), set_to_none)
 
     def named_parameters(self, prefix: str = "") -> Iterator[tuple[str, Any]]:
         """(name, parameter) for every Value or Tensor that requires grad, sub-modules included."""
