@@ -64,7 +64,7 @@ class Value:
             hint = " (use .item() to get the number out of a Value or Tensor)" if hasattr(data, "item") else ""
             raise TypeError(f"Value(data) needs a real number, got {data!r} of type {type(data).__name__}{hint}")
         self.data = number
-        self.grad: float | Value = 0.0
+        self.grad: float | Value = 0          # karpathy's int 0: his prints show grad=0
         self._fn: Any = LEAF if requires_grad else None
         self._a: Any = None
         self._b: Any = None
@@ -87,11 +87,15 @@ class Value:
 
     @property
     def _prev(self) -> tuple[Value, ...]:
-        """The inputs in order, number operands turned into constant Values (karpathy's `_prev`)."""
-        if self._a.__class__ is float:
-            self._a = Value(self._a, requires_grad=False)
-        if self._b.__class__ is float and not self._fn.constant:
-            self._b = Value(self._b, requires_grad=False)
+        """The inputs in order (karpathy's `_prev`).  A number operand c becomes a Value here, a variable
+        as in his micrograd, with the grad he would have given it: ∂L/∂c = ∂L/∂self · ∂self/∂c."""
+        if self._a.__class__ is float or (self._b.__class__ is float and not self._fn.constant):
+            operands = [getattr(v, "data", v) for v in (self._a, self._b) if v is not None]
+            shares = on_ieee_floats(self._fn.live.vjp, float(getattr(self.grad, "data", self.grad)), self.data, *operands)
+            for name, share in zip(("_a", "_b")[:len(shares) if not self._fn.constant else 1], shares):
+                if getattr(self, name).__class__ is float:
+                    setattr(self, name, Value(getattr(self, name)))
+                    getattr(self, name).grad = share
         return self._inputs
 
     @property
@@ -168,7 +172,7 @@ class Value:
             raise RuntimeError("Only Values created explicitly by the user (graph leaves) support the "
                                "deepcopy protocol at the moment. Use .detach() for a copy of a result.")
         copied = memo[id(self)] = _rebuilt(self.data, self._fn is not None, self.label)
-        copied.grad = self.grad if self.grad.__class__ is float else self.grad.__deepcopy__(memo)
+        copied.grad = self.grad if self.grad.__class__ is not Value else self.grad.__deepcopy__(memo)
         return copied
 
     # --- operators: each is one row of the table in ops.py ------------------------------
@@ -228,7 +232,6 @@ class Value:
         """Accumulate d(self)/d(v) · gradient into ``v.grad`` for every v in the graph."""
         backward([self], [gradient], retain_graph=retain_graph, create_graph=create_graph)
 
-
     def _backward(self) -> None:
         """One node of backpropagation by hand, as karpathy's lecture calls ``o._backward()``: each
         input's grad += ∂self/∂input · self.grad (this Value's row of the table; a leaf does nothing)."""
@@ -237,9 +240,11 @@ class Value:
             return
         if fn.__class__ is not Primitive:
             raise NotSupported("_backward() of a custom Function's output: call backward() on the result instead")
-        operands = [x.data if x.__class__ is Value else x for x in (self._a, self._b) if x is not None]
-        for x, g in zip(self._prev, ops.evaluate(fn.vjp, float(self.grad or 0.0), self.data, *operands)):
-            x.grad = (x.grad or 0.0) + float(g)
+        before = (self._a, self._b)
+        operands = [x.data if x.__class__ is Value else x for x in before if x is not None]
+        for x, was, g in zip(self._prev, before, ops.evaluate(fn.live.vjp, float(self.grad or 0.0), self.data, *operands)):
+            if x is was:                # (a number operand made a Value by _prev got its share there)
+                x.grad = (x.grad or 0.0) + float(g)
 
 
 def _rebuilt(data: float, requires_grad: bool, label: str) -> Value:
@@ -299,7 +304,7 @@ def apply(prim: Primitive, x: Any, y: Any = None) -> Value:
             data = on_ieee_floats(prim.forward, xd, yd)
     out = _new(Value)
     out.data = data
-    out.grad = 0.0
+    out.grad = 0
     out.label = ""
     out._stamp = next(_clock)
     if requires_grad and _grad_mode.grad_enabled:
@@ -315,9 +320,11 @@ def apply(prim: Primitive, x: Any, y: Any = None) -> Value:
     return out
 
 
-# Functions called with (primitive, result, x, y) after every operation, x and y as given to
-# apply: forward-mode AD propagates tangents this way, and count_operations counts.  Usually empty.
+# Usually empty: functions called after every operation with (primitive, result, x, y), x and y
+# as given to apply (forward mode propagates tangents so), and before each backward pass with its
+# roots and after it with None (count_operations and the profiler count and time so).
 observers: list[Callable[[Primitive, Value, Any, Any], None]] = []
+backward_observers: list[Callable[[list[Value] | None], None]] = []
 
 
 def _apply_constant(prim: Primitive, x: Value, c: Any) -> Value:
@@ -376,7 +383,10 @@ def backward(roots: Sequence[Value], gradients: Sequence[Any], *, retain_graph: 
     for observe in backward_observers:
         observe(list(seeds))
     with _passes, grad_mode(create_graph):
-        return _backpropagate(seeds, retain_graph, create_graph, set(inputs or ()), accumulate)
+        found = _backpropagate(seeds, retain_graph, create_graph, set(inputs or ()), accumulate)
+    for observe in backward_observers:
+        observe(None)                                   # the pass is over
+    return found
 
 
 def _backpropagate(seeds: dict[Value, Any], retain_graph: bool, create_graph: bool,
@@ -446,10 +456,6 @@ def _backpropagate(seeds: dict[Value, Any], retain_graph: bool, create_graph: bo
                 else: sums[i] = sums[i] + grads[1]
         seeds = pending.far
     return found
-
-
-# Functions called with the roots before each backward pass (count_operations).  Usually empty.
-backward_observers: list[Callable[[list[Value]], None]] = []
 
 
 def _receive(v: Value, g: Any, found: dict, wanted: set, accumulate: bool, create_graph: bool) -> Any:

@@ -1,7 +1,8 @@
 """Function transforms, as in ``torch.func`` (and JAX): ``grad``, ``vjp``, ``jvp``, ``jacrev``,
 ``jacfwd``, ``hessian``, ``vmap``, ``functional_call``; and ``count_operations`` to see what each
-one costs.  ``has_aux=True`` (grad, vjp, jacrev, jacfwd): f returns (output, aux) and the transform
-returns aux untouched beside its result.
+one costs.  ``has_aux=True`` (grad, vjp, jvp, jacrev, jacfwd): f returns (output, aux) and the
+transform returns aux beside its result.  Arguments and results may be tuples, lists or dicts of
+tensors, nested as in torch.func.
 
 For f: Rⁿ → Rᵐ, reverse mode (``vjp``, ``jacrev``) runs one backward pass per output, so it
 wins when m is small (a loss: m = 1); forward mode (``jvp``, ``jacfwd``) runs one forward pass
@@ -13,10 +14,11 @@ from typing import Any, Callable, Sequence
 
 from . import engine, ops
 from .autograd import forward_ad
-from .autograd.function import flatten, unflatten
 from .autograd.reverse import grad as autograd_grad
-from .engine import Value
+from .engine import Value, tick
+from .errors import missing_name
 from .graph import topological_order
+from .pytree import flatten, tree_flatten, tree_map, tree_unflatten, unflatten
 from .modes import enable_grad
 from .tensors import as_tensor, stack
 
@@ -25,16 +27,50 @@ def _argnums(argnums: int | Sequence[int]) -> tuple[int, ...]:
     return (argnums,) if isinstance(argnums, int) else tuple(argnums)
 
 
-def _variable(x: Any) -> Any:
-    """x ready to be differentiated: numbers become Values; constants get a variable copy."""
-    if isinstance(x, (int, float)) and not isinstance(x, bool):
-        return Value(x)
-    inner = flatten(x)
-    if inner is None:
-        raise TypeError(f"can only differentiate with respect to Values or Tensors, got {type(x).__name__}")
-    if all(v.requires_grad for v in inner[0]):
-        return x
-    return unflatten(x, inner[1], [v if v.requires_grad else _variable_copy(v) for v in inner[0]])
+class _Call:
+    """One call of a transform: the variables it made, and whether it must record its backward
+    passes.
+
+    torch.func wraps the inputs at a level of their own and unwraps the results: what depends
+    only on those inputs comes out as a constant, what also depends on a tensor that requires
+    grad outside (an input that already did, a parameter in a closure) stays differentiable
+    with respect to it.  Here the inputs that do not require grad get variable copies, and the
+    results are cut off from the graph when they reach no variable made before the call.
+    """
+
+    def __init__(self) -> None:
+        self.start = tick()           # Values are stamped 0, -1, -2...: older ones have larger stamps
+
+    def variable(self, x: Any) -> Any:
+        """x ready to be differentiated: numbers become Values; constants get a variable copy."""
+        if isinstance(x, (int, float)) and not isinstance(x, bool):
+            return Value(x)
+        inner = flatten(x)
+        if inner is None:
+            raise TypeError(f"can only differentiate with respect to Values or Tensors, got {type(x).__name__}")
+        if all(v.requires_grad for v in inner[0]):
+            return x
+        return unflatten(x, inner[1], [v if v.requires_grad else _variable_copy(v) for v in inner[0]])
+
+    def variables(self, tree: Any) -> Any:
+        """`variable` applied to each leaf of a tuple, list or dict (or to tree itself)."""
+        return tree_map(self.variable, tree)
+
+    def reaches_outside(self, out: Any) -> bool:
+        """True if `out` depends on a variable made before this call."""
+        values = [v for leaf in tree_flatten(out)[0] for v in (flatten(leaf) or ([], None))[0]]
+        return any(v.requires_grad and v.is_leaf and v._stamp > self.start for v in topological_order(values))
+
+    def result(self, tree: Any) -> Any:
+        """tree with each tensor that reaches no variable made before this call detached (not
+        one carrying tangents: a jvp around this transform differentiates it)."""
+        def lowered(leaf: Any) -> Any:
+            inner = flatten(leaf)
+            if (inner is None or _Keep.graph or not any(v.requires_grad for v in inner[0])
+                    or forward_ad.has_tangents(inner[0]) or self.reaches_outside(leaf)):
+                return leaf
+            return leaf.detach()
+        return tree_map(lowered, tree)
 
 
 def _variable_copy(v: Value) -> Value:
@@ -58,7 +94,7 @@ class _Nesting:
     depth = 0
 
     def __enter__(self) -> bool:
-        nested = _Nesting.depth > 0 or forward_ad.active()
+        nested = _Nesting.depth > 0 or forward_ad.active() or _Keep.graph
         _Nesting.depth += 1
         return nested
 
@@ -66,15 +102,37 @@ class _Nesting:
         _Nesting.depth -= 1
 
 
+class _Keep:
+    """``with keep_graph():`` state."""
+    graph = False
+
+
+class keep_graph:
+    """Inside, transforms record their backward passes and keep every result in the graph
+    (``torch.autograd.functional``'s create_graph=True)."""
+
+    def __enter__(self) -> None:
+        self.saved, _Keep.graph = _Keep.graph, True
+
+    def __exit__(self, *exc: object) -> None:
+        _Keep.graph = self.saved
+
+
 def _gradients(out: Any, wrt: list, grad_outputs: Any = None, create_graph: bool = True) -> list:
-    """d(out)/d(each of wrt), zeros where out does not depend on it."""
-    out_values = flatten(out)
-    if out_values is None:
-        raise TypeError(f"the function must return a Value or Tensor, got {type(out).__name__}")
-    if not any(v.requires_grad for v in out_values[0]):
+    """d(out)/d(each of wrt), zeros where out does not depend on it.  out may be a tuple, list
+    or dict of tensors (grad_outputs then the same)."""
+    outs, spec = tree_flatten(out)
+    if any(flatten(o) is None for o in outs):
+        raise TypeError(f"the function must return Values or Tensors (or tuples, lists, dicts of them), got "
+                        f"{type(out).__name__}")
+    seeds = None if grad_outputs is None else tree_flatten(grad_outputs)[0]
+    if seeds is not None and len(seeds) != len(outs):
+        raise RuntimeError(f"expected {len(outs)} cotangents, one per output, got {len(seeds)}")
+    pairs = [(o, s) for o, s in zip(outs, seeds or [None] * len(outs)) if any(v.requires_grad for v in flatten(o)[0])]
+    if not pairs:
         return [_zeros_like(w) for w in wrt]
-    grads = autograd_grad(out, wrt, grad_outputs=grad_outputs, create_graph=create_graph,
-                          retain_graph=True, allow_unused=True)
+    grads = autograd_grad([o for o, _ in pairs], wrt, grad_outputs=None if seeds is None else [s for _, s in pairs],
+                          create_graph=create_graph, retain_graph=True, allow_unused=True)
     result = []
     for w, g in zip(wrt, grads):
         if g is None:
@@ -101,9 +159,29 @@ def _with_aux(f: Callable[..., Any], has_aux: bool) -> tuple[Callable[..., Any],
     return output_only, box
 
 
+def _leaves_of(args: list, nums: tuple[int, ...]) -> tuple[list, list]:
+    """The leaves of the arguments `nums` (all in one list) and, per argument, (spec, count)."""
+    leaves, layout = [], []
+    for i in nums:
+        arg_leaves, spec = tree_flatten(args[i])
+        leaves.extend(arg_leaves)
+        layout.append((spec, len(arg_leaves)))
+    return leaves, layout
+
+
+def _per_argument(results: list, layout: list, argnums: int | Sequence[int]) -> Any:
+    """results (one per leaf) regrouped as the arguments were nested: one per argument."""
+    grouped, start = [], 0
+    for spec, count in layout:
+        grouped.append(tree_unflatten(spec, results[start:start + count]))
+        start += count
+    return grouped[0] if isinstance(argnums, int) else tuple(grouped)
+
+
 def grad(f: Callable[..., Any], argnums: int | Sequence[int] = 0, has_aux: bool = False) -> Callable[..., Any]:
     """The function that returns the gradient of scalar-valued `f` w.r.t. argument `argnums`
-    (with has_aux, (gradient, aux)).
+    (with has_aux, (gradient, aux)).  An argument may be a tuple, list or dict of tensors: its
+    gradient is nested the same way.
 
     >>> grad(lambda x: x ** 3)(2.0)          # 3x² = 12
     """
@@ -111,41 +189,58 @@ def grad(f: Callable[..., Any], argnums: int | Sequence[int] = 0, has_aux: bool 
     f, aux = _with_aux(f, has_aux)
 
     def gradient(*args: Any) -> Any:
-        args = list(args)
+        call, args = _Call(), list(args)
         for i in nums:
-            args[i] = _variable(args[i])
+            args[i] = call.variables(args[i])
+        leaves, layout = _leaves_of(args, nums)
         with enable_grad(), _Nesting() as nested:
-            grads = _gradients(f(*args), [args[i] for i in nums], create_graph=nested)
-        result = grads[0] if isinstance(argnums, int) else tuple(grads)
-        return (result, aux[0]) if has_aux else result
+            out = f(*args)
+            grads = _gradients(out, leaves, create_graph=nested or call.reaches_outside(out))
+        result = call.result(_per_argument(grads, layout, argnums))
+        return (result, call.result(aux[0])) if has_aux else result
     return gradient
 
 
 def vjp(f: Callable[..., Any], *primals: Any, has_aux: bool = False) -> tuple:
     """(f(*primals), vjp_fn): vjp_fn(v) is vᵀ·J, one reverse pass (``torch.func.vjp``); with has_aux,
-    (output, vjp_fn, aux)."""
+    (output, vjp_fn, aux).  Primals, output and v may be tuples, lists or dicts of tensors."""
     f, aux = _with_aux(f, has_aux)
-    args = [_variable(p) for p in primals]
+    call = _Call()
+    args = [call.variables(p) for p in primals]
+    leaves, layout = _leaves_of(args, tuple(range(len(args))))
     with enable_grad(), _Nesting() as nested:
         out = f(*args)
+    record = nested or call.reaches_outside(out)
 
     def vjp_fn(cotangent: Any) -> tuple:
         with enable_grad():
-            return tuple(_gradients(out, args, grad_outputs=[cotangent], create_graph=nested))
-    return (out, vjp_fn, aux[0]) if has_aux else (out, vjp_fn)
+            grads = _gradients(out, leaves, grad_outputs=cotangent, create_graph=record)
+        return call.result(_per_argument(grads, layout, tuple(range(len(args)))))
+    return (call.result(out), vjp_fn, call.result(aux[0])) if has_aux else (call.result(out), vjp_fn)
 
 
-def jvp(f: Callable[..., Any], primals: Sequence[Any], tangents: Sequence[Any]) -> tuple[Any, Any]:
-    """(f(*primals), J·tangents), one forward pass with dual numbers (``torch.func.jvp``)."""
+def jvp(f: Callable[..., Any], primals: Sequence[Any], tangents: Sequence[Any], *,
+        has_aux: bool = False) -> tuple:
+    """(f(*primals), J·tangents), one forward pass with dual numbers (``torch.func.jvp``); with
+    has_aux, (output, J·tangents, aux).  Primals may be tuples, lists or dicts of tensors, the
+    tangents nested the same way; the output too."""
+    if not isinstance(primals, (tuple, list)) or not isinstance(tangents, (tuple, list)):
+        raise TypeError("jvp(f, primals, tangents): primals and tangents must be tuples, e.g. jvp(f, (x,), (t,))")
     if len(primals) != len(tangents):
         raise ValueError(f"jvp: expected as many tangents as primals, got {len(tangents)} and {len(primals)}")
+    f, aux = _with_aux(f, has_aux)
+    primal_leaves, spec = tree_flatten(tuple(primals))
+    tangent_leaves, tangent_spec = tree_flatten(tuple(tangents))
+    if tangent_spec != spec:
+        raise ValueError("jvp: the tangents must be nested exactly as the primals (one tangent per tensor)")
+    call = _Call()
     with forward_ad.dual_level():
-        duals = [forward_ad.make_dual(p if not isinstance(p, (int, float)) else Value(p, requires_grad=False), t)
-                 for p, t in zip(primals, tangents)]
-        out = f(*duals)
-        if isinstance(out, (tuple, list)):
-            return tuple(out), tuple(_tangent(o) for o in out)
-        return out, _tangent(out)
+        duals = [forward_ad.make_dual(Value(p, requires_grad=False) if isinstance(p, (int, float)) else p, t)
+                 for p, t in zip(primal_leaves, tangent_leaves)]
+        out = f(*tree_unflatten(spec, duals))
+        result = (out, tree_map(_tangent, out), aux[0])
+    result = call.result(result)             # outside the level: no tangents left
+    return result if has_aux else result[:2]
 
 
 def _tangent(out: Any) -> Any:
@@ -165,68 +260,77 @@ def _assemble(out: Any, x: Any, columns: list[list[Any]]) -> Any:
     raise TypeError(f"cannot build a Jacobian of {type(out).__name__} with respect to {type(x).__name__}")
 
 
+def _jacobians(out: Any, leaves: list, layout: list, argnums: int | Sequence[int], entries: Callable) -> Any:
+    """The Jacobian of each output (out may be nested) with respect to each argument (nested
+    too), as torch.func indexes it: [output][argument].  entries(o) gives, for output tensor o,
+    the list over input elements of the list over o's elements of ∂oᵢ/∂xⱼ."""
+    outs, out_spec = tree_flatten(out)
+    per_output = []
+    for k, o in enumerate(outs):
+        columns, start = entries(k, o), 0
+        per_leaf = []
+        for leaf in leaves:
+            count = len(flatten(leaf)[0])
+            per_leaf.append(_assemble(o, leaf, columns[start:start + count]))
+            start += count
+        per_output.append(_per_argument(per_leaf, layout, argnums))
+    return tree_unflatten(out_spec, per_output)
+
+
 def jacrev(f: Callable[..., Any], argnums: int | Sequence[int] = 0, has_aux: bool = False) -> Callable[..., Any]:
     """The Jacobian by reverse mode: one backward pass per output element (``torch.func.jacrev``).
 
-    With several outputs (a tuple) the result is indexed [output][argument], as in torch.func;
-    with has_aux, (Jacobian, aux).
+    With several outputs (a tuple or dict) the result is indexed [output][argument], as in
+    torch.func; arguments may be tuples, lists or dicts of tensors; with has_aux, (Jacobian, aux).
     """
     nums = _argnums(argnums)
     f, aux = _with_aux(f, has_aux)
 
-    def one_output(out: Any, args: list, create_graph: bool) -> Any:
-        outs = flatten(out)[0]
-        inputs = [flatten(args[i])[0] for i in nums]
-        everything = [v for group in inputs for v in group]
-        rows = []
-        for o in outs:                              # one reverse pass per output element
-            rows.append(_gradients(o, everything, create_graph=create_graph) if o.requires_grad
-                        else [0.0] * len(everything))
-        results, start = [], 0
-        for i, group in zip(nums, inputs):
-            columns = [[row[start + col] for row in rows] for col in range(len(group))]
-            results.append(_assemble(out, args[i], columns))
-            start += len(group)
-        return results[0] if isinstance(argnums, int) else tuple(results)
-
     def jacobian(*args: Any) -> Any:
-        args = list(args)
+        call, args = _Call(), list(args)
         for i in nums:
-            args[i] = _variable(args[i])
+            args[i] = call.variables(args[i])
+        leaves, layout = _leaves_of(args, nums)
+        everything = [v for leaf in leaves for v in flatten(leaf)[0]]
         with enable_grad(), _Nesting() as nested:
             out = f(*args)
-            if isinstance(out, (tuple, list)):
-                result = tuple(one_output(o, args, nested) for o in out)
-            else:
-                result = one_output(out, args, nested)
-        return (result, aux[0]) if has_aux else result
+            record = nested or call.reaches_outside(out)
+
+            def entries(k: int, o: Any) -> list:
+                rows = [_gradients(v, everything, create_graph=record) if v.requires_grad else [0.0] * len(everything)
+                        for v in flatten(o)[0]]          # one reverse pass per output element
+                return [[row[col] for row in rows] for col in range(len(everything))]
+            result = _jacobians(out, leaves, layout, argnums, entries)
+        result = call.result(result)
+        return (result, call.result(aux[0])) if has_aux else result
     return jacobian
 
 
 def jacfwd(f: Callable[..., Any], argnums: int | Sequence[int] = 0, has_aux: bool = False) -> Callable[..., Any]:
     """The Jacobian by forward mode: one forward pass per input element (``torch.func.jacfwd``);
-    with has_aux, (Jacobian, aux) (aux from the last pass)."""
+    with has_aux, (Jacobian, aux)."""
     nums = _argnums(argnums)
-    f, aux = _with_aux(f, has_aux)
 
     def jacobian(*args: Any) -> Any:
-        args = tuple(Value(a, requires_grad=False) if isinstance(a, (int, float)) else a for a in args)
-        results = []
-        for i in nums:
-            x = args[i]
-            flat, aux = flatten(x)
-            columns: list = []                           # columns[input element] per output
-            out: Any = None
-            for col in range(len(flat)):                 # one forward pass per input element
-                basis = unflatten(x, aux, [1.0 if k == col else 0.0 for k in range(len(flat))])
-                tangents = [basis if k == i else _zeros_like(a) for k, a in enumerate(args)]
+        args = [Value(a, requires_grad=False) if isinstance(a, (int, float)) else a for a in args]
+        leaves, layout = _leaves_of(args, nums)
+        flat = [v for leaf in leaves for v in flatten(leaf)[0]]
+        tangent_outs: list = []
+        out = found_aux = None
+        for col in range(len(flat)):                 # one forward pass per input element
+            basis = iter([1.0 if k == col else 0.0 for k in range(len(flat))])
+            direction = [unflatten(leaf, flatten(leaf)[1], [next(basis) for _ in flatten(leaf)[0]]) for leaf in leaves]
+            tangents = [tree_map(_zeros_like, a) for a in args]
+            moving = _per_argument(direction, layout, tuple(range(len(nums))))
+            for i, t in zip(nums, moving):
+                tangents[i] = t
+            if has_aux:
+                out, tangent, found_aux = jvp(f, args, tangents, has_aux=True)
+            else:
                 out, tangent = jvp(f, args, tangents)
-                outs, tangent_outs = (out, tangent) if isinstance(out, tuple) else ((out,), (tangent,))
-                columns.append([_elements(t) for t in tangent_outs])
-            per_output = [_assemble(o, x, [column[k] for column in columns]) for k, o in enumerate(outs)]
-            results.append(tuple(per_output) if isinstance(out, tuple) else per_output[0])
-        result = results[0] if isinstance(argnums, int) else tuple(results)
-        return (result, aux[0]) if has_aux else result
+            tangent_outs.append([_elements(t) for t in tree_flatten(tangent)[0]])
+        result = _jacobians(out, leaves, layout, argnums, lambda k, o: [column[k] for column in tangent_outs])
+        return (result, found_aux) if has_aux else result
     return jacobian
 
 
@@ -283,6 +387,18 @@ def functional_call(module: Any, parameters: dict[str, Any], args: Any = (), kwa
             setattr(*owner(name), value)
 
 
+def make_functional_with_buffers(model: Any) -> tuple[Callable[..., Any], tuple, tuple]:
+    """functorch's older way (before ``torch.func``) to call a module as a function of its
+    parameters, kept because PyTorch's forward-AD tutorial uses it: (fmodel, params, buffers) with
+    ``fmodel(params, buffers, *args)`` = ``model(*args)`` run with `params` in place of its own
+    (``functional_call`` underneath).  micrograd's modules have no buffers: buffers is ()."""
+    names = [name for name, _ in model.named_parameters()]
+
+    def fmodel(params: Sequence[Any], buffers: Sequence[Any], *args: Any, **kwargs: Any) -> Any:
+        return functional_call(model, dict(zip(names, params)), args, kwargs)
+    return fmodel, tuple(p for _, p in model.named_parameters()), ()
+
+
 class count_operations:
     """Count the work done inside a ``with`` block.
 
@@ -308,9 +424,11 @@ class count_operations:
         if forward_ad.has_tangents((x, y)):
             self.tangent += 1
 
-    def _on_backward(self, roots: list[Value]) -> None:
-        """A backward pass is starting from `roots`: it will take one step per operation
-        (a custom Function's node counts once, whatever its number of outputs)."""
+    def _on_backward(self, roots: list[Value] | None) -> None:
+        """A backward pass is starting from `roots` (None: it has ended): it will take one step
+        per operation (a custom Function's node counts once, whatever its number of outputs)."""
+        if roots is None:
+            return
         nodes = {v._fn if v._fn.multi else v for v in topological_order(roots) if not v.is_leaf}
         self.backward += len(nodes)
 
@@ -362,3 +480,8 @@ class TracedGraph:
 def trace(f: Callable[..., Value], *example: float) -> TracedGraph:
     """Build f's graph once (see TracedGraph)."""
     return TracedGraph(f, *example)
+
+
+def __getattr__(name: str) -> Any:
+    """A torch.func (or functorch) name micrograd does not have: say so (never AttributeError)."""
+    raise missing_name("func.", name)

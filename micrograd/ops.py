@@ -109,7 +109,7 @@ class Primitive:
     """
 
     __slots__ = ("name", "symbol", "grad_fn_name", "forward", "vjp", "math", "inputs", "saves", "constant",
-                 "operator", "variants", "multi", "freed")
+                 "operator", "variants", "multi", "freed", "live")
 
     def __init__(self, name: str, symbol: str, grad_fn: str, forward: Callable[..., Any],
                  vjp: Callable[..., tuple], math: str, *, inputs: int = 1, saves: bool = True,
@@ -124,6 +124,7 @@ class Primitive:
         self.operator = operator or inputs == 2   # reached through Python's operators (x * y, x ** 2)
         self.variants = tuple(variants)  # (method, grad_fn, the one parameter it sets): clamp_min...
         self.multi = False               # one output (a custom Function's node may have several)
+        self.live = self                 # the rule itself, also for its freed twin (drawings read it)
         self.freed = _freed_twin(self) if saves else self
 
     def bind(self, args: tuple, kwargs: dict) -> tuple | None:

@@ -48,9 +48,10 @@ class Pending:
             self.sums[i] = self.sums[i] + g
 
     def take(self, v: Any) -> Any:
-        """v's sum (None if nothing reached v); v waits no more."""
+        """v's sum (None if nothing reached v); v waits no more.  (v may be newer than every root:
+        another output of a custom Function, made after the one the pass started from.)"""
         i = v._stamp - self.newest
-        if i < len(self.values) and self.values[i] is v:
+        if 0 <= i < len(self.values) and self.values[i] is v:
             self.values[i] = None
             return self.sums[i]
         return self.far.pop(v, None)

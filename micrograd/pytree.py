@@ -42,3 +42,42 @@ def unflatten(like: Any, aux: Any, values: list) -> Any:
         if isinstance(like, kind):
             return unflat(aux, values)
     raise TypeError(f"cannot rebuild an object of type {type(like).__name__}: register it with register_container")
+
+
+# --- nested Python containers (tuples, lists, dicts) of Values and Tensors -----------------------------
+# The func transforms take and return these as torch.func does: grad(f)({"w": w, "b": b}) gives a
+# dict of gradients.  A "leaf" is anything that is not a tuple, list or dict.
+
+def tree_flatten(tree: Any) -> tuple[list[Any], Any]:
+    """(the leaves in order, a spec that tree_unflatten rebuilds the same nesting from)."""
+    if isinstance(tree, (tuple, list)):
+        leaves, specs = [], []
+        for item in tree:
+            item_leaves, spec = tree_flatten(item)
+            leaves.extend(item_leaves)
+            specs.append((spec, len(item_leaves)))
+        return leaves, (type(tree), None, specs)
+    if isinstance(tree, dict):
+        leaves, spec = tree_flatten(list(tree.values()))
+        return leaves, (dict, list(tree), spec[2])
+    return [tree], None
+
+
+def tree_unflatten(spec: Any, leaves: list[Any]) -> Any:
+    """The nesting `spec` describes, holding `leaves`."""
+    if spec is None:
+        return leaves[0]
+    kind, keys, specs = spec
+    items, start = [], 0
+    for item_spec, count in specs:
+        items.append(tree_unflatten(item_spec, leaves[start:start + count]))
+        start += count
+    if kind is dict:
+        return dict(zip(keys, items))
+    return kind(items) if kind in (tuple, list) else kind(*items)     # a namedtuple takes fields
+
+
+def tree_map(f: Callable[[Any], Any], tree: Any) -> Any:
+    """The same nesting with f applied to each leaf."""
+    leaves, spec = tree_flatten(tree)
+    return tree_unflatten(spec, [f(leaf) for leaf in leaves])

@@ -123,7 +123,7 @@ def test_every_command_and_option_has_help_text_in_plain_words():
 def test_dev_python_opens_python_with_the_installed_package_and_dev_names_its_commands():
     done = subprocess.run([os.path.join(ROOT, "dev"), "python", "-c", "import micrograd; print(micrograd.Value(2.0) * 3)"],
                           capture_output=True, text=True, cwd=ROOT)
-    assert done.returncode == 0 and done.stdout.strip() == "Value(data=6.0, grad=0.0)", done.stderr[-500:]
+    assert done.returncode == 0 and done.stdout.strip() == "Value(data=6.0, grad=0)", done.stderr[-500:]
     wrong = subprocess.run([os.path.join(ROOT, "dev"), "nonsense"], capture_output=True, text=True, cwd=ROOT)
     assert wrong.returncode == 2 and "usage: ./dev demo|test|bench|python|jupyter" in wrong.stderr
 

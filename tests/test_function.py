@@ -294,3 +294,24 @@ def test_the_gradient_of_a_custom_square_prints_its_grad_fn_as_pytorch():
     x = mg.tensor(1.0, requires_grad=True, dtype=mg.float64)
     grad_x, = mg.autograd.grad(_functions(mg)["Square"](x), x, create_graph=True)
     assert repr(grad_x) == "tensor(2., dtype=torch.float64, grad_fn=<MulBackward0>)"
+
+
+def test_a_gradient_from_one_element_of_a_functions_large_output():
+    # Found by the forward-AD tutorial: a backward pass from the first of a Function's 100 output
+    # elements met the other 99, all newer than it, and indexed past its bookkeeping (IndexError).
+    class Square(mg.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            ctx.save_for_backward(x)
+            return x * x
+
+        @staticmethod
+        def backward(ctx, g):
+            x, = ctx.saved_tensors
+            return 2 * x * g
+
+    x = mg.arange(100.0).requires_grad_()
+    y = Square.apply(x)
+    first, = mg.autograd.grad(y[0], x, retain_graph=True)
+    last, = mg.autograd.grad(y[99], x)
+    assert first.tolist() == [0.0] * 100 and last.tolist() == [0.0] * 99 + [198.0]

@@ -1,55 +1,15 @@
 """Real PyTorch programs run with `import micrograd as torch` and print what torch 2.13 prints.
 
 Each program below follows, call for call, a public tutorial or lecture (named above it), written
-out again here.  The harness runs the same text twice: under PyTorch, and with its imports
-pointed at micrograd.  Random numbers are shared: micrograd draws them (seeded) and, in the torch
-run, torch.randn/rand return those same numbers, so every printed line can be compared exactly
-(object addresses aside).
+out again here.  The harness (pytorch_harness.py) runs the same text under PyTorch and, with
+its imports pointed at micrograd, under micrograd, with the same random numbers.
 """
-import contextlib
-import io
-import re
-import textwrap
-
 import pytest
 
 import micrograd
+from pytorch_harness import same_output
 
 torch = pytest.importorskip("torch", reason="PyTorch 2.13 is the oracle (CI installs it)")
-
-
-def run(program, library):
-    """stdout of `program` under torch or micrograd, with object addresses hidden."""
-    code = textwrap.dedent(program)
-    micrograd.manual_seed(0)
-    namespace = {"__name__": "__main__"}
-    patched = {}
-    if library == "micrograd":
-        code = re.sub(r"\bimport torch\b(?!\.)", "import micrograd as torch", code)
-        code = re.sub(r"\bimport torch\.", "import micrograd.", code)
-        code = re.sub(r"\bfrom torch(\.| )", r"from micrograd\1", code)
-    else:                                        # the same random numbers as micrograd draws
-        def shared(maker):
-            def draw(*size, requires_grad=False, dtype=None, **options):
-                numbers = maker(*size, **{k: v for k, v in options.items() if k == "size"}).tolist()
-                return torch.tensor(numbers, dtype=dtype or torch.float32, requires_grad=requires_grad)
-            return draw
-        patched = {"randn": torch.randn, "rand": torch.rand}
-        torch.randn, torch.rand = shared(micrograd.randn), shared(micrograd.rand)
-    out = io.StringIO()
-    try:
-        with contextlib.redirect_stdout(out):
-            exec(compile(code, f"<{library} program>", "exec"), namespace)
-    finally:
-        for name, original in patched.items():
-            setattr(torch, name, original)
-    return re.sub(r" at 0x[0-9a-f]+", " at 0x…", out.getvalue())
-
-
-def same_output(program):
-    expected, got = run(program, "torch"), run(program, "micrograd")
-    assert got == expected
-    return got
 
 
 # pytorch/tutorials beginner_source/blitz/autograd_tutorial.py (the 60-minute blitz, older version)

@@ -152,5 +152,14 @@ def test_forward_mode_through_a_custom_function_refuses_instead_of_giving_zeros(
             x, = ctx.saved_tensors
             return 2 * x * g
 
-    with pytest.raises(NotImplementedError, match="forward-mode AD through the custom Function Square"):
+    with pytest.raises(NotImplementedError, match="You must implement the jvp function"):
         func.jvp(Square.apply, (mg_tensor(3.0),), (mg_tensor(1.0),))
+
+    class SquareWithJvp(Square):                  # with jvp: its tangent, not forward's own
+        @staticmethod
+        def jvp(ctx, t):
+            x, = ctx.saved_tensors
+            return 2 * x * t
+
+    out, tangent = func.jvp(SquareWithJvp.apply, (mg_tensor(3.0),), (mg_tensor(0.5),))
+    assert (out.item(), tangent.item()) == (9.0, 3.0)

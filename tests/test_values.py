@@ -81,9 +81,14 @@ def test_prev_and_op_follow_karpathys_micrograd():
     d = a * b
     assert d._prev == (a, b)
     constant = (a * 4)._prev[1]
-    assert isinstance(constant, Value) and constant.data == 4.0 and not constant.requires_grad
+    assert isinstance(constant, Value) and constant.data == 4.0 and constant.grad == 0
     e = a * 4
-    assert e._prev[1] is e._prev[1]               # the constant Value is made once
+    e.backward()
+    assert e._prev[1] is e._prev[1]               # the constant Value is made once, read after backward
+    assert e._prev[1].grad == 2.0 and a.grad == 4.0   # with karpathy's grad: ∂e/∂4 = a = 2
+    f = 10.0 / a                                  # 10 · a⁻¹ in his package: here one node, the same grads
+    f.backward()
+    assert f._prev[0].grad == pytest.approx(0.5)      # ∂f/∂10 = 1/a
     assert (a ** 2)._prev == (a,)
 
 

@@ -8,6 +8,7 @@
 * ``Add``, ``Mul``, ``Exp``, ...: the rows of the derivative table as Functions (``PRIMITIVES``);
 * ``functional``: ``torch.autograd.functional`` (jacobian, hessian, vjp, jvp, vhp, hvp), built on
   ``micrograd.func`` and so loaded on first use (it sits above this package);
+* ``profiler``: ``profiler.profile()`` counts and times the operations of a block;
 * ``Variable``: PyTorch's old name for a tensor that requires grad.
 """
 import importlib
@@ -16,7 +17,7 @@ from typing import Any
 from ..errors import NotSupported, missing_name
 from ..modes import detect_anomaly, enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from ..pytree import register_container
-from . import forward_ad
+from . import forward_ad, profiler
 from .function import PRIMITIVES, Function, FunctionNode, primitive_function
 from .reverse import backward, grad
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck, numerical_grad
@@ -33,7 +34,7 @@ def Variable(data: Any, requires_grad: bool = False, volatile: bool = False) -> 
     return data.requires_grad_(True) if requires_grad else data
 
 __all__ = ["gradcheck", "gradgradcheck", "GradcheckError", "numerical_grad", "Function", "FunctionCtx",
-           "primitive_function", "PRIMITIVES", "grad", "backward", "forward_ad", "no_grad", "enable_grad",
+           "primitive_function", "PRIMITIVES", "grad", "backward", "forward_ad", "profiler", "no_grad", "enable_grad",
            "set_grad_enabled", "is_grad_enabled", "detect_anomaly", "register_container", "Variable"]
 
 

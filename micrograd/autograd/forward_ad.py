@@ -22,6 +22,9 @@ from ..pytree import flatten, unflatten
 
 # One dict per level of forward mode (nested jvp makes several): Value -> its tangent there.
 _levels: list[dict[Value, Any]] = []
+# Per level, the tensors make_dual made: id -> (dual, the tangent given), so that unpack_dual
+# gives back that very tangent object, as PyTorch does.
+_given: list[dict[int, tuple[Any, Any]]] = []
 # While the tangent of level L is being computed, the operations doing it get tangents at the
 # levels below L only (their derivative along the outer directions): _top is L then.
 _top: list[int | None] = [None]
@@ -75,10 +78,12 @@ class dual_level:
         if not _levels:
             engine.observers.append(_propagate)
         _levels.append({})
+        _given.append({})
         return len(_levels) - 1
 
     def __exit__(self, *exc: object) -> None:
         _levels.pop()
+        _given.pop()
         if not _levels:
             engine.observers.remove(_propagate)
 
@@ -115,7 +120,10 @@ def make_dual(tensor: Any, tangent: Any, *, level: int | None = None) -> Any:
     tangents_here = _levels[-1 if level is None else level]
     for dual, t in zip(duals, tangent_values):
         tangents_here[dual] = t
-    return unflatten(tensor, primal_flat[1], duals)
+    result = unflatten(tensor, primal_flat[1], duals)
+    if tangent_flat is not None and not isinstance(result, Value):
+        _given[-1 if level is None else level][id(result)] = (result, tangent)
+    return result
 
 
 def unpack_dual(tensor: Any, *, level: int | None = None) -> UnpackedDualTensor:
@@ -124,12 +132,26 @@ def unpack_dual(tensor: Any, *, level: int | None = None) -> UnpackedDualTensor:
     if flat is None:
         raise TypeError(f"unpack_dual expects a Value or Tensor, got {type(tensor).__name__}")
     here = _levels[-1 if level is None else level] if _levels else {}
+    given = _given[-1 if level is None else level].get(id(tensor)) if _levels else None
+    if given is not None and given[0] is tensor:
+        return UnpackedDualTensor(tensor, given[1])
     tangents = [here.get(v) for v in flat[0]]
     if all(t is None for t in tangents):
         return UnpackedDualTensor(tensor, None)
     if isinstance(tensor, Value):
         return UnpackedDualTensor(tensor, tangents[0])
     return UnpackedDualTensor(tensor, unflatten(tensor, flat[1], [0.0 if t is None else t for t in tangents]))
+
+
+def tangents_of(values: list[Value]) -> list:
+    """Each Value's tangent at the innermost level (None where it has none)."""
+    here = _levels[-1] if _levels else {}
+    return [here.get(v) for v in values]
+
+
+def set_tangents(values: list[Value], tangents: list) -> None:
+    """Give these Values these tangents at the innermost level (a custom Function's jvp)."""
+    _levels[-1].update(zip(values, tangents))
 
 
 def has_tangents(values: Any) -> bool:

@@ -38,12 +38,13 @@ class FunctionNode(BackwardNode):
         self._saved: tuple | None = ()
         self._non_differentiable: set[int] = set()
         self._freed = False
+        self._materialize = True
 
     __eq__ = object.__eq__          # one node per apply: identity, unlike the views of BackwardNode
     __hash__ = object.__hash__
 
-    def __repr__(self) -> str:
-        return f"<{self.name()} object at {hex(id(self))}>"
+    def __repr__(self) -> str:     # as PyTorch prints it (its dtypes print as torch.float32 here too)
+        return f"<torch.autograd.function.{self.name()} object at {hex(id(self))}>"
 
     # --- what forward may call on ctx -----------------------------------------------------
     def save_for_backward(self, *values: Any) -> None:
@@ -68,9 +69,8 @@ class FunctionNode(BackwardNode):
         self._non_differentiable.update(id(o) for o in outputs)
 
     def set_materialize_grads(self, value: bool) -> None:
-        """PyTorch's switch for None gradients; micrograd always passes zeros."""
-        if not value:
-            raise NotImplementedError("micrograd always passes gradients as Values/Tensors (zeros where unused)")
+        """With False, backward receives None (not zeros) for an output that got no gradient."""
+        self._materialize = value
 
     # --- what the engine and the drawings call --------------------------------------------
     @property
@@ -114,8 +114,8 @@ class FunctionNode(BackwardNode):
         for like, aux, start, stop in self._output_layout:
             if stop is None:
                 grad_outputs.append(None)
-            elif start is None:
-                grad_outputs.append(unflatten(like, aux, [0.0] * stop))
+            elif start is None or all(g is None for g in out_grads[start:stop]):
+                grad_outputs.append(unflatten(like, aux, [0.0] * stop) if self._materialize else None)
             else:
                 grad_outputs.append(unflatten(like, aux, [0.0 if g is None else g for g in out_grads[start:stop]]))
         with set_grad_enabled(create_graph):
@@ -191,6 +191,12 @@ class Function:
         raise NotImplementedError("You must implement either the backward or vjp method for your custom "
                                   "autograd.Function to use it with backward mode AD.")
 
+    @staticmethod
+    def jvp(ctx: Any, *grad_inputs: Any) -> Any:
+        """Forward mode: given the tangent of each input, return the tangent of each output."""
+        raise NotImplementedError("You must implement the jvp function for custom autograd.Function to use it "
+                                  "with forward mode AD.")
+
     @classmethod
     def apply(cls, *args: Any) -> Any:
         """Run forward without recording, then record one node for all of its outputs."""
@@ -233,9 +239,30 @@ class Function:
         if ctx._saved:
             ctx._saved = tuple(seen_as.get(id(saved), saved) for saved in ctx._saved)
         if forward_ad.has_tangents(inputs):
-            raise NotImplementedError(f"forward-mode AD through the custom Function {cls.__name__} is not "
-                                      "supported: write it with Value operations instead")
+            _forward_mode(cls, ctx, args, new_outputs)
         return tuple(new_outputs) if isinstance(result, tuple) else new_outputs[0]
+
+
+def _forward_mode(cls: type[Function], ctx: FunctionNode, args: tuple, outputs: list) -> None:
+    """Dual numbers went into apply: the outputs' tangents are what cls.jvp(ctx, *input tangents)
+    returns (None for an input without one), not what forward's own operations carried."""
+    if cls.jvp is Function.jvp:
+        Function.jvp(ctx)                           # raises PyTorch's error: jvp is needed
+    tangents_in = []
+    for arg in args:
+        inner = flatten(arg)
+        found = forward_ad.tangents_of(inner[0]) if inner is not None else []
+        if all(t is None for t in found):
+            tangents_in.append(None)
+        else:
+            tangents_in.append(unflatten(arg, inner[1], [0.0 if t is None else t for t in found]))
+    with no_grad():
+        result = cls.jvp(ctx, *tangents_in)
+    for out, tangent in zip(outputs, result if isinstance(result, tuple) else (result,)):
+        inner = flatten(out)
+        if inner is not None and tangent is not None:
+            given = flatten(tangent)
+            forward_ad.set_tangents(inner[0], [v.data for v in given[0]] if given else [as_float(tangent)])
 
 
 def _requires_grad(arg: Any) -> bool:

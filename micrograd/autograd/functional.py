@@ -14,6 +14,7 @@ H = ∂²f/∂x² for scalar f, vhp(v) = vᵀH and hvp(v) = Hv (equal, since H i
 """
 from __future__ import annotations
 
+import contextlib
 from typing import Any, Callable
 
 from .. import func
@@ -32,6 +33,11 @@ def _finish(result: Any, create_graph: bool) -> Any:
     return result if create_graph or result is None or not hasattr(result, "detach") else result.detach()
 
 
+def _transform(create_graph: bool) -> Any:
+    """Where the func transforms run: with create_graph, recording everything (func.keep_graph)."""
+    return func.keep_graph() if create_graph else contextlib.nullcontext()
+
+
 def _check(strict: bool, name: str) -> None:
     if strict:
         raise NotSupported(f"{name}(strict=True) is not supported: micrograd gives zeros for outputs that do not "
@@ -43,13 +49,14 @@ def vjp(func_: Callable[..., Any], inputs: Any, v: Any = None, create_graph: boo
     """(func(inputs), vᵀ·J): the vector–Jacobian product, one reverse pass."""
     _check(strict, "vjp")
     args, was_tuple = _as_tuple(inputs)
-    out, vjp_fn = func.vjp(func_, *args)
-    if v is None:
-        if getattr(out, "numel", lambda: 1)() != 1:
-            raise RuntimeError("The vector v can only be None if the user-provided function returns a single "
-                               "Tensor with a single element.")
-        v = out.new_ones(()) if hasattr(out, "new_ones") else 1.0
-    grads = vjp_fn(v)
+    with _transform(create_graph):
+        out, vjp_fn = func.vjp(func_, *args)
+        if v is None:
+            if getattr(out, "numel", lambda: 1)() != 1:
+                raise RuntimeError("The vector v can only be None if the user-provided function returns a single "
+                                   "Tensor with a single element.")
+            v = out.new_ones(()) if hasattr(out, "new_ones") else 1.0
+        grads = vjp_fn(v)
     return _finish(out, create_graph), _finish(grads if was_tuple else grads[0], create_graph)
 
 
@@ -64,7 +71,8 @@ def jvp(func_: Callable[..., Any], inputs: Any, v: Any = None, create_graph: boo
                                "single Tensor with a single element.")
         v = (args[0].new_ones(()) if hasattr(args[0], "new_ones") else 1.0,)
     tangents, _ = _as_tuple(v)
-    out, tangent = func.jvp(func_, args, tangents)
+    with _transform(create_graph):
+        out, tangent = func.jvp(func_, args, tangents)
     return _finish(out, create_graph), _finish(tangent, create_graph)
 
 
@@ -77,7 +85,8 @@ def jacobian(func_: Callable[..., Any], inputs: Any, create_graph: bool = False,
     args, was_tuple = _as_tuple(inputs)
     argnums = tuple(range(len(args))) if was_tuple else 0
     transform = func.jacrev if strategy == "reverse-mode" else func.jacfwd
-    return _finish(transform(func_, argnums)(*args), create_graph)
+    with _transform(create_graph):
+        return _finish(transform(func_, argnums)(*args), create_graph)
 
 
 def hessian(func_: Callable[..., Any], inputs: Any, create_graph: bool = False, strict: bool = False,
@@ -86,7 +95,8 @@ def hessian(func_: Callable[..., Any], inputs: Any, create_graph: bool = False, 
     _check(strict, "hessian")
     args, was_tuple = _as_tuple(inputs)
     argnums = tuple(range(len(args))) if was_tuple else 0
-    return _finish(func.hessian(func_, argnums)(*args), create_graph)
+    with _transform(create_graph):
+        return _finish(func.hessian(func_, argnums)(*args), create_graph)
 
 
 def vhp(func_: Callable[..., Any], inputs: Any, v: Any = None, create_graph: bool = False,
@@ -103,7 +113,8 @@ def vhp(func_: Callable[..., Any], inputs: Any, v: Any = None, create_graph: boo
 
     def gradient_along_v(*xs: Any) -> Any:            # Σᵢ ⟨∂f/∂xᵢ, vᵢ⟩, whose gradient is vᵀH
         return sum((g * t).sum() for g, t in zip(func.grad(func_, argnums)(*xs), tangents))
-    product = func.grad(gradient_along_v, argnums)(*args)
+    with _transform(create_graph):
+        product = func.grad(gradient_along_v, argnums)(*args)
     return _finish(out, create_graph), _finish(product if was_tuple else product[0], create_graph)
 
 

@@ -5,7 +5,8 @@ output) is compared with the Jacobian of central differences,
 
     ∂fᵢ/∂xⱼ ≈ (fᵢ(x + eps·eⱼ) - fᵢ(x - eps·eⱼ)) / (2·eps),
 
-entry by entry: |analytical - numerical| <= atol + rtol·|numerical|.
+entry by entry: |analytical - numerical| <= atol + rtol·|numerical|.  With check_forward_ad the
+Jacobian of forward mode (one pass with dual numbers per input element) is compared too.
 """
 from __future__ import annotations
 
@@ -14,7 +15,8 @@ from typing import Any, Callable, Sequence
 
 from ..engine import Value
 from ..modes import enable_grad, no_grad
-from ..pytree import flatten
+from ..pytree import flatten, unflatten
+from . import forward_ad
 from .reverse import grad
 
 
@@ -59,15 +61,16 @@ def _input_values(inputs: tuple) -> list[list[Value]]:
     return groups
 
 
-def _jacobians(fn: Callable, inputs: tuple, eps: float) -> tuple[list, list, list[list[Value]]]:
-    """(numerical, analytical): for each input, a matrix [output element][input element]."""
+def _jacobians(fn: Callable, inputs: tuple, eps: float, reverse: bool = True) -> tuple[list, list, list[list[Value]]]:
+    """(numerical, analytical): for each input, a matrix [output element][input element]
+    (analytical by reverse mode, all zeros when not `reverse`)."""
     groups = _input_values(inputs)
     with enable_grad():
         outs = _outputs(fn, inputs)
     analytical = [[[0.0] * len(g) for _ in outs] for g in groups]
     flat_inputs = [v for g in groups for v in g]
     for row, out in enumerate(outs):
-        if out.requires_grad and flat_inputs:
+        if reverse and out.requires_grad and flat_inputs:
             grads = grad(out, flat_inputs, retain_graph=True, allow_unused=True)
             k = 0
             for j, g in enumerate(groups):
@@ -90,29 +93,60 @@ def _jacobians(fn: Callable, inputs: tuple, eps: float) -> tuple[list, list, lis
     return numerical, analytical, groups
 
 
+def _forward_jacobians(fn: Callable, inputs: tuple, groups: list[list[Value]]) -> list:
+    """The Jacobians by forward mode: [input][output element][input element]."""
+    jacobians = []
+    for j, group in enumerate(groups):
+        columns = []
+        for col in range(len(group)):               # one forward pass per input element
+            with forward_ad.dual_level(), enable_grad():
+                duals = []
+                for k, x in enumerate(inputs):
+                    inner = flatten(x)
+                    if not groups[k]:
+                        duals.append(x)
+                        continue
+                    basis = [1.0 if (k == j and i == col) else 0.0 for i in range(len(inner[0]))]
+                    duals.append(forward_ad.make_dual(x, basis[0] if isinstance(x, Value) else unflatten(x, inner[1], basis)))
+                outs = _outputs(fn, tuple(duals))
+                columns.append([0.0 if t is None else float(t) for t in forward_ad.tangents_of(outs)])
+        jacobians.append([[column[row] for column in columns] for row in range(len(columns[0]) if columns else 0)])
+    return jacobians
+
+
 def _format(matrix: list) -> str:
     return "\n".join("[" + ", ".join(f"{x:.6g}" for x in row) + "]" for row in matrix)
 
 
 def gradcheck(fn: Callable, inputs: Any, *, eps: float = 1e-6, atol: float = 1e-5, rtol: float = 1e-3,
-              raise_exception: bool = True) -> bool:
+              raise_exception: bool = True, nondet_tol: float = 0.0, check_undefined_grad: bool = True,
+              check_grad_dtypes: bool = False, check_batched_grad: bool = False,
+              check_batched_forward_grad: bool = False, check_forward_ad: bool = False,
+              check_backward_ad: bool = True, fast_mode: bool = False, masked: bool | None = None) -> bool:
     """True if autograd's Jacobian of `fn` at `inputs` matches central differences.
 
     `fn` may be a plain function or ``SomeFunction.apply``; `inputs` a Value, Tensor or number,
     or a tuple of them.  On a mismatch raises ``GradcheckError`` naming the output and input
-    (or returns False with ``raise_exception=False``).
+    (or returns False with ``raise_exception=False``).  ``check_forward_ad=True`` compares forward
+    mode's Jacobian too, ``check_backward_ad=False`` skips reverse mode's.  PyTorch's other switches
+    are accepted and change nothing here: the check is always the full one (``fast_mode`` checks
+    less in PyTorch), there is no batching to check, and gradients are never undefined.
     """
     inputs = _as_inputs(inputs)
-    numerical, analytical, groups = _jacobians(fn, inputs, eps)
-    for j, (num, ana) in enumerate(zip(numerical, analytical)):
-        for i, (num_row, ana_row) in enumerate(zip(num, ana)):
-            for n, a in zip(num_row, ana_row):
-                if not (abs(a - n) <= atol + rtol * abs(n) or (math.isnan(a) and math.isnan(n))):
-                    if not raise_exception:
-                        return False
-                    raise GradcheckError(
-                        f"Jacobian mismatch for output {i} with respect to input {j},\n"
-                        f"numerical:{_format([r for r in num])}\nanalytical:{_format([r for r in ana])}\n")
+    numerical, analytical, groups = _jacobians(fn, inputs, eps, reverse=check_backward_ad)
+    checks = [("", analytical)] if check_backward_ad else []
+    if check_forward_ad:
+        checks.append((" (forward AD)", _forward_jacobians(fn, inputs, groups)))
+    for mode, jacobians in checks:
+        for j, (num, ana) in enumerate(zip(numerical, jacobians)):
+            for i, (num_row, ana_row) in enumerate(zip(num, ana)):
+                for n, a in zip(num_row, ana_row):
+                    if not (abs(a - n) <= atol + rtol * abs(n) or (math.isnan(a) and math.isnan(n))):
+                        if not raise_exception:
+                            return False
+                        raise GradcheckError(
+                            f"Jacobian mismatch{mode} for output {i} with respect to input {j},\n"
+                            f"numerical:{_format([r for r in num])}\nanalytical:{_format([r for r in ana])}\n")
     return True
 
 

@@ -18,7 +18,7 @@ from typing import Any, Iterator, Sequence
 from ..engine import Value, tick
 from ..groups import CALLS, Call
 from ..optim import clear_gradients
-from ..tensors import Tensor, as_tensor, tensor
+from ..tensors import Tensor, as_tensor, randomness, tensor
 from . import functional as F
 
 ACTIVATIONS = {"relu": ("ReLU", Value.relu), "tanh": ("Tanh", Value.tanh), "sigmoid": ("Sigmoid", Value.sigmoid),
@@ -42,6 +42,7 @@ class Parameter(Tensor):
 
 class Module:
     """Something with parameters: ``parameters()``, ``named_parameters()``, ``zero_grad()``."""
+    training = True
 
     def zero_grad(self, set_to_none: bool = True) -> None:
         """Clear every parameter's gradient before the next backward pass (optim.clear_gradients)."""
@@ -66,6 +67,42 @@ class Module:
     def forward(self, *args: Any) -> Any:
         """The module's output for input x."""
         raise NotImplementedError(f"{type(self).__name__} must define forward()")
+
+    def register_parameter(self, name: str, param: Any) -> None:
+        """Add a parameter (or None, an optional one left out) under `name`."""
+        if param is not None and not isinstance(param, Parameter):
+            raise TypeError(f"cannot assign '{type(param).__name__}' object to parameter '{name}' "
+                            "(torch.nn.Parameter or None required)")
+        setattr(self, name, param)
+
+    def named_children(self) -> Iterator[tuple[str, Module]]:
+        """(name, module) for each sub-module that is an attribute."""
+        return ((name, m) for name, m in vars(self).items() if isinstance(m, Module))
+
+    def children(self) -> Iterator[Module]:
+        """The sub-modules that are attributes."""
+        return (m for _, m in self.named_children())
+
+    def train(self, mode: bool = True) -> Module:
+        """Training mode (no layer here behaves differently in evaluation); returns self."""
+        self.training = mode
+        return self
+
+    def eval(self) -> Module:
+        """Evaluation mode: train(False)."""
+        return self.train(False)
+
+    def extra_repr(self) -> str:
+        """What the repr shows inside the parentheses (Linear: its sizes)."""
+        return ""
+
+    def __repr__(self) -> str:
+        """As PyTorch prints a module: Name(extra) or its sub-modules, one per line."""
+        lines = [f"  ({name}): " + repr(m).replace("\n", "\n  ") for name, m in self.named_children()]
+        if not lines:
+            return f"{type(self).__name__}({self.extra_repr()})"
+        extra = [f"  {self.extra_repr()}"] if self.extra_repr() else []
+        return f"{type(self).__name__}(\n" + "\n".join(extra + lines) + "\n)"
 
 
 def _named(name: str, attribute: Any) -> Iterator[tuple[str, Any]]:
@@ -149,14 +186,14 @@ class MLP(Module):
 
 # --- torch.nn style, on Tensors ------------------------------------------------------------------------
 class Linear(Module):
-    """y = x Wᵀ + b, W of shape (out_features, in_features), both uniform in ±1/√in_features."""
+    """y = x Wᵀ + b, W of shape (out_features, in_features), both uniform in ±1/√in_features
+    (PyTorch's bounds), drawn from micrograd's generator: ``manual_seed`` makes them reproducible."""
 
     def __init__(self, in_features: int, out_features: int, bias: bool = True) -> None:
         bound = 1 / math.sqrt(in_features)
-        self.weight = tensor([[random.uniform(-bound, bound) for _ in range(in_features)]
-                              for _ in range(out_features)], requires_grad=True)
-        self.bias = tensor([random.uniform(-bound, bound) for _ in range(out_features)],
-                           requires_grad=True) if bias else None
+        draw = randomness.generator.uniform
+        self.weight = Parameter([[draw(-bound, bound) for _ in range(in_features)] for _ in range(out_features)])
+        self.bias = Parameter([draw(-bound, bound) for _ in range(out_features)]) if bias else None
         self.in_features, self.out_features = in_features, out_features
 
     def forward(self, x: Any) -> Tensor:
@@ -168,8 +205,9 @@ class Linear(Module):
         out = x.matmul(self.weight.t())
         return out + self.bias if self.bias is not None else out
 
-    def __repr__(self) -> str:
-        return f"Linear(in_features={self.in_features}, out_features={self.out_features}, bias={self.bias is not None})"
+    def extra_repr(self) -> str:
+        """in_features=..., out_features=..., bias=..."""
+        return f"in_features={self.in_features}, out_features={self.out_features}, bias={self.bias is not None}"
 
 
 class _Activation(Module):
@@ -180,9 +218,6 @@ class _Activation(Module):
         if isinstance(x, (list, tuple)):
             return [getattr(v, self.method)() for v in x]
         return getattr(x, self.method)()
-
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}()"
 
 
 class ReLU(_Activation):
@@ -238,9 +273,6 @@ class _Loss(Module):
     def forward(self, input: Any, target: Any) -> Any:
         """The loss of input against target."""
         return type(self).function(input, target, reduction=self.reduction)
-
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}()"
 
 
 class MSELoss(_Loss):

@@ -24,8 +24,10 @@ def _function_of(method: Callable[..., Any], name: str | None = None) -> Callabl
 
 ELEMENTWISE: dict[str, Callable[..., Any]] = {
     name: _function_of(getattr(Tensor, name), name)
-    for prim in ops.UNARY.values() for name in [prim.name, *(variant for variant, _, _ in prim.variants)]}
-"""micrograd.exp, micrograd.relu, ..., micrograd.clamp, micrograd.clamp_min: from the table."""
+    for prim in ops.UNARY.values() for plain in [prim.name, *(variant for variant, _, _ in prim.variants)]
+    for name in (plain, plain + "_")}
+"""micrograd.exp, micrograd.relu, ..., micrograd.clamp, micrograd.clamp_min and each in place
+(micrograd.exp_): from the table."""
 
 
 def is_tensor(obj: Any) -> bool:

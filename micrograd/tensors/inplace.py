@@ -1,5 +1,6 @@
 """In-place updates, as methods of Tensor: ``t += 1``, ``t.zero_()``, ``t.fill_(2)``, ``t.add_(u)``,
-``t.uniform_(a, b)``, ``t.normal_(mean, std)``.
+``t.uniform_(a, b)``, ``t.normal_(mean, std)``, and ``t.exp_()``, ``t.clamp_(min=0)``... for every
+function of the table (made in tensor.py).
 
 As in PyTorch they are allowed under ``no_grad`` (the optimizer's ``w -= lr * w.grad``) and
 on tensors that do not require grad, refused on a leaf that requires grad, and recorded out
@@ -52,9 +53,7 @@ class InPlaceMethods:
             raise RuntimeError(f"output with shape {list(self.shape)} doesn't match the broadcast shape "
                                f"{list(broadcast_shapes(self.shape, b.shape))}")
         if is_grad_enabled() and (self.requires_grad or b.requires_grad) and not self.is_leaf:
-            result = self._binary(other, combine, PRIMITIVE_OF[combine], grad_fn="CopySlices")   # recorded out of place
-            self._values, self._grad_fn = result._values, result._grad_fn
-            return self
+            return self._become(self._binary(other, combine, PRIMITIVE_OF[combine], grad_fn="CopySlices"))
         bv = [b._values[i].data for i in broadcast_index(b.shape, self.shape)]
         rule = PRIMITIVE_OF[combine].forward                 # the table's rule, IEEE-safe: t /= 0 gives inf
         return self._assign([ops.evaluate(rule, v.data, x) for v, x in zip(self._values, bv)])
@@ -64,6 +63,25 @@ class InPlaceMethods:
     def __imul__(self, other): return self._in_place(other, operator.mul)
     def __itruediv__(self, other): return self._in_place(other, operator.truediv)
     add_, sub_, mul_, div_ = __iadd__, __isub__, __imul__, __itruediv__
+
+    def _take(self, result: Tensor) -> Tensor:
+        """An in-place function (t.sin_(), t.clamp_(min=0)): self becomes `result`, computed out of
+        place; its history too when self requires grad (PyTorch's grad_fn is then SinBackward0)."""
+        if is_grad_enabled() and self.requires_grad:
+            if self.is_leaf:
+                raise RuntimeError(LEAF_INPLACE_ERROR)
+            return self._become(result)
+        return self._assign([v.data for v in result._values])
+
+    def _become(self, result: Tensor) -> Tensor:
+        """self takes the elements and history of `result`, computed out of place from self: in
+        that history, self's old state (a tensor of its own) stands where self was."""
+        before = self._plain(self._values, self.shape, self._dtype, self._grad_fn)
+        node = result._grad_fn
+        if node is not None:
+            node.parents = tuple(before if p is self else p for p in node.parents)
+        self._values, self._grad_fn = result._values, node
+        return self
 
     def zero_(self) -> Tensor:
         """Set every element to 0, in place."""

@@ -235,7 +235,9 @@ class Tensor(ConversionMethods, ViewMethods, IndexingMethods, ReductionMethods, 
         else:
             values = list(map(combine, av, bv))
         result_dtype = dtype_ or promote(a._dtype, b._dtype)
-        parents = (self,) if number is not None else (a, b)
+        # a number is an input without history, (None, 0) among next_functions, unless it is a
+        # constant of the operation (x ** 2, 1 - x: PowBackward0 and RsubBackward1 have one input)
+        parents = (a, b) if number is None else (self,) if prim.constant else (self, None)
         symbol = prim.label(number) if number is not None and prim.constant else prim.symbol.replace("{c}", "")
         return self._result(values, shape, grad_fn or prim.grad_fn_name, symbol, parents, result_dtype)   # t ** 2: "**2"
 
@@ -441,12 +443,21 @@ def _elementwise_method(prim: ops.Primitive, grad_fn: str, fixed: str | None = N
     return method
 
 
+def _in_place_method(method: Callable[..., Tensor]) -> Callable[..., Tensor]:
+    """Tensor.<name>_ : the method `method`, in place (t.exp_())."""
+    def in_place(self: Tensor, *args: Any, **kwargs: Any) -> Tensor:
+        return self._take(method(self, *args, **kwargs))
+    in_place.__name__ = in_place.__qualname__ = method.__name__ + "_"
+    in_place.__doc__ = f"{method.__name__}, in place."
+    return in_place
+
+
 # Tensor.exp, Tensor.log, ..., Tensor.clamp, Tensor.clamp_min, Tensor.clamp_max: one method per
-# function of the table, named and recorded as the table says.
+# function of the table, named and recorded as the table says; and each in place (exp_, clamp_).
 for _primitive in ops.UNARY.values():
-    setattr(Tensor, _primitive.name, _elementwise_method(_primitive, _primitive.grad_fn_name))
-    for _variant, _grad_fn, _fixed in _primitive.variants:
-        setattr(Tensor, _variant, _elementwise_method(_primitive, _grad_fn, _fixed))
+    for _name, _grad_fn, _fixed in [(_primitive.name, _primitive.grad_fn_name, None), *_primitive.variants]:
+        setattr(Tensor, _name, _elementwise_method(_primitive, _grad_fn, _fixed))
+        setattr(Tensor, _name + "_", _in_place_method(getattr(Tensor, _name)))
 
 
 # --- Function.apply, autograd.grad and func see inside Tensors ----------------------------------------

@@ -1,0 +1,15 @@
+"""``torch.utils``: only ``benchmark`` (its ``Timer``), which PyTorch's tutorials use to time
+transforms.  Any other name raises ``micrograd.NotSupported``."""
+from __future__ import annotations
+
+from typing import Any
+
+from ..errors import missing_name
+from . import benchmark
+
+__all__ = ["benchmark"]
+
+
+def __getattr__(name: str) -> Any:
+    """A torch.utils name micrograd does not have: say so (never AttributeError)."""
+    raise missing_name("utils.", name)
