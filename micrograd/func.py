@@ -28,8 +28,8 @@ def _argnums(argnums: int | Sequence[int]) -> tuple[int, ...]:
 
 
 class _Call:
-    """One call of a transform: the variables it made, and whether it must record its backward
-    passes.
+    """One call of a transform: when it started, which tells the variables it made from those
+    made before it.
 
     torch.func wraps the inputs at a level of their own and unwraps the results: what depends
     only on those inputs comes out as a constant, what also depends on a tensor that requires
@@ -66,7 +66,7 @@ class _Call:
         one carrying tangents: a jvp around this transform differentiates it)."""
         def lowered(leaf: Any) -> Any:
             inner = flatten(leaf)
-            if (inner is None or _Keep.graph or not any(v.requires_grad for v in inner[0])
+            if (inner is None or keep_graph.active or not any(v.requires_grad for v in inner[0])
                     or forward_ad.has_tangents(inner[0]) or self.reaches_outside(leaf)):
                 return leaf
             return leaf.detach()
@@ -94,7 +94,7 @@ class _Nesting:
     depth = 0
 
     def __enter__(self) -> bool:
-        nested = _Nesting.depth > 0 or forward_ad.active() or _Keep.graph
+        nested = _Nesting.depth > 0 or forward_ad.active() or keep_graph.active
         _Nesting.depth += 1
         return nested
 
@@ -102,20 +102,16 @@ class _Nesting:
         _Nesting.depth -= 1
 
 
-class _Keep:
-    """``with keep_graph():`` state."""
-    graph = False
-
-
 class keep_graph:
     """Inside, transforms record their backward passes and keep every result in the graph
     (``torch.autograd.functional``'s create_graph=True)."""
+    active = False
 
     def __enter__(self) -> None:
-        self.saved, _Keep.graph = _Keep.graph, True
+        self.saved, keep_graph.active = keep_graph.active, True
 
     def __exit__(self, *exc: object) -> None:
-        _Keep.graph = self.saved
+        keep_graph.active = self.saved
 
 
 def _gradients(out: Any, wrt: list, grad_outputs: Any = None, create_graph: bool = True) -> list:
@@ -318,8 +314,11 @@ def jacfwd(f: Callable[..., Any], argnums: int | Sequence[int] = 0, has_aux: boo
         tangent_outs: list = []
         out = found_aux = None
         for col in range(len(flat)):                 # one forward pass per input element
-            basis = iter([1.0 if k == col else 0.0 for k in range(len(flat))])
-            direction = [unflatten(leaf, flatten(leaf)[1], [next(basis) for _ in flatten(leaf)[0]]) for leaf in leaves]
+            direction, start = [], 0                 # the basis vector e_col, shaped as the leaves
+            for leaf in leaves:
+                values, spec = flatten(leaf)
+                direction.append(unflatten(leaf, spec, [1.0 if start + k == col else 0.0 for k in range(len(values))]))
+                start += len(values)
             tangents = [tree_map(_zeros_like, a) for a in args]
             moving = _per_argument(direction, layout, tuple(range(len(nums))))
             for i, t in zip(nums, moving):

@@ -163,3 +163,30 @@ def test_forward_mode_through_a_custom_function_refuses_instead_of_giving_zeros(
 
     out, tangent = func.jvp(SquareWithJvp.apply, (mg_tensor(3.0),), (mg_tensor(0.5),))
     assert (out.item(), tangent.item()) == (9.0, 3.0)
+
+
+def test_a_custom_functions_wrong_jvp_is_caught_by_gradcheck_and_a_misshapen_one_refused():
+    class Exp(mg.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            ctx.result = x.exp()
+            return ctx.result
+
+        @staticmethod
+        def jvp(ctx, t):
+            return t * ctx.result * 2                   # the mistake: d/dx eˣ is eˣ, not 2eˣ
+
+    x = mg_tensor([0.5, -1.0]).double()
+    with pytest.raises(ValueError, match="at least one input tensor to require gradient"):
+        mg.autograd.gradcheck(Exp.apply, (x,))           # nothing to check: PyTorch's error, not True
+    x.requires_grad_()
+    with pytest.raises(mg.autograd.GradcheckError, match="forward AD"):
+        mg.autograd.gradcheck(Exp.apply, (x,), check_forward_ad=True, check_backward_ad=False)
+
+    class Misshapen(Exp):
+        @staticmethod
+        def jvp(ctx, t):
+            return t.sum()
+
+    with pytest.raises(RuntimeError, match="shape \\[\\] for output 0 of shape \\[2\\]"):
+        func.jvp(Misshapen.apply, (x,), (mg_tensor([1.0, 1.0]).double(),))

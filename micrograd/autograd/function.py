@@ -258,11 +258,18 @@ def _forward_mode(cls: type[Function], ctx: FunctionNode, args: tuple, outputs: 
             tangents_in.append(unflatten(arg, inner[1], [0.0 if t is None else t for t in found]))
     with no_grad():
         result = cls.jvp(ctx, *tangents_in)
-    for out, tangent in zip(outputs, result if isinstance(result, tuple) else (result,)):
+    result = result if isinstance(result, tuple) else (result,)
+    if len(result) != len(outputs):
+        raise RuntimeError(f"{cls.__name__}.jvp returned {len(result)} tangents for {len(outputs)} outputs")
+    for index, (out, tangent) in enumerate(zip(outputs, result)):
         inner = flatten(out)
         if inner is not None and tangent is not None:
             given = flatten(tangent)
-            forward_ad.set_tangents(inner[0], [v.data for v in given[0]] if given else [as_float(tangent)])
+            numbers = [v.data for v in given[0]] if given else [as_float(tangent)]
+            if len(numbers) != len(inner[0]) or None in numbers:
+                raise RuntimeError(f"{cls.__name__}.jvp returned a tangent of shape {list(_shape_of(tangent))} "
+                                   f"for output {index} of shape {list(_shape_of(out))}: they must match")
+            forward_ad.set_tangents(inner[0], numbers)
 
 
 def _requires_grad(arg: Any) -> bool:

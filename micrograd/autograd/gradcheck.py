@@ -65,6 +65,9 @@ def _jacobians(fn: Callable, inputs: tuple, eps: float, reverse: bool = True) ->
     """(numerical, analytical): for each input, a matrix [output element][input element]
     (analytical by reverse mode, all zeros when not `reverse`)."""
     groups = _input_values(inputs)
+    if not any(groups):                      # nothing to check: say so rather than pass
+        raise ValueError("gradcheck expects at least one input tensor to require gradient, but none of them "
+                         "have requires_grad=True.")
     with enable_grad():
         outs = _outputs(fn, inputs)
     analytical = [[[0.0] * len(g) for _ in outs] for g in groups]
