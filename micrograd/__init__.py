@@ -6,7 +6,7 @@
 Layers, each importing only those below it:
 ieee, ops (the derivative table) -> modes, nodes -> engine (Value, backward) -> pytree ->
 autograd (Function, grad, forward mode, gradcheck) -> tensors (Tensor of Values) -> func
-(grad, jvp, vjp, jacrev, jacfwd, hessian) -> drawing -> replay_page -> nn, optim, data -> exercises -> cli
+(grad, jvp, vjp, jacrev, jacfwd, hessian) -> drawing -> replay_page -> nn, optim, data -> exercises -> lesson_runner, cell_runner -> cli
 """
 import importlib
 from typing import Any
@@ -45,7 +45,8 @@ __all__ = ["draw", "render", "replay", "Value", "Tensor", "Function", "autograd"
 
 SUBMODULES = {"ieee", "ops", "modes", "nodes", "engine", "pytree", "errors", "tensors", "drawing", "testing",
               "exercises", "training", "plots", "expression", "cli",
-              "replay_page", "language", "graph", "groups", "pending", "engine_checks", "engine_programs", "lesson_runner"}
+              "replay_page", "language", "graph", "groups", "pending", "engine_checks", "engine_programs", "lesson_runner",
+              "cell_runner"}
 
 
 def __getattr__(name: str) -> Any:

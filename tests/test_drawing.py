@@ -250,7 +250,7 @@ def test_replay_page_in_headless_chromium(tmp_path):
 
 @needs_dot
 def test_dot_runs_with_a_time_limit_and_says_so_in_one_line(monkeypatch):
-    monkeypatch.setattr(drawing, "DOT_TIMEOUT", 1e-4)
+    monkeypatch.setattr(drawing.renderers, "DOT_TIMEOUT", 1e-4)
     with pytest.raises(RuntimeError, match=r"dot did not finish laying out the graph within 0 s"):
         drawing.svg(mg.draw(Value(1.0) * 2))
 
@@ -371,7 +371,58 @@ def test_a_drawing_shows_inline_as_svg_or_says_in_one_line_why_not(monkeypatch):
     made = mg.draw(Value(2.0) * 3)
     if shutil.which("dot"):
         assert "<svg" in made._repr_mimebundle_()["image/svg+xml"]
-    monkeypatch.setattr(drawing.shutil, "which", lambda name: None)   # a machine without Graphviz
+    monkeypatch.setattr(drawing.renderers.shutil, "which", lambda name: None)   # a machine without Graphviz
     shown = made._repr_mimebundle_()
     assert list(shown) == ["text/plain"] and "install it with" in shown["text/plain"]
     assert "\n" not in shown["text/plain"]
+
+
+def test_rendering_is_pluggable_and_goes_back_to_the_platforms_own(monkeypatch):
+    seen = []
+
+    def fake(source: str, fmt: str) -> bytes:
+        seen.append((source, fmt))
+        return b"<svg>fake</svg>"
+
+    drawing.renderers.use(fake)
+    try:
+        assert drawing.svg(mg.draw(Value(2.0) * 3)) == "<svg>fake</svg>"
+        assert seen[0][1] == "svg" and "digraph" in seen[0][0]
+    finally:
+        drawing.renderers.use(None)
+    assert drawing.renderers.current() is drawing.renderers.dot_program
+    monkeypatch.setattr(sys, "platform", "emscripten")                 # Python in a browser (Pyodide)
+    assert drawing.renderers.current() is drawing.renderers.graphviz_wasm
+    with pytest.raises(TypeError, match="a renderer is a function"):
+        drawing.renderers.use("dot")
+
+
+class _FakeViz:
+    """What the browser page puts at globalThis.microgradGraphviz: @viz-js/viz's render(), here run by dot."""
+
+    def render(self, source, options):
+        assert options == {"format": "svg", "engine": "dot"}
+        done = subprocess.run(["dot", "-Tsvg"], input=source.encode(), capture_output=True)
+        if done.returncode:
+            return type("Result", (), {"status": "failure", "errors": [type("E", (), {"message": "syntax error"})()]})
+        return type("Result", (), {"status": "success", "output": done.stdout.decode(), "errors": []})
+
+
+@needs_dot
+def test_in_a_browser_drawings_and_the_replay_render_through_graphviz_in_webassembly(monkeypatch, tmp_path):
+    fake_js = type(sys)("js")                                          # Pyodide's js module, as a page gives it
+    fake_js.Object = type("Object", (), {"fromEntries": staticmethod(lambda pairs: dict(pairs))})
+    monkeypatch.setitem(sys.modules, "js", fake_js)
+    monkeypatch.setattr(sys, "platform", "emscripten")
+    monkeypatch.setattr(drawing.renderers.shutil, "which", lambda name: None)     # no dot program here
+    x = Value(2.0)
+    with pytest.raises(RuntimeError, match="globalThis.microgradGraphviz = await Viz.instance()"):
+        drawing.svg(mg.draw(x * 2))
+    fake_js.microgradGraphviz = _FakeViz()
+    assert drawing.svg(mg.draw(x**2 * x.exp())).count("<ellipse") == 4
+    page = mg.replay(x**2 * x.exp())
+    assert page.steps == 4 and page.count("<ellipse") == 4
+    with pytest.raises(RuntimeError, match="rendered to SVG only .* use a file name ending in .svg"):
+        mg.render(mg.draw(x), str(tmp_path / "x.png"))
+    with pytest.raises(RuntimeError, match="Graphviz could not draw the graph: syntax error"):
+        drawing.renderers.graphviz_wasm("digraph {", "svg")

@@ -7,26 +7,24 @@ ellipses, ``*`` and ``+`` are rectangles, and edges run forward, input -> operat
   draws every Value, ``view="tensor"`` one ellipse per Tensor and one rectangle per tensor op.
 * ``render(drawing, "graph.svg")`` writes svg, png or pdf.
 * The backward replay, a page stepping through the backward pass, is in ``replay_page.py``.
+* Laying the graph out is Graphviz's work: ``renderers.py`` runs the ``dot`` program, or, in a
+  browser, Graphviz compiled to WebAssembly.
 """
 from __future__ import annotations
 
-import shutil
-import subprocess
 import unicodedata
 from typing import Any, Iterable
 
 import graphviz
 
-from .autograd import forward_ad
-from .autograd.function import FunctionNode
-from .engine import LEAF, Value
-from .ops import Primitive
-from .groups import Call, innermost_calls
-from .tensors import NO_GRAD, Tensor, TensorNode
-
-INSTALL_HINT = ("the Graphviz 'dot' program is needed to render drawings: install it with "
-                "'sudo apt-get install graphviz' (Debian/Ubuntu), 'brew install graphviz' (macOS) "
-                "or 'conda install graphviz'")
+from ..autograd import forward_ad
+from ..autograd.function import FunctionNode
+from ..engine import LEAF, Value
+from ..ops import Primitive
+from ..groups import Call, innermost_calls
+from ..tensors import NO_GRAD, Tensor, TensorNode
+from . import renderers
+from .renderers import INSTALL_HINT
 
 STYLE = {
     "leaf": {"shape": "ellipse", "style": "filled", "fillcolor": "#dbeafe"},
@@ -42,7 +40,7 @@ LEGEND = {"leaf": "leaf (a variable you made)", "parameter": "parameter", "const
 
 class Drawing(graphviz.Digraph):
     """A ``graphviz.Digraph`` that Jupyter shows inline as SVG (drawn by our own ``dot`` call, with
-    its time limit), and, where Graphviz is missing, as one line saying how to install it."""
+    its time limit, or Graphviz in WebAssembly in a browser), and, where Graphviz is missing, as one line saying how to install it."""
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None, **_: Any) -> dict[str, str]:
         try:
@@ -341,24 +339,9 @@ def render(drawing: graphviz.Digraph, path: str) -> str:
     return path
 
 
-DOT_TIMEOUT = 60.0
-"""Seconds dot may take to lay a graph out before micrograd gives up and says so."""
-
-
 def _dot(drawing: graphviz.Digraph, fmt: str) -> bytes:
-    """Run Graphviz's dot on the drawing, with a time limit and its errors in one line."""
-    if shutil.which("dot") is None:
-        raise RuntimeError(INSTALL_HINT)
-    try:
-        done = subprocess.run(["dot", f"-T{fmt}"], input=drawing.source.encode("utf-8"), capture_output=True,
-                              timeout=DOT_TIMEOUT)
-    except subprocess.TimeoutExpired:
-        raise RuntimeError(f"dot did not finish laying out the graph within {DOT_TIMEOUT:.0f} s: draw a smaller "
-                           "graph (fewer operations, or view='tensor')") from None
-    if done.returncode != 0:
-        first = (done.stderr.decode("utf-8", "replace").strip().splitlines() or ["no message"])[0]
-        raise RuntimeError(f"dot could not draw the graph: {first}")
-    return done.stdout
+    """The drawing as a picture in `fmt`, laid out by the renderer in use (``renderers.current()``)."""
+    return renderers.current()(drawing.source, fmt)
 
 
 def save(drawing: graphviz.Digraph, path: str) -> str:
@@ -378,4 +361,4 @@ def svg(drawing: graphviz.Digraph) -> str:
     return _dot(drawing, "svg").decode("utf-8")
 
 
-__all__ = ["draw", "render", "save", "svg", "Drawing", "INSTALL_HINT"]
+__all__ = ["draw", "render", "save", "svg", "Drawing", "INSTALL_HINT", "renderers"]
