@@ -46,7 +46,7 @@ __all__ = ["draw", "render", "replay", "Value", "Tensor", "Function", "autograd"
 SUBMODULES = {"ieee", "ops", "modes", "nodes", "engine", "pytree", "errors", "tensors", "drawing", "testing",
               "exercises", "training", "plots", "expression", "cli",
               "replay_page", "language", "graph", "groups", "pending", "engine_checks", "engine_programs", "lesson_runner",
-              "cell_runner"}
+              "cell_runner", "svg_plots"}
 
 
 def __getattr__(name: str) -> Any:

@@ -4,15 +4,32 @@ matplotlib is an optional extra (``pip install 'micrograd-classroom[plots]'``; `
 installs it).  ``loss_figure`` and ``boundary_figure`` return a matplotlib Figure, which a
 notebook shows inline when it ends a cell; ``loss_curve`` and ``decision_boundary`` write one
 to a file (.svg, .png or .pdf) and return its path.
+
+In the browser classroom (Pyodide, ``sys.platform == "emscripten"``), where matplotlib cannot be
+loaded, the same two pictures are drawn as plain SVG by ``svg_plots.py`` (SVG files only).
 """
 from __future__ import annotations
 
 import io
+import sys
 from typing import Any, Callable, Sequence
+
+from . import svg_plots
 
 MISSING = ("plots need matplotlib: pip install 'micrograd-classroom[plots]' (or pip install matplotlib); "
            "./dev demo installs it")
 CLASS_COLOURS = {-1: "#2563eb", 1: "#dc2626"}
+
+
+def _without_matplotlib() -> bool:
+    """True in a browser without matplotlib: plots are then drawn by svg_plots (elsewhere, say how to install it)."""
+    if sys.platform != "emscripten":
+        return False
+    try:
+        import matplotlib  # noqa: F401
+    except ImportError:
+        return True
+    return False
 
 
 def _figure() -> Any:
@@ -38,6 +55,8 @@ def loss_figure(losses: Sequence[float], title: str = "training loss") -> Any:
     """The loss per step on a log scale (a loss falling from 1 to 0.001 stays readable)."""
     if not losses:
         raise ValueError("loss_figure needs at least one loss")
+    if _without_matplotlib():
+        return svg_plots.loss_svg([float(loss) for loss in losses], title)
     figure, axes = _figure()
     axes.plot(range(len(losses)), [float(loss) for loss in losses], color="#2563eb", linewidth=2)
     if min(losses) > 0:
@@ -53,13 +72,15 @@ def boundary_figure(predict: Callable[[float, float], float], X: Sequence[Sequen
                     title: str = "decision boundary", resolution: int = 60) -> Any:
     """predict(x₁, x₂) over the plane: shaded by its sign, the boundary predict = 0 drawn as
     a line, the data points of each class on top, with axes and a legend."""
-    figure, axes = _figure()
     xs, ys = [float(p[0]) for p in X], [float(p[1]) for p in X]
     x0, x1 = min(xs) - 0.5, max(xs) + 0.5
     y0, y1 = min(ys) - 0.5, max(ys) + 0.5
     grid_x = [x0 + (x1 - x0) * i / (resolution - 1) for i in range(resolution)]
     grid_y = [y0 + (y1 - y0) * j / (resolution - 1) for j in range(resolution)]
     scores = [[float(predict(a, b)) for a in grid_x] for b in grid_y]
+    if _without_matplotlib():
+        return svg_plots.boundary_svg(grid_x, grid_y, scores, list(zip(xs, ys)), y, CLASS_COLOURS, title)
+    figure, axes = _figure()
     axes.contourf(grid_x, grid_y, scores, levels=[-1e300, 0, 1e300], colors=["#bfdbfe", "#fecaca"], alpha=0.8)
     axes.contour(grid_x, grid_y, scores, levels=[0], colors="black", linewidths=1.5)
     for label in (-1, 1):
@@ -77,6 +98,8 @@ def save_figure(figure: Any, path: str) -> str:
     """Write the figure to `path` (.svg, .png or .pdf); texts stay texts in an SVG."""
     if path.rpartition(".")[2].lower() not in ("svg", "png", "pdf"):
         raise ValueError(f"the file name must end in .svg, .png or .pdf, got {path!r}")
+    if isinstance(figure, svg_plots.SvgFigure):
+        return figure.savefig(path)
     import matplotlib
     with matplotlib.rc_context({"svg.fonttype": "none"}):
         figure.savefig(path)
