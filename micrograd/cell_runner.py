@@ -103,7 +103,7 @@ def run_cell(code: str, namespace: dict[str, Any], *, filename: str = "<cell>", 
     `filename` and `first_line` name the cell in tracebacks: line 1 of the cell is `first_line`."""
     shown = _Shown()
     source = "\n" * (first_line - 1) + code
-    linecache.cache[filename] = (len(source), None, source.splitlines(keepends=True), filename)  # tracebacks quote it
+    _remember(filename, first_line, code)
     try:
         tree = ast.parse(source, filename)
     except SyntaxError as err:
@@ -125,6 +125,19 @@ def run_cell(code: str, namespace: dict[str, Any], *, filename: str = "<cell>", 
         sys.displayhook = hook
         _running.pop()
     return shown.outputs
+
+
+def _remember(filename: str, first_line: int, code: str) -> None:
+    """Put the cell's lines where tracebacks read source (linecache), at their line numbers in
+    `filename`, beside the other cells of the same file: a traceback through a function an
+    earlier cell defined quotes that cell's line too."""
+    known = linecache.cache.get(filename)
+    lines = list(known[2]) if known and known[1] is None else []
+    cell = code.splitlines(keepends=True)
+    end = first_line - 1 + len(cell)
+    lines += ["\n"] * (end - len(lines))
+    lines[first_line - 1:end] = [line if line.endswith("\n") else line + "\n" for line in cell]
+    linecache.cache[filename] = (sum(map(len, lines)), None, lines, filename)
 
 
 def _traceback(err: BaseException) -> str:

@@ -61,3 +61,12 @@ def test_a_drawing_shows_as_svg_and_a_replay_as_its_page():
     assert outputs[0].text.startswith("<iframe srcdoc=") and "step" in outputs[0].text
     assert outputs[1].text.count("<ellipse") == 4 and "grad 59.11" in outputs[1].text   # (2x + x²)eˣ at 2 is 8e²
     assert isinstance(namespace["f"], mg.Value)
+
+
+def test_a_traceback_quotes_the_lines_of_every_cell_it_passes_through():
+    namespace = new_namespace()
+    assert run_cell("def half(x):\n    return x / 0", namespace, filename="lesson.py", first_line=10) == []
+    assert run_cell("print('other cell')", namespace, filename="lesson.py", first_line=20)
+    error = run_cell("y = 1\nhalf(y)", namespace, filename="lesson.py", first_line=30)[0].text
+    assert 'File "lesson.py", line 31' in error and "half(y)" in error
+    assert 'File "lesson.py", line 11, in half' in error and "return x / 0" in error
