@@ -4,7 +4,7 @@ bytes a student downloads for it (as served, and gzipped as a compressing web se
 Builds the site (classroom/build.py, what ./dev site runs), serves it on 127.0.0.1 and opens the
 playground in headless Chromium with an empty cache, `--runs` times.  Target: first graph within 5 s.
 
-Run:  ./dev python bench/classroom.py [--runs 5]
+Run:  ./dev bench (after the engine's benchmarks), or .venv/bin/python bench/classroom.py [--runs 5]
 """
 from __future__ import annotations
 

@@ -73,14 +73,18 @@ WORDS = {
            "intro": ""},
 }
 
+FROM_A_FILE = ('if (location.protocol === "file:") document.getElementById("status").textContent = '
+               '"This page must come from a web server (browsers do not run WebAssembly modules from files): '
+               'run python3 -m http.server -d site 8000 and open http://127.0.0.1:8000/";')
+"""Opened as a file, the page's module scripts cannot load: this says so instead of a silent page."""
+
 PAGE = string.Template('''<!DOCTYPE html>
 <html lang="$lang"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>$title</title><link rel="icon" href="data:,"><link rel="stylesheet" href="${root}classroom.css"></head>
 <body>
 <header><a class="name" href="${root}index.html">micrograd</a><nav>$nav</nav></header>
 $body
-<script type="application/json" id="classroom">$settings</script>
-<script type="module" src="${root}classroom.js"></script>
+$scripts
 </body></html>
 ''')
 
@@ -95,10 +99,13 @@ def code_cell(code: str, first_line: int, run: str) -> str:
 
 def page(lang: str, title: str, root: str, nav: str, body: str, wheels: list[str], filename: str,
          run_on_open: bool = False, fresh: bool = False) -> str:
+    """A page of the site; with `wheels`, its code cells run (classroom.js loads Python and those wheels)."""
     settings = {"wheels": wheels, "filename": filename, "runOnOpen": run_on_open, "fresh": fresh, "words": WORDS[lang]}
     text = json.dumps(settings, ensure_ascii=False).replace("<", "\\u003c")     # nothing in it can close the <script>
+    scripts = (f'<script type="application/json" id="classroom">{text}</script>\n'
+               f'<script type="module" src="{root}classroom.js"></script>\n<script>{FROM_A_FILE}</script>') if wheels else ""
     return PAGE.substitute(lang="zh-CN" if lang == "zh" else "en", title=html.escape(title), root=root, nav=nav,
-                           body=body, settings=text)
+                           body=body, scripts=scripts)
 
 
 def markdown_html(cell: Cell, markdown: MarkdownIt) -> str:
@@ -167,7 +174,7 @@ def build_lessons(out: pathlib.Path, base: list[str], available: dict[str, str])
     body = (f'<h1 id="en">Lessons</h1><ol class="lessons">{items["en"]}</ol>'
             f'<h1 id="zh">课程（中文）</h1><ol class="lessons">{items["zh"]}</ol>')
     nav = '<a href="../index.html">Playground</a>'
-    (out / "lessons" / "index.html").write_text(page("en", "micrograd lessons", "../", nav, body, base, "<none>"),
+    (out / "lessons" / "index.html").write_text(page("en", "micrograd lessons", "../", nav, body, [], ""),
                                                encoding="utf-8")
     return written + ["lessons/index.html"]
 

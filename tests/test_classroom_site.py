@@ -149,7 +149,10 @@ def test_a_lesson_runs_its_cells_in_order_and_its_checker_speaks(page, server):
 
 
 def test_a_chinese_lesson_draws_its_graph_inline(page, server):
-    page.goto(server + "lessons/zh/02_computation_graph.html")
+    page.goto(server + "index.html")
+    page.click("text=课程（中文）")                                      # the list of lessons, its Chinese half
+    page.click("a[href='zh/02_computation_graph.html']")
+    assert page.url == server + "lessons/zh/02_computation_graph.html"
     assert page.locator("html").get_attribute("lang") == "zh-CN"
     page.click("#run-all")
     finished(page, 1)
@@ -209,3 +212,10 @@ def test_lessons_needing_plots_or_hypothesis_run_every_cell_in_the_browser(page,
     assert page.locator("pre.error").count() == 0
     assert page.locator(".cell").count() == page.locator(".cell.ran").count() >= 4
     assert page.locator(f".outputs {shows}").count() > 0
+
+
+def test_opened_as_a_file_the_page_says_it_needs_a_web_server(browser, site):
+    opened = browser.new_page()
+    opened.goto((site / "index.html").as_uri())
+    assert "must come from a web server" in opened.locator("#status").inner_text()
+    opened.close()
