@@ -9,35 +9,19 @@ Run:  ./dev bench (after the engine's benchmarks), or .venv/bin/python bench/cla
 from __future__ import annotations
 
 import argparse
-import functools
-import gzip
-import http.server
 import pathlib
 import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 from urllib.parse import urlsplit
 
 from playwright.sync_api import sync_playwright
 
 REPO = pathlib.Path(__file__).resolve().parent.parent
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]
-
-
-def serve(folder: pathlib.Path) -> str:
-    class Handler(http.server.SimpleHTTPRequestHandler):
-        extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map, ".mjs": "text/javascript",
-                          ".wasm": "application/wasm"}
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Handler, directory=str(folder)))
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    return f"http://127.0.0.1:{httpd.server_port}/"
+sys.path.insert(0, str(REPO / "classroom"))
+from build import sizes  # noqa: E402 - classroom/build.py and serve.py, after their folder is on the path
+from serve import CHROMIUM_ARGS, serve  # noqa: E402
 
 
 def main() -> None:
@@ -48,10 +32,10 @@ def main() -> None:
         folder = pathlib.Path(scratch) / "site"
         subprocess.run([sys.executable, str(REPO / "classroom" / "build.py"), str(folder)], check=True,
                        stdout=subprocess.DEVNULL)
-        url = serve(folder)
+        url = f"http://127.0.0.1:{serve(folder).server_port}/"
         seconds, fetched = [], set()
         with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+            browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
             for _ in range(runs):
                 context = browser.new_context()
                 page = context.new_page()
@@ -62,9 +46,8 @@ def main() -> None:
                 context.close()
             browser.close()
         outside = [u for u in fetched if urlsplit(u).scheme in ("http", "https") and not u.startswith(url)]
-        files = [folder / urlsplit(u).path.lstrip("/") for u in fetched if u.startswith(url)]
-        raw = sum(f.stat().st_size for f in files)
-        packed = sum(len(gzip.compress(f.read_bytes(), 6)) for f in files)
+        files = [urlsplit(u).path.lstrip("/") for u in fetched if u.startswith(url)]
+        raw, packed = sizes(folder, files)
     print(f"classroom: first graph after {statistics.median(seconds):.2f} s (median of {runs}; "
           f"{min(seconds):.2f}-{max(seconds):.2f} s), target <= 5 s")
     print(f"classroom: {len(files)} files, {raw / 1e6:.1f} MB downloaded ({packed / 1e6:.1f} MB gzipped); "

@@ -6,6 +6,7 @@ A student opens a page and works: Python and Graphviz run in the browser, compil
 and nothing is fetched from any host but the one serving the folder.  The folder holds:
 
     index.html                the playground: a program to edit and run, its graph and its backward replay
+    index-zh.html             the playground in Chinese
     lessons/index.html        the lessons; lessons/en/*.html and lessons/zh/*.html, one page each
     classroom.js, .css        the pages' code: load Python, run cells, show their outputs
     pyodide/                  CPython compiled to WebAssembly (the npm package pyodide)
@@ -33,7 +34,7 @@ from markdown_it import MarkdownIt
 HERE = pathlib.Path(__file__).resolve().parent
 REPO = HERE.parent
 sys.path.insert(0, str(REPO))
-from micrograd.lesson_runner import Cell, lesson_cells  # noqa: E402 - the checkout's own, not an installed one
+from micrograd.lesson_runner import Cell, lesson_cells, markdown_source  # noqa: E402 - the checkout's own, not an installed one
 
 MARKER = ".micrograd-site"
 """A file in every folder this script built: only such a folder is ever emptied and rebuilt."""
@@ -45,7 +46,8 @@ NEEDS_HYPOTHESIS = ("import hypothesis", "from hypothesis ", "micrograd.testing"
 """A lesson whose code has one of these uses hypothesis: its own property tests (lesson 15), or the
 build-your-own-engine checker's random programs (lesson 16)."""
 
-STARTER = '''\
+STARTERS = {
+    "en": '''\
 # Edit the program and press Run (or Shift+Enter).
 from micrograd import Value, draw, replay
 
@@ -57,7 +59,23 @@ display(replay(f))          # the backward pass, one node at a time: press "next
 f.backward()
 print(f"f = {f.data:.4f}, df/dx = {x.grad:.4f}")   # (2x + x²)·eˣ = 8e² at x = 2
 draw(f)                     # the last line's value is shown: the graph, with values and gradients
-'''
+''',
+    "zh": '''\
+# 修改程序，然后点击“运行”（或按 Shift+Enter）。
+from micrograd import Value, draw, replay, set_language
+
+set_language("zh")          # 反向传播回放的说明用中文
+x = Value(2.0, label="x")
+f = x**2 * x.exp()
+f.label = "f"
+
+display(replay(f))          # 反向传播，一次一个节点：点击“下一步”
+f.backward()
+print(f"f = {f.data:.4f}, df/dx = {x.grad:.4f}")   # x = 2 时 (2x + x²)·eˣ = 8e²
+draw(f)                     # 最后一行的值会显示出来：计算图，带数值和梯度
+''',
+}
+"""The playground's program, in each language: only the comments (and the replay's language) differ."""
 
 WORDS = {
     "en": {"run": "Run", "run_all": "Run all cells", "idle": "Press Run on a cell, or Run all cells.",
@@ -65,18 +83,24 @@ WORDS = {
            "ready": "Done.", "stopped": "Cell {k} raised an error: fix it and run again.", "failed": "Could not start:",
            "playground": "Playground", "lessons": "Lessons", "other": "中文", "previous": "previous",
            "next": "next", "intro": "micrograd runs here in your browser: nothing to install. Edit the program and "
-           "run it again; operations are rectangles, variables ellipses, each with its value and gradient."},
+           "run it again; operations are rectangles, variables ellipses, each with its value and gradient.",
+           "file": "This page must come from a web server (browsers do not run WebAssembly modules from files): "
+           "run python3 -m http.server -d site 8000 and open http://127.0.0.1:8000/"},
     "zh": {"run": "运行", "run_all": "运行全部单元", "idle": "点击单元旁的“运行”，或“运行全部单元”。",
            "loading": "正在加载 Python 和 Graphviz（WebAssembly）……", "running": "正在运行第 {k} 个单元，共 {n} 个……",
            "ready": "完成。", "stopped": "第 {k} 个单元出错了：改正后再运行。", "failed": "无法启动：",
            "playground": "练习场", "lessons": "课程", "other": "English", "previous": "上一课", "next": "下一课",
-           "intro": ""},
+           "intro": "micrograd 就在你的浏览器里运行，什么都不用安装。修改程序后再运行一次：运算画成矩形，"
+           "变量画成椭圆，每个都标出它的值和梯度。",
+           "file": "这个页面必须由网络服务器提供（浏览器不会从本地文件运行 WebAssembly 模块）："
+           "运行 python3 -m http.server -d site 8000，然后打开 http://127.0.0.1:8000/"},
 }
 
 FROM_A_FILE = ('if (location.protocol === "file:") document.getElementById("status").textContent = '
-               '"This page must come from a web server (browsers do not run WebAssembly modules from files): '
-               'run python3 -m http.server -d site 8000 and open http://127.0.0.1:8000/";')
-"""Opened as a file, the page's module scripts cannot load: this says so instead of a silent page."""
+               'JSON.parse(document.getElementById("classroom").textContent).words.file;')
+"""Opened as a file, the page's module scripts cannot load: this (a plain script) says so instead of a silent page."""
+
+PLAYGROUNDS = {"en": "index.html", "zh": "index-zh.html"}
 
 PAGE = string.Template('''<!DOCTYPE html>
 <html lang="$lang"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
@@ -106,12 +130,6 @@ def page(lang: str, title: str, root: str, nav: str, body: str, wheels: list[str
                f'<script type="module" src="{root}classroom.js"></script>\n<script>{FROM_A_FILE}</script>') if wheels else ""
     return PAGE.substitute(lang="zh-CN" if lang == "zh" else "en", title=html.escape(title), root=root, nav=nav,
                            body=body, scripts=scripts)
-
-
-def markdown_html(cell: Cell, markdown: MarkdownIt) -> str:
-    """A text cell's lines without their '# ', as HTML."""
-    lines = [line[2:] if line.startswith("# ") else line.lstrip("#") for line in cell.lines]
-    return markdown.render("\n".join(lines))
 
 
 def trimmed(cell: Cell) -> tuple[str, int]:
@@ -150,7 +168,7 @@ def build_lessons(out: pathlib.Path, base: list[str], available: dict[str, str])
         for number, path in enumerate(paths):
             words = WORDS[lang]
             other = "zh" if lang == "en" else "en"
-            nav = [f'<a href="../../index.html">{words["playground"]}</a>',
+            nav = [f'<a href="../../{PLAYGROUNDS[lang]}">{words["playground"]}</a>',
                    f'<a href="../index.html#{lang}">{words["lessons"]}</a>',
                    f'<a href="../{other}/{path.stem}.html" hreflang="{other}">{words["other"]}</a>']
             if number > 0:
@@ -160,7 +178,7 @@ def build_lessons(out: pathlib.Path, base: list[str], available: dict[str, str])
             parts = [f'<div id="toolbar"><button id="run-all">{words["run_all"]}</button><span id="status"></span></div>']
             for cell in lesson_cells(str(path)):
                 if cell.kind == "markdown":
-                    parts.append(markdown_html(cell, markdown))
+                    parts.append(markdown.render("\n".join(markdown_source(cell))))
                 else:
                     code, first = trimmed(cell)
                     if code:
@@ -173,19 +191,23 @@ def build_lessons(out: pathlib.Path, base: list[str], available: dict[str, str])
              for lang, rows in index.items()}
     body = (f'<h1 id="en">Lessons</h1><ol class="lessons">{items["en"]}</ol>'
             f'<h1 id="zh">课程（中文）</h1><ol class="lessons">{items["zh"]}</ol>')
-    nav = '<a href="../index.html">Playground</a>'
+    nav = '<a href="../index.html">Playground</a> <a href="../index-zh.html">练习场</a>'
     (out / "lessons" / "index.html").write_text(page("en", "micrograd lessons", "../", nav, body, [], ""),
                                                encoding="utf-8")
     return written + ["lessons/index.html"]
 
 
-def build_playground(out: pathlib.Path, base: list[str]) -> None:
-    words = WORDS["en"]
-    nav = '<a href="lessons/index.html#en">Lessons</a> <a href="lessons/index.html#zh">课程（中文）</a>'
+def build_playground(out: pathlib.Path, base: list[str], lang: str) -> None:
+    """The playground in `lang`: the starter program, run as the page opens and afresh at each Run."""
+    words = WORDS[lang]
+    other = "zh" if lang == "en" else "en"
+    nav = (f'<a href="lessons/index.html#{lang}">{words["lessons"]}</a> '
+           f'<a href="{PLAYGROUNDS[other]}" hreflang="{other}">{words["other"]}</a>')
     body = (f'<p>{words["intro"]}</p><div id="toolbar"><span id="status"></span></div>'
-            + code_cell(STARTER, 1, words["run"]))
-    (out / "index.html").write_text(page("en", "micrograd playground", "", nav, body, base, "playground.py",
-                                         run_on_open=True, fresh=True), encoding="utf-8")
+            + code_cell(STARTERS[lang], 1, words["run"]))
+    title = "micrograd playground" if lang == "en" else "micrograd 练习场"
+    (out / PLAYGROUNDS[lang]).write_text(page(lang, title, "", nav, body, base, "playground.py",
+                                              run_on_open=True, fresh=True), encoding="utf-8")
 
 
 def npm_install() -> pathlib.Path:
@@ -255,12 +277,13 @@ def build(out: pathlib.Path) -> dict[str, int]:
     (out / "wheels").mkdir()
     available = python_wheels(out / "wheels")
     base = [available["micrograd_classroom"], available["graphviz"]]
-    build_playground(out, base)
+    for lang in PLAYGROUNDS:
+        build_playground(out, base, lang)
     pages = build_lessons(out, base, available)
     first = ["index.html", "classroom.js", "classroom.css", "viz.js", *(f"pyodide/{n}" for n in PYODIDE_FILES),
              *(f"wheels/{w}" for w in base)]
     raw, packed = sizes(out, first)
-    print(f"site: built {out} (the playground and {len(pages) - 1} lesson pages). Opening the playground "
+    print(f"site: built {out} (the playground in English and Chinese and {len(pages) - 1} lesson pages). Opening the playground "
           f"downloads {raw / 1e6:.1f} MB ({packed / 1e6:.1f} MB gzipped). Serve it with: "
           f"python3 -m http.server -d {out} 8000, then open http://127.0.0.1:8000/")
     return {"bytes": raw, "gzipped": packed}

@@ -44,11 +44,15 @@ def _width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
+def markdown_source(cell: Cell) -> list[str]:
+    """A text cell's Markdown: its lines without the comment marks ('# ## Step 1' is '## Step 1')."""
+    return [line[2:] if line.startswith("# ") else line.lstrip("#") for line in cell.lines]
+
+
 def markdown_text(cell: Cell) -> str:
     """The cell's text without its comment marks; headings underlined (═ for #, ─ for ## and below)."""
     out = []
-    for line in cell.lines:
-        text = line[2:] if line.startswith("# ") else line.lstrip("#")
+    for text in markdown_source(cell):
         if text.startswith("#"):
             level, title = len(text) - len(text.lstrip("#")), text.lstrip("#").strip()
             out += [title, ("═" if level == 1 else "─") * _width(title)]

@@ -4,9 +4,7 @@ opens its pages.  Python and Graphviz run in the browser (Pyodide and @viz-js/vi
 must stay on 127.0.0.1."""
 from __future__ import annotations
 
-import functools
 import importlib.util
-import http.server
 import math
 import os
 import pathlib
@@ -14,12 +12,13 @@ import re
 import shutil
 import subprocess
 import sys
-import threading
 from urllib.parse import urlsplit
 
 import pytest
 
 REPO = pathlib.Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / "classroom"))
+from serve import CHROMIUM_ARGS, serve  # noqa: E402 - classroom/serve.py, after its folder is on the path
 IN_CI = os.environ.get("MICROGRAD_CI") == "1"          # set by .ci/run, whose ./dev test installs what is needed
 
 
@@ -48,15 +47,7 @@ def site(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def server(site):
-    class Handler(http.server.SimpleHTTPRequestHandler):
-        extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map, ".mjs": "text/javascript",
-                          ".js": "text/javascript", ".wasm": "application/wasm"}
-
-        def log_message(self, *args):
-            pass
-
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Handler, directory=str(site)))
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    httpd = serve(site)
     yield f"http://127.0.0.1:{httpd.server_port}/"
     httpd.shutdown()
 
@@ -70,9 +61,7 @@ def browser():
     if not os.path.exists("/usr/bin/chromium"):
         missing("Debian's chromium is not installed")
     with playwright.sync_playwright() as p:
-        launched = p.chromium.launch(executable_path="/usr/bin/chromium", args=[
-            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync"])
+        launched = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
         yield launched
         launched.close()
 
@@ -148,9 +137,14 @@ def test_a_lesson_runs_its_cells_in_order_and_its_checker_speaks(page, server):
     assert step1.locator("pre.stream").inner_text() == "step 1: correct\n"
 
 
-def test_a_chinese_lesson_draws_its_graph_inline(page, server):
+def test_the_chinese_playground_and_a_chinese_lesson_draw_their_graphs(page, server):
     page.goto(server + "index.html")
-    page.click("text=课程（中文）")                                      # the list of lessons, its Chinese half
+    page.click("a[href='index-zh.html']")
+    finished(page, 1)
+    assert page.locator(".outputs > .picture svg g.node ellipse").count() == 4
+    caption = page.frame_locator(".outputs iframe").locator("#caption").inner_text()
+    assert caption == "∂f/∂f = 1：反向传播从这个初始梯度开始"            # the replay speaks Chinese
+    page.click("a[href='lessons/index.html#zh']")                       # the list of lessons, its Chinese half
     page.click("a[href='zh/02_computation_graph.html']")
     assert page.url == server + "lessons/zh/02_computation_graph.html"
     assert page.locator("html").get_attribute("lang") == "zh-CN"

@@ -25,7 +25,6 @@ function say(text, kind = "") {
 // Load Python and Graphviz side by side, then the wheels; micrograd's drawings find Graphviz at
 // globalThis.microgradGraphviz (micrograd/drawing/renderers.py).
 async function loadPython() {
-  const started = performance.now();
   const [pyodide, graphviz] = await Promise.all([
     loadPyodide({ indexURL: new URL("pyodide/", site).href }),
     graphvizInstance(),
@@ -35,7 +34,6 @@ async function loadPython() {
                             { messageCallback: () => {} });
   const runner = pyodide.pyimport("micrograd.cell_runner");
   const namespace = runner.new_namespace(settings.filename);
-  window.classroomLoadSeconds = (performance.now() - started) / 1000;
   return { pyodide, runner, namespace };
 }
 
@@ -93,7 +91,7 @@ async function run(target) {
     const last = target === null ? cells.length - 1 : cells.indexOf(target);
     for (let k = 0; k <= last; k++) {
       const cell = cells[k];
-      if (cell.classList.contains("ran") && cell !== target && target !== null) continue;
+      if (cell !== target && cell.classList.contains("ran")) continue;     // above the target, already run
       say(words.running.replace("{k}", k + 1).replace("{n}", cells.length), "working");
       await new Promise((resolve) => setTimeout(resolve, 0));       // let the page show it first
       if (!runOne(cell)) {
@@ -120,6 +118,12 @@ function restart() {
   for (const cell of cells) cell.classList.remove("ran", "failed");
 }
 
+// A cell's Run: the playground first starts afresh; a lesson keeps what its cells made.
+function runFrom(cell) {
+  if (settings.fresh) restart();
+  run(cell);
+}
+
 function fit(textarea) {
   textarea.style.height = "auto";
   textarea.style.height = textarea.scrollHeight + 4 + "px";
@@ -132,17 +136,13 @@ for (const cell of cells) {
   textarea.addEventListener("keydown", (event) => {
     if (event.key === "Enter" && (event.shiftKey || event.ctrlKey)) {       // Shift+Enter runs, as in Jupyter
       event.preventDefault();
-      if (settings.fresh) restart();
-      run(cell);
+      runFrom(cell);
     } else if (event.key === "Tab" && !event.shiftKey) {                   // Tab indents, four spaces
       event.preventDefault();
       textarea.setRangeText("    ", textarea.selectionStart, textarea.selectionEnd, "end");
     }
   });
-  cell.querySelector("button.run").addEventListener("click", () => {
-    if (settings.fresh) restart();
-    run(cell);
-  });
+  cell.querySelector("button.run").addEventListener("click", () => runFrom(cell));
 }
 const runAll = document.getElementById("run-all");
 if (runAll) runAll.addEventListener("click", () => { restart(); run(null); });
