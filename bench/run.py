@@ -26,7 +26,7 @@ sys.setrecursionlimit(1_000_000)          # karpathy's backward is recursive
 
 import anchors                            # noqa: E402
 from micrograd import Value               # noqa: E402
-from micrograd.graph import topological_order  # noqa: E402
+from micrograd.core.graph import topological_order  # noqa: E402
 
 
 def best_of(repeats: int, run: Callable[[], float]) -> float:

@@ -34,7 +34,7 @@ from markdown_it import MarkdownIt
 HERE = pathlib.Path(__file__).resolve().parent
 REPO = HERE.parent
 sys.path.insert(0, str(REPO))
-from micrograd.lesson_runner import Cell, lesson_cells, markdown_source  # noqa: E402 - the checkout's own, not an installed one
+from micrograd.teaching.lesson_runner import Cell, lesson_cells, markdown_source  # noqa: E402 - the checkout's own, not an installed one
 
 MARKER = ".micrograd-site"
 """A file in every folder this script built: only such a folder is ever emptied and rebuilt."""

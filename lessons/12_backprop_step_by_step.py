@@ -36,7 +36,7 @@ y = x * x                   # x is used twice: dy/dx = x + x
 y.label = "y"
 z = y + x                   # and once more here
 z.label = "z"
-steps = torch.replay_page.backward_steps(z)
+steps = torch.teaching.replay.backward_steps(z)
 for v, g in steps:
     print(f"{v.label or v._op:>3}: gradient {g}")
 assert [v.label for v, _ in steps] == ["z", "y", "x"] and steps[-1][1] == 2 * 2.0 + 1
@@ -59,10 +59,10 @@ shown             # a notebook shows the replay here, with its buttons
 #
 # The replay page shows these captions step by step; `caption` prints one.
 # %%
-terms = torch.replay_page.chain_rule_terms(steps)
-names = torch.replay_page.value_names(steps, {"x": x, "y": y, "z": z})
+terms = torch.teaching.replay.chain_rule_terms(steps)
+names = torch.teaching.replay.value_names(steps, {"x": x, "y": y, "z": z})
 gradient = dict((id(v), g) for v, g in steps)
-print(torch.replay_page.caption(x, gradient[id(x)], terms[id(x)], names, "z"))
+print(torch.teaching.replay.caption(x, gradient[id(x)], terms[id(x)], names, "z"))
 # z = x·x + x: ∂z/∂y = 1 reaches y, y = x·x passes 1·x to each of its two uses of x, z passes 1 directly
 assert [(names[id(t.user)], t.upstream, t.local) for t in terms[id(x)]] == [("z", 1.0, 1.0), ("y", 1.0, 2.0), ("y", 1.0, 2.0)]
 assert sum(t.upstream * t.local for t in terms[id(x)]) == gradient[id(x)] == 2 * 2.0 + 1

@@ -8,17 +8,20 @@ ieee, ops (the derivative table) -> modes, nodes -> engine (Value, backward) -> 
 autograd (Function, grad, forward mode, gradcheck) -> tensors (Tensor of Values) -> func
 (grad, jvp, vjp, jacrev, jacfwd, hessian) -> drawing -> replay_page -> nn, optim, data -> exercises -> lesson_runner, cell_runner -> cli
 """
+__version__ = "0.2.0"
+
 import importlib
 from typing import Any
 
-from . import autograd, data, func, nn, optim
+from . import autograd, func, nn, optim
+from .teaching import data
 from .autograd import Function
-from .drawing import draw, render
-from .engine import Value
-from .errors import NotSupported, missing_name
-from .language import say, set_language
-from .replay_page import replay
-from .modes import detect_anomaly, enable_grad, is_grad_enabled, no_grad, set_grad_enabled
+from .teaching.drawing import draw, render
+from .core.value import Value
+from .core.errors import NotSupported, missing_name
+from .teaching.language import say, set_language
+from .teaching.replay import replay
+from .core.modes import detect_anomaly, enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .tensors import (DoubleTensor, FloatTensor, LongTensor, Size, Tensor, arange, cuda, device, empty,
                       get_default_device, set_default_device, bool_, broadcast_shapes, cat, double, dtype, eye, float32, float64, full,
                       full_like, int64, is_tensor, linspace, long, manual_seed, ones, ones_like, rand, rand_like,
@@ -43,10 +46,9 @@ __all__ = ["draw", "render", "replay", "Value", "Tensor", "Function", "autograd"
            "device", "cuda", "set_default_device", "get_default_device",
            *ELEMENTWISE]
 
-SUBMODULES = {"ieee", "ops", "modes", "nodes", "engine", "pytree", "errors", "tensors", "drawing", "testing",
-              "exercises", "training", "plots", "expression", "cli",
-              "replay_page", "language", "graph", "groups", "pending", "engine_checks", "engine_programs", "lesson_runner",
-              "cell_runner", "svg_plots"}
+SUBMODULES = {name: f"micrograd.{name}" for name in ("engine", "pytree", "tensors", "drawing", "testing",
+                                                   "exercises", "training", "core", "teaching")}
+SUBMODULES["plots"] = "micrograd.teaching.plots"
 
 
 def __getattr__(name: str) -> Any:
@@ -56,7 +58,7 @@ def __getattr__(name: str) -> Any:
     if name in ELEMENTWISE:
         return ELEMENTWISE[name]
     if name in SUBMODULES:
-        return importlib.import_module(f".{name}", __name__)
+        return importlib.import_module(SUBMODULES[name])
     raise missing_name("", name)
 
 

@@ -12,14 +12,14 @@ from __future__ import annotations
 
 from typing import Any, Callable, Sequence
 
-from . import engine, ops
+from .core import value as engine, rules as ops
 from .autograd import forward_ad
 from .autograd.reverse import grad as autograd_grad
-from .engine import Value, tick
-from .errors import missing_name
-from .graph import topological_order
+from .core.value import Value, tick
+from .core.errors import missing_name
+from .core.graph import topological_order
 from .pytree import flatten, tree_flatten, tree_map, tree_unflatten, unflatten
-from .modes import enable_grad
+from .core.modes import enable_grad
 from .tensors import as_tensor, stack
 
 

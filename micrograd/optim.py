@@ -8,8 +8,8 @@ from __future__ import annotations
 import math
 from typing import Any, Iterable
 
-from .engine import Value
-from .modes import no_grad
+from .core.value import Value
+from .core.modes import no_grad
 from .tensors import Tensor
 from .tensors.history import NoGrad
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from .engine import Value
+from .core.value import Value
 
 # type -> (flatten(obj) -> (list of Values, aux), unflatten(aux, list of Values) -> obj)
 _CONTAINERS: dict[type, tuple[Callable, Callable]] = {}

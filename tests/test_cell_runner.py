@@ -1,11 +1,11 @@
-"""The browser classroom's kernel (micrograd.cell_runner), run here by CPython: cells show what Jupyter shows."""
+"""The browser classroom's kernel (micrograd.teaching.cell_runner), run here by CPython: cells show what Jupyter shows."""
 import base64
 import shutil
 
 import pytest
 
 import micrograd as mg
-from micrograd.cell_runner import Output, new_namespace, run_cell
+from micrograd.teaching.cell_runner import Output, new_namespace, run_cell
 
 
 def kinds(outputs):

@@ -13,8 +13,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from micrograd import cli
-from micrograd.expression import FUNCTIONS
+from micrograd.teaching import cli
+from micrograd.teaching.expression import FUNCTIONS
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 

@@ -32,7 +32,7 @@ def test_graphs_from_autograd_grad_with_create_graph_are_freed_by_reference_coun
         (g,) = autograd.grad(x ** 3, [x], create_graph=True)
         (gg,) = autograd.grad(g, [x], create_graph=True)
         assert gg.data == 12.0
-        refs = [weakref.ref(v) for v in mg.graph.topological_order(gg) if v is not x]
+        refs = [weakref.ref(v) for v in mg.core.graph.topological_order(gg) if v is not x]
         assert refs
         del g, gg
         assert all(r() is None for r in refs)                 # no cycle: freed at once
@@ -68,7 +68,7 @@ def test_a_new_constant_exponent_costs_no_more_than_a_fixed_one():
     fixed = cost([2.5] * 2000)
     fresh = cost([2.5 + i * 1e-3 for i in range(2000)])
     assert fresh <= fixed * 1.25          # a float per node at most (the constant), no new primitive
-    assert {(x ** (2.5 + i * 1e-3))._fn for i in range(50)} == {mg.ops.POW_CONSTANT}    # one row for all
+    assert {(x ** (2.5 + i * 1e-3))._fn for i in range(50)} == {mg.core.rules.POW_CONSTANT}    # one row for all
 
 
 def test_prod_gradient_with_a_nan_factor_is_the_product_of_the_others():

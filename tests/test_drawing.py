@@ -193,7 +193,7 @@ def test_micrograd_draw_refuses_what_is_not_a_plain_formula(text, tmp_path):
 @settings(max_examples=60, deadline=None)
 @given(st.text(max_size=80))
 def test_any_text_is_evaluated_or_refused_in_one_line(text):
-    from micrograd.expression import ExpressionError, evaluate, parse
+    from micrograd.teaching.expression import ExpressionError, evaluate, parse
     try:
         tree = parse(text, ["x"])
     except ExpressionError as err:
@@ -205,7 +205,7 @@ def test_any_text_is_evaluated_or_refused_in_one_line(text):
 
 def test_backward_steps_follow_reverse_topological_order_with_final_gradients():
     w, x, b, z = wx_plus_b()
-    steps = mg.replay_page.backward_steps(z)
+    steps = mg.teaching.replay.backward_steps(z)
     order = [v.label for v, _ in steps]
     assert order[0] == "z" and order.index("y") < order.index("w") and order.index("y") < order.index("x")
     assert dict((v.label, g) for v, g in steps) == {"z": 1.0, "y": 1.0, "b": 1.0, "w": 3.0, "x": 2.0}

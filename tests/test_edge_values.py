@@ -12,7 +12,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from micrograd import Value, autograd, ops
+from micrograd import Value, autograd
+from micrograd.core import rules as ops
 
 torch = pytest.importorskip("torch", reason="PyTorch is the oracle here (CI installs it)")
 

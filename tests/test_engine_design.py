@@ -13,9 +13,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import micrograd as mg
-from micrograd import Value, autograd, expression, ops, testing
-from micrograd.cli import main as cli_main
-from micrograd.pending import Pending
+from micrograd import Value, autograd, testing
+from micrograd.core import rules as ops
+from micrograd.teaching import expression
+from micrograd.teaching.cli import main as cli_main
+from micrograd.core.pending import Pending
 
 PACKAGE = pathlib.Path(mg.__file__).parent
 
@@ -258,7 +260,7 @@ def test_backward_visits_newest_first_through_custom_functions_and_shared_inputs
     x = Value(0.5)
     a = x.exp()
     b = a * x + a.tanh()
-    order = mg.graph.topological_order(b)
+    order = mg.core.graph.topological_order(b)
     position = {id(v): i for i, v in enumerate(order)}
     assert order[-1] is b and len(order) == len({id(v) for v in order})
     for v in order:

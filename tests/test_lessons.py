@@ -345,7 +345,7 @@ def test_every_checker_speaks_chinese(number, monkeypatch):
 
 
 def test_running_a_lesson_shows_its_own_line_in_a_traceback(tmp_path):
-    from micrograd.lesson_runner import run_lesson
+    from micrograd.teaching.lesson_runner import run_lesson
     lesson = tmp_path / "99_broken.py"
     lesson.write_text("# %% [markdown]\n# # 99. Broken\n\n# %%\nx = 1\nprint(x)\n\n# %%\ny = x / 0   # the bad line\n",
                       encoding="utf-8")

@@ -9,7 +9,7 @@ from hypothesis import given, strategies as st
 
 import micrograd as mg
 from micrograd import Value
-from micrograd.replay_page import backward_steps, caption, chain_rule_terms, value_names
+from micrograd.teaching.replay import backward_steps, caption, chain_rule_terms, value_names
 
 torch = pytest.importorskip("torch", reason="./dev test installs torch 2.13.0, the oracle")
 needs_dot = pytest.mark.skipif(not __import__("shutil").which("dot"), reason="./dev test installs Graphviz")

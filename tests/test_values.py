@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from micrograd import Value, autograd, enable_grad, is_grad_enabled, no_grad, set_grad_enabled
-from micrograd.nodes import AccumulateGrad
+from micrograd.core.nodes import AccumulateGrad
 
 
 @pytest.mark.parametrize("data, expected", [(2, 2.0), (True, 1.0), (np.float32(1.5), 1.5),
@@ -366,7 +366,7 @@ def test_detect_anomaly_names_the_function_that_returned_nan():
 
 
 def test_topological_order_lists_each_value_once_after_its_inputs():
-    from micrograd.graph import topological_order
+    from micrograd.core.graph import topological_order
     x, y = Value(1.0), Value(2.0)
     shared = x * y
     root = (shared + x).tanh() * shared

@@ -32,7 +32,7 @@ async function loadPython() {
   globalThis.microgradGraphviz = graphviz;
   await pyodide.loadPackage(settings.wheels.map((name) => new URL("wheels/" + name, site).href),
                             { messageCallback: () => {} });
-  const runner = pyodide.pyimport("micrograd.cell_runner");
+  const runner = pyodide.pyimport("micrograd.teaching.cell_runner");
   const namespace = runner.new_namespace(settings.filename);
   return { pyodide, runner, namespace };
 }

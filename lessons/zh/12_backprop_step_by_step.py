@@ -35,7 +35,7 @@ y = x * x                   # x 被用了两次：dy/dx = x + x
 y.label = "y"
 z = y + x                   # 这里又用了一次
 z.label = "z"
-steps = torch.replay_page.backward_steps(z)
+steps = torch.teaching.replay.backward_steps(z)
 for v, g in steps:
     print(f"{v.label or v._op:>3}: gradient {g}")
 assert [v.label for v, _ in steps] == ["z", "y", "x"] and steps[-1][1] == 2 * 2.0 + 1
@@ -57,10 +57,10 @@ shown             # 在 notebook 里，回放页面（带按钮）就显示在�
 #
 # 回放页面一步一步显示这些说明；`caption` 打印其中一条。
 # %%
-terms = torch.replay_page.chain_rule_terms(steps)
-names = torch.replay_page.value_names(steps, {"x": x, "y": y, "z": z})
+terms = torch.teaching.replay.chain_rule_terms(steps)
+names = torch.teaching.replay.value_names(steps, {"x": x, "y": y, "z": z})
 gradient = dict((id(v), g) for v, g in steps)
-print(torch.replay_page.caption(x, gradient[id(x)], terms[id(x)], names, "z"))
+print(torch.teaching.replay.caption(x, gradient[id(x)], terms[id(x)], names, "z"))
 # z = x·x + x：∂z/∂y = 1 传到 y，y = x·x 给 x 的两次使用各传回 1·x，z 直接传回 1
 assert [(names[id(t.user)], t.upstream, t.local) for t in terms[id(x)]] == [("z", 1.0, 1.0), ("y", 1.0, 2.0), ("y", 1.0, 2.0)]
 assert sum(t.upstream * t.local for t in terms[id(x)]) == gradient[id(x)] == 2 * 2.0 + 1

@@ -14,8 +14,8 @@
 import importlib
 from typing import Any
 
-from ..errors import NotSupported, missing_name
-from ..modes import detect_anomaly, enable_grad, is_grad_enabled, no_grad, set_grad_enabled
+from ..core.errors import NotSupported, missing_name
+from ..core.modes import detect_anomaly, enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from ..pytree import register_container
 from . import forward_ad, profiler
 from .function import PRIMITIVES, Function, FunctionNode, primitive_function

@@ -14,10 +14,10 @@ from __future__ import annotations
 
 from typing import Any, NamedTuple
 
-from .. import engine, ops
-from ..engine import Value
-from ..modes import _state as _grad_mode
-from ..ops import evaluate
+from ..core import value as engine, rules as ops
+from ..core.value import Value
+from ..core.modes import _state as _grad_mode
+from ..core.rules import evaluate
 from ..pytree import flatten, unflatten
 
 # One dict per level of forward mode (nested jvp makes several): Value -> its tangent there.

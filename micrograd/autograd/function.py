@@ -13,11 +13,11 @@ from __future__ import annotations
 import weakref
 from typing import Any
 
-from .. import ops
-from ..engine import Value, apply, as_float
-from ..ops import VALUES
-from ..modes import is_grad_enabled, no_grad, set_grad_enabled
-from ..nodes import BackwardNode, next_function
+from ..core import rules as ops
+from ..core.value import Value, apply, as_float
+from ..core.rules import VALUES
+from ..core.modes import is_grad_enabled, no_grad, set_grad_enabled
+from ..core.nodes import BackwardNode, next_function
 from ..pytree import flatten, unflatten
 from . import forward_ad
 

@@ -18,7 +18,7 @@ import contextlib
 from typing import Any, Callable
 
 from .. import func
-from ..errors import NotSupported, missing_name
+from ..core.errors import NotSupported, missing_name
 
 
 def _as_tuple(inputs: Any) -> tuple[tuple, bool]:

@@ -13,8 +13,8 @@ from __future__ import annotations
 import math
 from typing import Any, Callable, Sequence
 
-from ..engine import Value
-from ..modes import enable_grad, no_grad
+from ..core.value import Value
+from ..core.modes import enable_grad, no_grad
 from ..pytree import flatten, unflatten
 from . import forward_ad
 from .reverse import grad

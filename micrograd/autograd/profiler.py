@@ -20,9 +20,9 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from .. import engine
-from ..errors import NotSupported
-from ..graph import topological_order
+from ..core import value as engine
+from ..core.errors import NotSupported
+from ..core.graph import topological_order
 
 _active: list[profile] = []      # the profile blocks running (innermost last)
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from .. import engine
-from ..engine import Value
+from ..core import value as engine
+from ..core.value import Value
 from ..pytree import flatten, unflatten
 
 

@@ -8,7 +8,7 @@ A PyTorch name micrograd does not have raises ``NotSupported`` (never AttributeE
 """
 from typing import Any
 
-from ..errors import missing_name
+from ..core.errors import missing_name
 from . import functional
 from .functional import (binary_cross_entropy, binary_cross_entropy_with_logits, cross_entropy, hinge, l1_loss,
                          mse_loss, nll_loss)

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from ..engine import Value
-from ..errors import NotSupported, missing_name
+from ..core.value import Value
+from ..core.errors import NotSupported, missing_name
 from ..tensors import Tensor, as_tensor, int64
 
 REDUCTIONS = ("mean", "sum", "none")

@@ -15,8 +15,8 @@ import operator
 import random
 from typing import Any, Iterator, Sequence
 
-from ..engine import Value, tick
-from ..groups import CALLS, Call
+from ..core.value import Value, tick
+from ..teaching.module_calls import CALLS, Call
 from ..optim import clear_gradients
 from ..tensors import Tensor, as_tensor, randomness, tensor
 from . import functional as F

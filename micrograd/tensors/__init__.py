@@ -14,7 +14,7 @@ One module per idea:
 * ``printing``    - the port of torch/_tensor_str.py;
 * ``functions``   - torch.exp(x), torch.sum(x)...: the methods as functions.
 """
-from ..errors import NotSupported
+from ..core.errors import NotSupported
 from .creation import (DoubleTensor, FloatTensor, LongTensor, arange, empty, eye, full, full_like, linspace, ones, ones_like, rand, rand_like, randint, randn,
                        randn_like, tensor, zeros, zeros_like)
 from .devices import cuda, device, get_default_device, set_default_device

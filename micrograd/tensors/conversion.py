@@ -9,7 +9,7 @@ import math
 
 from typing import Any, Iterable
 
-from ..errors import NotSupported
+from ..core.errors import NotSupported
 from . import devices, dtypes
 from .dtypes import bool_, float32, float64, int64
 from .history import constant_value

@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from typing import Any, Callable
 
-from ..errors import NotSupported
+from ..core.errors import NotSupported
 from .devices import as_device
 from .dtypes import dtype, float32, float64, int64
 from .randomness import generator

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..errors import NotSupported
+from ..core.errors import NotSupported
 
 ACCELERATORS = ("cuda", "mps", "xpu", "xla", "meta", "hip", "mtia", "privateuseone")
 

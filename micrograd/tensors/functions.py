@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from .. import ops
+from ..core import rules as ops
 from .tensor import Tensor, as_tensor
 
 

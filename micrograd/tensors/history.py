@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..engine import Value
-from ..nodes import AccumulateGrad, BackwardNode, backward_node_class
+from ..core.value import Value
+from ..core.nodes import AccumulateGrad, BackwardNode, backward_node_class
 
 
 class NoGrad(float):

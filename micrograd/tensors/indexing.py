@@ -8,8 +8,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from ..errors import LEAF_INPLACE_ERROR
-from ..modes import is_grad_enabled
+from ..core.errors import LEAF_INPLACE_ERROR
+from ..core.modes import is_grad_enabled
 from .history import tensor_node
 from .dtypes import bool_, float32, float64, round_to_float32
 from .shapes import broadcast_index, broadcast_shapes, nested_numbers, strides_of

@@ -12,10 +12,10 @@ from __future__ import annotations
 import operator
 from typing import Any, Callable
 
-from .. import ops
-from ..engine import as_float
-from ..errors import LEAF_INPLACE_ERROR
-from ..modes import is_grad_enabled
+from ..core import rules as ops
+from ..core.value import as_float
+from ..core.errors import LEAF_INPLACE_ERROR
+from ..core.modes import is_grad_enabled
 from .dtypes import float32, float32_numbers
 from .randomness import generator
 from .shapes import broadcast_index, broadcast_shapes

@@ -8,7 +8,7 @@ from __future__ import annotations
 import math
 from typing import Any, Sequence
 
-from ..engine import Value
+from ..core.value import Value
 from .dtypes import promote
 from .history import tensor_node
 from .shapes import broadcast_index, broadcast_shapes, normalize_dim

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any, Iterable
 
-from ..engine import Value
+from ..core.value import Value
 from .dtypes import promote
 from .shapes import broadcast_shapes
 from .history import constant_value

@@ -12,7 +12,7 @@ import operator
 from collections import namedtuple
 from typing import Any, Callable
 
-from ..errors import NotSupported
+from ..core.errors import NotSupported
 from .dtypes import bool_, int64
 from .history import constant_value
 from .shapes import normalize_dim, strides_of

@@ -14,13 +14,13 @@ import math
 import operator
 from typing import Any, Callable, Sequence
 
-from .. import ops
+from ..core import rules as ops
 from ..autograd.reverse import backward as autograd_backward
-from ..engine import Value, apply, as_float
-from ..errors import NotSupported, NotSupportedAttribute
-from ..modes import is_grad_enabled
-from ..nodes import BackwardNode
-from ..ops import Primitive
+from ..core.value import Value, apply, as_float
+from ..core.errors import NotSupported, NotSupportedAttribute
+from ..core.modes import is_grad_enabled
+from ..core.nodes import BackwardNode
+from ..core.rules import Primitive
 from ..pytree import register_container
 from .dtypes import bool_, dtype, float32, float32_numbers, int64, promote, round_to_float32
 from .history import NO_GRAD, NoGrad, constant_value, tensor_node

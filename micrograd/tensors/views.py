@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from ..errors import NotSupported
+from ..core.errors import NotSupported
 from .shapes import broadcast_index, broadcast_shapes, checked_sizes, normalize_dim, require_int_dims, strides_of
 
 

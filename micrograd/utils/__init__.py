@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..errors import missing_name
+from ..core.errors import missing_name
 from . import benchmark
 
 __all__ = ["benchmark"]

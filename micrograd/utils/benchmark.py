@@ -15,7 +15,7 @@ import statistics
 import timeit as _timeit
 from typing import Any, Callable
 
-from ..errors import missing_name
+from ..core.errors import missing_name
 
 
 def _with_unit(seconds: float) -> str:

@@ -34,7 +34,3 @@ def unsupported_operand(operation: str, operand: Any) -> Any:
         return NotImplemented
     raise TypeError(f"unsupported operand type for {operation}: 'Value' and '{type(operand).__name__}' "
                     f"({operand!r:.40}); use a number or a Value")
-
-
-class ExerciseFailed(AssertionError):
-    """An exercise's answer is not right yet; the message says why, in plain words."""

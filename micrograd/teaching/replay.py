@@ -21,13 +21,13 @@ import itertools
 import json
 from typing import Any, NamedTuple
 
-from .autograd.reverse import grad as autograd_grad
+from ..autograd.reverse import grad as autograd_grad
 from .drawing import _label, _number, _value_lines, draw, svg
-from .engine import Value
-from .graph import topological_order
+from ..core.value import Value
+from ..core.graph import topological_order
 from .language import say
-from .ops import Primitive, evaluate
-from .tensors import Tensor
+from ..core.rules import Primitive, evaluate
+from ..tensors import Tensor
 
 
 def backward_steps(root: Value) -> list[tuple[Value, float]]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from operator import attrgetter
 from typing import Sequence
 
-from .engine import Value
+from .value import Value
 
 
 def topological_order(root: Value | Sequence[Value]) -> list[Value]:

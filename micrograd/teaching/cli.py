@@ -13,8 +13,8 @@ import sys
 
 from . import data, plots
 from .drawing import draw, render, save
-from .engine import Value
-from .replay_page import replay
+from ..core.value import Value
+from .replay import replay
 from .training import Reporter, accuracy, fit_classifier, fit_line, least_squares, score
 from .expression import ExpressionError, evaluate, parse
 from .lesson_runner import run_lesson
@@ -173,7 +173,7 @@ def draw_command(args: argparse.Namespace) -> int:
     return 0
 
 
-LESSONS = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "lessons")
+LESSONS = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), "lessons")
 
 
 def _lesson_files(language: str) -> list[str]:

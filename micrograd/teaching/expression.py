@@ -12,8 +12,8 @@ import difflib
 import operator
 from typing import Any, Iterable
 
-from . import ops
-from .engine import Value, apply
+from ..core import rules as ops
+from ..core.value import Value, apply
 
 FUNCTIONS: dict[str, ops.Primitive] = dict(ops.UNARY)
 """The functions a formula may call: every function of the derivative table (``clamp(x, 0, 1)``

@@ -17,12 +17,12 @@ from typing import Any, Iterable
 
 import graphviz
 
-from ..autograd import forward_ad
-from ..autograd.function import FunctionNode
-from ..engine import LEAF, Value
-from ..ops import Primitive
-from ..groups import Call, innermost_calls
-from ..tensors import NO_GRAD, Tensor, TensorNode
+from ...autograd import forward_ad
+from ...autograd.function import FunctionNode
+from ...core.value import LEAF, Value
+from ...core.rules import Primitive
+from ..module_calls import Call, innermost_calls
+from ...tensors import NO_GRAD, Tensor, TensorNode
 from . import renderers
 from .renderers import INSTALL_HINT
 

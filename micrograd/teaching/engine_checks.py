@@ -27,7 +27,7 @@ import sys
 from typing import Any, Callable
 
 from .drawing import draw
-from .engine_programs import (ExerciseFailed, as_number, check_random_programs, close, fail, leaf_hint, not_written,
+from .checker_programs import (ExerciseFailed, as_number, check_random_programs, close, fail, leaf_hint, not_written,
                               run_student, same_data, same_gradients, short, student_line)
 from .language import say
 
