@@ -83,60 +83,63 @@ assert seen == [2 * 2.0 + 1]
 # %% [markdown]
 # ## Inside micrograd: following `x * y` through our own source
 #
-# Everything above happens in a few dozen lines you can read. `x * y` calls `Value.__mul__`
-# (in `micrograd/engine.py`), and that method is one line: it hands the row `MUL` of the
-# derivative table to `apply`. Here is the line, read from the installed package:
+# Everything above happens in a few ordinary named functions you can read. `x * y` calls
+# `Value.__mul__` (in `micrograd/core/value.py`), and that method is one line: it hands the
+# primitive `MUL` to `apply`. Here is the line, read from the installed package:
 
 # %%
 import inspect
 
-from micrograd import engine, ops
+from micrograd.core import backward as passes
+from micrograd.core import rules
 
 print(inspect.getsource(Value.__mul__))
-assert "ops.MUL" in inspect.getsource(Value.__mul__)
 
 # %% [markdown]
-# The table (`micrograd/ops.py`, our version of PyTorch's `derivatives.yaml`) gives each
-# primitive one row: its name, karpathy's symbol `*`, PyTorch's node name `MulBackward0`,
-# the forward `x * y`, and the **vector-Jacobian product**: given g = ∂L/∂out it returns
-# ∂L/∂x = g·∂out/∂x = g·y and ∂L/∂y = g·x. The rule is an ordinary Python function: it takes
-# the math it uses as its first argument `m` (plain floats here, `ops.FLOATS`; Values when
-# `create_graph=True`, so the same rule gives second derivatives), and we can call it by hand:
+# `MUL` is defined in `micrograd/core/rules.py`, our version of PyTorch's `derivatives.yaml`.
+# Each primitive is two named functions registered under one name: the forward `mul`, and the
+# **vector-Jacobian product** `mul_vjp`: given g = ∂L/∂out it returns ∂L/∂x = g·∂out/∂x = g·y
+# and ∂L/∂y = g·x, and its docstring states the local derivatives. Its first argument `m` is the
+# math it uses: plain floats here (`rules.FloatMath`); Values when `create_graph=True`
+# (`rules.ValueMath`), so that the same rule also gives second derivatives. Read it, then call
+# it by hand:
 
 # %%
-row = [line for line in inspect.getsource(ops).splitlines() if line.startswith("MUL ")][0]
-print(row)
-print(ops.MUL.math)
-print(ops.MUL.vjp(ops.FLOATS, 1.0, 6.0, 2.0, 3.0))    # g = 1, out = 6, x = 2, y = 3
-assert ops.MUL.vjp(ops.FLOATS, 1.0, 6.0, 2.0, 3.0) == (3.0, 2.0)
+print(inspect.getsource(rules.mul_vjp))
+print(rules.MUL, rules.MUL.symbol, rules.MUL.grad_fn_name)
+print(rules.mul_vjp(rules.FloatMath, 1.0, 6.0, 2.0, 3.0))    # g = 1, out = 6, x = 2, y = 3
+assert rules.mul_vjp(rules.FloatMath, 1.0, 6.0, 2.0, 3.0) == (3.0, 2.0)
 
 # %% [markdown]
-# `apply` computes the data with the row's `forward` and records the row in the result's
-# `_fn`, the operands in `_a` and `_b`. `backward()` then takes the Values newest first and,
-# for each, calls its row's `vjp`: the line of `engine._backpropagate` below is the whole
-# local step of the chain rule for every primitive. With g = 1 at the output, `a` receives
-# g·b = 3 and `b` receives g·a = 2:
+# `apply` computes the data with `rules.mul` and records the primitive in the result's `_node`
+# (its history), the operands in `_a` and `_b`. `backward()` then runs the pass in
+# `micrograd/core/backward.py`. Read its loop aloud, it is karpathy's
+# `for v in reversed(topo): v._backward()` in three steps: take the Values newest first, each
+# with its complete gradient; ask its node for the local gradients (a primitive calls its vjp);
+# deliver each input's share. With g = 1 at the output, `a` receives g·b = 3 and `b` g·a = 2:
 
 # %%
+print(inspect.getsource(passes.backpropagate))
 a, b = Value(2.0, label="a"), Value(3.0, label="b")
 out = a * b
-print(out._fn is ops.MUL, out._a is a, out._b is b)
-assert out._fn is ops.MUL and out._a is a and out._b is b
-step = [line.strip() for line in inspect.getsource(engine._backpropagate).splitlines()
-        if "fn.vjp(FLOATS" in line][0]
-print(step)
+print(out._node is rules.MUL, out._a is a, out._b is b)
+assert out._node is rules.MUL and out._a is a and out._b is b
 out.backward()
 print(a.grad, b.grad)
 assert (a.grad, b.grad) == (3.0, 2.0)
 
 # %% [markdown]
+# (A plain `loss.backward()` runs `passes.plain_backward`, the same three steps written out for
+# speed; the tests check that both passes give the same gradients on random graphs.)
+#
 # How does the pass know which Value is "newest"? Each Value gets a stamp when it is made
 # (`_stamp`: 0, -1, -2..., counting down), and an operation's inputs always exist before its
 # result, so creation order is already a topological order: nothing needs to be searched or
 # sorted. The pass keeps the Values waiting for their gradient in a list by age
-# (`micrograd/pending.py`): a Value sits at position `stamp − output's stamp`, with the gradient
-# it has received so far, and the loop reads the list from the front. Every input lies further
-# down the list than the Values that use it, so its gradient is complete when the loop reaches it:
+# (`micrograd/core/pending.py`): a Value sits at position `stamp − output's stamp`, with the
+# gradient it has received so far, and the loop reads the list from the front. Every input lies
+# further down the list than the Values that use it, so its gradient is complete when the loop
+# reaches it:
 
 # %%
 p, q = Value(2.0, label="p"), Value(3.0, label="q")
@@ -147,18 +150,25 @@ s.label = "s"
 position = {v.label: v._stamp - s._stamp for v in (p, q, r, s)}
 print(position)
 assert position["s"] == 0 and position["r"] < position["q"] < position["p"]
-pending_source = inspect.getsource(engine._backpropagate)
-assert "Pending(seeds)" in pending_source and "sort" not in pending_source
+run = passes.Pass({s: 1.0})
+order = []
+for v, g in run.newest_first():          # the loop of backpropagate, written out so that we can watch it
+    order.append((v.label, g))
+    g = run.receive(v, g)
+    for x, gx in v._node.local_gradients(v, g, run):
+        run.deliver(x, gx)
+print(order)
+assert order == [("s", 1.0), ("r", 1.0), ("q", 2.0), ("p", 4.0)]
 
 # %% [markdown]
-# Adding a primitive to micrograd means adding one row to this table. `clamp` arrived that way:
-# min(max(x, lo), hi), whose slope is 1 between the bounds (bounds included) and 0 outside.
-# From that one row it became `Value.clamp`, `Tensor.clamp`, `micrograd.clamp`, a function
-# of `micrograd draw` formulas and a case of the property tests, with no other list to edit:
+# Adding a primitive to micrograd means adding its two functions and one `Primitive` line.
+# `clamp` arrived that way: min(max(x, lo), hi), whose slope is 1 between the bounds (bounds
+# included) and 0 outside. From that it became `Value.clamp`, `Tensor.clamp`, `micrograd.clamp`,
+# a function of `micrograd draw` formulas and a case of the property tests, with no other list
+# to edit:
 
 # %%
-clamp_row = [line for line in inspect.getsource(ops).splitlines() if line.startswith("CLAMP")][0]
-print(clamp_row)
+print(inspect.getsource(rules.clamp_vjp))
 c = Value(1.5, label="c")
 clamped = c.clamp(0.0, 1.0)          # 1.0: above the upper bound
 clamped.backward()

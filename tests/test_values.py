@@ -374,4 +374,4 @@ def test_topological_order_lists_each_value_once_after_its_inputs():
     position = {id(v): i for i, v in enumerate(order)}
     assert len(order) == len(position) == 6           # x, y, x·y, +, tanh, the root: no constants
     assert order[-1] is root and all(position[id(i)] < position[id(v)] for v in order for i in v._prev)
-    assert root._prev[1]._fn is not None and x.grad == 0.0    # read-only: nothing was differentiated
+    assert root._prev[1]._node is not None and x.grad == 0.0    # read-only: nothing was differentiated

@@ -80,58 +80,60 @@ assert seen == [2 * 2.0 + 1]
 # %% [markdown]
 # ## 走进 micrograd：在源码里跟踪 `x * y`
 #
-# 上面发生的一切，都写在几十行可读的代码里。`x * y` 调用 `Value.__mul__`（在
-# `micrograd/engine.py` 中），这个方法只有一行：把求导表中 `MUL` 这一行交给 `apply`。
+# 上面发生的一切，都写在几个有名字、读得懂的普通函数里。`x * y` 调用 `Value.__mul__`
+# （在 `micrograd/core/value.py` 中），这个方法只有一行：把基本运算 `MUL` 交给 `apply`。
 # 下面直接从已安装的包里读出这一行：
 
 # %%
 import inspect
 
-from micrograd import engine, ops
+from micrograd.core import backward as passes
+from micrograd.core import rules
 
 print(inspect.getsource(Value.__mul__))
-assert "ops.MUL" in inspect.getsource(Value.__mul__)
 
 # %% [markdown]
-# 求导表（`micrograd/ops.py`，相当于 PyTorch 的 `derivatives.yaml`）给每个基本运算一行：
-# 名字、karpathy 的符号 `*`、PyTorch 的节点名 `MulBackward0`、前向计算 `x * y`，以及
-# **向量-雅可比积**：已知 g = ∂L/∂out，返回 ∂L/∂x = g·∂out/∂x = g·y 和 ∂L/∂y = g·x。
-# 这条规则就是一个普通的 Python 函数，它把要用到的数学函数作为第一个参数 `m` 传入
-# （这里是浮点数版本 `ops.FLOATS`；`create_graph=True` 时换成 Value 版本，于是同一条规则
-# 还能给出二阶导数）。我们可以亲手调用它：
+# `MUL` 定义在 `micrograd/core/rules.py` 里，相当于 PyTorch 的 `derivatives.yaml`。
+# 每个基本运算是两个有名字的函数，登记在同一个名字下：前向计算 `mul`，以及
+# **向量-雅可比积** `mul_vjp`：已知 g = ∂L/∂out，返回 ∂L/∂x = g·∂out/∂x = g·y 和
+# ∂L/∂y = g·x，它的文档字符串写明了局部导数。第一个参数 `m` 是规则要用的数学函数：
+# 这里是浮点数版本（`rules.FloatMath`）；`create_graph=True` 时换成 Value 版本
+# （`rules.ValueMath`），于是同一条规则还能给出二阶导数。先读一读，再亲手调用它：
 
 # %%
-row = [line for line in inspect.getsource(ops).splitlines() if line.startswith("MUL ")][0]
-print(row)
-print(ops.MUL.math)
-print(ops.MUL.vjp(ops.FLOATS, 1.0, 6.0, 2.0, 3.0))    # g = 1, out = 6, x = 2, y = 3
-assert ops.MUL.vjp(ops.FLOATS, 1.0, 6.0, 2.0, 3.0) == (3.0, 2.0)
+print(inspect.getsource(rules.mul_vjp))
+print(rules.MUL, rules.MUL.symbol, rules.MUL.grad_fn_name)
+print(rules.mul_vjp(rules.FloatMath, 1.0, 6.0, 2.0, 3.0))    # g = 1，out = 6，x = 2，y = 3
+assert rules.mul_vjp(rules.FloatMath, 1.0, 6.0, 2.0, 3.0) == (3.0, 2.0)
 
 # %% [markdown]
-# `apply` 用这一行的 `forward` 算出数值，并把这一行记在结果的 `_fn` 里，把两个操作数记在
-# `_a` 和 `_b` 里。之后 `backward()` 从最新创建的 Value 开始逐个处理，对每个 Value 调用它那一行的
-# `vjp`：下面这行 `engine._backpropagate` 的代码，就是每个基本运算的链式法则局部一步。
-# 输出处 g = 1，于是 `a` 收到 g·b = 3，`b` 收到 g·a = 2：
+# `apply` 用 `rules.mul` 算出数值，把这个基本运算记在结果的 `_node`（它的来历）里，
+# 把两个操作数记在 `_a` 和 `_b` 里。之后 `backward()` 运行 `micrograd/core/backward.py`
+# 里的反向传播。把它的循环念出来，就是 karpathy 的 `for v in reversed(topo): v._backward()`，
+# 分成三步：按从新到旧的顺序取出 Value，每个都带着完整的梯度；向它的节点要局部梯度
+# （基本运算调用自己的 vjp）；把每个输入的那一份梯度送过去。输出处 g = 1，
+# 于是 `a` 收到 g·b = 3，`b` 收到 g·a = 2：
 
 # %%
+print(inspect.getsource(passes.backpropagate))
 a, b = Value(2.0, label="a"), Value(3.0, label="b")
 out = a * b
-print(out._fn is ops.MUL, out._a is a, out._b is b)
-assert out._fn is ops.MUL and out._a is a and out._b is b
-step = [line.strip() for line in inspect.getsource(engine._backpropagate).splitlines()
-        if "fn.vjp(FLOATS" in line][0]
-print(step)
+print(out._node is rules.MUL, out._a is a, out._b is b)
+assert out._node is rules.MUL and out._a is a and out._b is b
 out.backward()
 print(a.grad, b.grad)
 assert (a.grad, b.grad) == (3.0, 2.0)
 
 # %% [markdown]
+# （普通的 `loss.backward()` 走的是 `passes.plain_backward`：同样的三步，为了速度展开来写；
+# 测试会在随机计算图上检查两条路径给出的梯度完全相同。）
+#
 # 反向传播怎么知道哪个 Value 是"最新"的？每个 Value 创建时都会得到一个编号
 # （`_stamp`：0、-1、-2……依次递减），而一个运算的输入总是先于它的结果被创建，
 # 所以创建顺序本身就是一种拓扑排序：既不用搜索计算图，也不用排序。反向传播把等待梯度的
-# Value 按"年龄"放进一个列表（`micrograd/pending.py`）：Value 的位置是"它的编号 − 输出的编号"，
-# 旁边记着它目前收到的梯度之和；循环从列表开头往后读。每个输入在列表里都排在用到它的
-# Value 之后，所以循环读到它时，它的梯度已经完整了：
+# Value 按"年龄"放进一个列表（`micrograd/core/pending.py`）：Value 的位置是
+# "它的编号 − 输出的编号"，旁边记着它目前收到的梯度之和；循环从列表开头往后读。
+# 每个输入在列表里都排在用到它的 Value 之后，所以循环读到它时，它的梯度已经完整了：
 
 # %%
 p, q = Value(2.0, label="p"), Value(3.0, label="q")
@@ -142,18 +144,24 @@ s.label = "s"
 position = {v.label: v._stamp - s._stamp for v in (p, q, r, s)}
 print(position)
 assert position["s"] == 0 and position["r"] < position["q"] < position["p"]
-pending_source = inspect.getsource(engine._backpropagate)
-assert "Pending(seeds)" in pending_source and "sort" not in pending_source
+run = passes.Pass({s: 1.0})
+order = []
+for v, g in run.newest_first():          # 把 backpropagate 的循环抄出来，好看清每一步
+    order.append((v.label, g))
+    g = run.receive(v, g)
+    for x, gx in v._node.local_gradients(v, g, run):
+        run.deliver(x, gx)
+print(order)
+assert order == [("s", 1.0), ("r", 1.0), ("q", 2.0), ("p", 4.0)]
 
 # %% [markdown]
-# 给 micrograd 添加一个基本运算，就是在这张表里加一行。`clamp` 就是这样加进来的：
-# min(max(x, lo), hi)，在上下界之间（含边界）斜率为 1，界外为 0。
-# 只凭这一行，它就成了 `Value.clamp`、`Tensor.clamp`、`micrograd.clamp`、`micrograd draw`
+# 给 micrograd 添加一个基本运算，就是写出它的两个函数，再加一行 `Primitive`。
+# `clamp` 就是这样加进来的：min(max(x, lo), hi)，在上下界之间（含边界）斜率为 1，界外为 0。
+# 有了它们，它就成了 `Value.clamp`、`Tensor.clamp`、`micrograd.clamp`、`micrograd draw`
 # 公式里可用的函数，也进入了性质测试，不需要再改任何别的列表：
 
 # %%
-clamp_row = [line for line in inspect.getsource(ops).splitlines() if line.startswith("CLAMP")][0]
-print(clamp_row)
+print(inspect.getsource(rules.clamp_vjp))
 c = Value(1.5, label="c")
 clamped = c.clamp(0.0, 1.0)          # 1.0：超过了上界
 clamped.backward()

@@ -3,7 +3,7 @@
 A dual number is ``primal + tangent·ε`` with ``ε² = 0``, so ``f(x + tε) = f(x) + f'(x)·t·ε``:
 carrying the tangent through every operation computes a Jacobian-vector product in one
 forward pass.  The tangent of each result is ``Σᵢ ∂f/∂xᵢ · tᵢ``; the partials ``∂f/∂xᵢ`` are
-the rows' vjp functions (ops.py) evaluated with ``g = 1``: there is no second table.
+the primitives' vjp functions (core/rules.py) evaluated with ``g = 1``: there is no second table.
 
 >>> with dual_level():
 ...     x = make_dual(Value(1.0), 1.0)
@@ -14,10 +14,10 @@ from __future__ import annotations
 
 from typing import Any, NamedTuple
 
-from ..core import value as engine, rules as ops
+from ..core import rules, value as engine
 from ..core.value import Value
-from ..core.modes import _state as _grad_mode
-from ..core.rules import evaluate
+from ..core.modes import grad_state as _grad_mode
+from ..core.rules import ValueMath, evaluate
 from ..pytree import flatten, unflatten
 
 # One dict per level of forward mode (nested jvp makes several): Value -> its tangent there.
@@ -41,9 +41,7 @@ class UnpackedDualTensor(NamedTuple):
 
 def _propagate(fn: Any, out: Value, x: Any, y: Any) -> None:
     """Called by the engine after each operation: at each level, give `out` its tangent
-    Σᵢ ∂out/∂xᵢ · tᵢ, the partials being the row's vjp with g = 1 (ops.py)."""
-    if fn.multi:
-        return
+    Σᵢ ∂out/∂xᵢ · tᵢ, the partials being the primitive's vjp with g = 1 (rules.py)."""
     operands = (x,) if y is None or fn.constant else (x, y)
     top = len(_levels) if _top[0] is None else _top[0]
     for level in range(top):
@@ -57,14 +55,14 @@ def _tangent(level: int, fn: Any, out: Value, x: Any, y: Any, tangents: list) ->
     Values, so that reverse mode (a gradient of a jvp) or an outer level (a jvp of a jvp)
     can differentiate the tangent itself."""
     involved = [v for v in (x, y, *tangents) if v.__class__ is Value]
-    if level == 0 and not (_grad_mode.grad_enabled and any(v._fn is not None for v in involved)):
+    if level == 0 and not (_grad_mode.grad_enabled and any(v._node is not None for v in involved)):
         data = [i.data if i.__class__ is Value else i for i in ((x,) if y is None else (x, y))]
         partials = evaluate(fn.vjp, 1.0, out.data, *data)
         terms = [float(t) * p for p, t in zip(partials, tangents) if t is not None]
         return sum(terms[1:], terms[0])
     saved, _top[0] = _top[0], level
     try:
-        partials = fn.vjp(ops.VALUES, 1.0, out, x) if y is None else fn.vjp(ops.VALUES, 1.0, out, x, y)
+        partials = fn.vjp(ValueMath, 1.0, out, *((x,) if y is None else (x, y)))
         terms = [t * p for p, t in zip(partials, tangents) if t is not None]
         return sum(terms[1:], terms[0])
     finally:
@@ -116,7 +114,7 @@ def make_dual(tensor: Any, tangent: Any, *, level: int | None = None) -> Any:
                              f"{tuple(getattr(tangent, 'shape', ()))} and {tuple(getattr(tensor, 'shape', ()))}")
         tangent_values = [t if t.requires_grad else t.data for t in tangent_flat[0]]
     # p + 0: gradients flow back to p, and p's tangents at the other levels carry over.
-    duals = [engine.apply(ops.ADD, p, 0.0) for p in primal_flat[0]]
+    duals = [engine.apply(rules.ADD, p, 0.0) for p in primal_flat[0]]
     tangents_here = _levels[-1 if level is None else level]
     for dual, t in zip(duals, tangent_values):
         tangents_here[dual] = t

@@ -13,9 +13,10 @@ from __future__ import annotations
 import weakref
 from typing import Any
 
-from ..core import rules as ops
+from ..core import rules
+from ..core.errors import RETAIN_GRAPH_ERROR
 from ..core.value import Value, apply, as_float
-from ..core.rules import VALUES
+from ..core.modes import nan_check
 from ..core.modes import is_grad_enabled, no_grad, set_grad_enabled
 from ..core.nodes import BackwardNode, next_function
 from ..pytree import flatten, unflatten
@@ -28,9 +29,7 @@ def _shape_of(obj: Any) -> tuple:
 class FunctionNode(BackwardNode):
     """The backward node of one ``apply``, and the ``ctx`` its forward and backward receive."""
 
-    multi = True          # the engine runs the node once, for all its output Values
-    saves = True
-    constant = ()         # no constants: every argument is an input
+    rule = None           # not a primitive of rules.py
     _forward_cls: type[Function]
 
     def __init__(self) -> None:
@@ -59,7 +58,7 @@ class FunctionNode(BackwardNode):
     def saved_tensors(self) -> tuple:
         """What forward saved with save_for_backward (an error once backward has freed it)."""
         if self._freed:
-            raise RuntimeError(ops.RETAIN_GRAPH_ERROR)
+            raise RuntimeError(RETAIN_GRAPH_ERROR)
         return self._saved
 
     saved_values = saved_tensors
@@ -72,7 +71,24 @@ class FunctionNode(BackwardNode):
         """With False, backward receives None (not zeros) for an output that got no gradient."""
         self._materialize = value
 
-    # --- what the engine and the drawings call --------------------------------------------
+    # --- the node protocol (core/nodes.py): what the backward pass and the drawings call ---
+    def inputs_of(self, value: Value) -> tuple:
+        """Every Value that went into apply, whichever output `value` is."""
+        return self.inputs
+
+    def local_gradients(self, value: Value, g: Any, run: Any) -> list:
+        """The user's backward, run once for all outputs at the first one's turn (the other
+        outputs' gradients are complete then too: `run.take` collects them)."""
+        out_grads = [g if o is value else None if o is None else run.take(o) for o in self.outputs()]
+        in_grads = self.run_backward(out_grads, run.create_graph, run.retain_graph)
+        if run.check_nan:
+            nan_check(self.name(), in_grads)
+        return list(zip(self.inputs, in_grads))
+
+    def grad_fn(self, value: Value) -> FunctionNode:
+        """The node itself is the grad_fn of every output, as in PyTorch."""
+        return self
+
     @property
     def symbol(self) -> str:
         """The class name of the Function: the node's label in drawings."""
@@ -274,17 +290,17 @@ def _forward_mode(cls: type[Function], ctx: FunctionNode, args: tuple, outputs: 
 
 def _requires_grad(arg: Any) -> bool:
     inner = flatten(arg)
-    return inner is not None and any(v._fn is not None for v in inner[0])
+    return inner is not None and any(v._node is not None for v in inner[0])
 
 
 def _attach(data: float, node: FunctionNode) -> Value:
     out = Value(data)
-    out._fn = node                 # its inputs are node.inputs (see Value._inputs)
+    out._node = node                 # its inputs are node.inputs (see Value._inputs)
     return out
 
 
-def primitive_function(prim: ops.Primitive) -> type[Function]:
-    """A row of the table in ops.py as a Function: ``Mul.apply(x, y)``.
+def primitive_function(prim: rules.Primitive) -> type[Function]:
+    """A primitive of rules.py as a Function: ``Mul.apply(x, y)``.
 
     It is built exactly like your own ``Square``: forward saves its inputs, backward
     returns one gradient per input, from the row's vjp.  (``x * y`` records the same row
@@ -297,14 +313,16 @@ def primitive_function(prim: ops.Primitive) -> type[Function]:
     def backward(ctx: FunctionNode, grad_output: Value) -> tuple:
         inputs = ctx.saved_tensors
         out = apply(prim, *inputs)
-        return prim.vjp(VALUES, grad_output, out, *inputs)
+        return prim.vjp(rules.ValueMath, grad_output, out, *inputs)
 
     name = prim.name.capitalize()
     return type(name, (Function,), {"forward": staticmethod(forward), "backward": staticmethod(backward),
+                                    "primitive": prim,
                                     "__doc__": f"{prim.name} as a Function: {prim.math}"})
 
 
-PRIMITIVES: dict[str, type[Function]] = {
-    primitive_function(prim).__name__: primitive_function(prim)
-    for prim in [*ops.BINARY.values(), *ops.UNARY.values()] if not prim.constant}
-"""The rows of the table as Functions, by name: Add, Sub, Mul, Div, Pow, Neg, Exp, ..."""
+PRIMITIVE_FUNCTIONS: dict[str, type[Function]] = {
+    function.__name__: function
+    for function in map(primitive_function, [*rules.BINARY.values(), *rules.UNARY.values()])
+    if not function.primitive.constant}
+"""The primitives of rules.py as Functions, by name: Add, Sub, Mul, Div, Pow, Neg, Exp, ..."""

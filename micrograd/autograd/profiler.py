@@ -143,10 +143,12 @@ class profile:
             self._last = now
             return
         self._backward_start = now
-        steps = dict.fromkeys(v._fn if v._fn.multi else v for v in reversed(topological_order(roots)) if not v.is_leaf)
-        for step in steps:                # one per operation (a custom Function's node counts once)
-            self._row(step._fn.grad_fn_name if isinstance(step, engine.Value) else step.grad_fn_name).timed = False
-            self._row(step._fn.grad_fn_name if isinstance(step, engine.Value) else step.grad_fn_name).count += 1
+        # one step per operation: a custom Function's node is the grad_fn of all its outputs
+        steps = dict.fromkeys(v.grad_fn for v in reversed(topological_order(roots)) if not v.is_leaf)
+        for step in steps:
+            row = self._row(step.name())
+            row.timed = False
+            row.count += 1
 
     def __enter__(self) -> profile:
         if self.enabled:

@@ -5,6 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 LEAF_INPLACE_ERROR = "a leaf Variable that requires grad is being used in an in-place operation."
+RETAIN_GRAPH_ERROR = (
+    "Trying to backward through the graph a second time (or directly access saved tensors after "
+    "they have already been freed). Saved intermediate values of the graph are freed when you call "
+    ".backward() or autograd.grad(). Specify retain_graph=True if you need to backward through the "
+    "graph a second time or if you need to access saved tensors after calling backward.")
 NO_GRAD_ERROR = "element 0 of tensors does not require grad and does not have a grad_fn"
 
 

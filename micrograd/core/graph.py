@@ -23,7 +23,7 @@ def topological_order(root: Value | Sequence[Value]) -> list[Value]:
     found = list(roots)
     for v in found:                                 # found grows as the loop runs: breadth first
         for i in v._inputs:
-            if i.__class__ is Value and i._fn is not None and i not in seen:
+            if i.__class__ is Value and i._node is not None and i not in seen:
                 seen.add(i)
                 found.append(i)
     found.sort(key=attrgetter("_stamp"), reverse=True)

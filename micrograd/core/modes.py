@@ -20,14 +20,15 @@ class _Anomaly:
     enabled = False
 
 
-_state = _ThreadState()
+grad_state = _ThreadState()
+"""Per thread: ``grad_state.grad_enabled`` is read by every operation (is it recorded?)."""
 anomaly = _Anomaly()
 
 
 class _Switch(contextlib.ContextDecorator):
     """Set ``holder.attribute`` to ``mode`` inside a ``with`` block or a decorated function."""
 
-    holder: Any = _state
+    holder: Any = grad_state
     attribute = "grad_enabled"
 
     def __init__(self, mode: bool) -> None:
@@ -49,7 +50,7 @@ grad_mode = _Switch                    # the engine's: grad_mode(create_graph) d
 
 def is_grad_enabled() -> bool:
     """True when operations are being recorded for differentiation."""
-    return _state.grad_enabled
+    return grad_state.grad_enabled
 
 
 class no_grad(_Switch):
@@ -77,14 +78,14 @@ class set_grad_enabled(_Switch):
         if not isinstance(mode, bool):
             raise TypeError(f"set_grad_enabled expects a bool, got {mode!r} of type {type(mode).__name__}")
         super().__init__(mode)
-        self.before_call = _state.grad_enabled
-        _state.grad_enabled = mode
+        self.before_call = grad_state.grad_enabled
+        grad_state.grad_enabled = mode
 
     def __enter__(self) -> None:
         self.previous = self.before_call
 
     def __call__(self, function: Any) -> Any:      # used as a decorator: switch only inside calls
-        _state.grad_enabled = self.before_call
+        grad_state.grad_enabled = self.before_call
         return super().__call__(function)
 
     def _recreate_cm(self) -> _Switch:

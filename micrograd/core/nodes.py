@@ -1,21 +1,54 @@
-"""The graph as PyTorch shows it: ``grad_fn`` objects, ``AccumulateGrad``, ``next_functions``.
+"""A Value's history: the node in its ``_node`` slot, and the graph as PyTorch shows it.
 
-The engine does not need these to differentiate; they exist so that a student can walk the
-graph exactly as in PyTorch (``y.grad_fn.next_functions[0][0].variable``) and see its names
-(``MulBackward0``).  A ``grad_fn`` here is a view made on request, not a stored object: the
-Value itself is the node (see ``engine.py``).
+Every Value's ``_node`` is None (a constant) or one kind of object, a node, which answers one
+protocol (MiniTorch's ``ScalarHistory``, DeZero's ``creator``):
 
-``LEAF`` is what a variable's ``_fn`` holds: the place where its gradient accumulates
-(PyTorch's ``AccumulateGrad``).
+* ``inputs_of(value)``: the operands of `value` that are inputs;
+* ``local_gradients(value, g, run)``: one step of the backward pass ``run`` (``backward.py``):
+  given g = ∂L/∂value, the pairs (input, ∂L/∂input);
+* ``grad_fn(value)``, ``output_index(value)``, ``label(constant)``, ``name``, ``grad_fn_name``:
+  what PyTorch's ``grad_fn`` and the drawings show; ``rule``: the ``Primitive`` behind it, or None.
+
+There are four kinds of node:
+
+* ``LEAF``, a variable you created (PyTorch's ``AccumulateGrad``): the gradient stops here;
+* a ``Primitive`` (``rules.py``), the operation that made the Value, its operands in the Value's
+  ``_a`` and ``_b`` slots (so that recording an operation allocates nothing but the Value);
+* ``Freed``, what a primitive's node becomes once backward ran through it without
+  ``retain_graph``: a second pass through it raises PyTorch's error;
+* a custom ``Function``'s node (``autograd/function.py``), shared by all the outputs of one call.
+
+PyTorch's ``grad_fn`` objects (``MulBackward0``, ``next_functions``) are views made on request:
+the engine does not need them; they let a student walk the graph exactly as in PyTorch
+(``y.grad_fn.next_functions[0][0].variable``).
 """
 from __future__ import annotations
 
 from typing import Any, Callable
 
+from .errors import RETAIN_GRAPH_ERROR
 
-class _Leaf:
-    """The ``_fn`` of a variable that requires grad: gradients stop and accumulate here."""
-    multi, saves, symbol, name, constant = False, False, "", "leaf", ()
+
+class Leaf:
+    """The node of a variable that requires grad: gradients stop and accumulate here."""
+
+    name, symbol, grad_fn_name, rule = "leaf", "", "AccumulateGrad", None
+
+    def inputs_of(self, value: Any) -> tuple:
+        """A variable has no inputs."""
+        return ()
+
+    def local_gradients(self, value: Any, g: Any, run: Any) -> tuple:
+        """Nothing to pass on: the gradient has arrived."""
+        return ()
+
+    def grad_fn(self, value: Any) -> None:
+        """A leaf has no grad_fn, as in PyTorch."""
+        return None
+
+    def output_index(self, value: Any) -> int:
+        """A leaf is one output."""
+        return 0
 
     def label(self, constant: Any = None) -> str:
         """A leaf draws no operation symbol."""
@@ -25,7 +58,28 @@ class _Leaf:
         return "LEAF"
 
 
-LEAF = _Leaf()
+LEAF = Leaf()
+
+
+class Freed:
+    """A primitive's node after a backward pass without ``retain_graph``: it answers as the
+    primitive does (its name, symbol, ``gradients`` for drawings), but a second backward pass
+    through it raises PyTorch's error, as a freed graph does there."""
+
+    __slots__ = ("rule",)
+
+    def __init__(self, rule: Any) -> None:
+        self.rule = rule
+
+    def local_gradients(self, value: Any, g: Any, run: Any) -> tuple:
+        """Refused: the values this step would need were freed by the last pass."""
+        raise RuntimeError(RETAIN_GRAPH_ERROR)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.rule, name)
+
+    def __repr__(self) -> str:
+        return f"<freed {self.rule!r}>"
 
 
 class BackwardNode:
@@ -84,14 +138,12 @@ def backward_node_class(name: str, base: type = BackwardNode) -> type:
 
 def next_function(x: Any) -> tuple[Any, int]:
     """The entry of ``next_functions`` for the input x (a Value or a number)."""
-    fn = getattr(x, "_fn", None)
-    if fn is None:
+    node = getattr(x, "_node", None)
+    if node is None:
         return (None, 0)
-    if fn is LEAF:
+    if node is LEAF:
         return (AccumulateGrad(x), 0)
-    if fn.multi:
-        return (fn, fn.output_index(x))
-    return (x.grad_fn, 0)
+    return (node.grad_fn(x), node.output_index(x))
 
 
 class RemovableHandle:

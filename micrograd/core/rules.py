@@ -1,131 +1,256 @@
-"""The primitives: one table, one row per primitive, its forward and its derivative written once.
+"""The derivative rules: for every primitive, its forward and its vector-Jacobian product.
 
-This is our version of PyTorch's ``tools/autograd/derivatives.yaml``.  Each row gives
+This is our version of PyTorch's ``tools/autograd/derivatives.yaml``.  Each primitive is two
+named functions, registered right under them as one ``Primitive``:
 
-* ``name``     - what the primitive is called (``torch.mul`` is our ``mul``);
-* ``symbol``   - the label karpathy's micrograd puts in ``Value._op`` (``'*'``, ``'ReLU'``);
-* ``grad_fn``  - the class name PyTorch gives the backward node (``MulBackward0``);
-* ``forward``  - a function ``(m, x[, y]) -> out``;
-* ``vjp``      - a function ``(m, g, out, x[, y]) -> (gradient for x[, gradient for y])``:
-  the vector-Jacobian product.  ``g`` is ∂L/∂out, the gradient arriving from the result;
-  each entry is ∂L/∂input = g · ∂out/∂input, the chain rule for one node.
+* ``mul(m, x, y)``, the forward: the result from the operands;
+* ``mul_vjp(m, g, out, x, y)``, the vector-Jacobian product: given ``g = ∂L/∂out``, the
+  gradient arriving from the result, it returns ``∂L/∂x = g · ∂out/∂x`` for each input.  That
+  is the chain rule for one node; its docstring states the local derivatives.
 
-Both are ordinary Python functions, and they take the math they use as the parameter ``m``
-(``m.exp``, ``m.log``...), as JAX's Autodidax writes its rules.  That is what lets one rule
-serve everywhere:
+The first parameter ``m`` is the math the rule calls (``m.exp``, ``m.log``...).  Passing it in
+lets one rule serve everywhere:
 
-* ``m = FLOATS`` (below): plain floats, for the first-order backward pass and forward mode;
-* ``m = VALUES``: Values, so that ``create_graph=True`` records the backward pass
-  itself and a derivative can be differentiated again (higher order);
-* ``IEEEFloat`` numbers instead of floats, when Python raised (``1/0``): see ``ieee.py``.
+* ``FloatMath``: plain floats, for the first-order backward pass and forward mode;
+* ``ValueMath``: the same functions on Values, so that ``create_graph=True`` records the backward
+  pass itself and a derivative can be differentiated again (higher order);
+* ``IEEEFloat`` operands instead of floats, when Python raised (``1/0``): see ``evaluate``.
 
-``x ** 2``, ``2 - x``, ``2 ** x`` and ``x.clamp(0, 1)`` carry a constant (the exponent, the
-bounds): as in PyTorch's ``PowBackward0`` it is an attribute of the node, not an input, so the
-rule receives it in place of ``y`` and returns one gradient.
+``x ** 2``, ``2 - x``, ``2 ** x`` and ``x.clamp(0, 1)`` carry a constant ``c`` (the exponent,
+the bounds): as in PyTorch's ``PowBackward0`` it is an attribute of the node, not an input, so
+the rule receives it in place of ``y`` and returns one gradient.
 
-Add a primitive by adding a row: ``Value``'s and ``Tensor``'s methods, ``micrograd.<name>``,
-the command line's formulas, the drawings and the property tests all read this table.
+Add a primitive by adding a pair of functions and its ``Primitive``: ``Value``'s and
+``Tensor``'s methods, ``micrograd.<name>``, the command line's formulas, the drawings and the
+property tests all read the table ``PRIMITIVES`` at the end of this file.
 """
 from __future__ import annotations
 
-from types import SimpleNamespace
+import builtins
 from typing import Any, Callable, Sequence
 
 from . import ieee
+from .modes import nan_check
+from .nodes import Freed, backward_node_class
 
-RETAIN_GRAPH_ERROR = (
-    "Trying to backward through the graph a second time (or directly access saved tensors after "
-    "they have already been freed). Saved intermediate values of the graph are freed when you call "
-    ".backward() or autograd.grad(). Specify retain_graph=True if you need to backward through the "
-    "graph a second time or if you need to access saved tensors after calling backward.")
 
-# The math a rule may call, for plain floats.  VALUES (below) has the same names for Values.
-FLOATS = SimpleNamespace(exp=ieee.exp, log=ieee.log, sqrt=ieee.sqrt, sin=ieee.sin, cos=ieee.cos,
-                         tanh=ieee.tanh, sigmoid=ieee.sigmoid, relu=ieee.relu, abs=abs, sign=ieee.sign,
-                         pow=ieee.ieee_pow, clamp=ieee.clamp, inside=ieee.inside,
-                         pow_by_number=ieee.pow_by_number, is_zero=lambda x: x == 0,
-                         where=lambda condition, a, b: a if condition else b)
-
+def _is_number(x: Any) -> bool:
+    return isinstance(x, (int, float))
 
 
 def _number(x: Any) -> float:
-    return x if isinstance(x, (int, float)) else x.data
+    return x if _is_number(x) else x.data
 
 
-def _method_or_float(name: str) -> Callable[..., Any]:
-    """VALUES.<name>: the Value method on a Value (so it is recorded), the float function on a
-    number (a rule may meet a constant operand)."""
-    on_floats = getattr(FLOATS, name)
-    return lambda x, *c: on_floats(x, *c) if isinstance(x, (int, float)) else getattr(x, name)(*c)
+# === The math a rule may call ===================================================================
+class FloatMath:
+    """The math of the rules on plain floats: IEEE 754 results (``ieee.py``), never an exception."""
 
+    exp, log, sqrt = staticmethod(ieee.exp), staticmethod(ieee.log), staticmethod(ieee.sqrt)
+    sin, cos, tanh = staticmethod(ieee.sin), staticmethod(ieee.cos), staticmethod(ieee.tanh)
+    sigmoid, relu = staticmethod(ieee.sigmoid), staticmethod(ieee.relu)
+    abs, sign = staticmethod(builtins.abs), staticmethod(ieee.sign)
+    pow, pow_by_number = staticmethod(ieee.ieee_pow), staticmethod(ieee.pow_by_number)
+    clamp, inside = staticmethod(ieee.clamp), staticmethod(ieee.inside)
 
-def _where(condition: bool, a: Any, b: Any) -> Any:
-    """a if condition else b, as PyTorch's where: a·[condition] + b·[not condition], so the
-    gradient reaches the chosen one and a masked 0 reaches the other (whose own derivative
-    may then make a nan, as in PyTorch).  Its number is the chosen one's (inf·0 is nan)."""
-    if isinstance(a, (int, float)) and isinstance(b, (int, float)):
+    @staticmethod
+    def is_zero(x: float) -> bool:
+        """x == 0."""
+        return x == 0
+
+    @staticmethod
+    def where(condition: bool, a: float, b: float) -> float:
+        """a if condition else b."""
         return a if condition else b
-    result = a * float(condition) + b * float(not condition)
-    result.data = _number(a if condition else b)
-    return result
 
 
-# The same math on Values (the engine's, used through their methods): with create_graph=True
-# the backward pass is itself recorded, so it can be differentiated again.  sign and inside
-# are steps: their derivative is 0.
-VALUES = SimpleNamespace(**{name: _method_or_float(name) for name in ("exp", "log", "sqrt", "sin", "cos", "tanh",
-                                                                      "sigmoid", "relu", "abs", "clamp")},
-                         sign=lambda x: ieee.sign(_number(x)), inside=lambda x, *c: ieee.inside(_number(x), *c),
-                         pow=lambda x, y: x ** y if not isinstance(x, (int, float)) or not isinstance(y, (int, float))
-                         else ieee.ieee_pow(x, y),
-                         pow_by_number=lambda x, c: x ** c if not isinstance(x, (int, float))
-                         else ieee.pow_by_number(x, c), is_zero=lambda x: _number(x) == 0, where=_where)
+class ValueMath:
+    """The same math on Values, through their methods, so that it is recorded: with
+    ``create_graph=True`` the backward pass builds a graph of its own.  A rule may meet a
+    number (a constant operand); on a number each function is FloatMath's."""
 
-def on_ieee_floats(rule: Callable[..., Any], *args: Any) -> Any:
-    """rule(FLOATS, *args) again with IEEEFloat numbers, after Python raised (1/0, 0**-1).
+    @staticmethod
+    def exp(x: Any) -> Any:
+        """eˣ."""
+        return ieee.exp(x) if _is_number(x) else x.exp()
 
-    Returns a float, or a tuple of floats for a vjp rule."""
-    result = rule(FLOATS, *[ieee.IEEEFloat(a) if isinstance(a, float) else a for a in args])
-    return tuple(map(float, result)) if isinstance(result, tuple) else float(result)
+    @staticmethod
+    def log(x: Any) -> Any:
+        """ln x."""
+        return ieee.log(x) if _is_number(x) else x.log()
+
+    @staticmethod
+    def sqrt(x: Any) -> Any:
+        """√x."""
+        return ieee.sqrt(x) if _is_number(x) else x.sqrt()
+
+    @staticmethod
+    def sin(x: Any) -> Any:
+        """sin x."""
+        return ieee.sin(x) if _is_number(x) else x.sin()
+
+    @staticmethod
+    def cos(x: Any) -> Any:
+        """cos x."""
+        return ieee.cos(x) if _is_number(x) else x.cos()
+
+    @staticmethod
+    def tanh(x: Any) -> Any:
+        """tanh x."""
+        return ieee.tanh(x) if _is_number(x) else x.tanh()
+
+    @staticmethod
+    def sigmoid(x: Any) -> Any:
+        """σ(x)."""
+        return ieee.sigmoid(x) if _is_number(x) else x.sigmoid()
+
+    @staticmethod
+    def relu(x: Any) -> Any:
+        """max(x, 0)."""
+        return ieee.relu(x) if _is_number(x) else x.relu()
+
+    @staticmethod
+    def abs(x: Any) -> Any:
+        """|x|."""
+        return builtins.abs(x)
+
+    @staticmethod
+    def clamp(x: Any, low: float | None, high: float | None) -> Any:
+        """min(max(x, low), high)."""
+        return ieee.clamp(x, low, high) if _is_number(x) else x.clamp(low, high)
+
+    @staticmethod
+    def pow(x: Any, y: Any) -> Any:
+        """xʸ."""
+        return ieee.ieee_pow(x, y) if _is_number(x) and _is_number(y) else x**y
+
+    @staticmethod
+    def pow_by_number(x: Any, c: float) -> Any:
+        """xᶜ for a number c."""
+        return ieee.pow_by_number(x, c) if _is_number(x) else x**c
+
+    @staticmethod
+    def sign(x: Any) -> float:
+        """-1, 0 or 1: a step, so a number (its derivative is 0)."""
+        return ieee.sign(_number(x))
+
+    @staticmethod
+    def inside(x: Any, low: float | None, high: float | None) -> float:
+        """1.0 where low ≤ x ≤ high, else 0.0: a step, so a number."""
+        return ieee.inside(_number(x), low, high)
+
+    @staticmethod
+    def is_zero(x: Any) -> bool:
+        """x == 0."""
+        return _number(x) == 0
+
+    @staticmethod
+    def where(condition: bool, a: Any, b: Any) -> Any:
+        """a if condition else b, as PyTorch's where: a·[condition] + b·[not condition], so the
+        gradient reaches the chosen one and a masked 0 reaches the other (whose own derivative may
+        then make a nan, as in PyTorch).  Its number is the chosen one's: the sum's could be nan
+        (inf·0), so it is set after the sum is recorded."""
+        if _is_number(a) and _is_number(b):
+            return a if condition else b
+        result = a * float(condition) + b * float(not condition)
+        result.data = _number(a if condition else b)
+        return result
 
 
 def evaluate(rule: Callable[..., Any], *args: Any) -> Any:
-    """A row's forward or vjp on plain floats, IEEE-safe: ``evaluate(ops.DIV.forward, 1.0, 0.0)`` is inf."""
+    """A forward or vjp on plain floats, IEEE-safe: ``evaluate(div, 1.0, 0.0)`` is inf.
+
+    The rules use Python's operators, which are fastest on floats but raise where IEEE 754 (and
+    PyTorch) give inf or nan.  Then the rule runs again on ``IEEEFloat`` numbers, whose operators
+    never raise: the usual path pays nothing for the rare one."""
     try:
-        return rule(FLOATS, *args)
+        return rule(FloatMath, *args)
     except ArithmeticError:
         return on_ieee_floats(rule, *args)
 
 
-class Primitive:
-    """One row of the table: a differentiable operation and its derivative.
+def on_ieee_floats(rule: Callable[..., Any], *args: Any) -> Any:
+    """rule(FloatMath, *args) with IEEEFloat numbers: a float, or a tuple of floats for a vjp."""
+    result = rule(FloatMath, *[ieee.IEEEFloat(a) if isinstance(a, float) else a for a in args])
+    return tuple(map(float, result)) if isinstance(result, tuple) else float(result)
 
-    ``operator`` marks the rows reached through Python's operators (``x * y``, ``x ** 2``)
-    rather than as named functions (``x.exp()``).
-    ``inputs`` is how many operands are differentiated (1 or 2).  ``constant`` names the
-    parameters a constant carries (``("min", "max")`` for clamp; the exponent of ``x ** 2``
-    is one unnamed constant), or is empty.  ``saves`` is False for rules that read no saved
-    values (``x + y``): such nodes may be backpropagated through twice, as in PyTorch.
+
+# === A row of the table =========================================================================
+class Primitive:
+    """A differentiable operation: its two rules, and the names PyTorch and karpathy give it.
+
+    ``name`` is PyTorch's (``torch.mul`` is our ``mul``); ``symbol`` is what karpathy's micrograd
+    shows in ``Value._op`` (``'*'``); ``grad_fn_name`` is PyTorch's backward node (``MulBackward0``).
+    ``inputs`` is how many operands are differentiated (1 or 2); ``constant`` names the parameters
+    a constant carries (``("min", "max")`` for clamp), or is empty; ``saves`` is False for rules
+    that read no saved values (``x + y``), whose nodes may be backpropagated through twice, as in
+    PyTorch; ``operator`` marks the rows reached through Python's operators (``x * y``, ``x ** 2``).
+
+    A result's ``_node`` is its Primitive: the history of a Value (see ``nodes.py``).
     """
 
-    __slots__ = ("name", "symbol", "grad_fn_name", "forward", "vjp", "math", "inputs", "saves", "constant",
-                 "operator", "variants", "multi", "freed", "live")
+    __slots__ = ("name", "symbol", "grad_fn_name", "forward", "vjp", "math", "inputs", "saves",
+                 "constant", "operator", "variants", "freed")
 
     def __init__(self, name: str, symbol: str, grad_fn: str, forward: Callable[..., Any],
-                 vjp: Callable[..., tuple], math: str, *, inputs: int = 1, saves: bool = True,
+                 vjp: Callable[..., tuple], *, inputs: int = 1, saves: bool = True,
                  constant: Sequence[str] = (), operator: bool = False,
                  variants: Sequence[tuple[str, str, str]] = ()) -> None:
         self.name, self.symbol, self.grad_fn_name = name, symbol, grad_fn
         self.forward, self.vjp = forward, vjp
-        self.math = math                 # the row's math in words, for docstrings and drawings
+        self.math = (vjp.__doc__ or "").strip().splitlines()[0]   # for docstrings and drawings
         self.inputs = inputs
         self.saves = saves
         self.constant = tuple(constant)
-        self.operator = operator or inputs == 2   # reached through Python's operators (x * y, x ** 2)
-        self.variants = tuple(variants)  # (method, grad_fn, the one parameter it sets): clamp_min...
-        self.multi = False               # one output (a custom Function's node may have several)
-        self.live = self                 # the rule itself, also for its freed twin (drawings read it)
-        self.freed = _freed_twin(self) if saves else self
+        self.operator = operator or inputs == 2
+        self.variants = tuple(variants)  # (method, grad_fn, the one parameter it sets): clamp_min
+        self.freed = Freed(self) if saves else self   # what a node becomes once backward freed it
+
+    # --- the node protocol (nodes.py): what the backward pass and the drawings ask a node ------
+    @property
+    def rule(self) -> Primitive:
+        """The primitive behind the node: itself."""
+        return self
+
+    def inputs_of(self, value: Any) -> tuple:
+        """The operands of `value` that are inputs: a constant (the 2 of x ** 2) is not one."""
+        a, b = value._a, value._b
+        return (a,) if b is None or self.constant else (a, b)
+
+    def gradients(self, value: Any, g: Any, create_graph: bool = False) -> tuple:
+        """(∂L/∂x[, ∂L/∂y]) for `value`, a result of this primitive, given g = ∂L/∂value: on
+        floats, or on Values with create_graph (so that the gradients form a graph of their own)."""
+        a, b = value._a, value._b
+        if create_graph:
+            operands = (a,) if b is None else (a, b)
+            return self.vjp(ValueMath, g, value, *operands)
+        x = _number(a)
+        if b is None:
+            return evaluate(self.vjp, g, value.data, x)
+        return evaluate(self.vjp, g, value.data, x, b if self.constant else _number(b))
+
+    def local_gradients(self, value: Any, g: Any, run: Any) -> zip:
+        """One step of the backward pass `run`: (input, ∂L/∂input) for each input of `value`."""
+        grads = self.gradients(value, g, run.create_graph)
+        if run.check_nan:
+            nan_check(self.grad_fn_name, grads)
+        if not run.retain_graph:
+            value._node = self.freed
+        return zip(self.inputs_of(value), grads)
+
+    def grad_fn(self, value: Any) -> Any:
+        """PyTorch's view of the node: ``MulBackward0``, made on request."""
+        return backward_node_class(self.grad_fn_name)(value)
+
+    def output_index(self, value: Any) -> int:
+        """A primitive has one output."""
+        return 0
+
+    def label(self, constant: Any = None) -> str:
+        """The symbol in ``Value._op`` and drawings: ``'**2'`` for x ** 2, ``'3-'`` for 3 - x."""
+        if "{c}" not in self.symbol:
+            return self.symbol
+        return self.symbol.format(c=_number_text(constant))
 
     def bind(self, args: tuple, kwargs: dict) -> tuple | None:
         """The constants a method call passes to this row, checked: clamp(0, max=1) -> (0, 1)."""
@@ -136,16 +261,12 @@ class Primitive:
         bound = tuple(given.get(name) for name in self.constant)
         for name, c in zip(self.constant, bound):
             if c is not None and ieee.as_float(c) is None:
-                raise TypeError(f"{self.name}(): '{name}' must be a number or None, got {c!r} of type {type(c).__name__}")
+                raise TypeError(f"{self.name}(): '{name}' must be a number or None, "
+                                f"got {c!r} of type {type(c).__name__}")
         if self.constant and all(c is None for c in bound):
-            raise RuntimeError(f"{self.name}(): at least one of {' or '.join(map(repr, self.constant))} must not be None")
+            raise RuntimeError(f"{self.name}(): at least one of "
+                               f"{' or '.join(map(repr, self.constant))} must not be None")
         return bound if self.constant else None
-
-    def label(self, constant: Any = None) -> str:
-        """The symbol shown in ``Value._op`` and drawings: ``'**2'`` for x ** 2, ``'3-'`` for 3 - x."""
-        if "{c}" not in self.symbol:
-            return self.symbol
-        return self.symbol.format(c=_number_text(constant))
 
     def __repr__(self) -> str:
         return f"<primitive {self.name}: {self.math}>"
@@ -153,67 +274,281 @@ class Primitive:
 
 def _number_text(c: Any) -> str:
     """2 and 2.0 both print as 2 (karpathy's '**2'); 0.5 stays 0.5."""
-    return str(int(c)) if isinstance(c, (int, float)) and float(c).is_integer() else repr(c)
+    return str(int(c)) if _is_number(c) and float(c).is_integer() else repr(c)
 
 
-def _freed_twin(prim: Primitive) -> Primitive:
-    """What a node becomes once backward has freed its saved values (retain_graph=False):
-    the same primitive, whose derivative raises PyTorch's error if it is needed again."""
-    twin = object.__new__(Primitive)
-    for slot in Primitive.__slots__:
-        if hasattr(prim, slot):
-            setattr(twin, slot, getattr(prim, slot))
-    twin.freed = twin
-
-    def refuse(*_: Any) -> tuple:
-        raise RuntimeError(RETAIN_GRAPH_ERROR)
-    twin.vjp = refuse
-    return twin
-
-
-P = Primitive
-# fmt: off
+# === Two operands ===============================================================================
 # In the rules: x, y the operands; out the result; g = ∂L/∂out; c a constant carried by the node.
-#     name        symbol    grad_fn              forward                              vjp = (∂L/∂x[, ∂L/∂y])                                 math
-ADD  = P("add",   "+",      "AddBackward0",      lambda m, x, y: x + y,               lambda m, g, out, x, y: (g, g),                        "x + y: ∂/∂x = 1, ∂/∂y = 1", inputs=2, saves=False)
-SUB  = P("sub",   "-",      "SubBackward0",      lambda m, x, y: x - y,               lambda m, g, out, x, y: (g, -g),                       "x - y: ∂/∂x = 1, ∂/∂y = -1", inputs=2, saves=False)
-MUL  = P("mul",   "*",      "MulBackward0",      lambda m, x, y: x * y,               lambda m, g, out, x, y: (g * y, g * x),                "x·y: ∂/∂x = y, ∂/∂y = x", inputs=2)
-DIV  = P("div",   "/",      "DivBackward0",      lambda m, x, y: x / y,               lambda m, g, out, x, y: (g / y, -g * out / y),         "x/y: ∂/∂x = 1/y, ∂/∂y = -x/y²", inputs=2)
-POW  = P("pow",   "**",     "PowBackward1",      lambda m, x, y: m.pow(x, y),         lambda m, g, out, x, y: (_pow_dx(m, g, x, y), _pow_dy(m, g, out, x, y)),
-                                                                                                                                             "xʸ: ∂/∂x = y·xʸ⁻¹, ∂/∂y = xʸ·ln x", inputs=2)
-NEG  = P("neg",   "neg",    "NegBackward0",      lambda m, x: -x,                     lambda m, g, out, x: (-g,),                            "f(x) = -x, f′(x) = -1", saves=False)
-EXP  = P("exp",   "exp",    "ExpBackward0",      lambda m, x: m.exp(x),               lambda m, g, out, x: (g * out,),                       "f(x) = eˣ, f′(x) = eˣ")
-LOG  = P("log",   "log",    "LogBackward0",      lambda m, x: m.log(x),               lambda m, g, out, x: (g / x,),                         "f(x) = ln x, f′(x) = 1/x")
-TANH = P("tanh",  "tanh",   "TanhBackward0",     lambda m, x: m.tanh(x),              lambda m, g, out, x: (g * (1 - out * out),),           "f(x) = tanh x, f′(x) = 1 - tanh²x")
-SIGMOID = P("sigmoid", "sigmoid", "SigmoidBackward0", lambda m, x: m.sigmoid(x),      lambda m, g, out, x: (g * out * (1 - out),),           "f(x) = σ(x) = 1/(1 + e⁻ˣ), f′(x) = σ(x)(1 - σ(x))")
-RELU = P("relu",  "ReLU",   "ReluBackward0",     lambda m, x: m.relu(x),              lambda m, g, out, x: (0.0 if out <= 0 else g,),        "f(x) = max(x, 0), f′(x) = 1 if x > 0 else 0")
-SIN  = P("sin",   "sin",    "SinBackward0",      lambda m, x: m.sin(x),               lambda m, g, out, x: (g * m.cos(x),),                  "f(x) = sin x, f′(x) = cos x")
-COS  = P("cos",   "cos",    "CosBackward0",      lambda m, x: m.cos(x),               lambda m, g, out, x: (-g * m.sin(x),),                 "f(x) = cos x, f′(x) = -sin x")
-SQRT = P("sqrt",  "sqrt",   "SqrtBackward0",     lambda m, x: m.sqrt(x),              lambda m, g, out, x: (g / (2 * out),),                 "f(x) = √x, f′(x) = 1/(2√x)")
-ABS  = P("abs",   "abs",    "AbsBackward0",      lambda m, x: m.abs(x),               lambda m, g, out, x: (g * m.sign(x),),                 "f(x) = |x|, f′(x) = sign(x)")
-CLAMP = P("clamp", "clamp", "ClampBackward1",    lambda m, x, c: m.clamp(x, *c),      lambda m, g, out, x, c: (g * m.inside(x, *c),),        "f(x) = min(max(x, lo), hi), f′(x) = 1 if lo ≤ x ≤ hi else 0",
-          constant=("min", "max"), variants=(("clamp_min", "ClampMinBackward0", "min"), ("clamp_max", "ClampMaxBackward0", "max")))
-# carrying a constant c that is not an input (the operators x ** 2, 2 - x, 2 ** x):
-POW_CONSTANT  = P("pow",  "**{c}", "PowBackward0",  lambda m, x, c: m.pow_by_number(x, c), lambda m, g, out, x, c: (0.0 if c == 0 else g * (c * m.pow_by_number(x, c - 1)),), "f(x) = xᶜ, f′(x) = c·xᶜ⁻¹", constant=("exponent",), operator=True)
-RSUB_CONSTANT = P("rsub", "{c}-",  "RsubBackward1", lambda m, x, c: c - x,           lambda m, g, out, x, c: (-g,),                         "f(x) = c - x, f′(x) = -1", constant=("other",), operator=True, saves=False)
-RPOW_CONSTANT = P("pow",  "{c}**", "PowBackward2",  lambda m, x, c: m.pow(c, x),     lambda m, g, out, x, c: (_pow_dy(m, g, out, c, x),),   "f(x) = cˣ, f′(x) = cˣ·ln c", constant=("base",), operator=True)
-# fmt: on
+def add(m: Any, x: Any, y: Any) -> Any:
+    """x + y"""
+    return x + y
 
 
-def _pow_dx(m: Any, g: Any, x: Any, y: Any) -> Any:
+def add_vjp(m: Any, g: Any, out: Any, x: Any, y: Any) -> tuple:
+    """x + y: ∂/∂x = 1, ∂/∂y = 1"""
+    return g, g
+
+
+ADD = Primitive("add", "+", "AddBackward0", add, add_vjp, inputs=2, saves=False)
+
+
+def sub(m: Any, x: Any, y: Any) -> Any:
+    """x - y"""
+    return x - y
+
+
+def sub_vjp(m: Any, g: Any, out: Any, x: Any, y: Any) -> tuple:
+    """x - y: ∂/∂x = 1, ∂/∂y = -1"""
+    return g, -g
+
+
+SUB = Primitive("sub", "-", "SubBackward0", sub, sub_vjp, inputs=2, saves=False)
+
+
+def mul(m: Any, x: Any, y: Any) -> Any:
+    """x·y"""
+    return x * y
+
+
+def mul_vjp(m: Any, g: Any, out: Any, x: Any, y: Any) -> tuple:
+    """x·y: ∂/∂x = y, ∂/∂y = x"""
+    return g * y, g * x
+
+
+MUL = Primitive("mul", "*", "MulBackward0", mul, mul_vjp, inputs=2)
+
+
+def div(m: Any, x: Any, y: Any) -> Any:
+    """x/y"""
+    return x / y
+
+
+def div_vjp(m: Any, g: Any, out: Any, x: Any, y: Any) -> tuple:
+    """x/y: ∂/∂x = 1/y, ∂/∂y = -x/y²  (written -out/y, out = x/y)"""
+    return g / y, -g * out / y
+
+
+DIV = Primitive("div", "/", "DivBackward0", div, div_vjp, inputs=2)
+
+
+def pow(m: Any, x: Any, y: Any) -> Any:  # noqa: A001 - torch.pow's name; builtins.pow is unused here
+    """xʸ"""
+    return m.pow(x, y)
+
+
+def pow_vjp(m: Any, g: Any, out: Any, x: Any, y: Any) -> tuple:
+    """xʸ: ∂/∂x = y·xʸ⁻¹, ∂/∂y = xʸ·ln x"""
+    return pow_dx(m, g, x, y), pow_dy(m, g, out, x, y)
+
+
+def pow_dx(m: Any, g: Any, x: Any, y: Any) -> Any:
     """∂L/∂x of xʸ = g·y·xʸ⁻¹; 0 where y = 0 (so 0⁰ has slope 0).  Written as PyTorch's
     pow_backward_self, a where() over both branches, so second derivatives match it too."""
     return m.where(m.is_zero(y), 0.0, g * (y * m.pow(x, y - 1)))
 
 
-def _pow_dy(m: Any, g: Any, out: Any, x: Any, y: Any) -> Any:
+def pow_dy(m: Any, g: Any, out: Any, x: Any, y: Any) -> Any:
     """∂L/∂y of xʸ = g·xʸ·ln x; 0 where x = 0 and y ≥ 0 (PyTorch's pow_backward_exponent)."""
     return g * m.where(m.is_zero(x) and y >= 0, 0.0, out * m.log(x))
 
 
-PRIMITIVES: tuple[Primitive, ...] = (ADD, SUB, MUL, DIV, POW, NEG, EXP, LOG, TANH, SIGMOID, RELU, SIN, COS, SQRT,
-                                     ABS, CLAMP, POW_CONSTANT, RSUB_CONSTANT, RPOW_CONSTANT)
-"""Every row, in order."""
+POW = Primitive("pow", "**", "PowBackward1", pow, pow_vjp, inputs=2)
+
+
+# === One operand ================================================================================
+def neg(m: Any, x: Any) -> Any:
+    """-x"""
+    return -x
+
+
+def neg_vjp(m: Any, g: Any, out: Any, x: Any) -> tuple:
+    """f(x) = -x, f′(x) = -1"""
+    return (-g,)
+
+
+NEG = Primitive("neg", "neg", "NegBackward0", neg, neg_vjp, saves=False)
+
+
+def exp(m: Any, x: Any) -> Any:
+    """eˣ"""
+    return m.exp(x)
+
+
+def exp_vjp(m: Any, g: Any, out: Any, x: Any) -> tuple:
+    """f(x) = eˣ, f′(x) = eˣ  (the result itself)"""
+    return (g * out,)
+
+
+EXP = Primitive("exp", "exp", "ExpBackward0", exp, exp_vjp)
+
+
+def log(m: Any, x: Any) -> Any:
+    """ln x"""
+    return m.log(x)
+
+
+def log_vjp(m: Any, g: Any, out: Any, x: Any) -> tuple:
+    """f(x) = ln x, f′(x) = 1/x"""
+    return (g / x,)
+
+
+LOG = Primitive("log", "log", "LogBackward0", log, log_vjp)
+
+
+def tanh(m: Any, x: Any) -> Any:
+    """tanh x"""
+    return m.tanh(x)
+
+
+def tanh_vjp(m: Any, g: Any, out: Any, x: Any) -> tuple:
+    """f(x) = tanh x, f′(x) = 1 - tanh²x"""
+    return (g * (1 - out * out),)
+
+
+TANH = Primitive("tanh", "tanh", "TanhBackward0", tanh, tanh_vjp)
+
+
+def sigmoid(m: Any, x: Any) -> Any:
+    """σ(x) = 1/(1 + e⁻ˣ)"""
+    return m.sigmoid(x)
+
+
+def sigmoid_vjp(m: Any, g: Any, out: Any, x: Any) -> tuple:
+    """f(x) = σ(x) = 1/(1 + e⁻ˣ), f′(x) = σ(x)(1 - σ(x))"""
+    return (g * out * (1 - out),)
+
+
+SIGMOID = Primitive("sigmoid", "sigmoid", "SigmoidBackward0", sigmoid, sigmoid_vjp)
+
+
+def relu(m: Any, x: Any) -> Any:
+    """max(x, 0)"""
+    return m.relu(x)
+
+
+def relu_vjp(m: Any, g: Any, out: Any, x: Any) -> tuple:
+    """f(x) = max(x, 0), f′(x) = 1 if x > 0 else 0"""
+    return (0.0 if out <= 0 else g,)
+
+
+RELU = Primitive("relu", "ReLU", "ReluBackward0", relu, relu_vjp)
+
+
+def sin(m: Any, x: Any) -> Any:
+    """sin x"""
+    return m.sin(x)
+
+
+def sin_vjp(m: Any, g: Any, out: Any, x: Any) -> tuple:
+    """f(x) = sin x, f′(x) = cos x"""
+    return (g * m.cos(x),)
+
+
+SIN = Primitive("sin", "sin", "SinBackward0", sin, sin_vjp)
+
+
+def cos(m: Any, x: Any) -> Any:
+    """cos x"""
+    return m.cos(x)
+
+
+def cos_vjp(m: Any, g: Any, out: Any, x: Any) -> tuple:
+    """f(x) = cos x, f′(x) = -sin x"""
+    return (-g * m.sin(x),)
+
+
+COS = Primitive("cos", "cos", "CosBackward0", cos, cos_vjp)
+
+
+def sqrt(m: Any, x: Any) -> Any:
+    """√x"""
+    return m.sqrt(x)
+
+
+def sqrt_vjp(m: Any, g: Any, out: Any, x: Any) -> tuple:
+    """f(x) = √x, f′(x) = 1/(2√x)  (the result is √x)"""
+    return (g / (2 * out),)
+
+
+SQRT = Primitive("sqrt", "sqrt", "SqrtBackward0", sqrt, sqrt_vjp)
+
+
+def abs(m: Any, x: Any) -> Any:  # noqa: A001 - torch.abs's name; FloatMath uses builtins.abs
+    """|x|"""
+    return m.abs(x)
+
+
+def abs_vjp(m: Any, g: Any, out: Any, x: Any) -> tuple:
+    """f(x) = |x|, f′(x) = sign(x)  (0 at 0, as PyTorch)"""
+    return (g * m.sign(x),)
+
+
+ABS = Primitive("abs", "abs", "AbsBackward0", abs, abs_vjp)
+
+
+def clamp(m: Any, x: Any, c: tuple) -> Any:
+    """min(max(x, lo), hi), c = (lo, hi), either bound may be None"""
+    return m.clamp(x, *c)
+
+
+def clamp_vjp(m: Any, g: Any, out: Any, x: Any, c: tuple) -> tuple:
+    """f(x) = min(max(x, lo), hi), f′(x) = 1 if lo ≤ x ≤ hi else 0"""
+    return (g * m.inside(x, *c),)
+
+
+CLAMP = Primitive("clamp", "clamp", "ClampBackward1", clamp, clamp_vjp, constant=("min", "max"),
+                  variants=(("clamp_min", "ClampMinBackward0", "min"),
+                            ("clamp_max", "ClampMaxBackward0", "max")))
+
+
+# === One operand and a number: the operators x ** 2, 2 - x, 2 ** x ==============================
+def pow_constant(m: Any, x: Any, c: float) -> Any:
+    """xᶜ"""
+    return m.pow_by_number(x, c)
+
+
+def pow_constant_vjp(m: Any, g: Any, out: Any, x: Any, c: float) -> tuple:
+    """f(x) = xᶜ, f′(x) = c·xᶜ⁻¹  (0 for c = 0)"""
+    return (0.0 if c == 0 else g * (c * m.pow_by_number(x, c - 1)),)
+
+
+POW_CONSTANT = Primitive("pow", "**{c}", "PowBackward0", pow_constant, pow_constant_vjp,
+                         constant=("exponent",), operator=True)
+
+
+def rsub_constant(m: Any, x: Any, c: float) -> Any:
+    """c - x"""
+    return c - x
+
+
+def rsub_constant_vjp(m: Any, g: Any, out: Any, x: Any, c: float) -> tuple:
+    """f(x) = c - x, f′(x) = -1"""
+    return (-g,)
+
+
+RSUB_CONSTANT = Primitive("rsub", "{c}-", "RsubBackward1", rsub_constant, rsub_constant_vjp,
+                          constant=("other",), operator=True, saves=False)
+
+
+def rpow_constant(m: Any, x: Any, c: float) -> Any:
+    """cˣ"""
+    return m.pow(c, x)
+
+
+def rpow_constant_vjp(m: Any, g: Any, out: Any, x: Any, c: float) -> tuple:
+    """f(x) = cˣ, f′(x) = cˣ·ln c"""
+    return (pow_dy(m, g, out, c, x),)
+
+
+RPOW_CONSTANT = Primitive("pow", "{c}**", "PowBackward2", rpow_constant, rpow_constant_vjp,
+                          constant=("base",), operator=True)
+
+
+# === The table ==================================================================================
+PRIMITIVES: tuple[Primitive, ...] = (ADD, SUB, MUL, DIV, POW, NEG, EXP, LOG, TANH, SIGMOID, RELU,
+                                     SIN, COS, SQRT, ABS, CLAMP, POW_CONSTANT, RSUB_CONSTANT,
+                                     RPOW_CONSTANT)
+"""Every primitive, in order."""
 
 BINARY: dict[str, Primitive] = {p.name: p for p in PRIMITIVES if p.inputs == 2}
 """The operations of two Values: add, sub, mul, div, pow (reached through Python's operators)."""

@@ -12,15 +12,15 @@ import difflib
 import operator
 from typing import Any, Iterable
 
-from ..core import rules as ops
+from ..core import rules
 from ..core.value import Value, apply
 
-FUNCTIONS: dict[str, ops.Primitive] = dict(ops.UNARY)
+FUNCTIONS: dict[str, rules.Primitive] = dict(rules.UNARY)
 """The functions a formula may call: every function of the derivative table (``clamp(x, 0, 1)``
 takes its constants after the argument)."""
 OPERATORS = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.Div: operator.truediv,
              ast.Pow: operator.pow}
-ROWS = {ast.Add: ops.ADD, ast.Sub: ops.SUB, ast.Mult: ops.MUL, ast.Div: ops.DIV, ast.Pow: ops.POW}
+ROWS = {ast.Add: rules.ADD, ast.Sub: rules.SUB, ast.Mult: rules.MUL, ast.Div: rules.DIV, ast.Pow: rules.POW}
 MAX_LENGTH, MAX_NODES, MAX_EXPONENT = 500, 200, 1000
 
 
@@ -141,7 +141,7 @@ def evaluate(tree: ast.Expression, values: dict[str, Value], text: str | None = 
             if isinstance(left, Value) or isinstance(right, Value):
                 results[id(node)] = operator_(left, right)
             else:     # constants fold with the table's rules, IEEE-safe as x/0: 1/0 = inf, (-8)**(1/3) = nan
-                results[id(node)] = ops.evaluate(ROWS[type(node.op)].forward, float(left), float(right))
+                results[id(node)] = rules.evaluate(ROWS[type(node.op)].forward, float(left), float(right))
         elif isinstance(node, ast.UnaryOp):
             operand = results[id(node.operand)]
             results[id(node)] = -operand if isinstance(node.op, ast.USub) else operand

@@ -15,13 +15,13 @@ import math
 from dataclasses import dataclass
 from typing import Any, Callable, Sequence
 
-from ..core import rules as ops
+from ..core import rules
 from ..autograd.gradcheck import numerical_grad
 from ..core.value import Value, apply
 from ..core.rules import evaluate
 
-UNARY = tuple(ops.UNARY)        # every function of the derivative table: neg, exp, ..., clamp
-BINARY = tuple(ops.BINARY)      # add, sub, mul, div, pow
+UNARY = tuple(rules.UNARY)        # every function of the derivative table: neg, exp, ..., clamp
+BINARY = tuple(rules.BINARY)      # add, sub, mul, div, pow
 KINKED = ("relu", "abs", "clamp")   # not differentiable at their kinks: central differences disagree there
 
 
@@ -58,8 +58,8 @@ class Expression:
         return self.op in names or any(c.uses(names) for c in self.children)
 
 
-def _primitive(op: str) -> ops.Primitive:
-    return ops.BINARY.get(op) or ops.UNARY[op]
+def _primitive(op: str) -> rules.Primitive:
+    return rules.BINARY.get(op) or rules.UNARY[op]
 
 
 def _value_apply(op: str, args: list, constants: tuple = ()) -> Any:
@@ -101,7 +101,7 @@ def _constants() -> Any:
     bound = st.floats(-2, 2, allow_nan=False).map(lambda c: round(c, 2))
     bounds = st.one_of(st.tuples(bound, st.none()), st.tuples(st.none(), bound),
                        st.tuples(bound, bound).map(lambda t: tuple(sorted(t))))
-    return st.fixed_dictionaries({name: bounds for name, p in ops.UNARY.items() if p.constant})
+    return st.fixed_dictionaries({name: bounds for name, p in rules.UNARY.items() if p.constant})
 
 
 def _guard(op: str, child: Expression, constants: dict) -> Expression:

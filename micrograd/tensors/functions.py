@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from ..core import rules as ops
+from ..core import rules
 from .tensor import Tensor, as_tensor
 
 
@@ -24,7 +24,7 @@ def _function_of(method: Callable[..., Any], name: str | None = None) -> Callabl
 
 ELEMENTWISE: dict[str, Callable[..., Any]] = {
     name: _function_of(getattr(Tensor, name), name)
-    for prim in ops.UNARY.values() for plain in [prim.name, *(variant for variant, _, _ in prim.variants)]
+    for prim in rules.UNARY.values() for plain in [prim.name, *(variant for variant, _, _ in prim.variants)]
     for name in (plain, plain + "_")}
 """micrograd.exp, micrograd.relu, ..., micrograd.clamp, micrograd.clamp_min and each in place
 (micrograd.exp_): from the table."""

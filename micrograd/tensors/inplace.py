@@ -12,7 +12,7 @@ from __future__ import annotations
 import operator
 from typing import Any, Callable
 
-from ..core import rules as ops
+from ..core import rules
 from ..core.value import as_float
 from ..core.errors import LEAF_INPLACE_ERROR
 from ..core.modes import is_grad_enabled
@@ -20,7 +20,7 @@ from .dtypes import float32, float32_numbers
 from .randomness import generator
 from .shapes import broadcast_index, broadcast_shapes
 
-PRIMITIVE_OF = {operator.add: ops.ADD, operator.sub: ops.SUB, operator.mul: ops.MUL, operator.truediv: ops.DIV}
+PRIMITIVE_OF = {operator.add: rules.ADD, operator.sub: rules.SUB, operator.mul: rules.MUL, operator.truediv: rules.DIV}
 Tensor = Any   # these methods belong to Tensor (tensor.py); an alias keeps the imports one-way
 
 
@@ -56,7 +56,7 @@ class InPlaceMethods:
             return self._become(self._binary(other, combine, PRIMITIVE_OF[combine], grad_fn="CopySlices"))
         bv = [b._values[i].data for i in broadcast_index(b.shape, self.shape)]
         rule = PRIMITIVE_OF[combine].forward                 # the table's rule, IEEE-safe: t /= 0 gives inf
-        return self._assign([ops.evaluate(rule, v.data, x) for v, x in zip(self._values, bv)])
+        return self._assign([rules.evaluate(rule, v.data, x) for v, x in zip(self._values, bv)])
 
     def __iadd__(self, other): return self._in_place(other, operator.add)
     def __isub__(self, other): return self._in_place(other, operator.sub)

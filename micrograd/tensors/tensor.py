@@ -14,13 +14,12 @@ import math
 import operator
 from typing import Any, Callable, Sequence
 
-from ..core import rules as ops
+from ..core import rules
 from ..autograd.reverse import backward as autograd_backward
 from ..core.value import Value, apply, as_float
 from ..core.errors import NotSupported, NotSupportedAttribute
 from ..core.modes import is_grad_enabled
-from ..core.nodes import BackwardNode
-from ..core.rules import Primitive
+from ..core.nodes import LEAF, BackwardNode
 from ..pytree import register_container
 from .dtypes import bool_, dtype, float32, float32_numbers, int64, promote, round_to_float32
 from .history import NO_GRAD, NoGrad, constant_value, tensor_node
@@ -102,7 +101,7 @@ class Tensor(ConversionMethods, ViewMethods, IndexingMethods, ReductionMethods, 
     @property
     def requires_grad(self) -> bool:
         """True if gradients flow to this tensor."""
-        return any(v._fn is not None for v in self._values)
+        return any(v._node is not None for v in self._values)
 
     @requires_grad.setter
     def requires_grad(self, flag: bool) -> None:
@@ -133,12 +132,10 @@ class Tensor(ConversionMethods, ViewMethods, IndexingMethods, ReductionMethods, 
         """The tensor's backward node (MulBackward0...), None for a leaf."""
         if self._grad_fn is not None:
             return self._grad_fn
-        first = self._values[0]._fn if self._values else None
-        if first is not None and first.multi:
-            return first                                                  # made by Function.apply
-        if first.__class__ is Primitive and all(v._fn is first for v in self._values):
-            return self._values[0].grad_fn            # assembled from Values made by one operation
-        return None
+        first = self._values[0]._node if self._values else None
+        if first is None or first is LEAF or not all(v._node is first for v in self._values):
+            return None
+        return self._values[0].grad_fn     # made by one Function.apply, or one primitive on each
 
     @property
     def grad(self) -> Tensor | None:
@@ -218,7 +215,7 @@ class Tensor(ConversionMethods, ViewMethods, IndexingMethods, ReductionMethods, 
         return self._result(self._values if values is None else values, shape, name, op, (self,), stored=True)
 
     # --- elementwise arithmetic ------------------------------------------------------------------
-    def _binary(self, other: Any, combine: Callable, prim: ops.Primitive, reverse: bool = False,
+    def _binary(self, other: Any, combine: Callable, prim: rules.Primitive, reverse: bool = False,
                 dtype_: dtype | None = None, grad_fn: str | None = None) -> Tensor:
         """Elementwise `combine` of self and other, broadcast; the result is named after `prim`
         (or `grad_fn`)."""
@@ -241,25 +238,25 @@ class Tensor(ConversionMethods, ViewMethods, IndexingMethods, ReductionMethods, 
         symbol = prim.label(number) if number is not None and prim.constant else prim.symbol.replace("{c}", "")
         return self._result(values, shape, grad_fn or prim.grad_fn_name, symbol, parents, result_dtype)   # t ** 2: "**2"
 
-    # the grad_fn names are the table's (ops.py), as PyTorch names the same operations
-    def __add__(self, other): return self._binary(other, operator.add, ops.ADD)
-    def __radd__(self, other): return self._binary(other, operator.add, ops.ADD, reverse=True)
-    def __sub__(self, other): return self._binary(other, operator.sub, ops.SUB)
-    def __rsub__(self, other): return self._binary(other, operator.sub, ops.RSUB_CONSTANT, reverse=True)
-    def __mul__(self, other): return self._binary(other, operator.mul, ops.MUL)
-    def __rmul__(self, other): return self._binary(other, operator.mul, ops.MUL, reverse=True)
+    # the grad_fn names are the table's (rules.py), as PyTorch names the same operations
+    def __add__(self, other): return self._binary(other, operator.add, rules.ADD)
+    def __radd__(self, other): return self._binary(other, operator.add, rules.ADD, reverse=True)
+    def __sub__(self, other): return self._binary(other, operator.sub, rules.SUB)
+    def __rsub__(self, other): return self._binary(other, operator.sub, rules.RSUB_CONSTANT, reverse=True)
+    def __mul__(self, other): return self._binary(other, operator.mul, rules.MUL)
+    def __rmul__(self, other): return self._binary(other, operator.mul, rules.MUL, reverse=True)
 
     def __truediv__(self, other):
-        return self._binary(other, operator.truediv, ops.DIV, dtype_=self._floating())
+        return self._binary(other, operator.truediv, rules.DIV, dtype_=self._floating())
 
     def __rtruediv__(self, other):      # PyTorch computes number / t as number * t⁻¹: MulBackward0
-        return self._binary(other, operator.truediv, ops.DIV, reverse=True, dtype_=self._floating(),
+        return self._binary(other, operator.truediv, rules.DIV, reverse=True, dtype_=self._floating(),
                             grad_fn="MulBackward0")
 
     def __pow__(self, other):
-        return self._binary(other, operator.pow, ops.POW if isinstance(other, Tensor) else ops.POW_CONSTANT)
+        return self._binary(other, operator.pow, rules.POW if isinstance(other, Tensor) else rules.POW_CONSTANT)
 
-    def __rpow__(self, other): return self._binary(other, operator.pow, ops.RPOW_CONSTANT, reverse=True)
+    def __rpow__(self, other): return self._binary(other, operator.pow, rules.RPOW_CONSTANT, reverse=True)
     def __pos__(self): return self
     def __abs__(self): return self.abs()
     def __neg__(self): return self.neg()
@@ -269,7 +266,7 @@ class Tensor(ConversionMethods, ViewMethods, IndexingMethods, ReductionMethods, 
     add, sub, mul, div, pow = __add__, __sub__, __mul__, __truediv__, __pow__
     multiply, subtract, divide, true_divide = mul, sub, div, div
 
-    def _elementwise(self, prim: ops.Primitive, constants: tuple | None, grad_fn: str) -> Tensor:
+    def _elementwise(self, prim: rules.Primitive, constants: tuple | None, grad_fn: str) -> Tensor:
         """`prim` (a function of the table) applied to every element."""
         if not self._dtype.is_floating_point and prim.name not in INTEGER_SAFE:
             return self.float()._elementwise(prim, constants, grad_fn)
@@ -278,7 +275,7 @@ class Tensor(ConversionMethods, ViewMethods, IndexingMethods, ReductionMethods, 
 
     def square(self) -> Tensor:
         """x², elementwise (PyTorch records it as x ** 2: PowBackward0)."""
-        return self._binary(2, operator.pow, ops.POW_CONSTANT)
+        return self._binary(2, operator.pow, rules.POW_CONSTANT)
 
     # --- comparisons: constant bool tensors ----------------------------------------------------
     def _compare(self, other: Any, test: Callable[[float, float], bool]) -> Tensor:
@@ -430,7 +427,7 @@ def from_data(data: Any, dtype_: dtype | None = None, requires_grad: bool = Fals
 
 
 
-def _elementwise_method(prim: ops.Primitive, grad_fn: str, fixed: str | None = None) -> Callable[..., Tensor]:
+def _elementwise_method(prim: rules.Primitive, grad_fn: str, fixed: str | None = None) -> Callable[..., Tensor]:
     """Tensor.<name> for a function of the table: t.exp(), t.clamp(min=0); with `fixed`, the
     variant that sets one constant (t.clamp_min(0))."""
     def method(self: Tensor, *args: Any, **kwargs: Any) -> Tensor:
@@ -454,7 +451,7 @@ def _in_place_method(method: Callable[..., Tensor]) -> Callable[..., Tensor]:
 
 # Tensor.exp, Tensor.log, ..., Tensor.clamp, Tensor.clamp_min, Tensor.clamp_max: one method per
 # function of the table, named and recorded as the table says; and each in place (exp_, clamp_).
-for _primitive in ops.UNARY.values():
+for _primitive in rules.UNARY.values():
     for _name, _grad_fn, _fixed in [(_primitive.name, _primitive.grad_fn_name, None), *_primitive.variants]:
         setattr(Tensor, _name, _elementwise_method(_primitive, _grad_fn, _fixed))
         setattr(Tensor, _name + "_", _in_place_method(getattr(Tensor, _name)))
