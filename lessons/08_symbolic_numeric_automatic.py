@@ -49,7 +49,7 @@ assert central(1e-3) < central(1e-1) and central(1e-11) > central(1e-5)   # bett
 # exact to rounding. We count both:
 
 # %%
-from micrograd.func import count_operations
+from micrograd.teaching.instruments import count_operations
 
 def derivative(expr, name):
     if isinstance(expr, str):

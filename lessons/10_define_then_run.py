@@ -29,19 +29,19 @@ os.makedirs(OUT, exist_ok=True)
 # %% [markdown]
 # **Define-by-run** (PyTorch, micrograd): each call builds a new graph as Python runs.
 # **Define-then-run** (TensorFlow 1, Theano): build the graph once, then run it on new inputs.
-# `func.trace` builds once; `run` replays it. A branch taken while tracing is baked in.
+# `instruments.trace` builds once; `run` replays it. A branch taken while tracing is baked in.
 
 # %%
-from micrograd import func
+from micrograd.teaching import instruments
 
-graph = func.trace(lambda a, b: a * b + (a - b).exp(), 1.0, 2.0)
+graph = instruments.trace(lambda a, b: a * b + (a - b).exp(), 1.0, 2.0)
 for a, b in ((1.0, 2.0), (0.5, -1.0), (3.0, 3.0)):
     value = graph.run(a, b)
     eager = a * b + math.exp(a - b)
     print(f"run({a}, {b}) = {value:.6f}, gradient {graph.gradient()}")
     assert math.isclose(value, eager, rel_tol=1e-12)
 
-branchy = func.trace(lambda x: x * 2 if x > 0 else x * -3, 1.0)
+branchy = instruments.trace(lambda x: x * 2 if x > 0 else x * -3, 1.0)
 print("traced with x > 0; at x = -1 it still doubles:", branchy.run(-1.0))
 assert branchy.run(-1.0) == -2.0            # define-by-run would have given 3
 

@@ -3,10 +3,14 @@
 ``import micrograd as torch`` runs PyTorch's autograd tutorials: ``micrograd.tensor``,
 ``randn``, ``no_grad``, ``autograd.Function``... are here under PyTorch's names.
 
-Layers, each importing only those below it:
-ieee, ops (the derivative table) -> modes, nodes -> engine (Value, backward) -> pytree ->
-autograd (Function, grad, forward mode, gradcheck) -> tensors (Tensor of Values) -> func
-(grad, jvp, vjp, jacrev, jacfwd, hessian) -> drawing -> replay_page -> nn, optim, data -> exercises -> lesson_runner, cell_runner -> cli
+Three layers, each importing only itself and those below it (tests/test_layers.py checks):
+
+* ``micrograd.core``: the engine a student reads (rules, Value, the backward pass);
+* the PyTorch-shaped shell: ``tensors``, ``autograd``, ``func``, ``nn``, ``optim``, ``utils``;
+* ``micrograd.teaching``: drawings, the replay, the checkers, the runners, the command line.
+
+This module, and ``micrograd.engine``, ``.drawing``, ``.exercises``, ``.training`` and
+``.testing`` (the same module objects as their homes in the layers), are the public face.
 """
 __version__ = "0.2.0"
 
@@ -30,6 +34,7 @@ from .tensors.functions import (ELEMENTWISE, add, all, allclose, any, clone, det
                                 equal, flatten, ge, gt, isclose, le, lt, matmul, max, mean, min, mm, movedim, mul, mv,
                                 ne, neg, norm, numel, permute, pow, prod, reshape, square, squeeze, sub, sum, t,
                                 transpose, unsqueeze)
+
 
 float = float32            # torch.float
 bool = bool_               # torch.bool

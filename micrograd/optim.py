@@ -11,6 +11,7 @@ from typing import Any, Iterable
 from .core.value import Value
 from .core.modes import no_grad
 from .tensors import Tensor
+from .tensors.gradients import clear_gradients
 from .tensors.history import NoGrad
 
 
@@ -28,18 +29,6 @@ def _scalars(params: Iterable[Any]) -> tuple[list[Any], list[Value]]:
             raise TypeError(f"optimizer can only optimize Values and Tensors, but parameter {index} is "
                             f"{type(p).__name__}")
     return params, scalars
-
-
-def clear_gradients(params: Iterable[Any], set_to_none: bool = True) -> None:
-    """What zero_grad does, for optimizers and modules alike: a Tensor's grad to None (to zeros with
-    set_to_none=False, as in PyTorch), a Value's to 0.0 (a Value's grad is a number)."""
-    for p in params:
-        if not isinstance(p, Tensor):
-            p.grad = 0.0
-        elif set_to_none or p.grad is None:
-            p.grad = None
-        else:
-            p.grad.zero_()
 
 
 class Optimizer:

@@ -7,6 +7,7 @@ from hypothesis import strategies as st
 
 from micrograd import Function, Value, autograd, func
 from micrograd.autograd import forward_ad
+from micrograd.teaching.instruments import count_operations
 from micrograd.testing import KINKED, assert_grad_matches_numeric, expressions
 
 
@@ -109,9 +110,9 @@ def test_jacfwd_and_jacrev_agree_with_the_closed_form():
 def test_reverse_mode_is_cheaper_for_many_inputs_and_forward_mode_for_many_outputs():
     n = 12
     many_in = lambda *xs: sum((x * x for x in xs[1:]), xs[0] * xs[0])  # noqa: E731   Rⁿ → R
-    with func.count_operations() as reverse:
+    with count_operations() as reverse:
         func.jacrev(many_in, argnums=tuple(range(n)))(*[0.1 * i for i in range(n)])
-    with func.count_operations() as forward:
+    with count_operations() as forward:
         func.jacfwd(many_in, argnums=tuple(range(n)))(*[0.1 * i for i in range(n)])
     assert reverse.backward > 0 and forward.tangent > 0
     assert forward.total > 3 * reverse.total          # n forward passes against one reverse pass
@@ -122,9 +123,9 @@ def test_reverse_mode_is_cheaper_for_many_inputs_and_forward_mode_for_many_outpu
             h = h.sin() + x
         return tuple(h * k for k in range(1, n + 1))
 
-    with func.count_operations() as reverse:
+    with count_operations() as reverse:
         by_reverse = func.jacrev(many_out)(0.3)
-    with func.count_operations() as forward:
+    with count_operations() as forward:
         by_forward = func.jacfwd(many_out)(0.3)
     assert reverse.total > 3 * forward.total          # n reverse passes through h against one forward pass
     numeric = [(a.data - b.data) / 2e-6 for a, b in zip(many_out(Value(0.3 + 1e-6)), many_out(Value(0.3 - 1e-6)))]
@@ -159,3 +160,16 @@ def test_assert_grad_matches_numeric_names_expected_and_obtained():
     with pytest.raises(AssertionError) as err:
         assert_grad_matches_numeric(WrongCube.apply, 2.0)
     assert "central differences give 12.0" in str(err.value) and "autograd gave 8.0" in str(err.value)
+
+
+def test_keep_graph_and_the_nesting_of_transforms_are_per_thread():
+    import threading
+    cube = lambda x: x ** 3  # noqa: E731
+    elsewhere = []
+    with func.keep_graph():
+        kept = func.grad(cube)(2.0)
+        worker = threading.Thread(target=lambda: elsewhere.append(func.grad(cube)(2.0)))
+        worker.start()
+        worker.join()
+    assert kept.requires_grad and kept.data == 12.0                    # keep_graph: the result stays in the graph
+    assert not elsewhere[0].requires_grad and elsewhere[0].data == 12.0   # another thread is not inside it

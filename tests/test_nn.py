@@ -28,6 +28,7 @@ def test_karpathy_classes_keep_his_names_initialisation_and_reprs():
     assert isinstance(Layer(2, 2)([1.0, 2.0]), list)
 
 
+@pytest.mark.slow                                  # 100 training steps: about 20 s
 def test_karpathys_demo_loop_runs_unchanged_and_reaches_100_percent_on_moons():
     random.seed(1337)
     X, y = data.moons(100, noise=0.1)
@@ -54,6 +55,7 @@ def test_karpathys_demo_loop_runs_unchanged_and_reaches_100_percent_on_moons():
     assert acc == 1.0 and total_loss.data < 0.05
 
 
+@pytest.mark.slow
 def test_linear_regression_recovers_w_and_b_of_the_least_squares_fit():
     xs, ys = data.linear(200, w=0.5, b=30, noise=1.0, seed=7)
     from micrograd.training import fit_line
@@ -160,6 +162,7 @@ def test_moons_have_two_half_circles():
     assert all(abs(math.hypot(a, c) - 1) < 1e-9 for a, c in upper)     # the outer moon: the unit circle
 
 
+@pytest.mark.slow                                  # the demo, end to end, in a subprocess
 def test_micrograd_demo_runs_end_to_end_and_writes_its_pictures(tmp_path):
     done = subprocess.run([sys.executable, "-m", "micrograd", "demo", "--out", str(tmp_path / "out")],
                           capture_output=True, text=True,
@@ -182,3 +185,50 @@ def test_micrograd_train_command(tmp_path):
                          capture_output=True, text=True,
                          env={**os.environ, "PYTHONPATH": os.path.dirname(os.path.dirname(__file__))})
     assert bad.returncode == 2 and "--hidden" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_module_hooks_run_around_every_call_as_in_pytorch():
+    from micrograd.nn.modules import register_module_forward_hook, register_module_forward_pre_hook
+    seen = []
+    model = Sequential(Linear(2, 2), ReLU())
+    with register_module_forward_pre_hook(lambda m, args: seen.append(("pre", type(m).__name__))), \
+            register_module_forward_hook(lambda m, args, out: seen.append(("post", type(m).__name__))):
+        model(mg.tensor([1.0, 2.0]))
+    assert seen == [("pre", "Sequential"), ("pre", "Linear"), ("post", "Linear"), ("pre", "ReLU"), ("post", "ReLU"),
+                    ("post", "Sequential")]
+    model(mg.tensor([1.0, 2.0]))                                      # removed at the end of the with block
+    assert len(seen) == 6
+    relu = ReLU()
+    doubled = relu.register_forward_pre_hook(lambda m, args: args[0] * 2)   # a single value: the new argument
+    negated = relu.register_forward_hook(lambda m, args, out: -out)
+    assert relu(mg.tensor([1.0, -1.0])).tolist() == [-2.0, 0.0]
+    doubled.remove(), negated.remove(), negated.remove()               # removing twice is harmless
+    assert relu(mg.tensor([1.0, -1.0])).tolist() == [1.0, 0.0]
+
+    class Failing(mg.nn.Module):
+        def forward(self, x):
+            raise ValueError("no")
+    failing, outputs = Failing(), []
+    failing.register_forward_hook(lambda m, args, out: outputs.append("plain"))
+    failing.register_forward_hook(lambda m, args, out: outputs.append(out), always_call=True)
+    with pytest.raises(ValueError):
+        failing(1.0)
+    assert outputs == [None]                                          # only the always_call hook ran
+
+
+def test_every_module_call_is_recorded_for_the_drawings_even_one_that_raises():
+    from micrograd.teaching import module_calls
+    model = MLP(2, [2, 1])
+
+    class Failing(mg.nn.Module):
+        def forward(self, x):
+            raise ValueError("no")
+    failing = Failing()
+    with pytest.raises(ValueError):
+        failing(1.0)
+    out = model([1.0, 2.0])
+    ours = [model, *model.layers, *(n for layer in model.layers for n in layer.neurons)]
+    calls = [c for c in module_calls.CALLS if any(c.module is m for m in ours)]
+    assert [type(c.module).__name__ for c in calls] == ["Neuron", "Neuron", "Layer", "Neuron", "Layer", "MLP"]
+    assert calls[-1].made(out._stamp) and [c for c in module_calls.CALLS if c.module is failing]
+    assert module_calls._started.stamps == []                         # no start left behind by the failed call

@@ -46,7 +46,7 @@ assert central(1e-3) < central(1e-1) and central(1e-11) > central(1e-5)   # 先�
 # 并且精确到舍入误差。下面把两者都数出来：
 
 # %%
-from micrograd.func import count_operations
+from micrograd.teaching.instruments import count_operations
 
 def derivative(expr, name):
     if isinstance(expr, str):

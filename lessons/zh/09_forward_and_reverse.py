@@ -33,6 +33,7 @@ os.makedirs(OUT, exist_ok=True)
 # %%
 from micrograd import func
 from micrograd.autograd import forward_ad
+from micrograd.teaching.instruments import count_operations
 
 with forward_ad.dual_level():
     x = forward_ad.make_dual(Value(1.0), 1.0)
@@ -42,9 +43,9 @@ with forward_ad.dual_level():
 
 n = 10
 many_in = lambda *xs: sum((x * x for x in xs[1:]), xs[0] * xs[0])  # noqa: E731
-with func.count_operations() as reverse:
+with count_operations() as reverse:
     func.jacrev(many_in, argnums=tuple(range(n)))(*[0.1 * i for i in range(n)])
-with func.count_operations() as forward:
+with count_operations() as forward:
     func.jacfwd(many_in, argnums=tuple(range(n)))(*[0.1 * i for i in range(n)])
 print("R^10 -> R:  reverse", reverse, " forward", forward)
 assert forward.total > 3 * reverse.total
@@ -57,9 +58,9 @@ def many_out(x):                       # R -> R^10：各个输出共用一个计
     return tuple(h * k for k in range(1, 11))
 
 
-with func.count_operations() as reverse:
+with count_operations() as reverse:
     by_reverse = func.jacrev(many_out)(0.3)
-with func.count_operations() as forward:
+with count_operations() as forward:
     by_forward = func.jacfwd(many_out)(0.3)
 print("R -> R^10:  reverse", reverse, " forward", forward)
 assert reverse.total > 3 * forward.total

@@ -28,19 +28,19 @@ os.makedirs(OUT, exist_ok=True)
 
 # %% [markdown]
 # **边运行边定义**（PyTorch、micrograd）：每次调用在 Python 运行时构建新的图。
-# **先定义后运行**（TensorFlow 1、Theano）：先构建一次图，再用新输入运行。`func.trace` 只构建一次，`run` 重放它。追踪时走过的分支被固定下来。
+# **先定义后运行**（TensorFlow 1、Theano）：先构建一次图，再用新输入运行。`instruments.trace` 只构建一次，`run` 重放它。追踪时走过的分支被固定下来。
 
 # %%
-from micrograd import func
+from micrograd.teaching import instruments
 
-graph = func.trace(lambda a, b: a * b + (a - b).exp(), 1.0, 2.0)
+graph = instruments.trace(lambda a, b: a * b + (a - b).exp(), 1.0, 2.0)
 for a, b in ((1.0, 2.0), (0.5, -1.0), (3.0, 3.0)):
     value = graph.run(a, b)
     eager = a * b + math.exp(a - b)
     print(f"run({a}, {b}) = {value:.6f}, gradient {graph.gradient()}")
     assert math.isclose(value, eager, rel_tol=1e-12)
 
-branchy = func.trace(lambda x: x * 2 if x > 0 else x * -3, 1.0)
+branchy = instruments.trace(lambda x: x * 2 if x > 0 else x * -3, 1.0)
 print("traced with x > 0; at x = -1 it still doubles:", branchy.run(-1.0))
 assert branchy.run(-1.0) == -2.0            # 如果是边运行边定义，结果会是 3
 

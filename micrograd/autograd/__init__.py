@@ -5,25 +5,23 @@
 * ``forward_ad``: forward mode with dual numbers;
 * ``gradcheck``, ``gradgradcheck``, ``numerical_grad``: autograd against central differences;
 * ``no_grad``, ``enable_grad``, ``set_grad_enabled``, ``detect_anomaly``: modes;
-* ``Add``, ``Mul``, ``Exp``, ...: the rows of the derivative table as Functions (``PRIMITIVES``);
+* ``Add``, ``Mul``, ``Exp``, ...: the rows of the derivative table as Functions (``PRIMITIVE_FUNCTIONS``);
 * ``functional``: ``torch.autograd.functional`` (jacobian, hessian, vjp, jvp, vhp, hvp), built on
-  ``micrograd.func`` and so loaded on first use (it sits above this package);
+  the transforms of ``micrograd.func``, which live here in ``transforms``;
 * ``profiler``: ``profiler.profile()`` counts and times the operations of a block;
 * ``Variable``: PyTorch's old name for a tensor that requires grad.
 """
-import importlib
 from typing import Any
 
 from ..core.errors import NotSupported, missing_name
 from ..core.modes import detect_anomaly, enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from ..pytree import register_container
-from . import forward_ad, profiler
-from .function import PRIMITIVES, Function, FunctionNode, primitive_function
+from . import forward_ad, functional, profiler
+from .function import PRIMITIVE_FUNCTIONS, Function, FunctionNode, primitive_function
 from .reverse import backward, grad
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck, numerical_grad
 
 FunctionCtx = FunctionNode
-LATER = {"functional"}       # submodules built on layers above autograd: imported on first use
 
 
 def Variable(data: Any, requires_grad: bool = False, volatile: bool = False) -> Any:  # noqa: N802 - PyTorch's name
@@ -34,18 +32,16 @@ def Variable(data: Any, requires_grad: bool = False, volatile: bool = False) -> 
     return data.requires_grad_(True) if requires_grad else data
 
 __all__ = ["gradcheck", "gradgradcheck", "GradcheckError", "numerical_grad", "Function", "FunctionCtx",
-           "primitive_function", "PRIMITIVES", "grad", "backward", "forward_ad", "profiler", "no_grad", "enable_grad",
+           "primitive_function", "PRIMITIVE_FUNCTIONS", "grad", "backward", "forward_ad", "functional", "profiler", "no_grad", "enable_grad",
            "set_grad_enabled", "is_grad_enabled", "detect_anomaly", "register_container", "Variable"]
 
 
 def __getattr__(name: str) -> Any:
     """``autograd.Mul``, ``autograd.Exp``...: a row of the derivative table as a Function."""
-    if name in PRIMITIVES:
-        return PRIMITIVES[name]
-    if name in LATER:
-        return importlib.import_module(f".{name}", __name__)
+    if name in PRIMITIVE_FUNCTIONS:
+        return PRIMITIVE_FUNCTIONS[name]
     raise missing_name("autograd.", name)
 
 
 def __dir__() -> list[str]:
-    return sorted([*globals(), *PRIMITIVES, *LATER])
+    return sorted([*globals(), *PRIMITIVE_FUNCTIONS])

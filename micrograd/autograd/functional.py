@@ -1,7 +1,7 @@
 """``torch.autograd.functional``: vjp, jvp, jacobian, hessian, vhp, hvp of a function of tensors.
 
-Built on ``micrograd.func`` (the layer above autograd and tensors), so this module sits with func:
-``micrograd.autograd`` loads it on first use and never imports it itself (imports stay one-way).
+Built on the function transforms of ``micrograd.func``, which live in ``autograd/transforms.py``
+(below this module, so that func and autograd import each other in one direction only).
 
 As in PyTorch, `inputs` is a tensor or a tuple of tensors and the results have the same form:
 ``jacobian(f, x)`` is one tensor, ``jacobian(f, (x, y))`` a tuple with one tensor per input.  The
@@ -17,8 +17,8 @@ from __future__ import annotations
 import contextlib
 from typing import Any, Callable
 
-from .. import func
 from ..core.errors import NotSupported, missing_name
+from . import transforms as func
 
 
 def _as_tuple(inputs: Any) -> tuple[tuple, bool]:
@@ -34,7 +34,7 @@ def _finish(result: Any, create_graph: bool) -> Any:
 
 
 def _transform(create_graph: bool) -> Any:
-    """Where the func transforms run: with create_graph, recording everything (func.keep_graph)."""
+    """Where the func transforms run: with create_graph, recording everything (transforms.keep_graph)."""
     return func.keep_graph() if create_graph else contextlib.nullcontext()
 
 

@@ -25,7 +25,7 @@ from typing import Any, Iterator
 from .modes import anomaly, nan_check
 from .nodes import LEAF
 from .pending import Pending
-from .rules import FloatMath, Primitive, on_ieee_floats
+from .rules import FloatMath, Primitive
 
 HOOKS: weakref.WeakKeyDictionary[Any, list] = weakref.WeakKeyDictionary()
 """Value -> the hooks ``register_hook`` gave it, called when its gradient is complete."""
@@ -66,7 +66,8 @@ class Pass:
         for hook in list(HOOKS.get(value, ())):
             replaced = hook(g)
             if replaced is not None:
-                g = replaced if self.create_graph and hasattr(replaced, "_node") else float(replaced)
+                keep = self.create_graph and hasattr(replaced, "_node")   # a Value, for a graph
+                g = replaced if keep else float(replaced)
         if value in self.wanted:
             self.found[value] = g
         if self.accumulate:
@@ -75,7 +76,7 @@ class Pass:
         return g
 
     def deliver(self, x: Any, g: Any) -> None:
-        """Pass ∂L/∂x, one consumer's share, to the input x (if it is a Value that requires grad)."""
+        """Pass ∂L/∂x, one consumer's share, on to the input x (if it is a Value needing grad)."""
         if g is not None and getattr(x, "_node", None) is not None:
             self.pending.add(x, g)
 
@@ -122,23 +123,23 @@ def plain_backward(run: Pass) -> None:
                     else:
                         run.deliver(x, gx)
                 continue
-            a, b = value._a, value._b                   # operands: Values or floats
-            x = a if a.__class__ is float else a.data
+            a, b = value._a, value._b                   # operands: Values, floats, constants
+            value_class = value.__class__               # (this module does not import Value)
+            x = a.data if a.__class__ is value_class else a
+            y = b.data if b.__class__ is value_class else b
             try:
                 if b is None:
                     grads = node.vjp(FloatMath, g, value.data, x)
                 else:
-                    y = b if b.__class__ is float or node.constant else b.data
                     grads = node.vjp(FloatMath, g, value.data, x, y)
             except ArithmeticError:
-                operands = (x,) if b is None else (x, y)
-                grads = on_ieee_floats(node.vjp, g, value.data, *operands)
+                grads = node.gradients(value, g)        # again, on IEEE floats
             if check_nan:
                 nan_check(node.grad_fn_name, grads)
             if not retain_graph:
                 value._node = node.freed
             # deliver, written out for a and b: a call per input costs 30 % here.
-            if a.__class__ is not float and a._node is not None:
+            if a.__class__ is value_class and a._node is not None:
                 i = a._stamp - newest
                 if a._node is LEAF:
                     a.grad += grads[0]
@@ -148,7 +149,7 @@ def plain_backward(run: Pass) -> None:
                     values[i], sums[i] = a, grads[0]
                 else:
                     sums[i] = sums[i] + grads[0]
-            if b.__class__ is not float and b is not None and not node.constant and b._node is not None:
+            if b.__class__ is value_class and b._node is not None:
                 i = b._stamp - newest
                 if b._node is LEAF:
                     b.grad += grads[1]

@@ -14,12 +14,13 @@ NO_GRAD_ERROR = "element 0 of tensors does not require grad and does not have a 
 
 
 class NotSupported(NotImplementedError):
-    """A PyTorch feature micrograd does not have.  From a module (``torch.fft``, ``from torch.nn import
-    Conv2d``) it is not an AttributeError, so ``from ... import`` shows this message, not ImportError."""
+    """A PyTorch feature micrograd does not have.  From a module (``torch.fft``, ``from torch.nn
+    import Conv2d``) it is not an AttributeError, so ``from ... import`` shows this message, not
+    ImportError."""
 
 
 class NotSupportedAttribute(NotSupported, AttributeError):
-    """A Tensor method micrograd does not have: NotSupported, and an AttributeError so hasattr() works."""
+    """A Tensor method micrograd lacks: NotSupported, and an AttributeError (for hasattr)."""
 
 
 def missing_name(module: str, name: str) -> Exception:
@@ -28,7 +29,8 @@ def missing_name(module: str, name: str) -> Exception:
     tools' probes, such as IPython's ``_repr_html_``)."""
     if name.startswith("_"):
         return AttributeError(name)
-    return NotSupported(f"micrograd has no {module}{name}: PyTorch's torch.{module}{name} is not supported here "
+    return NotSupported(f"micrograd has no {module}{name}: PyTorch's torch.{module}{name} is not "
+                        "supported here "
                         "(micrograd is a teaching package; see its README for what it covers)")
 
 
@@ -37,5 +39,6 @@ def unsupported_operand(operation: str, operand: Any) -> Any:
     reflected method); otherwise a TypeError that names the type."""
     if getattr(operand, "handles_values", False):
         return NotImplemented
-    raise TypeError(f"unsupported operand type for {operation}: 'Value' and '{type(operand).__name__}' "
+    raise TypeError(f"unsupported operand type for {operation}: 'Value' and "
+                    f"'{type(operand).__name__}' "
                     f"({operand!r:.40}); use a number or a Value")

@@ -1,7 +1,7 @@
 """Walking a graph: the Values a result depends on, each after its inputs.
 
 The backward pass does not need this (it finds its Values as it goes, see
-``pending.Pending``); the drawings, ``func.trace`` and the lessons do.
+``pending.Pending``); the drawings, ``teaching.instruments.trace`` and the lessons do.
 """
 from __future__ import annotations
 

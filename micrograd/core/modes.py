@@ -76,7 +76,8 @@ class set_grad_enabled(_Switch):
 
     def __init__(self, mode: bool) -> None:
         if not isinstance(mode, bool):
-            raise TypeError(f"set_grad_enabled expects a bool, got {mode!r} of type {type(mode).__name__}")
+            raise TypeError(f"set_grad_enabled expects a bool, got {mode!r} of type "
+                            f"{type(mode).__name__}")
         super().__init__(mode)
         self.before_call = grad_state.grad_enabled
         grad_state.grad_enabled = mode

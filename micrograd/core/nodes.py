@@ -103,7 +103,7 @@ class BackwardNode:
         return {}
 
     def __eq__(self, other: object) -> bool:
-        return type(other) is type(self) and other._value is self._value  # type: ignore[attr-defined]
+        return type(other) is type(self) and other._value is self._value  # type: ignore
 
     def __hash__(self) -> int:
         return hash((type(self), id(self._value)))

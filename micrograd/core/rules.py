@@ -180,7 +180,8 @@ class Primitive:
     """A differentiable operation: its two rules, and the names PyTorch and karpathy give it.
 
     ``name`` is PyTorch's (``torch.mul`` is our ``mul``); ``symbol`` is what karpathy's micrograd
-    shows in ``Value._op`` (``'*'``); ``grad_fn_name`` is PyTorch's backward node (``MulBackward0``).
+    shows in ``Value._op`` (``'*'``); ``grad_fn_name`` names PyTorch's backward node
+    (``MulBackward0``).
     ``inputs`` is how many operands are differentiated (1 or 2); ``constant`` names the parameters
     a constant carries (``("min", "max")`` for clamp), or is empty; ``saves`` is False for rules
     that read no saved values (``x + y``), whose nodes may be backpropagated through twice, as in
@@ -255,7 +256,8 @@ class Primitive:
     def bind(self, args: tuple, kwargs: dict) -> tuple | None:
         """The constants a method call passes to this row, checked: clamp(0, max=1) -> (0, 1)."""
         if len(args) > len(self.constant) or set(kwargs) - set(self.constant):
-            raise TypeError(f"{self.name}() takes the arguments {', '.join(self.constant) or 'none'}; "
+            takes = ", ".join(self.constant) or "none"
+            raise TypeError(f"{self.name}() takes the arguments {takes}; "
                             f"got {len(args)} positional and {sorted(kwargs)}")
         given = dict(zip(self.constant, args), **kwargs)
         bound = tuple(given.get(name) for name in self.constant)
@@ -331,7 +333,7 @@ def div_vjp(m: Any, g: Any, out: Any, x: Any, y: Any) -> tuple:
 DIV = Primitive("div", "/", "DivBackward0", div, div_vjp, inputs=2)
 
 
-def pow(m: Any, x: Any, y: Any) -> Any:  # noqa: A001 - torch.pow's name; builtins.pow is unused here
+def pow(m: Any, x: Any, y: Any) -> Any:  # noqa: A001 - torch.pow's name; builtins.pow is unused
     """xʸ"""
     return m.pow(x, y)
 

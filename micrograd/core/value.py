@@ -33,7 +33,7 @@ from .modes import grad_mode, grad_state
 from .nodes import LEAF, BackwardNode, RemovableHandle
 from .rules import Primitive
 
-_clock = itertools.count(0, -1)   # next(_clock) stamps each new Value: 0, -1, -2... (newest smallest)
+_clock = itertools.count(0, -1)   # next(_clock) stamps each new Value: 0, -1, -2... newest smallest
 
 
 def tick() -> int:
@@ -56,7 +56,8 @@ class Value:
     def __init__(self, data: float, *, requires_grad: bool = True, label: str = "") -> None:
         number = as_float(data)
         if number is None:
-            hint = " (use .item() to get the number out of a Value or Tensor)" if hasattr(data, "item") else ""
+            has_item = hasattr(data, "item")
+            hint = " (use .item() to get the number out of a Value or Tensor)" if has_item else ""
             raise TypeError(f"Value(data) needs a real number, got {data!r} of type "
                             f"{type(data).__name__}{hint}")
         self.data = number
@@ -68,7 +69,8 @@ class Value:
         self._stamp = next(_clock)
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
-        raise TypeError("Value cannot be subclassed: the engine recognises Values by their exact class")
+        raise TypeError("Value cannot be subclassed: the engine recognises Values by their exact "
+                        "class")
 
     # --- the graph, as karpathy's micrograd and PyTorch show it -------------------------
     @property
@@ -83,7 +85,8 @@ class Value:
         his would give it: ∂L/∂c = ∂L/∂self · ∂self/∂c."""
         node = self._node
         inputs = self._inputs
-        if node is not None and node.rule is not None and any(x.__class__ is not Value for x in inputs):
+        numbers = any(x.__class__ is not Value for x in inputs)
+        if numbers and node is not None and node.rule is not None:
             shares = node.rule.gradients(self, float(_data(self.grad)))
             for slot, x, share in zip(("_a", "_b"), inputs, shares):
                 if x.__class__ is not Value:
@@ -326,7 +329,7 @@ def _apply_constant(prim: Primitive, x: Value, c: Any) -> Value:
 
 
 def _method(prim: Primitive) -> Callable[..., Value]:
-    """Value.<name> for a function of the table: x.exp(), or x.clamp(min=0) for one with constants."""
+    """Value.<name> for a function of the table: x.exp(), or x.clamp(min=0) with constants."""
     if prim.constant:
         def method(self: Value, *args: Any, **kwargs: Any) -> Value:
             return apply(prim, self, prim.bind(args, kwargs))

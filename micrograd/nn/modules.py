@@ -7,22 +7,126 @@ reprs and call semantics, so his demo runs unchanged.  ``activation=`` picks rel
 
 PyTorch-style, on Tensors: ``Parameter``, ``Linear``, ``Sequential``, ``ReLU``, ``Tanh``, ``Sigmoid``,
 and the losses as modules (``MSELoss``...: each calls its function in ``functional.py``).
+
+Hooks, as in ``torch.nn.modules.module``: ``register_module_forward_pre_hook`` and
+``register_module_forward_hook`` run around every module call (the drawings record the calls so,
+in ``teaching/module_calls.py``); ``Module.register_forward_pre_hook`` / ``register_forward_hook``
+around one module's calls.
 """
 from __future__ import annotations
 
+import itertools
 import math
 import operator
 import random
-from typing import Any, Iterator, Sequence
+import warnings
+from types import MappingProxyType
+from typing import Any, Callable, Iterator, Mapping, Sequence
 
-from ..core.value import Value, tick
-from ..teaching.module_calls import CALLS, Call
-from ..optim import clear_gradients
+from ..core.value import Value
 from ..tensors import Tensor, as_tensor, randomness, tensor
+from ..tensors.gradients import clear_gradients
 from . import functional as F
 
 ACTIVATIONS = {"relu": ("ReLU", Value.relu), "tanh": ("Tanh", Value.tanh), "sigmoid": ("Sigmoid", Value.sigmoid),
                "linear": ("Linear", None)}
+
+
+# --- hooks (torch.nn.modules.module) ----------------------------------------------------------------
+_global_forward_pre_hooks: dict[int, Callable] = {}
+_global_forward_hooks: dict[int, Callable] = {}
+_always_called: set[int] = set()          # forward hooks (global or a module's) registered with always_call=True
+_hook_ids = itertools.count()
+_NO_HOOKS: Mapping[int, Callable] = MappingProxyType({})   # a module's hooks until it registers one
+_global_hooks: tuple[tuple, tuple] = ((), ())   # (pre-hooks, (id, forward hook) pairs): read by every call
+_any_global_hooks = False
+
+
+def _hooks_changed() -> None:
+    global _global_hooks, _any_global_hooks
+    _global_hooks = (tuple(_global_forward_pre_hooks.values()), tuple(_global_forward_hooks.items()))
+    _any_global_hooks = bool(_global_forward_pre_hooks or _global_forward_hooks)
+
+
+class RemovableHandle:
+    """What the register_*hook functions return (``torch.utils.hooks.RemovableHandle``): ``remove()``
+    takes the hook off (again is harmless); ``with handle:`` removes it at the end of the block."""
+
+    def __init__(self, hooks: dict[int, Callable]) -> None:
+        self.hooks_dict, self.id = hooks, next(_hook_ids)
+
+    def remove(self) -> None:
+        """Take the hook off."""
+        self.hooks_dict.pop(self.id, None)
+        _always_called.discard(self.id)
+        _hooks_changed()
+
+    def __enter__(self) -> RemovableHandle:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.remove()
+
+
+def _add_hook(hooks: dict[int, Callable], hook: Callable, prepend: bool = False, always_call: bool = False) -> RemovableHandle:
+    handle = RemovableHandle(hooks)
+    if prepend:
+        rest = list(hooks.items())
+        hooks.clear()
+        hooks[handle.id] = hook
+        hooks.update(rest)
+    else:
+        hooks[handle.id] = hook
+    if always_call:
+        _always_called.add(handle.id)
+    _hooks_changed()
+    return handle
+
+
+def register_module_forward_pre_hook(hook: Callable[..., Any]) -> RemovableHandle:
+    """Call ``hook(module, args)`` before every module's forward (``args``: the tuple of positional
+    arguments); it may return new arguments (a tuple, or a single value).  Runs before the
+    module's own pre-hooks.  Returns a handle: ``handle.remove()`` takes the hook off."""
+    return _add_hook(_global_forward_pre_hooks, hook)
+
+
+def register_module_forward_hook(hook: Callable[..., Any], *, always_call: bool = False) -> RemovableHandle:
+    """Call ``hook(module, args, output)`` after every module's forward; it may return a new output.
+    With ``always_call=True`` it runs even when the call raises (output is then None, as in
+    PyTorch).  Runs before the module's own forward hooks.  Returns a handle with ``remove()``."""
+    return _add_hook(_global_forward_hooks, hook, always_call=always_call)
+
+
+def _call_with_hooks(module: Module, args: tuple) -> Any:
+    """module.forward(*args) with the global hooks, then the module's own, around it (as PyTorch's
+    Module._call_impl runs them)."""
+    pre, hooks = _global_hooks
+    if module._forward_pre_hooks:
+        pre = (*pre, *module._forward_pre_hooks.values())
+    if module._forward_hooks:
+        hooks = (*hooks, *module._forward_hooks.items())
+    for hook in pre:
+        new_args = hook(module, args)
+        if new_args is not None:
+            args = new_args if isinstance(new_args, tuple) else (new_args,)
+    out, started = None, 0
+    try:
+        out = module.forward(*args)
+        for _, hook in hooks:
+            started += 1
+            new_out = hook(module, args, out)
+            if new_out is not None:
+                out = new_out
+    except Exception:
+        for hook_id, hook in hooks[started:]:    # the always_call hooks that have not started
+            if hook_id in _always_called:
+                try:
+                    hook(module, args, out)
+                except Exception as e:
+                    warnings.warn("module forward hook with always_call=True raised an exception that was "
+                                  f"silenced as another error was raised in forward: {e}", stacklevel=3)
+        raise
+    return out
 
 
 class Parameter(Tensor):
@@ -43,9 +147,11 @@ class Parameter(Tensor):
 class Module:
     """Something with parameters: ``parameters()``, ``named_parameters()``, ``zero_grad()``."""
     training = True
+    _forward_pre_hooks: Mapping[int, Callable] = _NO_HOOKS      # a dict of its own once one is registered
+    _forward_hooks: Mapping[int, Callable] = _NO_HOOKS
 
     def zero_grad(self, set_to_none: bool = True) -> None:
-        """Clear every parameter's gradient before the next backward pass (optim.clear_gradients)."""
+        """Clear every parameter's gradient before the next backward pass (tensors.gradients.clear_gradients)."""
         clear_gradients(self.parameters(), set_to_none)
 
     def named_parameters(self, prefix: str = "") -> Iterator[tuple[str, Any]]:
@@ -58,11 +164,27 @@ class Module:
         return [p for _, p in self.named_parameters()]
 
     def __call__(self, *args: Any) -> Any:
-        """self.forward(*args), with the call recorded (groups.py) so drawings can box what it made."""
-        start = tick()
-        out = self.forward(*args)
-        CALLS.append(Call(self, start, tick()))
-        return out
+        """self.forward(*args), with the hooks around it (the drawings' hooks record the call, so
+        that they can box the Values it made: teaching/module_calls.py)."""
+        if _any_global_hooks or self._forward_pre_hooks or self._forward_hooks:
+            return _call_with_hooks(self, args)
+        return self.forward(*args)
+
+    def register_forward_pre_hook(self, hook: Callable[..., Any], *, prepend: bool = False) -> RemovableHandle:
+        """Call ``hook(module, args)`` before each call of this module's forward; it may return new
+        arguments (a tuple, or a single value).  ``prepend=True``: before its other pre-hooks."""
+        if self._forward_pre_hooks is _NO_HOOKS:
+            self._forward_pre_hooks = {}
+        return _add_hook(self._forward_pre_hooks, hook, prepend)
+
+    def register_forward_hook(self, hook: Callable[..., Any], *, prepend: bool = False,
+                              always_call: bool = False) -> RemovableHandle:
+        """Call ``hook(module, args, output)`` after each call of this module's forward; it may return
+        a new output.  ``prepend=True``: before its other forward hooks; ``always_call=True``: even
+        when the call raises (output None)."""
+        if self._forward_hooks is _NO_HOOKS:
+            self._forward_hooks = {}
+        return _add_hook(self._forward_hooks, hook, prepend, always_call)
 
     def forward(self, *args: Any) -> Any:
         """The module's output for input x."""

@@ -1,14 +1,20 @@
 """Which module call made which Values, so that a drawing can box them (Neuron, Layer, MLP...).
 
 Each call of an ``nn.Module`` takes a stamp before it starts and one after it ends
-(``engine.tick``); the Values it made have the stamps in between.  The latest calls are kept
-here (the most recent MAX_CALLS), which is all a drawing of a recent graph needs; a module
-stays in memory until its calls are pushed out.
+(``core.value.tick``); the Values it made have the stamps in between.  Two global module hooks,
+registered when this module is imported (``micrograd`` imports it, through the drawings), take
+the stamps: ``nn`` knows nothing of the drawings.  The latest calls are kept here (the most
+recent MAX_CALLS), which is all a drawing of a recent graph needs; a module stays in memory until
+its calls are pushed out.
 """
 from __future__ import annotations
 
+import threading
 from collections import deque
 from typing import Any, NamedTuple
+
+from ..core.value import tick
+from ..nn.modules import register_module_forward_hook, register_module_forward_pre_hook
 
 MAX_CALLS = 50_000
 
@@ -25,7 +31,29 @@ class Call(NamedTuple):
 
 
 CALLS: deque[Call] = deque(maxlen=MAX_CALLS)
-"""The latest module calls, oldest first (nn.Module.__call__ appends)."""
+"""The latest module calls, oldest first (the hooks below append them)."""
+
+
+class _Started(threading.local):
+    """The start stamps of the module calls running in this thread, innermost last."""
+    def __init__(self) -> None:
+        self.stamps: list[int] = []
+
+
+_started = _Started()
+
+
+def _before_call(module: Any, args: tuple) -> None:
+    _started.stamps.append(tick())
+
+
+def _after_call(module: Any, args: tuple, output: Any) -> None:
+    # always_call: this runs even when the call raises, so each start stamp is taken off by its own call
+    CALLS.append(Call(module, _started.stamps.pop(), tick()))
+
+
+HOOKS = (register_module_forward_pre_hook(_before_call), register_module_forward_hook(_after_call, always_call=True))
+"""The handles of the two hooks that record the calls (``remove()`` them to stop recording)."""
 
 
 def innermost_calls(stamps: list[int]) -> tuple[list[Call], dict[int, Call], dict[Call, Call | None]]:

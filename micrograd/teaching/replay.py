@@ -22,11 +22,10 @@ import json
 from typing import Any, NamedTuple
 
 from ..autograd.reverse import grad as autograd_grad
-from .drawing import _label, _number, _value_lines, draw, svg
+from .drawing import draw, format_number, node_label, svg, value_lines
 from ..core.value import Value
 from ..core.graph import topological_order
 from .language import say
-from ..core.rules import Primitive, evaluate
 from ..tensors import Tensor
 
 
@@ -53,11 +52,10 @@ class Term(NamedTuple):
 def local_derivatives(u: Value) -> tuple[float, ...] | None:
     """∂u/∂(each input of u), in the order of ``u._inputs``, from u's row of the derivative
     table: its vjp with an upstream gradient of 1.  None for a custom Function's output."""
-    prim = u._fn
-    if prim.__class__ is not Primitive:
+    rule = u._node.rule
+    if rule is None:
         return None
-    operands = [x.data if x.__class__ is Value else x for x in (u._a, u._b) if x is not None]
-    return tuple(float(d) for d in evaluate(prim.vjp, 1.0, u.data, *operands))
+    return tuple(float(d) for d in rule.gradients(u, 1.0))
 
 
 def chain_rule_terms(steps: list[tuple[Value, float]]) -> dict[int, list[Term]]:
@@ -102,7 +100,7 @@ def _expression(v: Value, names: dict[int, str]) -> str | None:
                 return None
             operands.append(names[id(x)])
         else:
-            operands.append(_number(x, "g"))
+            operands.append(format_number(x, "g"))
     symbol = v._op
     if len(operands) == 2 and symbol in ("+", "-", "*", "/", "**"):
         return f"{_wrapped(operands[0])}{symbol}{_wrapped(operands[1])}"
@@ -122,11 +120,11 @@ def caption(v: Value, gradient: float, terms: list[Term], names: dict[int, str],
         return say(f"{d(root_name, name)} = 1: the seed that starts the backward pass",
                    f"{d(root_name, name)} = 1：反向传播从这个初始梯度开始")
     symbols = " + ".join(f"{d(root_name, names[id(t.user)])} · {d(names[id(t.user)], name)}" for t in terms)
-    numbers = " + ".join(f"{_number(t.upstream, fmt)} · " +
-                         (_number(t.local, fmt) if t.local is not None else say("(its Function's backward)",
+    numbers = " + ".join(f"{format_number(t.upstream, fmt)} · " +
+                         (format_number(t.local, fmt) if t.local is not None else say("(its Function's backward)",
                                                                                 "（其 Function 的 backward）"))
                          for t in terms)
-    lines = [f"{d(root_name, name)} = {symbols}", f"= {numbers} = {_number(gradient, fmt)}"]
+    lines = [f"{d(root_name, name)} = {symbols}", f"= {numbers} = {format_number(gradient, fmt)}"]
     if len(terms) > 1:
         lines.append(say(f"{name} is used {len(terms)} times: the gradients coming back along each use add up",
                          f"{name} 被使用了 {len(terms)} 次：沿每次使用传回的梯度相加"))
@@ -249,11 +247,11 @@ def replay(root: Value | Tensor, path: str | None = None, *, names: dict[str, An
     drawing = draw(root, rankdir=rankdir, number_format=number_format, max_nodes=max_nodes, ids=ids,
                    show_grad=False)
     for index, (v, _) in enumerate(steps):             # each variable: its name, and a grad line to fill in
-        lines = [called[id(v)]] + _value_lines(v, number_format, False, False)[1 if v.label else 0:] + ["grad ?"]
-        drawing.node(f"v{index}", _label(lines), id=f"v{index}")
+        lines = [called[id(v)]] + value_lines(v, number_format, False, False)[1 if v.label else 0:] + ["grad ?"]
+        drawing.node(f"v{index}", node_label(lines), id=f"v{index}")
     picture = svg(drawing)
     picture = picture[picture.index("<svg"):]
-    data = [{"id": f"v{index}", "grad": _number(g, number_format),
+    data = [{"id": f"v{index}", "grad": format_number(g, number_format),
              "caption": caption(v, g, terms[id(v)], called, root_name, number_format)}
             for index, (v, g) in enumerate(steps)]
     page = ReplayPage(REPLAY_PAGE.format(svg=picture, steps=_script_data(data), last=len(data) - 1, **_page_words()))

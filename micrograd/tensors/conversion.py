@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import math
 
-from typing import Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable
 
 from ..core.errors import NotSupported
 from . import devices, dtypes
@@ -15,7 +15,8 @@ from .dtypes import bool_, float32, float64, int64
 from .history import constant_value
 from .printing import tensor_repr
 
-Tensor = Any   # these methods belong to Tensor (tensor.py); an alias keeps the imports one-way
+if TYPE_CHECKING:                 # these methods belong to Tensor; tensor.py imports this module
+    from .tensor import Tensor
 
 
 class ConversionMethods:

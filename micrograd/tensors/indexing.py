@@ -6,7 +6,7 @@ assigning records new Values at those positions (PyTorch's ``CopySlices``).
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..core.errors import LEAF_INPLACE_ERROR
 from ..core.modes import is_grad_enabled
@@ -15,7 +15,8 @@ from .dtypes import bool_, float32, float64, round_to_float32
 from .shapes import broadcast_index, broadcast_shapes, nested_numbers, strides_of
 
 
-Tensor = Any   # these methods belong to Tensor (tensor.py); an alias keeps the imports one-way
+if TYPE_CHECKING:                 # these methods belong to Tensor; tensor.py imports this module
+    from .tensor import Tensor
 
 
 class IndexingMethods:

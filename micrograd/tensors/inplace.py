@@ -10,7 +10,7 @@ on to the tensor it came from.
 from __future__ import annotations
 
 import operator
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from ..core import rules
 from ..core.value import as_float
@@ -21,7 +21,8 @@ from .randomness import generator
 from .shapes import broadcast_index, broadcast_shapes
 
 PRIMITIVE_OF = {operator.add: rules.ADD, operator.sub: rules.SUB, operator.mul: rules.MUL, operator.truediv: rules.DIV}
-Tensor = Any   # these methods belong to Tensor (tensor.py); an alias keeps the imports one-way
+if TYPE_CHECKING:                 # these methods belong to Tensor; tensor.py imports this module
+    from .tensor import Tensor
 
 
 class InPlaceMethods:

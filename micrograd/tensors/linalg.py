@@ -6,14 +6,15 @@ every factor by the product rule: ∂(a·b)/∂a = b.
 """
 from __future__ import annotations
 
-from typing import Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable
 
 from ..core.value import Value
 from .dtypes import promote
 from .shapes import broadcast_shapes
 from .history import constant_value
 
-Tensor = Any   # these methods belong to Tensor (tensor.py); an alias keeps the imports one-way
+if TYPE_CHECKING:                 # these methods belong to Tensor; tensor.py imports this module
+    from .tensor import Tensor
 
 
 def sum_of_products(pairs: Iterable[tuple[Value, Value]]) -> Value:

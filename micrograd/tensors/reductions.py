@@ -10,7 +10,7 @@ import functools
 import math
 import operator
 from collections import namedtuple
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from ..core.errors import NotSupported
 from .dtypes import bool_, int64
@@ -23,7 +23,8 @@ for _result in (MaxResult, MinResult):
     _result.__repr__ = lambda self: (f"torch.return_types.{type(self).__name__}(\nvalues={self.values!r},\n"
                                      f"indices={self.indices!r})")
 
-Tensor = Any   # these methods belong to Tensor (tensor.py); an alias keeps the imports one-way
+if TYPE_CHECKING:                 # these methods belong to Tensor; tensor.py imports this module
+    from .tensor import Tensor
 
 
 class ReductionMethods:

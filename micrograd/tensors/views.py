@@ -7,13 +7,14 @@ scalar nodes, so the gradient reaching a view element is the gradient of the sou
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..core.errors import NotSupported
 from .shapes import broadcast_index, broadcast_shapes, checked_sizes, normalize_dim, require_int_dims, strides_of
 
 
-Tensor = Any   # these methods belong to Tensor (tensor.py); an alias keeps the imports one-way
+if TYPE_CHECKING:                 # these methods belong to Tensor; tensor.py imports this module
+    from .tensor import Tensor
 
 
 class ViewMethods:

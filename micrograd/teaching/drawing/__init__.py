@@ -6,7 +6,7 @@ ellipses, ``*`` and ``+`` are rectangles, and edges run forward, input -> operat
 * ``draw(root)`` returns a ``graphviz.Digraph`` (shown inline by Jupyter); ``view="scalar"``
   draws every Value, ``view="tensor"`` one ellipse per Tensor and one rectangle per tensor op.
 * ``render(drawing, "graph.svg")`` writes svg, png or pdf.
-* The backward replay, a page stepping through the backward pass, is in ``replay_page.py``.
+* The backward replay, a page stepping through the backward pass, is in ``replay.py``.
 * Laying the graph out is Graphviz's work: ``renderers.py`` runs the ``dot`` program, or, in a
   browser, Graphviz compiled to WebAssembly.
 """
@@ -19,8 +19,8 @@ import graphviz
 
 from ...autograd import forward_ad
 from ...autograd.function import FunctionNode
-from ...core.value import LEAF, Value
-from ...core.rules import Primitive
+from ...core.nodes import LEAF
+from ...core.value import Value
 from ..module_calls import Call, innermost_calls
 from ...tensors import NO_GRAD, Tensor, TensorNode
 from . import renderers
@@ -49,9 +49,10 @@ class Drawing(graphviz.Digraph):
             return {"text/plain": f"(the drawing is not shown: {err})"}
 
 
-def _label(lines: Iterable[str]) -> str:
-    """Lines shown as typed: backslashes escaped, quotes quoted by graphviz, never HTML;
-    characters that cannot be shown (NUL, control characters) shown escaped, as \\x00."""
+def node_label(lines: Iterable[str]) -> str:
+    """A Graphviz node label of these lines (the replay labels its nodes so too), shown as typed:
+    backslashes escaped, quotes quoted by graphviz, never HTML; characters that cannot be shown
+    (NUL, control characters) shown escaped, as \\x00."""
     return graphviz.nohtml("\\n".join(graphviz.escape(_printable(str(line))) for line in lines))
 
 
@@ -61,7 +62,9 @@ def _printable(text: str) -> str:
                    if unicodedata.category(c) in ("Cc", "Cs", "Zl", "Zp") else c for c in text)
 
 
-def _number(x: Any, fmt: str) -> str:
+def format_number(x: Any, fmt: str) -> str:
+    """x (a number, or a Value's data or grad) as the drawings print it: ``format(float(x), fmt)``,
+    fmt being their ``number_format`` (".4g")."""
     return format(float(x), fmt)
 
 
@@ -98,11 +101,11 @@ def _operation(v: Value, fmt: str) -> str:
     """The text of v's operation box: its symbol, with any number operand on its side
     (y * 1.01 is '*1.01', 2 * y is '2*'; x ** 2 is '**2' and 3 - x is '3-' by their rows)."""
     symbol = v._op
-    if v._fn.__class__ is Primitive and not v._fn.constant:
+    if v._node.rule is not None and not v._node.rule.constant:
         if v._a.__class__ is not Value:
-            return _number(v._a, fmt) + symbol
+            return format_number(v._a, fmt) + symbol
         if v._b is not None and v._b.__class__ is not Value:
-            return symbol + _number(v._b, fmt)
+            return symbol + format_number(v._b, fmt)
     return symbol
 
 
@@ -130,38 +133,40 @@ def _kind(obj: Any, root: Any, params: set[int]) -> str:
     if id(obj) in params:
         return "parameter"
     if isinstance(obj, Value):
-        if obj._fn is None:
+        if obj._node is None:
             return "constant"
-        return "leaf" if obj._fn is LEAF else "intermediate"
+        return "leaf" if obj._node is LEAF else "intermediate"
     if not obj.requires_grad:
         return "constant"
     return "leaf" if obj.is_leaf else "intermediate"
 
 
 # --- labels --------------------------------------------------------------------------------------
-def _value_lines(v: Value, fmt: str, show_grad: bool, show_tangent: bool) -> list[str]:
+def value_lines(v: Value, fmt: str, show_grad: bool, show_tangent: bool) -> list[str]:
+    """The lines of a Value's ellipse: its label (if it has one), ``data ...``, then ``grad ...``
+    (with show_grad, once it has one) and ``tangent ...`` (with show_tangent, inside forward mode)."""
     lines = [v.label] if v.label else []
-    lines.append(f"data {_number(v.data, fmt)}")
-    if show_grad and v._fn is not None and v.grad.__class__ is not type(NO_GRAD):
-        lines.append(f"grad {_number(v.grad, fmt)}")
+    lines.append(f"data {format_number(v.data, fmt)}")
+    if show_grad and v._node is not None and v.grad.__class__ is not type(NO_GRAD):
+        lines.append(f"grad {format_number(v.grad, fmt)}")
     if show_tangent:
         tangent = forward_ad.tangent_of(v)
         if tangent is not None:
-            lines.append(f"tangent {_number(tangent, fmt)}")
+            lines.append(f"tangent {format_number(tangent, fmt)}")
     return lines
 
 
 def _tensor_lines(t: Any, fmt: str, show_grad: bool) -> list[str]:
     if isinstance(t, Value):
-        return _value_lines(t, fmt, show_grad, False)
+        return value_lines(t, fmt, show_grad, False)
     lines = [t.label] if getattr(t, "label", "") else []
     numbers = [v.data for v in t._values]
     lines.append(f"shape {tuple(t.shape)}" if t.dim() else "scalar")
     if len(numbers) <= 4:
-        lines.append("data " + ", ".join(_number(x, fmt) for x in numbers))
+        lines.append("data " + ", ".join(format_number(x, fmt) for x in numbers))
     gradient = t.grad if show_grad and t.requires_grad else None
     if gradient is not None and gradient.numel() <= 4:
-        lines.append("grad " + ", ".join(_number(v.data, fmt) for v in gradient._values))
+        lines.append("grad " + ", ".join(format_number(v.data, fmt) for v in gradient._values))
     return lines
 
 
@@ -209,10 +214,10 @@ def draw(root: Value | Tensor, *, view: str = "scalar", rankdir: str = "auto", n
             kind = "root" if _is_root(v, roots) else _kind(v, None, parameters)
             name = (ids or {}).get(id(v), f"v{id(v)}")
             box = boxes.get(v._stamp, dot)          # the box of the module call that made v
-            box.node(name, _label(_value_lines(v, number_format, show_grad, show_tangent)), id=name, **STYLE[kind])
+            box.node(name, node_label(value_lines(v, number_format, show_grad, show_tangent)), id=name, **STYLE[kind])
             if v._inputs:
                 op = f"op{id(v)}"
-                box.node(op, _label([_operation(v, number_format)]), **STYLE["op"])
+                box.node(op, node_label([_operation(v, number_format)]), **STYLE["op"])
                 dot.edge(op, name)
                 for child in v._inputs:
                     if child.__class__ is Value:
@@ -223,7 +228,7 @@ def draw(root: Value | Tensor, *, view: str = "scalar", rankdir: str = "auto", n
         with dot.subgraph(name="cluster_legend") as box:
             box.attr(label="legend", style="dashed")
             for kind, text in LEGEND.items():
-                box.node(f"legend_{kind}", _label([text]), **STYLE[kind])
+                box.node(f"legend_{kind}", node_label([text]), **STYLE[kind])
     return dot
 
 
@@ -236,7 +241,7 @@ def _boxes(values: list[Value]) -> tuple[dict[int, graphviz.Digraph], list[tuple
     clusters: dict[Call, graphviz.Digraph] = {}
     for number, call in enumerate(calls):
         box = clusters[call] = graphviz.Digraph(name=f"cluster_{number}")
-        box.attr(label=_label([_module_name(call.module)]), style="rounded,dashed", color="#6b7280",
+        box.attr(label=node_label([_module_name(call.module)]), style="rounded,dashed", color="#6b7280",
                  fontname="Helvetica", labeljust="l")
     users: dict[int, set] = {}
     for v in values:
@@ -285,11 +290,11 @@ def _draw_other_engine(dot: graphviz.Digraph, root: Any, fmt: str, show_grad: bo
         if show_grad and hasattr(v, "grad"):
             lines.append(f"grad {_number_or_text(v.grad, fmt)}")
         kind = "root" if v is root else "intermediate" if v._prev else "leaf"
-        dot.node(name, _label(lines), id=name, **STYLE[kind])
+        dot.node(name, node_label(lines), id=name, **STYLE[kind])
         target = name
         if v._op:
             target = f"op{id(v)}"
-            dot.node(target, _label([str(v._op)]), **STYLE["op"])
+            dot.node(target, node_label([str(v._op)]), **STYLE["op"])
             dot.edge(target, name)
         for child in v._prev:
             dot.edge(f"v{id(child)}", target)
@@ -299,7 +304,7 @@ def _number_or_text(x: Any, fmt: str) -> str:
     """A number as `fmt` formats it; anything else (a student's engine may hold a Value in
     .data by mistake) as its repr, so the drawing shows what is there."""
     try:
-        return _number(x, fmt)
+        return format_number(x, fmt)
     except (TypeError, ValueError):
         return repr(x)
 
@@ -311,14 +316,14 @@ def _draw_tensors(dot: graphviz.Digraph, root: Tensor, fmt: str, show_grad: bool
     while stack:
         t = stack.pop()
         name = f"t{id(t)}"
-        dot.node(name, _label(_tensor_lines(t, fmt, show_grad)), id=name, **STYLE[_kind(t, root, parameters)])
+        dot.node(name, node_label(_tensor_lines(t, fmt, show_grad)), id=name, **STYLE[_kind(t, root, parameters)])
         if not isinstance(t, Tensor):
             continue
         node, op, parents = _tensor_history(t)
         if node is None:
             continue
         op_name = f"op{id(t)}"
-        dot.node(op_name, _label([op]), **STYLE["op"])
+        dot.node(op_name, node_label([op]), **STYLE["op"])
         dot.edge(op_name, name)
         for p in parents:
             dot.edge(f"t{id(p)}", op_name)
@@ -361,4 +366,5 @@ def svg(drawing: graphviz.Digraph) -> str:
     return _dot(drawing, "svg").decode("utf-8")
 
 
-__all__ = ["draw", "render", "save", "svg", "Drawing", "INSTALL_HINT", "renderers"]
+__all__ = ["draw", "render", "save", "svg", "Drawing", "INSTALL_HINT", "renderers", "node_label", "format_number",
+           "value_lines"]
