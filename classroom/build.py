@@ -233,9 +233,10 @@ def python_wheels(into: pathlib.Path) -> dict[str, str]:
     with tempfile.TemporaryDirectory() as scratch:
         source = pathlib.Path(scratch) / "source"
         source.mkdir()
-        for name in ("setup.cfg", "pyproject.toml", "README.md"):
+        for name in ("setup.cfg", "pyproject.toml", "README.md", "LICENSE"):
             shutil.copy(REPO / name, source / name)
-        shutil.copytree(REPO / "micrograd", source / "micrograd", ignore=shutil.ignore_patterns("__pycache__"))
+        for folder in ("micrograd", "lessons"):          # the wheel carries the lessons too
+            shutil.copytree(REPO / folder, source / folder, ignore=shutil.ignore_patterns("__pycache__"))
         subprocess.run(pip + ["wheel", "--no-deps", "-w", str(into), str(source)], check=True)
     for spec in WHEELS:
         for wheel in cache.glob(spec.replace("==", "-") + "-*.whl"):

@@ -73,7 +73,7 @@ def grad(outputs: Any, inputs: Any, grad_outputs: Any = None, retain_graph: bool
     roots, seeds = _seeds(outputs_list, grad_outputs)
     wanted, layout = _scalars(inputs_list, "inputs")
     for v in wanted:
-        if v._fn is None:
+        if v._node is None:
             raise RuntimeError("One of the differentiated Tensors does not require grad")
     found = engine.backward(roots, seeds, retain_graph=retain_graph, create_graph=create_graph,
                             inputs=wanted, accumulate=False)

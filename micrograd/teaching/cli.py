@@ -7,6 +7,8 @@ that micrograd did not make.
 from __future__ import annotations
 
 import argparse
+import importlib.metadata
+import importlib.resources
 import math
 import os
 import sys
@@ -18,6 +20,7 @@ from .replay import replay
 from .training import Reporter, accuracy, fit_classifier, fit_line, least_squares, score
 from .expression import ExpressionError, evaluate, parse
 from .lesson_runner import run_lesson
+from .lesson_files import lesson_files
 
 
 class UsageError(Exception):
@@ -173,32 +176,35 @@ def draw_command(args: argparse.Namespace) -> int:
     return 0
 
 
-LESSONS = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), "lessons")
-
-
-def _lesson_files(language: str) -> list[str]:
-    folder = LESSONS if language == "en" else os.path.join(LESSONS, language)
-    if not os.path.isdir(folder):
-        raise UsageError(f"no lessons found in {folder}: the lessons live in the repository's lessons/ folder "
-                         "(install micrograd from a clone with pip install -e .)")
-    return sorted(os.path.join(folder, f) for f in os.listdir(folder) if f[:2].isdigit() and f.endswith(".py"))
+def _shown(lesson) -> str:
+    """Where a lesson is, for the list: relative to this folder when inside it, else in full."""
+    path = os.path.abspath(os.fspath(lesson)) if isinstance(lesson, os.PathLike) else lesson.name
+    try:
+        relative = os.path.relpath(path)
+    except ValueError:                           # Windows: another drive
+        return path
+    return path if relative.startswith(os.pardir) else relative
 
 
 def lessons_command(args: argparse.Namespace) -> int:
-    """micrograd lessons [run N | export DIR]"""
-    files = _lesson_files(args.lang)
+    """micrograd lessons [run N | export DIR]: the lessons are micrograd.lessons's package data."""
+    try:
+        files = lesson_files(args.lang)
+    except FileNotFoundError as err:
+        raise UsageError(str(err)) from None
     if args.action is None:
-        for path in files:
-            with open(path, encoding="utf-8") as handle:
-                title = next(line[4:].strip() for line in handle if line.startswith("# # "))
-            print(f"{title}    ({os.path.relpath(path)})")
+        for lesson in files:
+            title = next(line[4:].strip() for line in lesson.read_text(encoding="utf-8").split("\n")
+                         if line.startswith("# # "))
+            print(f"{title}    ({_shown(lesson)})")
         return 0
     if args.action == "run":
-        chosen = [p for p in files if os.path.basename(p).startswith(f"{int(args.target):02d}_")] \
+        chosen = [f for f in files if f.name.startswith(f"{int(args.target):02d}_")] \
             if args.target and args.target.isdigit() else []
         if not chosen:
             raise UsageError(f"no lesson {args.target!r}: give a number from 1 to {len(files)}")
-        run_lesson(chosen[0])
+        with importlib.resources.as_file(chosen[0]) as path:      # a real file, for tracebacks
+            run_lesson(str(path))
         return 0
     if args.action == "export":
         if not args.target:
@@ -210,9 +216,12 @@ def lessons_command(args: argparse.Namespace) -> int:
         _check_folder(args.target, "export")
         os.makedirs(args.target, exist_ok=True)
         kept = 0
-        for path in files:
-            text = jupytext.writes(jupytext.read(path), fmt="ipynb")
-            out = os.path.join(args.target, os.path.basename(path)[:-3] + ".ipynb")
+        for lesson in files:
+            notebook = jupytext.reads(lesson.read_text(encoding="utf-8"), fmt="py:percent")
+            for number, cell in enumerate(notebook.cells):     # ids the same every time (nbformat's are random),
+                cell["id"] = f"cell-{number}"                    # so an unchanged notebook compares equal
+            text = jupytext.writes(notebook, fmt="ipynb")
+            out = os.path.join(args.target, lesson.name[:-3] + ".ipynb")
             if os.path.exists(out) and not args.force and _read(out) != text:
                 print(f"kept {out}: it differs from the lesson (your changes?); --force replaces it")
                 kept += 1
@@ -252,6 +261,8 @@ def build_parser() -> argparse.ArgumentParser:
     """The command line: its commands, arguments and help texts."""
     parser = _Parser(prog="micrograd", description="micrograd: a scalar autograd engine for the classroom. "
                      "Commands: demo, draw, train, lessons; micrograd COMMAND --help says more.")
+    parser.add_argument("--version", action="version", version=f"micrograd-classroom {_version()}",
+                        help="print micrograd-classroom's version and stop")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     demo_parser = commands.add_parser("demo", help="walk through the package in under a minute")
     demo_parser.add_argument("--out", default="micrograd-output", help="folder for the pictures")
@@ -283,6 +294,14 @@ def build_parser() -> argparse.ArgumentParser:
                              help="the graph's direction: left to right (LR), top to bottom (TB)...; "
                                   "auto: left to right unless the graph is deep")
     return parser
+
+
+def _version() -> str:
+    """The installed distribution's version (micrograd.__version__, as setup.cfg reads it)."""
+    try:
+        return importlib.metadata.version("micrograd-classroom")
+    except importlib.metadata.PackageNotFoundError:
+        return "(not installed: run from a folder, pip install -e . to install it)"
 
 
 def main(argv: list[str] | None = None) -> int:
