@@ -17,7 +17,10 @@ import pytest
 import micrograd
 from micrograd.tensors import randomness
 
-torch = pytest.importorskip("torch", reason="PyTorch 2.13 is the oracle (CI installs it)")
+try:
+    import torch
+except ImportError:  # tests that run a program under torch take conftest's torch fixture,
+    torch = None  # which skips them first (fails them in CI)
 
 NUMBER = re.compile(r"-?\d+\.\d*(?:e[-+]?\d+)?|-?\d+e[-+]?\d+|nan|-?inf")
 

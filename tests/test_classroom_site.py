@@ -1,4 +1,4 @@
-"""The browser classroom (issue 15), end to end: ``classroom/build.py`` (what ``./dev site`` runs)
+"""The browser classroom, end to end: ``classroom/build.py`` (what ``./dev site`` runs)
 builds the site, a server on 127.0.0.1 serves it, and headless Chromium, driven by Playwright,
 opens its pages.  Python and Graphviz run in the browser (Pyodide and @viz-js/viz); every request
 must stay on 127.0.0.1."""
@@ -20,6 +20,7 @@ REPO = pathlib.Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "classroom"))
 from serve import CHROMIUM_ARGS, serve  # noqa: E402 - classroom/serve.py, after its folder is on the path
 IN_CI = os.environ.get("MICROGRAD_CI") == "1"          # set by .ci/run, whose ./dev test installs what is needed
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
 def missing(what: str) -> None:

@@ -1,4 +1,4 @@
-"""The micrograd command driven with many inputs, in-process (issue 14): every mistake ends with
+"""The micrograd command driven with many inputs, in-process: every mistake ends with
 exit status 2 and one line, no traceback, and no file is written or replaced that should not be."""
 from __future__ import annotations
 
@@ -39,6 +39,7 @@ FORMULAS = st.recursive(ATOMS, lambda inner: st.one_of(
 ASSIGNMENTS = st.sampled_from(["x=1", "x=-0.5", "y=2", "x=1,y=2", "x=", "=1", "x=abc", "1x=2", "x=nan", "x=inf"])
 
 
+@pytest.mark.slow  # 2000 command lines: about 7 s
 @settings(max_examples=2000, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(formula=FORMULAS, at=st.lists(ASSIGNMENTS, max_size=2),
        output=st.sampled_from([None, None, None, "", "g.txt", "missing/g.svg", "folder", "folder/", "mine.svg"]),
@@ -120,6 +121,7 @@ def test_every_command_and_option_has_help_text_in_plain_words():
                 assert action.help and "``" not in action.help, (name, action.dest)
 
 
+@pytest.mark.slow  # ./dev in a subprocess: on a fresh clone it sets everything up first
 def test_dev_python_opens_python_with_the_installed_package_and_dev_names_its_commands():
     done = subprocess.run([os.path.join(ROOT, "dev"), "python", "-c", "import micrograd; print(micrograd.Value(2.0) * 3)"],
                           capture_output=True, text=True, cwd=ROOT)

@@ -141,10 +141,7 @@ def test_random_expressions_match_central_differences(expression, x0, y0):
         assert math.isclose(got, expected, rel_tol=1e-4, abs_tol=1e-5), (str(expression), got, expected)
 
 
-torch = pytest.importorskip("torch", reason="PyTorch is the oracle for these tests (CI installs it)")
-
-
-def torch_derivatives(expression, x0, y0):
+def torch_derivatives(torch, expression, x0, y0):
     tx = torch.tensor(x0, dtype=torch.float64, requires_grad=True)
     ty = torch.tensor(y0, dtype=torch.float64, requires_grad=True)
     out = expression.evaluate({"x": tx, "y": ty}, backend="torch")
@@ -172,8 +169,8 @@ def our_derivatives(expression, x0, y0):
 
 
 @given(expressions(max_leaves=10), st.floats(-3, 3), st.floats(-3, 3))
-def test_random_expressions_match_pytorch_to_second_order(expression, x0, y0):
-    expected = torch_derivatives(expression, x0, y0)
+def test_random_expressions_match_pytorch_to_second_order(torch, expression, x0, y0):
+    expected = torch_derivatives(torch, expression, x0, y0)
     assume(math.isfinite(expected[0]) and abs(expected[0]) < 1e8)
     got = our_derivatives(expression, x0, y0)
     flat = lambda d: [d[0], *d[1], *d[2][0], *d[2][1]]  # noqa: E731
@@ -183,7 +180,7 @@ def test_random_expressions_match_pytorch_to_second_order(expression, x0, y0):
 
 
 @given(expressions(max_leaves=8, safe=False), st.floats(-3, 3), st.floats(-3, 3))
-def test_unguarded_expressions_agree_with_pytorch_even_at_inf_and_nan(expression, x0, y0):
+def test_unguarded_expressions_agree_with_pytorch_even_at_inf_and_nan(torch, expression, x0, y0):
     tx = torch.tensor(x0, dtype=torch.float64)
     ty = torch.tensor(y0, dtype=torch.float64)
     expected = expression.evaluate({"x": tx, "y": ty}, backend="torch").item()
@@ -193,7 +190,7 @@ def test_unguarded_expressions_agree_with_pytorch_even_at_inf_and_nan(expression
         (str(expression), got, expected)
 
 
-def test_pow_at_zero_exponent_follows_pytorch():
+def test_pow_at_zero_exponent_follows_pytorch(torch):
     for x0 in (0.0, 2.0):
         tx = torch.tensor(x0, dtype=torch.float64, requires_grad=True)
         ty = torch.tensor(0.0, dtype=torch.float64, requires_grad=True)

@@ -37,6 +37,7 @@ def test_the_reference_solution_passes_every_step():
     check_engine(solution.Value, 7, MLP=solution.MLP)
 
 
+@pytest.mark.slow  # his package from PyPI, through all seven steps
 def test_karpathys_micrograd_passes_the_steps_its_operations_cover():
     sys.path.insert(0, os.path.join(ROOT, "bench"))
     try:
@@ -114,7 +115,12 @@ MISTAKES = [  # (what, old, new, the first step that fails, what the message mus
 ]
 
 
-@pytest.mark.parametrize("what, old, new, step, message", MISTAKES, ids=[m[0] for m in MISTAKES])
+SLOW_MISTAKES = {"breadth first from the output", "no visited set"}  # over 2 s each
+
+
+@pytest.mark.parametrize("what, old, new, step, message", [
+    pytest.param(*m, id=m[0], marks=pytest.mark.slow if m[0] in SLOW_MISTAKES else ())
+    for m in MISTAKES])
 def test_a_typical_mistake_fails_at_its_step_and_says_what_is_wrong(what, old, new, step, message):
     student = mutated(old, new)
     if step > 1:
@@ -125,6 +131,7 @@ def test_a_typical_mistake_fails_at_its_step_and_says_what_is_wrong(what, old, n
     assert str(failure.value).startswith(f"step {step} (")              # which step failed, named first
 
 
+@pytest.mark.slow  # hypothesis finds a failing program and shrinks it
 def test_a_failing_random_program_is_printed_short_and_runnable():
     student = mutated("            if v not in visited:", "            if True:")
     with pytest.raises(ExerciseFailed) as failure:

@@ -90,11 +90,6 @@ def test_every_enumeration_of_primitives_comes_from_the_table():
 
 
 # --- clamp and edge values, against PyTorch ---------------------------------------------------
-@pytest.fixture(scope="module")
-def torch():
-    return pytest.importorskip("torch", reason="PyTorch is the oracle here (CI installs it)")
-
-
 bound = st.one_of(st.none(), st.sampled_from([-1.0, 0.0, 0.5, 2.0]), st.floats(-3, 3))
 point = st.one_of(st.sampled_from([-1.0, 0.0, 0.5, 2.0, float("nan"), float("inf"), -float("inf")]),
                   st.floats(-4, 4))
@@ -264,7 +259,7 @@ def test_a_seed_gradient_that_requires_grad_is_summed_out_of_place_as_in_pytorch
 
 
 def test_backward_visits_newest_first_through_custom_functions_and_shared_inputs():
-    # topological_order (for drawings and func.trace): every Value after its inputs, root last.
+    # topological_order (for drawings and instruments.trace): every Value after its inputs, root last.
     x = Value(0.5)
     a = x.exp()
     b = a * x + a.tanh()

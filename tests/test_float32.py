@@ -1,4 +1,5 @@
-"""float32 tensors store float32 numbers, as torch's (issue 11)."""
+"""float32 tensors store float32 numbers, as torch's: one rounding to float32 per operation,
+in-place updates included."""
 from __future__ import annotations
 
 import math
@@ -9,12 +10,10 @@ from hypothesis import strategies as st
 
 import micrograd as mg
 
-torch = pytest.importorskip("torch", reason="PyTorch is the oracle here (CI installs it)")
-
 FLOATS = st.floats(-1e6, 1e6, allow_nan=False) | st.sampled_from([0.1, 1 / 3, 1e-40, 3.5e38, -0.0, math.inf])
 
 
-def test_a_float32_tensor_prints_the_number_it_stores():
+def test_a_float32_tensor_prints_the_number_it_stores(torch):
     assert mg.tensor(0.1).item() == torch.tensor(0.1).item() == 0.10000000149011612
     assert mg.tensor([1e39, -1e300]).tolist() == [math.inf, -math.inf]
     assert mg.tensor(0.1, dtype=mg.float64).item() == 0.1
@@ -23,7 +22,7 @@ def test_a_float32_tensor_prints_the_number_it_stores():
 
 @settings(max_examples=400, deadline=None)
 @given(FLOATS, FLOATS, st.sampled_from(["+", "-", "*", "/"]))
-def test_one_arithmetic_operation_on_float32_gives_torchs_float32_exactly(a, b, op):
+def test_one_arithmetic_operation_on_float32_gives_torchs_float32_exactly(torch, a, b, op):
     # float32 inputs, the operation in float64, one rounding: the correctly rounded float32
     # result, which is what torch's float32 arithmetic gives
     def run(lib):
@@ -35,14 +34,14 @@ def test_one_arithmetic_operation_on_float32_gives_torchs_float32_exactly(a, b, 
 
 @settings(max_examples=300, deadline=None)
 @given(st.floats(-80, 80), st.sampled_from(["exp", "sin", "cos", "tanh", "sigmoid", "sqrt", "log", "abs"]))
-def test_float32_functions_agree_with_torch_to_one_float32_rounding(x0, name):
+def test_float32_functions_agree_with_torch_to_one_float32_rounding(torch, x0, name):
     ours = getattr(mg.tensor([x0]), name)().item()
     theirs = getattr(torch.tensor([x0]), name)().item()
     assert (ours != ours and theirs != theirs) or ours == pytest.approx(theirs, rel=2.4e-7, abs=1e-38)
     assert repr(mg.tensor([ours]).item()) == repr(ours)          # stored as a float32 already
 
 
-def test_in_place_updates_and_assignments_store_float32_as_torch():
+def test_in_place_updates_and_assignments_store_float32_as_torch(torch):
     def run(lib):
         w = lib.tensor([1.0, 2.0, 0.0], requires_grad=True)
         with lib.no_grad():

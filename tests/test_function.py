@@ -216,7 +216,7 @@ def test_built_in_exp_function_gives_exp():
     assert x.grad == pytest.approx(math.exp(0.5))
 
 
-# --- double backward through custom Functions (issue 11), against torch ------------------------
+# --- double backward through custom Functions against torch: saved inputs, outputs, intermediates
 def _functions(lib):
     """The custom_function_double_backward tutorial's Functions, written once for either library."""
     class Square(lib.autograd.Function):
@@ -273,8 +273,7 @@ def _functions(lib):
 
 
 @pytest.mark.parametrize("name", ["Square", "Exp", "Sinh", "DetachedCube"])
-def test_custom_function_double_backward_matches_pytorch(name):
-    torch = pytest.importorskip("torch", reason="PyTorch is the oracle here (CI installs it)")
+def test_custom_function_double_backward_matches_pytorch(torch, name):
     ours, theirs = _functions(mg)[name], _functions(torch)[name]
     x = mg.tensor([0.3, -1.2], dtype=mg.float64, requires_grad=True)
     tx = torch.tensor([0.3, -1.2], dtype=torch.float64, requires_grad=True)

@@ -1,4 +1,5 @@
-"""Indexing against torch (issue 11: boolean masks were read as integer indices)."""
+"""Indexing against torch: ints, slices, None, ..., index lists and tensors, and boolean masks
+(read as masks, not as integer indices)."""
 from __future__ import annotations
 
 import math
@@ -8,8 +9,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import micrograd as mg
-
-torch = pytest.importorskip("torch", reason="PyTorch is the oracle here (CI installs it)")
 
 
 @st.composite
@@ -83,14 +82,14 @@ def outcome(lib, shape, parts, write=False):
 
 @settings(max_examples=400, deadline=None)
 @given(indexed())
-def test_reading_an_index_matches_torch(case):
+def test_reading_an_index_matches_torch(torch, case):
     shape, parts = case
     assert outcome(mg, shape, parts) == outcome(torch, shape, parts), parts
 
 
 @settings(max_examples=200, deadline=None)
 @given(indexed())
-def test_assigning_through_an_index_matches_torch(case):
+def test_assigning_through_an_index_matches_torch(torch, case):
     shape, parts = case
     assert outcome(mg, shape, parts, write=True) == outcome(torch, shape, parts, write=True), parts
 
@@ -102,7 +101,7 @@ def test_the_reported_masks():
     assert mg.arange(3.0)[mg.tensor([True, False, True])].tolist() == [0.0, 2.0]
 
 
-def test_gradients_flow_through_masks_and_paired_indices_as_in_torch():
+def test_gradients_flow_through_masks_and_paired_indices_as_in_torch(torch):
     data = [[0.5, -1.0, 2.0], [1.5, -0.5, 3.0]]
     ours = mg.tensor(data, requires_grad=True)
     theirs = torch.tensor(data, requires_grad=True)

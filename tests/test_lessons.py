@@ -133,6 +133,7 @@ def demo_distributions():
     return {n.replace("_", "-") for n in found}
 
 
+@pytest.mark.slow  # each lesson in a subprocess: lesson 13 trains for 7 s
 @pytest.mark.parametrize("path", LESSONS, ids=os.path.basename)
 def test_each_lesson_runs_as_a_script_and_its_checks_hold(path, tmp_path):
     imports = tmp_path / "imports.json"
@@ -228,6 +229,7 @@ def test_micrograd_lessons_lists_and_runs(tmp_path):
     assert bad.returncode == 2 and "from 1 to 16" in bad.stderr
 
 
+@pytest.mark.slow  # every lesson in a Jupyter kernel
 def test_exported_notebooks_run_in_a_jupyter_kernel(tmp_path, monkeypatch):
     pytest.importorskip("jupytext", reason="the notebooks extra (./dev test installs it)")
     nbformat = pytest.importorskip("nbformat")
@@ -284,7 +286,7 @@ class CubeIgnoringGradOutput(Function):
 
 def test_lesson_5_catches_a_backward_that_forgets_grad_output():
     from micrograd.autograd import gradcheck
-    assert gradcheck(CubeIgnoringGradOutput.apply, (Value_(0.7),))          # the hole the issue describes
+    assert gradcheck(CubeIgnoringGradOutput.apply, (Value_(0.7),))  # passes: its upstream gradient is 1
     with pytest.raises(ExerciseFailed, match=r"x\.grad at x = .* should be 3x²·.*: backward must multiply by grad_output"):
         CHECKS[5](CubeIgnoringGradOutput)
 

@@ -28,7 +28,7 @@ def test_karpathy_classes_keep_his_names_initialisation_and_reprs():
     assert isinstance(Layer(2, 2)([1.0, 2.0]), list)
 
 
-@pytest.mark.slow                                  # 100 training steps: about 20 s
+@pytest.mark.slow  # 100 training steps: about 20 s
 def test_karpathys_demo_loop_runs_unchanged_and_reaches_100_percent_on_moons():
     random.seed(1337)
     X, y = data.moons(100, noise=0.1)
@@ -162,7 +162,7 @@ def test_moons_have_two_half_circles():
     assert all(abs(math.hypot(a, c) - 1) < 1e-9 for a, c in upper)     # the outer moon: the unit circle
 
 
-@pytest.mark.slow                                  # the demo, end to end, in a subprocess
+@pytest.mark.slow  # the demo, end to end, in a subprocess
 def test_micrograd_demo_runs_end_to_end_and_writes_its_pictures(tmp_path):
     done = subprocess.run([sys.executable, "-m", "micrograd", "demo", "--out", str(tmp_path / "out")],
                           capture_output=True, text=True,

@@ -1,5 +1,6 @@
-"""The loss curve and decision boundary, drawn with matplotlib (issue 14), or as plain SVG in a browser: checked by reading
-what is drawn (axes, ticks, log scale, both classes, the boundary) and the SVG written."""
+"""The loss curve and decision boundary, drawn with matplotlib or as plain SVG in a browser:
+checked by reading what is drawn (axes, ticks, log scale, both classes, the boundary) and the SVG
+written."""
 from __future__ import annotations
 
 import math

@@ -9,8 +9,6 @@ import pytest
 import micrograd
 from pytorch_harness import same_output
 
-torch = pytest.importorskip("torch", reason="PyTorch 2.13 is the oracle (CI installs it)")
-
 
 # pytorch/tutorials beginner_source/blitz/autograd_tutorial.py (the 60-minute blitz, older version)
 BLITZ = """
@@ -158,6 +156,7 @@ print(f'Result: y = {a.item():.4f} + {b.item():.4f} x + {c.item():.4f} x^2 + {d.
 
 
 @pytest.mark.parametrize("program", [BLITZ, AUTOGRADQS, D2L, POLYNOMIAL], ids=["blitz", "autogradqs", "d2l", "polynomial"])
+@pytest.mark.usefixtures("torch")
 def test_a_tutorial_prints_what_pytorch_prints(program):
     assert same_output(program).count("\n") >= 5
 
@@ -180,6 +179,7 @@ def test_karpathys_lecture_backpropagates_by_hand_with_underscore_backward():
     assert [v.grad for v in again] == pytest.approx([x1.grad, x2.grad, w1.grad, w2.grad])
 
 
+@pytest.mark.usefixtures("torch")
 def test_devices_are_the_cpu_and_accelerators_are_not_supported():
     same_output("""
         import torch
@@ -195,6 +195,7 @@ def test_devices_are_the_cpu_and_accelerators_are_not_supported():
             ask()
 
 
+@pytest.mark.usefixtures("torch")
 def test_new_names_print_what_pytorch_prints():
     same_output("""
         import torch
@@ -221,6 +222,7 @@ def test_new_names_print_what_pytorch_prints():
 
 @pytest.mark.parametrize("left, right", [((2, 3, 4), (4, 5)), ((2, 3, 4), (2, 4, 5)), ((4,), (2, 4, 5)), ((2, 3, 4), (4,)),
                                          ((5, 2, 3, 4), (4, 1)), ((3, 1, 2, 3), (2, 3, 2))])
+@pytest.mark.usefixtures("torch")
 def test_batched_matmul_values_and_gradients_match_pytorch(left, right):
     same_output(f"""
         import torch
@@ -234,6 +236,7 @@ def test_batched_matmul_values_and_gradients_match_pytorch(left, right):
     """)
 
 
+@pytest.mark.usefixtures("torch")
 def test_nn_functional_matches_pytorch_values_gradients_and_grad_fn_names():
     same_output("""
         import torch
@@ -255,6 +258,7 @@ def test_nn_functional_matches_pytorch_values_gradients_and_grad_fn_names():
     """)
 
 
+@pytest.mark.usefixtures("torch")
 def test_autograd_functional_and_func_transforms_match_pytorch():
     same_output("""
         import torch
@@ -285,6 +289,7 @@ def test_autograd_functional_and_func_transforms_match_pytorch():
     """)
 
 
+@pytest.mark.usefixtures("torch")
 def test_zero_grad_set_to_none_false_keeps_zero_tensors_as_in_pytorch():
     same_output("""
         import torch

@@ -1,4 +1,5 @@
-"""The rest of PyTorch's autograd tutorials, run with `import micrograd as torch` (issue 13).
+"""The rest of PyTorch's autograd tutorials, run with `import micrograd as torch`, print what they
+print under PyTorch.
 
 Each program follows, call for call, the tutorial named above it, written out again here, and
 is run by pytorch_harness under PyTorch 2.13 and under micrograd with the same random numbers.
@@ -8,6 +9,8 @@ Where torch sums float32 numbers in another order, numbers are compared to 1e-5 
 import pytest
 
 from pytorch_harness import same_output
+
+pytestmark = pytest.mark.usefixtures("torch")  # every test here runs its program under PyTorch too
 
 # pytorch/tutorials beginner_source/examples_autograd/polynomial_custom_function.py
 # (2000 points cut to 200, 2000 steps to 300)

@@ -1,4 +1,4 @@
-"""Reductions against torch (issue 11): empty tensors and dims, nan, ties, dim lists, bad dims."""
+"""Reductions against torch: empty tensors and dims, nan, ties, dim lists, bad dims."""
 from __future__ import annotations
 
 import math
@@ -8,8 +8,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import micrograd as mg
-
-torch = pytest.importorskip("torch", reason="PyTorch is the oracle here (CI installs it)")
 
 OPS = ("sum", "prod", "mean", "max", "min", "norm")
 NUMBERS = st.sampled_from([0.0, 1.0, -1.0, 2.0, -0.5, 3.0, math.nan])   # small set: ties and zeros happen
@@ -53,7 +51,7 @@ def _numbers(t) -> list:
 
 @settings(max_examples=500, deadline=None)
 @given(reductions(), st.booleans())
-def test_reductions_match_torch_values_shapes_errors_and_gradients(case, differentiate):
+def test_reductions_match_torch_values_shapes_errors_and_gradients(torch, case, differentiate):
     ours = run(mg, *case, differentiate)
     theirs = run(torch, *case, differentiate)
     shape, data, op, dim, keepdim = case
@@ -83,7 +81,7 @@ def test_the_reported_edges():
         mg.ones(2, 3).sum(dim=(0, 0))
 
 
-def test_max_shares_its_gradient_among_ties_and_norm_is_zero_at_the_origin_as_torch():
+def test_max_shares_its_gradient_among_ties_and_norm_is_zero_at_the_origin_as_torch(torch):
     for lib in (mg, torch):
         x = lib.tensor([2.0, 1.0, 2.0, 2.0], requires_grad=True)
         x.max().backward()

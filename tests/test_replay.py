@@ -11,7 +11,6 @@ import micrograd as mg
 from micrograd import Value
 from micrograd.teaching.replay import backward_steps, caption, chain_rule_terms, value_names
 
-torch = pytest.importorskip("torch", reason="./dev test installs torch 2.13.0, the oracle")
 needs_dot = pytest.mark.skipif(not __import__("shutil").which("dot"), reason="./dev test installs Graphviz")
 
 
@@ -41,7 +40,7 @@ OPS = [lambda a, b: a * b, lambda a, b: a + b, lambda a, b: a - b, lambda a, b: 
 
 @given(st.lists(st.tuples(st.integers(0, len(OPS) - 1), st.integers(0, 50), st.integers(0, 50)), min_size=1, max_size=8),
        st.lists(st.floats(-1.5, 1.5), min_size=2, max_size=2))
-def test_each_step_sums_upstream_times_local_to_torchs_gradient(program, start):
+def test_each_step_sums_upstream_times_local_to_torchs_gradient(torch, program, start):
     """On random graphs: each Value's terms add up to its gradient, and that gradient is torch's."""
     ours, theirs = [Value(x) for x in start], [torch.tensor(x, dtype=torch.float64, requires_grad=True) for x in start]
     for op, i, j in program:

@@ -43,15 +43,12 @@ def test_ragged_data_is_refused():
         mg.tensor([[1.0, 2.0], [3.0]])
 
 
-torch = pytest.importorskip("torch", reason="PyTorch is the oracle for printing (CI installs it)")
-
-
 @pytest.mark.parametrize("data", [
     [[1.0, 1.0], [1.0, 1.0]], [0.0, 4.0, 8.0, 12.0], [[-53.75, -73.0, -13.0], [16.25, 12.5, -11.125]],
     [1e-5, 1.0], [1e9, 2.0], [0.5, -0.25, 1000.0], 3.5, [[0.0, 0.0]], [float("nan"), 1.0], [float("inf"), -2.5],
     [[1.0, 2.0, 3.0]] * 4, [float(i) for i in range(30)], [0.125 * i for i in range(50)], [[0.5] * 40] * 30,
 ])
-def test_printing_matches_pytorch(data):
+def test_printing_matches_pytorch(torch, data):
     for kind, torch_kind in ((mg.float32, torch.float32), (mg.float64, torch.float64)):
         ours = mg.tensor(data, dtype=kind)
         theirs = torch.tensor(data, dtype=torch_kind)
@@ -60,11 +57,11 @@ def test_printing_matches_pytorch(data):
 
 
 @pytest.mark.parametrize("data", [[1, 2, 3], [[True, False]], 5, [-10, 200], list(range(1200))])
-def test_printing_of_integer_and_bool_tensors_matches_pytorch(data):
+def test_printing_of_integer_and_bool_tensors_matches_pytorch(torch, data):
     assert repr(mg.tensor(data)) == repr(torch.tensor(data))
 
 
-def test_printing_of_results_and_reductions_matches_pytorch():
+def test_printing_of_results_and_reductions_matches_pytorch(torch):
     for make in (lambda m: (m.tensor([1.0, 2.0], requires_grad=True) * 2).sum(),
                  lambda m: m.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True).mean(0),
                  lambda m: m.tensor([1.0, 2.0]).max(0),
@@ -88,7 +85,7 @@ def broadcastable(draw):
 
 
 @given(broadcastable(), st.sampled_from(["+", "-", "*", "/"]), st.integers(0, 10_000))
-def test_broadcasting_matches_numpy_and_gradients_match_pytorch(pair, op, seed):
+def test_broadcasting_matches_numpy_and_gradients_match_pytorch(torch, pair, op, seed):
     rng = np.random.default_rng(seed)
     a = rng.uniform(0.5, 2.0, pair[0])
     b = rng.uniform(0.5, 2.0, pair[1])
@@ -108,7 +105,7 @@ def test_broadcasting_matches_numpy_and_gradients_match_pytorch(pair, op, seed):
 
 @given(st.lists(st.integers(1, 3), min_size=1, max_size=3).map(tuple), st.data(),
        st.sampled_from(["sum", "mean", "prod", "max", "min", "norm"]), st.booleans(), st.integers(0, 10_000))
-def test_reductions_match_pytorch_in_value_and_gradient(shape, data, name, keepdim, seed):
+def test_reductions_match_pytorch_in_value_and_gradient(torch, shape, data, name, keepdim, seed):
     values = np.random.default_rng(seed).uniform(-2, 2, shape)
     dim = data.draw(st.one_of(st.none(), st.integers(-len(shape), len(shape) - 1)))
     ours = mg.tensor(values.tolist(), dtype=mg.float64, requires_grad=True)
@@ -130,7 +127,7 @@ def test_reductions_match_pytorch_in_value_and_gradient(shape, data, name, keepd
 
 @pytest.mark.parametrize("a_shape, b_shape, name", [((3,), (3,), "DotBackward0"), ((2, 3), (3,), "MvBackward0"),
                                                     ((2, 3), (3, 4), "MmBackward0"), ((3,), (3, 2), None)])
-def test_matmul_matches_pytorch(a_shape, b_shape, name):
+def test_matmul_matches_pytorch(torch, a_shape, b_shape, name):
     rng = np.random.default_rng(1)
     a, b = rng.normal(size=a_shape), rng.normal(size=b_shape)
     ma, mb = mg.tensor(a.tolist(), dtype=mg.float64, requires_grad=True), mg.tensor(b.tolist(), dtype=mg.float64, requires_grad=True)
@@ -151,7 +148,7 @@ def test_matmul_matches_pytorch(a_shape, b_shape, name):
     lambda m, x: m.cat([x, x], 1), lambda m, x: m.stack([x, x * 2]), lambda m, x: x.permute(1, 0),
     lambda m, x: x[..., None], lambda m, x: x.clone(),
 ])
-def test_views_indexing_and_joins_match_pytorch(view):
+def test_views_indexing_and_joins_match_pytorch(torch, view):
     data = [[1.0, -2.0, 3.0], [4.0, 5.5, -6.0]]
     ours, theirs = mg.tensor(data, requires_grad=True), torch.tensor(data, requires_grad=True)
     a, b = view(mg, ours), view(torch, theirs)
@@ -294,8 +291,7 @@ def test_grad_of_tensors_with_autograd_grad():
     assert g.tolist() == [3.0, 12.0] and x.grad is None
 
 
-def test_assigning_to_data_changes_the_numbers_and_keeps_the_leaf_as_in_pytorch():
-    import torch
+def test_assigning_to_data_changes_the_numbers_and_keeps_the_leaf_as_in_pytorch(torch):
     ours, theirs = mg.tensor([1.0, -2.0, 0.5], requires_grad=True), torch.tensor([1.0, -2.0, 0.5], requires_grad=True)
     for w, lib in ((ours, mg), (theirs, torch)):
         (w * w * w).sum().backward()

@@ -173,6 +173,7 @@ def test_backward_through_division_by_zero_gives_ieee_values():
     assert y.grad == math.inf
 
 
+@pytest.mark.slow
 def test_backward_is_iterative_for_a_million_deep_chain():
     x = Value(1.0)
     y = x
