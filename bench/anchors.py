@@ -6,6 +6,7 @@
 * the floor: creating a bare ``__slots__`` object per operation, the least any engine that
   records a graph must do.
 """
+
 from __future__ import annotations
 
 import importlib.util
@@ -26,11 +27,28 @@ def karpathy() -> types.ModuleType | None:
     source = os.path.join(ANCHORS, "micrograd")
     if not os.path.isdir(source):
         os.makedirs(ANCHORS, exist_ok=True)
-        done = subprocess.run([sys.executable, "-m", "pip", "download", "-q", "--no-deps", "-d", ANCHORS,
-                               "micrograd==0.1.0"], capture_output=True, text=True)
-        wheels = [f for f in os.listdir(ANCHORS) if f.startswith("micrograd-0.1.0") and f.endswith(".whl")]
+        done = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "pip",
+                "download",
+                "-q",
+                "--no-deps",
+                "-d",
+                ANCHORS,
+                "micrograd==0.1.0",
+            ],
+            capture_output=True,
+            text=True,
+        )
+        wheels = [
+            f for f in os.listdir(ANCHORS) if f.startswith("micrograd-0.1.0") and f.endswith(".whl")
+        ]
         if done.returncode != 0 or not wheels:
-            print(f"bench: could not download micrograd 0.1.0 from PyPI: {done.stderr.strip()[:200]}")
+            print(
+                f"bench: could not download micrograd 0.1.0 from PyPI: {done.stderr.strip()[:200]}"
+            )
             return None
         with zipfile.ZipFile(os.path.join(ANCHORS, wheels[0])) as wheel:
             wheel.extractall(ANCHORS)
@@ -53,12 +71,14 @@ def torch() -> types.ModuleType | None:
     if importlib.util.find_spec("torch") is None:
         return None
     import torch as module
+
     module.set_num_threads(1)
     return module
 
 
 class Bare:
     """The floor: a node with data and inputs, and nothing else."""
+
     __slots__ = ("data", "grad", "_prev", "_op")
 
     def __init__(self, data: float, prev: tuple = (), op: str = "") -> None:

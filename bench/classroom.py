@@ -6,6 +6,7 @@ playground in headless Chromium with an empty cache, `--runs` times.  Target: fi
 
 Run:  ./dev bench (after the engine's benchmarks), or .venv/bin/python bench/classroom.py [--runs 5]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -25,13 +26,20 @@ from serve import CHROMIUM_ARGS, serve  # noqa: E402
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--runs", type=int, default=5, help="page openings, each with an empty cache")
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--runs", type=int, default=5, help="page openings, each with an empty cache"
+    )
     runs = parser.parse_args().runs
     with tempfile.TemporaryDirectory() as scratch:
         folder = pathlib.Path(scratch) / "site"
-        subprocess.run([sys.executable, str(REPO / "classroom" / "build.py"), str(folder)], check=True,
-                       stdout=subprocess.DEVNULL)
+        subprocess.run(
+            [sys.executable, str(REPO / "classroom" / "build.py"), str(folder)],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
         url = f"http://127.0.0.1:{serve(folder).server_port}/"
         seconds, fetched = [], set()
         with sync_playwright() as p:
@@ -45,13 +53,19 @@ def main() -> None:
                 seconds.append(page.evaluate("window.firstPictureMs") / 1000)
                 context.close()
             browser.close()
-        outside = [u for u in fetched if urlsplit(u).scheme in ("http", "https") and not u.startswith(url)]
+        outside = [
+            u for u in fetched if urlsplit(u).scheme in ("http", "https") and not u.startswith(url)
+        ]
         files = [urlsplit(u).path.lstrip("/") for u in fetched if u.startswith(url)]
         raw, packed = sizes(folder, files)
-    print(f"classroom: first graph after {statistics.median(seconds):.2f} s (median of {runs}; "
-          f"{min(seconds):.2f}-{max(seconds):.2f} s), target <= 5 s")
-    print(f"classroom: {len(files)} files, {raw / 1e6:.1f} MB downloaded ({packed / 1e6:.1f} MB gzipped); "
-          f"requests to other hosts: {len(outside)}")
+    print(
+        f"classroom: first graph after {statistics.median(seconds):.2f} s (median of {runs}; "
+        f"{min(seconds):.2f}-{max(seconds):.2f} s), target <= 5 s"
+    )
+    print(
+        f"classroom: {len(files)} files, {raw / 1e6:.1f} MB downloaded ({packed / 1e6:.1f} MB gzipped); "
+        f"requests to other hosts: {len(outside)}"
+    )
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ repeated and the best (least disturbed) time kept.  Targets (ratios other/ours):
 
 Run:  ./dev bench            (or  python bench/run.py --quick)
 """
+
 from __future__ import annotations
 
 import argparse
@@ -22,10 +23,10 @@ from typing import Any, Callable, Sequence
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-sys.setrecursionlimit(1_000_000)          # karpathy's backward is recursive
+sys.setrecursionlimit(1_000_000)  # karpathy's backward is recursive
 
-import anchors                            # noqa: E402
-from micrograd import Value               # noqa: E402
+import anchors  # noqa: E402
+from micrograd import Value  # noqa: E402
 from micrograd.core.graph import topological_order  # noqa: E402
 
 
@@ -34,7 +35,7 @@ def best_of(repeats: int, run: Callable[[], float]) -> float:
 
 
 def timed(function: Callable[[], Any]) -> tuple[float, Any]:
-    gc.collect()          # every engine starts clean: no other engine's garbage to traverse
+    gc.collect()  # every engine starts clean: no other engine's garbage to traverse
     start = time.perf_counter()
     result = function()
     return time.perf_counter() - start, result
@@ -81,7 +82,7 @@ def measure_scalar(repeats: int, n_chain: int, n_sum: int) -> dict[str, dict[str
     sum_forward = {name: [] for name in makers}
     sum_backward = {name: [] for name in makers}
     floor: list[float] = []
-    for _ in range(repeats):                      # engines take turns within each repeat
+    for _ in range(repeats):  # engines take turns within each repeat
         floor.append(timed(lambda: floor_chain(n_chain))[0])
         for name, make in makers.items():
             seconds, y = timed(lambda: chain(make(1.0), n_chain))
@@ -93,7 +94,7 @@ def measure_scalar(repeats: int, n_chain: int, n_sum: int) -> dict[str, dict[str
             sum_forward[name].append(seconds)
             sum_backward[name].append(timed(s.backward)[0])
             del s
-    ops = 2 * n_chain                             # each step is one * and one +
+    ops = 2 * n_chain  # each step is one * and one +
     for name in makers:
         results[name]["forward ns/op"] = min(forward[name]) / ops * 1e9
         results[name]["backward ns/node"] = min(backward[name]) / ops * 1e9
@@ -132,9 +133,16 @@ def verdict(ok: bool) -> str:
 
 def report(scalar: dict[str, dict[str, float]], memory: dict[str, float]) -> str:
     ours = scalar["ours"]
-    lines = ["| workload | ours | micrograd | torch | floor | micrograd/ours | torch/ours |",
-             "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
-    for key in ("forward ns/op", "backward ns/node", "chain-sum forward ns/op", "chain-sum backward ns/node"):
+    lines = [
+        "| workload | ours | micrograd | torch | floor | micrograd/ours | torch/ours |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for key in (
+        "forward ns/op",
+        "backward ns/node",
+        "chain-sum forward ns/op",
+        "chain-sum backward ns/node",
+    ):
         row = [key, f"{ours[key]:.0f}"]
         for other in ("micrograd", "torch", "floor"):
             value = scalar.get(other, {}).get(key)
@@ -145,20 +153,28 @@ def report(scalar: dict[str, dict[str, float]], memory: dict[str, float]) -> str
         lines.append("| " + " | ".join(row) + " |")
     row = ["bytes/node (chain of 100,000)", f"{memory['ours']:.0f}"]
     row += [f"{memory[k]:.0f}" if k in memory else "-" for k in ("micrograd", "torch", "floor")]
-    row += [f"{memory[k] / memory['ours']:.1f}x" if k in memory else "-" for k in ("micrograd", "torch")]
+    row += [
+        f"{memory[k] / memory['ours']:.1f}x" if k in memory else "-" for k in ("micrograd", "torch")
+    ]
     lines.append("| " + " | ".join(row) + " |")
     lines.append("")
     targets = []
     floor_ratio = ours["forward ns/op"] / scalar["floor"]["forward ns/op"]
-    targets.append(f"forward within 2.5x of the floor: {floor_ratio:.2f}x -> {verdict(floor_ratio <= 2.5)}")
+    targets.append(
+        f"forward within 2.5x of the floor: {floor_ratio:.2f}x -> {verdict(floor_ratio <= 2.5)}"
+    )
     for anchor, forward_target, backward_target in (("micrograd", 10, 1.5), ("torch", 3, 4)):
         if anchor in scalar:
             f = scalar[anchor]["forward ns/op"] / ours["forward ns/op"]
-            targets.append(f"forward >= {forward_target}x {anchor}: {f:.1f}x -> {verdict(f >= forward_target)}")
+            targets.append(
+                f"forward >= {forward_target}x {anchor}: {f:.1f}x -> {verdict(f >= forward_target)}"
+            )
             for key in ("backward ns/node", "chain-sum backward ns/node"):
                 b = scalar[anchor][key] / ours[key]
-                targets.append(f"{key.replace(' ns/node', '')} >= {backward_target}x {anchor}: {b:.2f}x -> "
-                               f"{verdict(b >= backward_target)}")
+                targets.append(
+                    f"{key.replace(' ns/node', '')} >= {backward_target}x {anchor}: {b:.2f}x -> "
+                    f"{verdict(b >= backward_target)}"
+                )
     if "micrograd" in memory:
         share = memory["ours"] / memory["micrograd"]
         targets.append(f"memory <= 1/6 of micrograd's: {share:.2f} -> {verdict(share <= 1 / 6)}")
@@ -169,6 +185,7 @@ def report(scalar: dict[str, dict[str, float]], memory: dict[str, float]) -> str
 def tensor_workloads(n: int) -> dict[str, tuple[Callable, Callable]]:
     """name -> (with Tensors, with bare Values); each returns the scalar output to backpropagate."""
     import micrograd as mg
+
     a = mg.randn(n, n, requires_grad=True)
     b = mg.randn(n, n, requires_grad=True)
     av = [[Value(x) for x in row] for row in a.tolist()]
@@ -205,7 +222,9 @@ def tensor_workloads(n: int) -> dict[str, tuple[Callable, Callable]]:
     }
 
 
-def measure_tensors(repeats: int, sizes: Sequence[int]) -> list[tuple[str, int, float, float, float, float]]:
+def measure_tensors(
+    repeats: int, sizes: Sequence[int]
+) -> list[tuple[str, int, float, float, float, float]]:
     rows = []
     for n in sizes:
         for name, (with_tensors, with_values) in tensor_workloads(n).items():
@@ -219,8 +238,16 @@ def measure_tensors(repeats: int, sizes: Sequence[int]) -> list[tuple[str, int, 
                     del out
                 times[label] = (min(forward), min(backward))
             nodes = count_nodes(with_values())
-            rows.append((name, n, times["tensor"][0] / nodes * 1e9, times["values"][0] / nodes * 1e9,
-                         times["tensor"][1] / nodes * 1e9, times["values"][1] / nodes * 1e9))
+            rows.append(
+                (
+                    name,
+                    n,
+                    times["tensor"][0] / nodes * 1e9,
+                    times["values"][0] / nodes * 1e9,
+                    times["tensor"][1] / nodes * 1e9,
+                    times["values"][1] / nodes * 1e9,
+                )
+            )
     return rows
 
 
@@ -230,15 +257,24 @@ def count_nodes(root: Value) -> int:
 
 
 def tensor_report(rows: list) -> str:
-    lines = ["| workload | n | scalar nodes | forward ns/node (tensor / values) | ratio | "
-             "backward ns/node (tensor / values) | ratio |", "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    lines = [
+        "| workload | n | scalar nodes | forward ns/node (tensor / values) | ratio | "
+        "backward ns/node (tensor / values) | ratio |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
     worst = 0.0
     for name, n, tf, vf, tb, vb in rows:
-        nodes = {"elementwise a*b + a": 3 * n * n, "sum": n * n, "matmul a @ b": 2 * n ** 3 + n * n}[name]
+        nodes = {"elementwise a*b + a": 3 * n * n, "sum": n * n, "matmul a @ b": 2 * n**3 + n * n}[
+            name
+        ]
         worst = max(worst, tf / vf, tb / vb)
-        lines.append(f"| {name} | {n} | ~{nodes} | {tf:.0f} / {vf:.0f} | {tf / vf:.2f}x | {tb:.0f} / {vb:.0f} | {tb / vb:.2f}x |")
+        lines.append(
+            f"| {name} | {n} | ~{nodes} | {tf:.0f} / {vf:.0f} | {tf / vf:.2f}x | {tb:.0f} / {vb:.0f} | {tb / vb:.2f}x |"
+        )
     lines.append("")
-    lines.append(f"- tensor cost per scalar node within 1.5x of bare Values: worst {worst:.2f}x -> {verdict(worst <= 1.5)}")
+    lines.append(
+        f"- tensor cost per scalar node within 1.5x of bare Values: worst {worst:.2f}x -> {verdict(worst <= 1.5)}"
+    )
     return "\n".join(lines)
 
 
@@ -247,19 +283,27 @@ def measure_drawing(sizes: Sequence[int]) -> str:
     import shutil
 
     from micrograd import drawing
-    lines = ["| nodes drawn | build Digraph (ms) | render svg with dot (ms) |", "| ---: | ---: | ---: |"]
+
+    lines = [
+        "| nodes drawn | build Digraph (ms) | render svg with dot (ms) |",
+        "| ---: | ---: | ---: |",
+    ]
     for target in sizes:
         x = Value(0.5, label="x")
         y = x
-        while True:                    # each step adds 2 Values and 2 operations (4 drawn nodes)
+        while True:  # each step adds 2 Values and 2 operations (4 drawn nodes)
             y = (y * 1.01).tanh()
-            drawn = len(drawing._values([y], 10 ** 6))
+            drawn = len(drawing._values([y], 10**6))
             if 2 * drawn >= target:
                 break
         y.backward()
-        build = best_of(3, lambda: timed(lambda: drawing.draw(y, max_nodes=10 ** 6))[0]) * 1e3
-        made = drawing.draw(y, max_nodes=10 ** 6)
-        render = best_of(3, lambda: timed(lambda: drawing.svg(made))[0]) * 1e3 if shutil.which("dot") else float("nan")
+        build = best_of(3, lambda: timed(lambda: drawing.draw(y, max_nodes=10**6))[0]) * 1e3
+        made = drawing.draw(y, max_nodes=10**6)
+        render = (
+            best_of(3, lambda: timed(lambda: drawing.svg(made))[0]) * 1e3
+            if shutil.which("dot")
+            else float("nan")
+        )
         lines.append(f"| {2 * drawn - 1} | {build:.1f} | {render:.0f} |")
     return "\n".join(lines)
 
@@ -268,6 +312,7 @@ def measure_drawing(sizes: Sequence[int]) -> str:
 def training_step(value_class: type, mlp_class: type, X: list, y: list) -> Callable[[], None]:
     """karpathy's demo step, written once, run with either engine's Value and MLP."""
     import random
+
     random.seed(1337)
     model = mlp_class(2, [16, 16, 1])
 
@@ -281,11 +326,13 @@ def training_step(value_class: type, mlp_class: type, X: list, y: list) -> Calla
         total.backward()
         for p in model.parameters():
             p.data -= 0.5 * p.grad
+
     return step
 
 
 def measure_training(repeats: int) -> str:
     from micrograd import data, nn
+
     X, y = data.moons(100, noise=0.1)
     steps = {"ours": training_step(Value, nn.MLP, X, y)}
     karpathy = anchors.karpathy()
@@ -296,8 +343,8 @@ def measure_training(repeats: int) -> str:
     # the cost of a step, so no gc.collect() between them.
     seconds = {}
     for name, step in steps.items():
-        gc.collect()                            # no other engine's garbage to traverse
-        step()                                  # warm up
+        gc.collect()  # no other engine's garbage to traverse
+        step()  # warm up
         start = time.perf_counter()
         for _ in range(repeats):
             step()
@@ -306,21 +353,28 @@ def measure_training(repeats: int) -> str:
     lines += [f"| {name} | {value * 1e3:.0f} |" for name, value in seconds.items()]
     if "micrograd" in seconds:
         ratio = seconds["micrograd"] / seconds["ours"]
-        lines += ["", f"- training step >= 12x faster than micrograd: {ratio:.1f}x -> {verdict(ratio >= 12)}"]
+        lines += [
+            "",
+            f"- training step >= 12x faster than micrograd: {ratio:.1f}x -> {verdict(ratio >= 12)}",
+        ]
     return "\n".join(lines)
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--quick", action="store_true", help="fewer repeats and smaller sizes")
     args = parser.parse_args()
     engines()
-    gc.freeze()               # objects made by imports are not the engines' to traverse
+    gc.freeze()  # objects made by imports are not the engines' to traverse
     repeats = 2 if args.quick else 7
     scale = 10 if args.quick else 1
     scalar = measure_scalar(repeats, 20_000 // scale, 50_000 // scale)
     memory = measure_memory(100_000 // scale)
-    print("Scalar engine (chain y = y*1.0001 + 0.1, N = 20,000; chain-sum s = s + v*v, 50,000 terms)")
+    print(
+        "Scalar engine (chain y = y*1.0001 + 0.1, N = 20,000; chain-sum s = s + v*v, 50,000 terms)"
+    )
     print(report(scalar, memory))
     print()
     print("Tensors of Values against the same computation with bare Values (per scalar node)")

@@ -3,6 +3,7 @@
 ``micrograd.drawing`` is the public name of ``micrograd.teaching.drawing``, the same module object,
 so that lessons write ``from micrograd.drawing import ...`` (see the layers in ``micrograd/__init__.py``).
 """
+
 import sys
 
 from .teaching import drawing

@@ -2,6 +2,7 @@
 
 The same module object as ``micrograd.core.value`` (see the layers in ``micrograd/__init__.py``).
 """
+
 import sys
 
 from .core import value

@@ -3,6 +3,7 @@
 ``micrograd.exercises`` is the public name of ``micrograd.teaching.exercises``, the same module object,
 so that lessons write ``from micrograd.exercises import ...`` (see the layers in ``micrograd/__init__.py``).
 """
+
 import sys
 
 from .teaching import exercises

@@ -9,6 +9,7 @@ For f: Rⁿ → Rᵐ, reverse mode (``vjp``, ``jacrev``) runs one backward pass 
 wins when m is small (a loss: m = 1); forward mode (``jvp``, ``jacfwd``) runs one forward pass
 per input, so it wins when n is small.  They nest: ``grad(grad(f))`` is f''.
 """
+
 from __future__ import annotations
 
 from typing import Any, Callable, Sequence
@@ -18,39 +19,66 @@ from .core.errors import missing_name
 from .tensors import as_tensor, stack
 
 
-def vmap(f: Callable[..., Any], in_dims: Any = 0, out_dims: int = 0, randomness: str = "error", *,
-         chunk_size: int | None = None) -> Callable[..., Any]:
+def vmap(
+    f: Callable[..., Any],
+    in_dims: Any = 0,
+    out_dims: int = 0,
+    randomness: str = "error",
+    *,
+    chunk_size: int | None = None,
+) -> Callable[..., Any]:
     """``torch.func.vmap``: f applied to each slice of its arguments along `in_dims` (None: not
     batched), the results stacked along `out_dims`.  PyTorch batches the work; here it is a loop,
     which gives the same numbers and gradients."""
+
     def batched(*args: Any) -> Any:
         dims = tuple(in_dims) if isinstance(in_dims, (tuple, list)) else (in_dims,) * len(args)
         if len(dims) != len(args):
-            raise ValueError(f"vmap: in_dims has {len(dims)} entries but f got {len(args)} arguments")
+            raise ValueError(
+                f"vmap: in_dims has {len(dims)} entries but f got {len(args)} arguments"
+            )
         sizes = {a.shape[d] for a, d in zip(args, dims) if d is not None}
         if len(sizes) != 1:
-            raise ValueError("vmap: " + ("at least one argument must be batched (an in_dims entry not None)" if not sizes
-                                         else f"the batched arguments have different sizes {sorted(sizes)}"))
-        outs = [f(*[a if d is None else a.movedim(d, 0)[i] for a, d in zip(args, dims)]) for i in range(sizes.pop())]
+            raise ValueError(
+                "vmap: "
+                + (
+                    "at least one argument must be batched (an in_dims entry not None)"
+                    if not sizes
+                    else f"the batched arguments have different sizes {sorted(sizes)}"
+                )
+            )
+        outs = [
+            f(*[a if d is None else a.movedim(d, 0)[i] for a, d in zip(args, dims)])
+            for i in range(sizes.pop())
+        ]
         if isinstance(outs[0], tuple):
-            return tuple(stack([as_tensor(o[k]) for o in outs], out_dims) for k in range(len(outs[0])))
+            return tuple(
+                stack([as_tensor(o[k]) for o in outs], out_dims) for k in range(len(outs[0]))
+            )
         return stack([as_tensor(o) for o in outs], out_dims)
+
     return batched
 
 
-def functional_call(module: Any, parameters: dict[str, Any], args: Any = (), kwargs: dict | None = None) -> Any:
+def functional_call(
+    module: Any, parameters: dict[str, Any], args: Any = (), kwargs: dict | None = None
+) -> Any:
     """``torch.func.functional_call``: module(*args) with the tensors of `parameters` (by name, as
     named_parameters() names them: '0.weight') in place of its own, which are put back afterwards."""
+
     def owner(name: str) -> tuple[Any, str]:
         *path, last = name.split(".")
         obj = module
         for part in path:
             obj = obj[int(part)] if part.isdigit() else getattr(obj, part)
         return obj, last
+
     known = dict(module.named_parameters())
     for name in parameters:
         if name not in known:
-            raise ValueError(f"functional_call: the module has no parameter {name!r}; it has {sorted(known)}")
+            raise ValueError(
+                f"functional_call: the module has no parameter {name!r}; it has {sorted(known)}"
+            )
     saved = {name: getattr(*owner(name)) for name in parameters}
     try:
         for name, value in parameters.items():
@@ -70,11 +98,22 @@ def make_functional_with_buffers(model: Any) -> tuple[Callable[..., Any], tuple,
 
     def fmodel(params: Sequence[Any], buffers: Sequence[Any], *args: Any, **kwargs: Any) -> Any:
         return functional_call(model, dict(zip(names, params)), args, kwargs)
+
     return fmodel, tuple(p for _, p in model.named_parameters()), ()
 
 
-__all__ = ["grad", "vjp", "jvp", "jacrev", "jacfwd", "hessian", "vmap", "functional_call",
-           "make_functional_with_buffers", "keep_graph"]
+__all__ = [
+    "grad",
+    "vjp",
+    "jvp",
+    "jacrev",
+    "jacfwd",
+    "hessian",
+    "vmap",
+    "functional_call",
+    "make_functional_with_buffers",
+    "keep_graph",
+]
 
 
 def __getattr__(name: str) -> Any:

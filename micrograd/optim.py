@@ -3,6 +3,7 @@
 Each step reads every parameter's gradient and changes its data in place (with recording
 off), so the parameters stay the same leaf Values.
 """
+
 from __future__ import annotations
 
 import math
@@ -26,13 +27,16 @@ def _scalars(params: Iterable[Any]) -> tuple[list[Any], list[Value]]:
         elif isinstance(p, Value):
             scalars.append(p)
         else:
-            raise TypeError(f"optimizer can only optimize Values and Tensors, but parameter {index} is "
-                            f"{type(p).__name__}")
+            raise TypeError(
+                f"optimizer can only optimize Values and Tensors, but parameter {index} is "
+                f"{type(p).__name__}"
+            )
     return params, scalars
 
 
 class Optimizer:
     """Base of SGD and Adam: holds the parameters (Values or Tensors) and zero_grad."""
+
     def __init__(self, params: Iterable[Any], lr: float) -> None:
         if lr < 0:
             raise ValueError(f"Invalid learning rate: {lr}")
@@ -60,7 +64,13 @@ class Optimizer:
 class SGD(Optimizer):
     """x ← x - lr·b, with b = momentum·b + (g + weight_decay·x) (b = g at the first step)."""
 
-    def __init__(self, params: Iterable[Any], lr: float = 1e-3, momentum: float = 0.0, weight_decay: float = 0.0) -> None:
+    def __init__(
+        self,
+        params: Iterable[Any],
+        lr: float = 1e-3,
+        momentum: float = 0.0,
+        weight_decay: float = 0.0,
+    ) -> None:
         super().__init__(params, lr)
         self.momentum, self.weight_decay = momentum, weight_decay
         self.buffers: dict[int, float] = {}
@@ -76,8 +86,14 @@ class SGD(Optimizer):
 class Adam(Optimizer):
     """Adam: m = β₁m + (1-β₁)g, v = β₂v + (1-β₂)g², x ← x - lr·m̂/(√v̂ + eps) with bias correction."""
 
-    def __init__(self, params: Iterable[Any], lr: float = 1e-3, betas: tuple[float, float] = (0.9, 0.999),
-                 eps: float = 1e-8, weight_decay: float = 0.0) -> None:
+    def __init__(
+        self,
+        params: Iterable[Any],
+        lr: float = 1e-3,
+        betas: tuple[float, float] = (0.9, 0.999),
+        eps: float = 1e-8,
+        weight_decay: float = 0.0,
+    ) -> None:
         super().__init__(params, lr)
         self.betas, self.eps, self.weight_decay = betas, eps, weight_decay
         self.moments: dict[int, tuple[float, float, int]] = {}
@@ -88,5 +104,5 @@ class Adam(Optimizer):
         m, v, t = self.moments.get(index, (0.0, 0.0, 0))
         m, v, t = beta1 * m + (1 - beta1) * g, beta2 * v + (1 - beta2) * g * g, t + 1
         self.moments[index] = (m, v, t)
-        m_hat, v_hat = m / (1 - beta1 ** t), v / (1 - beta2 ** t)
+        m_hat, v_hat = m / (1 - beta1**t), v / (1 - beta2**t)
         return x - self.lr * m_hat / (math.sqrt(v_hat) + self.eps)

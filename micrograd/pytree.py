@@ -5,6 +5,7 @@ of Values.  A container type (``Tensor`` is one) registers how to take its Value
 (``flatten``) and how to build a container of the same shape from new Values
 (``unflatten``), and every one of them then accepts it.
 """
+
 from __future__ import annotations
 
 from typing import Any, Callable
@@ -15,8 +16,11 @@ from .core.value import Value
 _CONTAINERS: dict[type, tuple[Callable, Callable]] = {}
 
 
-def register_container(kind: type, flatten: Callable[[Any], tuple[list[Value], Any]],
-                       unflatten: Callable[[Any, list[Value]], Any]) -> None:
+def register_container(
+    kind: type,
+    flatten: Callable[[Any], tuple[list[Value], Any]],
+    unflatten: Callable[[Any, list[Value]], Any],
+) -> None:
     """Let ``Function.apply``, ``autograd.grad`` and ``func`` see inside objects of type `kind`.
 
     ``flatten(obj)`` returns (its Values, aux); ``unflatten(aux, values)`` rebuilds one."""
@@ -41,12 +45,15 @@ def unflatten(like: Any, aux: Any, values: list) -> Any:
     for kind, (_, unflat) in _CONTAINERS.items():
         if isinstance(like, kind):
             return unflat(aux, values)
-    raise TypeError(f"cannot rebuild an object of type {type(like).__name__}: register it with register_container")
+    raise TypeError(
+        f"cannot rebuild an object of type {type(like).__name__}: register it with register_container"
+    )
 
 
 # --- nested Python containers (tuples, lists, dicts) of Values and Tensors -----------------------------
 # The func transforms take and return these as torch.func does: grad(f)({"w": w, "b": b}) gives a
 # dict of gradients.  A "leaf" is anything that is not a tuple, list or dict.
+
 
 def tree_flatten(tree: Any) -> tuple[list[Any], Any]:
     """(the leaves in order, a spec that tree_unflatten rebuilds the same nesting from)."""
@@ -70,11 +77,11 @@ def tree_unflatten(spec: Any, leaves: list[Any]) -> Any:
     kind, keys, specs = spec
     items, start = [], 0
     for item_spec, count in specs:
-        items.append(tree_unflatten(item_spec, leaves[start:start + count]))
+        items.append(tree_unflatten(item_spec, leaves[start : start + count]))
         start += count
     if kind is dict:
         return dict(zip(keys, items))
-    return kind(items) if kind in (tuple, list) else kind(*items)     # a namedtuple takes fields
+    return kind(items) if kind in (tuple, list) else kind(*items)  # a namedtuple takes fields
 
 
 def tree_map(f: Callable[[Any], Any], tree: Any) -> Any:

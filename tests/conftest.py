@@ -21,8 +21,10 @@ def torch():
     try:
         import torch
     except ImportError as error:
-        missing = (f"PyTorch {ORACLE} is needed as the oracle: ./dev test installs it "
-                   f"(pip install torch=={ORACLE}); {error}")
+        missing = (
+            f"PyTorch {ORACLE} is needed as the oracle: ./dev test installs it "
+            f"(pip install torch=={ORACLE}); {error}"
+        )
     else:
         return torch
     if IN_CI:

@@ -6,6 +6,7 @@ becomes ``micrograd.func``).  Random numbers are shared: micrograd draws them (s
 torch run, torch's random functions and ``nn.Linear``'s initialisation return those same numbers,
 so the printed lines can be compared (object addresses and timings aside).
 """
+
 import contextlib
 import io
 import math
@@ -34,15 +35,18 @@ def _micrograd_imports(code: str) -> str:
 
 def _shared(maker):
     """torch.randn/rand drawing micrograd's numbers."""
+
     def draw(*size, requires_grad=False, dtype=None, **options):
         numbers = maker(*size, **{k: v for k, v in options.items() if k == "size"}).tolist()
         return torch.tensor(numbers, dtype=dtype or torch.float32, requires_grad=requires_grad)
+
     return draw
 
 
 def _like(maker):
     def draw(t, dtype=None, requires_grad=False, **options):
         return maker(*t.shape, dtype=dtype or t.dtype, requires_grad=requires_grad)
+
     return draw
 
 
@@ -50,10 +54,20 @@ def _linear_reset(self):
     """nn.Linear's initialisation with micrograd's numbers, drawn in micrograd's order."""
     bound = 1 / math.sqrt(self.in_features)
     with torch.no_grad():
-        self.weight.copy_(torch.tensor([[randomness.generator.uniform(-bound, bound) for _ in range(self.in_features)]
-                                        for _ in range(self.out_features)]))
+        self.weight.copy_(
+            torch.tensor(
+                [
+                    [randomness.generator.uniform(-bound, bound) for _ in range(self.in_features)]
+                    for _ in range(self.out_features)
+                ]
+            )
+        )
         if self.bias is not None:
-            self.bias.copy_(torch.tensor([randomness.generator.uniform(-bound, bound) for _ in range(self.out_features)]))
+            self.bias.copy_(
+                torch.tensor(
+                    [randomness.generator.uniform(-bound, bound) for _ in range(self.out_features)]
+                )
+            )
 
 
 def run(program: str, library: str) -> str:
@@ -66,8 +80,13 @@ def run(program: str, library: str) -> str:
         code = _micrograd_imports(code)
     else:
         randn, rand = _shared(micrograd.randn), _shared(micrograd.rand)
-        patches = [(torch, "randn", randn), (torch, "rand", rand), (torch, "randn_like", _like(randn)),
-                   (torch, "rand_like", _like(rand)), (torch.nn.Linear, "reset_parameters", _linear_reset)]
+        patches = [
+            (torch, "randn", randn),
+            (torch, "rand", rand),
+            (torch, "randn_like", _like(randn)),
+            (torch, "rand_like", _like(rand)),
+            (torch.nn.Linear, "reset_parameters", _linear_reset),
+        ]
     saved = [(owner, name, getattr(owner, name)) for owner, name, _ in patches]
     for owner, name, value in patches:
         setattr(owner, name, value)
@@ -99,10 +118,14 @@ def assert_same(got: str, expected: str, rel: float = 0.0) -> str:
     if rel == 0.0:
         assert got == expected
     else:
-        def shape(text):                # the text around the numbers (column padding follows the numbers)
+
+        def shape(text):  # the text around the numbers (column padding follows the numbers)
             return re.sub(r" +", " ", NUMBER.sub("#", text))
+
         assert shape(got) == shape(expected)
-        numbers = [(float(a), float(b)) for a, b in zip(NUMBER.findall(got), NUMBER.findall(expected))]
+        numbers = [
+            (float(a), float(b)) for a, b in zip(NUMBER.findall(got), NUMBER.findall(expected))
+        ]
         for a, b in numbers:
             assert a == pytest.approx(b, rel=rel, abs=rel, nan_ok=True), f"{a} against {b}\n{got}"
     return got

@@ -1,5 +1,6 @@
 """Invalid arguments raise the error type torch raises; reshape(-3, -2) and reshape(True, 6)
 are refused, not read as sizes."""
+
 from __future__ import annotations
 
 import pytest
@@ -14,7 +15,9 @@ CALLS = {
     "reshape": lambda lib, t, a: t.reshape(*a),
     "view": lambda lib, t, a: t.view(*a),
     "expand": lambda lib, t, a: t.expand(*a),
-    "transpose": lambda lib, t, a: t.transpose(*a[:2]) if len(a) >= 2 else t.transpose(0, a[0] if a else 0),
+    "transpose": lambda lib, t, a: (
+        t.transpose(*a[:2]) if len(a) >= 2 else t.transpose(0, a[0] if a else 0)
+    ),
     "permute": lambda lib, t, a: t.permute(*a),
     "unsqueeze": lambda lib, t, a: t.unsqueeze(a[0] if a else 0),
     "squeeze": lambda lib, t, a: t.squeeze(a[0] if a else 0),
@@ -35,16 +38,23 @@ def outcome(lib, shape, call, args):
 
 
 @settings(max_examples=600, deadline=None)
-@given(st.sampled_from([(6,), (2, 3), (1, 6), (3, 1, 2)]), st.sampled_from(sorted(CALLS)),
-       st.lists(SIZE, max_size=3))
+@given(
+    st.sampled_from([(6,), (2, 3), (1, 6), (3, 1, 2)]),
+    st.sampled_from(sorted(CALLS)),
+    st.lists(SIZE, max_size=3),
+)
 def test_shape_arguments_give_torch_results_or_torch_error_types(torch, shape, call, args):
     assert outcome(mg, shape, call, args) == outcome(torch, shape, call, args), (shape, call, args)
 
 
 def test_the_reported_reshapes_are_refused():
-    with pytest.raises(RuntimeError, match=r"invalid shape dimension -3 at index 0 of shape \[-3, -2\]"):
+    with pytest.raises(
+        RuntimeError, match=r"invalid shape dimension -3 at index 0 of shape \[-3, -2\]"
+    ):
         mg.ones(6).reshape(-3, -2)
-    with pytest.raises(TypeError, match="the sizes must be ints, but found element of type float at pos 0"):
+    with pytest.raises(
+        TypeError, match="the sizes must be ints, but found element of type float at pos 0"
+    ):
         mg.ones(6).reshape(2.0, 3)
 
 

@@ -1,5 +1,6 @@
 """The micrograd command driven with many inputs, in-process: every mistake ends with
 exit status 2 and one line, no traceback, and no file is written or replaced that should not be."""
+
 from __future__ import annotations
 
 import contextlib
@@ -24,28 +25,76 @@ def run(argv: list[str]) -> tuple[int, str, str]:
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
         try:
             status = cli.main(argv)
-        except SystemExit as done:               # --help (or -h, typed where a formula goes): exit 0
+        except SystemExit as done:  # --help (or -h, typed where a formula goes): exit 0
             status = done.code
     return status, out.getvalue(), err.getvalue()
 
 
-ATOMS = st.sampled_from(["-h", "--help", "-o", "x", "y", "2", "0", "-1", "1e309", "0.5", "(-8)", "9**999", "1/0", "0**-1", "ex(x)",
-                         "exp", "x.real", "[x]", "clamp(x, 0, 1)", "clamp(x)", "sine(x)", "", "((", "x**x**x",
-                         "lambda: 1", "__import__('os')", "\x00", "é", "x if x else y"])
-FORMULAS = st.recursive(ATOMS, lambda inner: st.one_of(
-    st.tuples(inner, st.sampled_from([" + ", " - ", " * ", " / ", " ** ", ""]), inner).map("".join),
-    st.tuples(st.sampled_from(sorted(FUNCTIONS) + ["-", "exp", "("]), inner).map(lambda t: f"{t[0]}({t[1]})")),
-    max_leaves=6) | st.text(max_size=30)
-ASSIGNMENTS = st.sampled_from(["x=1", "x=-0.5", "y=2", "x=1,y=2", "x=", "=1", "x=abc", "1x=2", "x=nan", "x=inf"])
+ATOMS = st.sampled_from(
+    [
+        "-h",
+        "--help",
+        "-o",
+        "x",
+        "y",
+        "2",
+        "0",
+        "-1",
+        "1e309",
+        "0.5",
+        "(-8)",
+        "9**999",
+        "1/0",
+        "0**-1",
+        "ex(x)",
+        "exp",
+        "x.real",
+        "[x]",
+        "clamp(x, 0, 1)",
+        "clamp(x)",
+        "sine(x)",
+        "",
+        "((",
+        "x**x**x",
+        "lambda: 1",
+        "__import__('os')",
+        "\x00",
+        "é",
+        "x if x else y",
+    ]
+)
+FORMULAS = st.recursive(
+    ATOMS,
+    lambda inner: st.one_of(
+        st.tuples(inner, st.sampled_from([" + ", " - ", " * ", " / ", " ** ", ""]), inner).map(
+            "".join
+        ),
+        st.tuples(st.sampled_from(sorted(FUNCTIONS) + ["-", "exp", "("]), inner).map(
+            lambda t: f"{t[0]}({t[1]})"
+        ),
+    ),
+    max_leaves=6,
+) | st.text(max_size=30)
+ASSIGNMENTS = st.sampled_from(
+    ["x=1", "x=-0.5", "y=2", "x=1,y=2", "x=", "=1", "x=abc", "1x=2", "x=nan", "x=inf"]
+)
 
 
 @pytest.mark.slow  # 2000 command lines: about 7 s
-@settings(max_examples=2000, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(formula=FORMULAS, at=st.lists(ASSIGNMENTS, max_size=2),
-       output=st.sampled_from([None, None, None, "", "g.txt", "missing/g.svg", "folder", "folder/", "mine.svg"]),
-       steps=st.sampled_from([None, None, None, "notes.txt", "missing/r.html", "", "page.htm"]))
-def test_draw_never_shows_a_traceback_and_never_touches_a_file_it_should_not(tmp_path, monkeypatch, formula, at,
-                                                                              output, steps):
+@settings(
+    max_examples=2000, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    formula=FORMULAS,
+    at=st.lists(ASSIGNMENTS, max_size=2),
+    output=st.sampled_from(
+        [None, None, None, "", "g.txt", "missing/g.svg", "folder", "folder/", "mine.svg"]
+    ),
+    steps=st.sampled_from([None, None, None, "notes.txt", "missing/r.html", "", "page.htm"]),
+)
+def test_draw_never_shows_a_traceback_and_never_touches_a_file_it_should_not(
+    tmp_path, monkeypatch, formula, at, output, steps
+):
     monkeypatch.chdir(tmp_path)
     os.makedirs("folder", exist_ok=True)
     for name, text in (("notes.txt", "my notes"), ("mine.svg", "<svg>mine</svg>")):
@@ -59,7 +108,7 @@ def test_draw_never_shows_a_traceback_and_never_touches_a_file_it_should_not(tmp
     assert "Traceback" not in err and err.count("\n") <= 1, (argv, err)
     if status == 2:
         assert err.startswith("micrograd: error: ") and len(err) < 600, (argv, err)
-    assert open("notes.txt").read() == "my notes"                 # never replaced
+    assert open("notes.txt").read() == "my notes"  # never replaced
     written = set(os.listdir(".")) - {"folder", "notes.txt", "mine.svg"}
     assert written <= ({output} if status == 0 and output else set()), (argv, written)
     if status != 0 or output != "mine.svg":
@@ -74,19 +123,33 @@ def test_the_reported_mistakes_each_end_in_one_line_and_exit_status_2(tmp_path, 
         ("draw", "x**2", "--at", "x=1", "-o", "nodir/g.svg"): "the folder 'nodir' does not exist",
         ("draw", "x**2", "--at", "x=1", "-o", "."): "-o needs a file name ending in .svg",
         ("draw", "x**2", "--at", "x=1", "-o", ""): "-o needs a file name ending in .svg",
-        ("draw", "x**2", "--at", "x=1", "--steps", "notes.txt"): "--steps needs a file name ending in .html",
+        (
+            "draw",
+            "x**2",
+            "--at",
+            "x=1",
+            "--steps",
+            "notes.txt",
+        ): "--steps needs a file name ending in .html",
         ("train", "moons", "--out", "notes.txt"): "--out notes.txt: this is a file, not a folder",
         ("draw", "clamp(x)", "--at", "x=1"): "clamp() is called as clamp(x, min, max)",
     }
     for argv, message in cases.items():
         status, out, err = run(list(argv))
         assert status == 2 and message in err and err.count("\n") == 1, (argv, err)
-    assert (tmp_path / "notes.txt").read_text() == "my notes" and sorted(os.listdir(tmp_path)) == ["notes.txt"]
+    assert (tmp_path / "notes.txt").read_text() == "my notes" and sorted(os.listdir(tmp_path)) == [
+        "notes.txt"
+    ]
 
 
 def test_constants_fold_with_ieee_rules_and_a_leading_minus_needs_no_double_dash():
-    for formula, value in (("1/0*x", "inf"), ("(9**999)*x", "inf"), ("(0**-1)*x", "inf"), ("(-8)**(1/3)*x", "nan"),
-                           ("-x*2", "-2")):
+    for formula, value in (
+        ("1/0*x", "inf"),
+        ("(9**999)*x", "inf"),
+        ("(0**-1)*x", "inf"),
+        ("(-8)**(1/3)*x", "nan"),
+        ("-x*2", "-2"),
+    ):
         status, out, err = run(["draw", formula, "--at", "x=1"])
         assert status == 0 and out.startswith(f"f = {value};"), (formula, out, err)
 
@@ -105,9 +168,18 @@ def test_lessons_export_keeps_a_notebook_the_user_changed(tmp_path):
 
 
 def test_a_closed_pipe_ends_quietly():
-    done = subprocess.run(f"{sys.executable} -m micrograd lessons | head -1", shell=True, capture_output=True,
-                          text=True, cwd=ROOT)
-    assert done.stdout.count("\n") == 1 and "Traceback" not in done.stderr and "Error" not in done.stderr
+    done = subprocess.run(
+        f"{sys.executable} -m micrograd lessons | head -1",
+        shell=True,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    assert (
+        done.stdout.count("\n") == 1
+        and "Traceback" not in done.stderr
+        and "Error" not in done.stderr
+    )
 
 
 def test_every_command_and_option_has_help_text_in_plain_words():
@@ -123,10 +195,23 @@ def test_every_command_and_option_has_help_text_in_plain_words():
 
 @pytest.mark.slow  # ./dev in a subprocess: on a fresh clone it sets everything up first
 def test_dev_python_opens_python_with_the_installed_package_and_dev_names_its_commands():
-    done = subprocess.run([os.path.join(ROOT, "dev"), "python", "-c", "import micrograd; print(micrograd.Value(2.0) * 3)"],
-                          capture_output=True, text=True, cwd=ROOT)
-    assert done.returncode == 0 and done.stdout.strip() == "Value(data=6.0, grad=0)", done.stderr[-500:]
-    wrong = subprocess.run([os.path.join(ROOT, "dev"), "nonsense"], capture_output=True, text=True, cwd=ROOT)
+    done = subprocess.run(
+        [
+            os.path.join(ROOT, "dev"),
+            "python",
+            "-c",
+            "import micrograd; print(micrograd.Value(2.0) * 3)",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    assert done.returncode == 0 and done.stdout.strip() == "Value(data=6.0, grad=0)", done.stderr[
+        -500:
+    ]
+    wrong = subprocess.run(
+        [os.path.join(ROOT, "dev"), "nonsense"], capture_output=True, text=True, cwd=ROOT
+    )
     assert wrong.returncode == 2 and "usage: ./dev demo|test|bench|python|jupyter" in wrong.stderr
 
 

@@ -1,5 +1,6 @@
 """The README's "Where micrograd differs from PyTorch", checked: each documented difference is
 what happens (so the list cannot go stale), and torch does what the README says it does."""
+
 from __future__ import annotations
 
 import gc
@@ -16,7 +17,7 @@ def test_detach_copies_the_numbers_where_torch_shares_them(torch):
         y = x.detach()
         y.zero_()
         assert (x.tolist() == [0.0, 0.0, 0.0, 0.0]) is shares
-    x = mg.arange(4.0, requires_grad=True)          # the README's way to change x in place: x.data
+    x = mg.arange(4.0, requires_grad=True)  # the README's way to change x in place: x.data
     x.data.zero_()
     assert x.tolist() == [0.0, 0.0, 0.0, 0.0]
 
@@ -25,13 +26,13 @@ def test_graphs_from_autograd_grad_with_create_graph_are_freed_by_reference_coun
     gc.disable()
     try:
         x = Value(2.0)
-        (g,) = autograd.grad(x ** 3, [x], create_graph=True)
+        (g,) = autograd.grad(x**3, [x], create_graph=True)
         (gg,) = autograd.grad(g, [x], create_graph=True)
         assert gg.data == 12.0
         refs = [weakref.ref(v) for v in mg.core.graph.topological_order(gg) if v is not x]
         assert refs
         del g, gg
-        assert all(r() is None for r in refs)                 # no cycle: freed at once
+        assert all(r() is None for r in refs)  # no cycle: freed at once
     finally:
         gc.enable()
 
@@ -40,10 +41,10 @@ def test_backward_with_create_graph_makes_the_cycle_the_readme_describes():
     gc.disable()
     try:
         x = Value(2.0)
-        (x ** 3).backward(create_graph=True)      # x.grad = 3x², a graph that contains x
+        (x**3).backward(create_graph=True)  # x.grad = 3x², a graph that contains x
         alive = weakref.ref(x)
         del x
-        assert alive() is not None                # x -> x.grad -> ... -> x: only gc frees it
+        assert alive() is not None  # x -> x.grad -> ... -> x: only gc frees it
         gc.collect()
         assert alive() is None
     finally:
@@ -56,15 +57,18 @@ def test_a_new_constant_exponent_costs_no_more_than_a_fixed_one():
     def cost(constants):
         tracemalloc.start()
         before = tracemalloc.get_traced_memory()[0]
-        kept = [x ** c for c in constants]
+        kept = [x**c for c in constants]
         used = tracemalloc.get_traced_memory()[0] - before
         tracemalloc.stop()
         assert len(kept) == len(constants)
         return used
+
     fixed = cost([2.5] * 2000)
     fresh = cost([2.5 + i * 1e-3 for i in range(2000)])
-    assert fresh <= fixed * 1.25          # a float per node at most (the constant), no new primitive
-    assert {(x ** (2.5 + i * 1e-3))._node for i in range(50)} == {mg.core.rules.POW_CONSTANT}    # one row for all
+    assert fresh <= fixed * 1.25  # a float per node at most (the constant), no new primitive
+    assert {(x ** (2.5 + i * 1e-3))._node for i in range(50)} == {
+        mg.core.rules.POW_CONSTANT
+    }  # one row for all
 
 
 def test_prod_gradient_with_a_nan_factor_is_the_product_of_the_others(torch):
@@ -73,7 +77,7 @@ def test_prod_gradient_with_a_nan_factor_is_the_product_of_the_others(torch):
     ours.prod().backward()
     theirs.prod().backward()
     assert str(ours.grad.tolist()) == "[nan, 6.0, nan]"
-    assert str(theirs.grad.tolist()) == "[nan, nan, nan]"       # result/xᵢ: nan everywhere
+    assert str(theirs.grad.tolist()) == "[nan, nan, nan]"  # result/xᵢ: nan everywhere
 
 
 def test_an_empty_tensor_never_requires_grad(torch):

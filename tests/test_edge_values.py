@@ -4,6 +4,7 @@ Values, first derivatives and second derivatives at 0, -0, ±inf, nan, huge, tin
 points (and ordinary ones), for every row of the table: nan where torch has nan, the sign of
 zeros and infinities included.
 """
+
 from __future__ import annotations
 
 import math
@@ -14,8 +15,31 @@ from hypothesis import strategies as st
 from micrograd import Value, autograd
 from micrograd.core import rules
 
-SPECIAL = [0.0, -0.0, math.inf, -math.inf, math.nan, 1e308, -1e308, 1e-308, -1e-308, 5e-324, -5e-324,
-           1.0, -1.0, 2.0, -2.0, 0.5, -0.5, 3.0, -3.0, 710.0, -710.0, 1e-8, 40.0]
+SPECIAL = [
+    0.0,
+    -0.0,
+    math.inf,
+    -math.inf,
+    math.nan,
+    1e308,
+    -1e308,
+    1e-308,
+    -1e-308,
+    5e-324,
+    -5e-324,
+    1.0,
+    -1.0,
+    2.0,
+    -2.0,
+    0.5,
+    -0.5,
+    3.0,
+    -3.0,
+    710.0,
+    -710.0,
+    1e-8,
+    40.0,
+]
 POINTS = st.sampled_from(SPECIAL) | st.floats(-5, 5)
 
 
@@ -36,8 +60,12 @@ def theirs_unary(torch, name, x0, c):
 
 
 def same(a: tuple, b: tuple) -> bool:
-    return all(repr(x) == repr(y) or (x == y and x != 0) or
-               (abs(x - y) <= 1e-12 * max(abs(x), abs(y)) + 1e-15) for x, y in zip(a, b))
+    return all(
+        repr(x) == repr(y)
+        or (x == y and x != 0)
+        or (abs(x - y) <= 1e-12 * max(abs(x), abs(y)) + 1e-15)
+        for x, y in zip(a, b)
+    )
 
 
 @settings(max_examples=1500, deadline=None)
@@ -50,12 +78,20 @@ def test_unary_rows_match_torch_to_second_order_at_special_points(torch, name, x
 @settings(max_examples=800, deadline=None)
 @given(POINTS, st.sampled_from([-1.0, 0.0, 1.0, math.nan]), st.sampled_from([1.0, 2.0, math.inf]))
 def test_clamp_matches_torch_to_second_order_at_special_points(torch, x0, low, high):
-    ours, theirs = ours_unary("clamp", x0, (low, high)), theirs_unary(torch, "clamp", x0, (low, high))
+    ours, theirs = (
+        ours_unary("clamp", x0, (low, high)),
+        theirs_unary(torch, "clamp", x0, (low, high)),
+    )
     assert same(ours, theirs), (x0, low, high, ours, theirs)
 
 
-BINARY = {"add": lambda a, b: a + b, "sub": lambda a, b: a - b, "mul": lambda a, b: a * b,
-          "div": lambda a, b: a / b, "pow": lambda a, b: a ** b}
+BINARY = {
+    "add": lambda a, b: a + b,
+    "sub": lambda a, b: a - b,
+    "mul": lambda a, b: a * b,
+    "div": lambda a, b: a / b,
+    "pow": lambda a, b: a**b,
+}
 
 
 def binary(lib_value, grad, name, x0, y0):
@@ -76,20 +112,34 @@ def binary(lib_value, grad, name, x0, y0):
 @given(st.sampled_from(sorted(BINARY)), POINTS, POINTS)
 def test_binary_rows_match_torch_to_second_order_at_special_points(torch, name, x0, y0):
     ours = binary(Value, autograd.grad, name, x0, y0)
-    theirs = binary(lambda v: torch.tensor(v, dtype=torch.float64, requires_grad=True), torch.autograd.grad, name, x0, y0)
+    theirs = binary(
+        lambda v: torch.tensor(v, dtype=torch.float64, requires_grad=True),
+        torch.autograd.grad,
+        name,
+        x0,
+        y0,
+    )
     assert same(ours, theirs), (name, x0, y0, ours, theirs)
 
 
 @settings(max_examples=1500, deadline=None)
-@given(POINTS, st.sampled_from([0.0, -0.0, 0.5, 1.0, 2.0, 3.0, -1.0, -2.0, 1.5, math.inf, -math.inf, math.nan]),
-       st.sampled_from(["x ** c", "c ** x", "c - x"]))
+@given(
+    POINTS,
+    st.sampled_from(
+        [0.0, -0.0, 0.5, 1.0, 2.0, 3.0, -1.0, -2.0, 1.5, math.inf, -math.inf, math.nan]
+    ),
+    st.sampled_from(["x ** c", "c ** x", "c - x"]),
+)
 def test_rows_with_a_constant_match_torch_to_second_order(torch, x0, c, form):
     def run(lib_value, grad):
         x = lib_value(x0)
-        y = x ** c if form == "x ** c" else c ** x if form == "c ** x" else c - x
+        y = x**c if form == "x ** c" else c**x if form == "c ** x" else c - x
         (g,) = grad(y, [x], create_graph=True)
         (gg,) = grad(g, [x], allow_unused=True) if g.requires_grad else (None,)
         return float(y), float(g), 0.0 if gg is None else float(gg)
+
     ours = run(Value, autograd.grad)
-    theirs = run(lambda v: torch.tensor(v, dtype=torch.float64, requires_grad=True), torch.autograd.grad)
+    theirs = run(
+        lambda v: torch.tensor(v, dtype=torch.float64, requires_grad=True), torch.autograd.grad
+    )
     assert same(ours, theirs), (form, x0, c, ours, theirs)

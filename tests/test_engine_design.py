@@ -1,5 +1,6 @@
 """The readable engine: rules are code, one table drives everything, the backward pass keeps
 its bookkeeping to itself (so concurrent passes are correct), and clamp arrives as one row."""
+
 import ast
 import math
 import pathlib
@@ -26,8 +27,11 @@ def test_no_eval_exec_or_compile_in_the_package_but_to_run_a_lesson():
     calls = []
     for path in PACKAGE.rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text())):
-            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and \
-                    node.func.id in ("eval", "exec", "compile"):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Name)
+                and node.func.id in ("eval", "exec", "compile")
+            ):
                 calls.append(f"{path.name} {node.func.id}")
     # Only the runners run code from text: a lesson's own cells, as runpy or Jupyter would run them.
     assert {call.split()[0] for call in calls} == {"lesson_runner.py", "cell_runner.py"}
@@ -42,13 +46,14 @@ def test_no_globals_update_in_the_package():
 def test_a_traceback_through_a_derivative_rule_shows_its_source_line(monkeypatch):
     def broken(m, g, out, x, y):
         raise ValueError("a broken rule")
+
     monkeypatch.setattr(rules.MUL, "vjp", broken)
     x = Value(2.0)
     with pytest.raises(ValueError) as caught:
         (x * x).backward()
     frames = traceback.extract_tb(caught.value.__traceback__)
     assert frames[-1].name == "broken" and frames[-1].line == 'raise ValueError("a broken rule")'
-    assert all(not f.filename.startswith("<") for f in frames)      # every frame is a real file
+    assert all(not f.filename.startswith("<") for f in frames)  # every frame is a real file
 
 
 def test_every_rule_is_a_named_function_of_rules_py_stating_its_math():
@@ -58,7 +63,9 @@ def test_every_rule_is_a_named_function_of_rules_py_stating_its_math():
         assert getattr(rules, prim.forward.__name__) is prim.forward
         assert prim.forward.__doc__ and prim.vjp.__doc__, prim
         assert prim.math == prim.vjp.__doc__.strip().splitlines()[0]
-        assert "∂" in prim.math or "′" in prim.math, prim.math    # the docstring states the derivative
+        assert "∂" in prim.math or "′" in prim.math, (
+            prim.math
+        )  # the docstring states the derivative
 
 
 def test_a_traceback_through_a_rule_names_it():
@@ -66,20 +73,20 @@ def test_a_traceback_through_a_rule_names_it():
     with pytest.raises(ZeroDivisionError) as caught:
         rules.log_vjp(rules.FloatMath, 1.0, -math.inf, 0.0)
     assert traceback.extract_tb(caught.value.__traceback__)[-1].name == "log_vjp"
-    assert (x.log()).data == -math.inf          # the engine's own call retries on IEEE floats
+    assert (x.log()).data == -math.inf  # the engine's own call retries on IEEE floats
 
 
 def test_every_enumeration_of_primitives_comes_from_the_table():
     functions = set(rules.UNARY)
     assert "clamp" in functions
-    assert functions <= set(dir(Value))                                  # Value.exp ... Value.clamp
-    assert functions <= set(dir(mg.Tensor))                               # Tensor.exp ... Tensor.clamp
+    assert functions <= set(dir(Value))  # Value.exp ... Value.clamp
+    assert functions <= set(dir(mg.Tensor))  # Tensor.exp ... Tensor.clamp
     assert {"clamp_min", "clamp_max"} <= set(dir(mg.Tensor))
-    assert all(callable(getattr(mg, name)) for name in functions)         # micrograd.exp ...
+    assert all(callable(getattr(mg, name)) for name in functions)  # micrograd.exp ...
     assert functions <= set(dir(mg))
-    assert set(expression.FUNCTIONS) == functions                         # the formula whitelist
+    assert set(expression.FUNCTIONS) == functions  # the formula whitelist
     assert set(testing.UNARY) == functions and set(testing.BINARY) == set(rules.BINARY)
-    for prim in rules.PRIMITIVES:                                           # grad_fn names as the rows say
+    for prim in rules.PRIMITIVES:  # grad_fn names as the rows say
         if not prim.operator:
             x = Value(0.5)
             out = getattr(x, prim.name)(*([0.0, 1.0] if prim.constant else []))
@@ -91,11 +98,15 @@ def test_every_enumeration_of_primitives_comes_from_the_table():
 
 # --- clamp and edge values, against PyTorch ---------------------------------------------------
 bound = st.one_of(st.none(), st.sampled_from([-1.0, 0.0, 0.5, 2.0]), st.floats(-3, 3))
-point = st.one_of(st.sampled_from([-1.0, 0.0, 0.5, 2.0, float("nan"), float("inf"), -float("inf")]),
-                  st.floats(-4, 4))
+point = st.one_of(
+    st.sampled_from([-1.0, 0.0, 0.5, 2.0, float("nan"), float("inf"), -float("inf")]),
+    st.floats(-4, 4),
+)
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(x0=point, low=bound, high=bound)
 def test_clamp_values_and_gradients_match_pytorch_at_and_between_the_bounds(torch, x0, low, high):
     if low is None and high is None:
@@ -122,20 +133,32 @@ def test_clamp_on_tensors_and_as_a_function_match_pytorch_names_values_and_gradi
         ours, theirs = getattr(ours_x, method)(*args), getattr(theirs_x, method)(*args)
         ours.sum().backward()
         theirs.sum().backward()
-        assert str(ours) == str(theirs)                                   # values, printing, grad_fn name
+        assert str(ours) == str(theirs)  # values, printing, grad_fn name
         assert ours_x.grad.tolist() == theirs_x.grad.tolist()
-    assert str(mg.clamp(mg.tensor([-2.0, 3.0]), min=-1)) == str(torch.clamp(torch.tensor([-2.0, 3.0]), min=-1))
+    assert str(mg.clamp(mg.tensor([-2.0, 3.0]), min=-1)) == str(
+        torch.clamp(torch.tensor([-2.0, 3.0]), min=-1)
+    )
 
 
-@pytest.mark.parametrize("name, x0", [("relu", float("nan")), ("abs", float("nan")), ("sqrt", -0.0),
-                                      ("sqrt", 0.0), ("abs", 0.0), ("relu", 0.0), ("abs", -0.0)])
+@pytest.mark.parametrize(
+    "name, x0",
+    [
+        ("relu", float("nan")),
+        ("abs", float("nan")),
+        ("sqrt", -0.0),
+        ("sqrt", 0.0),
+        ("abs", 0.0),
+        ("relu", 0.0),
+        ("abs", -0.0),
+    ],
+)
 def test_rules_at_edge_values_match_pytorch(torch, name, x0):
     x = Value(x0)
     getattr(x, name)().backward()
     theirs = torch.tensor(x0, dtype=torch.float64, requires_grad=True)
     getattr(theirs, name)().backward()
     expected = theirs.grad.item()
-    assert repr(x.grad) == repr(expected)              # sign of zeros and infinities included
+    assert repr(x.grad) == repr(expected)  # sign of zeros and infinities included
 
 
 def test_create_graph_returns_nan_gradients_and_only_detect_anomaly_refuses_them(torch):
@@ -150,6 +173,7 @@ def test_create_graph_returns_nan_gradients_and_only_detect_anomaly_refuses_them
 
 def test_value_cannot_be_subclassed_and_says_why():
     with pytest.raises(TypeError, match="exact class"):
+
         class MyValue(Value):
             pass
 
@@ -164,11 +188,13 @@ def test_every_python_block_of_the_readme_runs_as_written(tmp_path, monkeypatch)
 
 def test_clamp_second_derivative_is_zero_and_the_formula_cli_knows_it(tmp_path, capsys):
     x = Value(0.3)
-    (g,) = autograd.grad(x.clamp(0, 1) * x, [x], create_graph=True)      # d/dx x·clamp(x) = clamp + x·1
+    (g,) = autograd.grad(x.clamp(0, 1) * x, [x], create_graph=True)  # d/dx x·clamp(x) = clamp + x·1
     assert g.data == pytest.approx(0.6)
     (h,) = autograd.grad(g, [x])
-    assert h == pytest.approx(2.0)                                        # clamp'' = 0 inside: 1 + 1
-    assert cli_main(["draw", "clamp(x, 0, 1) * x", "--at", "x=0.3", "-o", str(tmp_path / "g.svg")]) in (0, None)
+    assert h == pytest.approx(2.0)  # clamp'' = 0 inside: 1 + 1
+    assert cli_main(
+        ["draw", "clamp(x, 0, 1) * x", "--at", "x=0.3", "-o", str(tmp_path / "g.svg")]
+    ) in (0, None)
     assert "0.6" in capsys.readouterr().out
 
 
@@ -183,15 +209,15 @@ def test_clamp_refuses_bad_bounds_in_plain_words():
 def _shared_graph() -> tuple:
     x, w = Value(1.5), Value(-0.5)
     shared = x
-    for k in range(300):                               # a subgraph long enough for threads to interleave
+    for k in range(300):  # a subgraph long enough for threads to interleave
         shared = (shared * w).tanh() * x + w * 0.01
-    return x, w, [shared * (k + 1) + x ** 2 for k in range(4)]
+    return x, w, [shared * (k + 1) + x**2 for k in range(4)]
 
 
 def test_threads_backpropagating_through_a_shared_subgraph_get_correct_gradients():
     # (the engine before this design gave wrong gradients here in about one trial in twenty)
     interval = sys.getswitchinterval()
-    sys.setswitchinterval(1e-6)                        # switch threads as often as CPython can
+    sys.setswitchinterval(1e-6)  # switch threads as often as CPython can
     try:
         for trial in range(20):
             x, w, losses = _shared_graph()
@@ -202,19 +228,23 @@ def test_threads_backpropagating_through_a_shared_subgraph_get_correct_gradients
                 try:
                     barrier.wait()
                     loss.backward(retain_graph=True)
-                except Exception as err:               # pragma: no cover - reported below
+                except Exception as err:  # pragma: no cover - reported below
                     errors.append(err)
+
             threads = [threading.Thread(target=run, args=(loss,)) for loss in losses]
             for t in threads:
                 t.start()
             for t in threads:
                 t.join()
             assert errors == []
-            x2, w2, losses2 = _shared_graph()          # the same passes, one after another
+            x2, w2, losses2 = _shared_graph()  # the same passes, one after another
             for loss in losses2:
                 loss.backward(retain_graph=True)
             # equal up to the order in which the passes added their shares (the last bits)
-            assert (x.grad, w.grad) == (pytest.approx(x2.grad, rel=1e-9), pytest.approx(w2.grad, rel=1e-9)), trial
+            assert (x.grad, w.grad) == (
+                pytest.approx(x2.grad, rel=1e-9),
+                pytest.approx(w2.grad, rel=1e-9),
+            ), trial
     finally:
         sys.setswitchinterval(interval)
 
@@ -225,22 +255,25 @@ def test_a_backward_pass_started_inside_a_hook_does_not_disturb_the_outer_pass()
 
     def hook(g):
         y = Value(3.0)
-        with mg.enable_grad():                          # hooks run with grad mode off, as in PyTorch
-            (y * y).backward()                          # another pass, in the middle of this one
+        with mg.enable_grad():  # hooks run with grad mode off, as in PyTorch
+            (y * y).backward()  # another pass, in the middle of this one
         inner_results.append(y.grad)
+
     h = x * x
     h.register_hook(hook)
     (h * 3).backward()
-    assert inner_results == [6.0] and x.grad == 12.0    # d(3x²)/dx = 6x
+    assert inner_results == [6.0] and x.grad == 12.0  # d(3x²)/dx = 6x
 
 
 def test_backward_leaves_no_bookkeeping_on_the_values():
     x = Value(1.0)
     y = x * 2 + x.exp()
-    before = {s: getattr(y, s) for s in Value.__slots__ if s not in ("grad", "__weakref__", "_node")}
+    before = {
+        s: getattr(y, s) for s in Value.__slots__ if s not in ("grad", "__weakref__", "_node")
+    }
     y.backward()
     assert {s: getattr(y, s) for s in before} == before
-    assert not hasattr(Value(1.0), "__dict__")          # nowhere to hide a marker
+    assert not hasattr(Value(1.0), "__dict__")  # nowhere to hide a marker
 
 
 def test_a_seed_gradient_that_requires_grad_is_summed_out_of_place_as_in_pytorch(torch):
@@ -253,7 +286,7 @@ def test_a_seed_gradient_that_requires_grad_is_summed_out_of_place_as_in_pytorch
     tseed = torch.tensor(3.0, dtype=torch.float64, requires_grad=True)
     (tx + tx).backward(tseed, create_graph=True)
     assert x.grad.data == tx.grad.item() == 6.0
-    x.grad.backward()                                   # d(2·seed)/d seed = 2
+    x.grad.backward()  # d(2·seed)/d seed = 2
     tx.grad.backward()
     assert seed.grad == tseed.grad.item() == 2.0
 
@@ -283,8 +316,13 @@ def _programs(draw: st.DrawFn) -> tuple:
     """Leaves, then steps (op, operand, operand, Values made in between that are not in the graph)."""
     leaves = draw(st.lists(st.floats(-1.5, 1.5), min_size=1, max_size=3))
     gap = st.sampled_from([0, 0, 0, 1, 3, 70, 200, 5000])
-    steps = draw(st.lists(st.tuples(st.sampled_from(PROGRAM_OPS), st.integers(0, 99), st.integers(0, 99), gap),
-                          min_size=1, max_size=20))
+    steps = draw(
+        st.lists(
+            st.tuples(st.sampled_from(PROGRAM_OPS), st.integers(0, 99), st.integers(0, 99), gap),
+            min_size=1,
+            max_size=20,
+        )
+    )
     return leaves, draw(gap), steps
 
 
@@ -294,9 +332,18 @@ def _run_program(leaves: list, first_gap: int, steps: list, make_gap) -> object:
     for op, i, j, gap in steps:
         make_gap(gap)
         a, b = nodes[-1 - i % len(nodes)], nodes[j % len(nodes)]
-        nodes.append({"add": lambda: a + b, "sub": lambda: a - b, "mul": lambda: a * b, "tanh": a.tanh,
-                      "sin": a.sin, "sigmoid": a.sigmoid, "square": lambda: a * a}[op]())
-    return sum(nodes[len(leaves):][-3:], nodes[-1] * 0.5)
+        nodes.append(
+            {
+                "add": lambda: a + b,
+                "sub": lambda: a - b,
+                "mul": lambda: a * b,
+                "tanh": a.tanh,
+                "sin": a.sin,
+                "sigmoid": a.sigmoid,
+                "square": lambda: a * a,
+            }[op]()
+        )
+    return sum(nodes[len(leaves) :][-3:], nodes[-1] * 0.5)
 
 
 def _micrograd_gap(count: int) -> list:
@@ -306,9 +353,13 @@ def _micrograd_gap(count: int) -> list:
 
 
 @pytest.mark.parametrize("far", [0, 3, Pending.FAR])
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(program=_programs(), mode=st.sampled_from(["backward", "hook", "grad of grad"]))
-def test_backward_matches_pytorch_on_random_graphs_with_values_made_in_between(torch, monkeypatch, far, program, mode):
+def test_backward_matches_pytorch_on_random_graphs_with_values_made_in_between(
+    torch, monkeypatch, far, program, mode
+):
     # far = 0 or 3: nearly every gap sends Values to Pending.far, so the pass runs many rounds.
     monkeypatch.setattr(Pending, "FAR", far)
     leaves, first_gap, steps = program
@@ -320,20 +371,25 @@ def test_backward_matches_pytorch_on_random_graphs_with_values_made_in_between(t
         out.backward()
         tout.backward()
         ours, theirs = [x.grad for x in xs], [0.0 if t.grad is None else t.grad.item() for t in ts]
-    elif mode == "hook":                       # a hook makes the pass visit the leaves too
+    elif mode == "hook":  # a hook makes the pass visit the leaves too
         seen = []
         xs[0].register_hook(seen.append)
         out.backward()
         tout.backward()
         ours, theirs = [x.grad for x in xs], [0.0 if t.grad is None else t.grad.item() for t in ts]
-        assert seen == ([] if xs[0].grad == 0.0 and ts[0].grad is None else [pytest.approx(xs[0].grad)])
-    else:                                      # second order: d/dx Σ ∂out/∂xᵢ
+        assert seen == (
+            [] if xs[0].grad == 0.0 and ts[0].grad is None else [pytest.approx(xs[0].grad)]
+        )
+    else:  # second order: d/dx Σ ∂out/∂xᵢ
         firsts = autograd.grad(out, xs, create_graph=True, allow_unused=True)
         tfirsts = torch.autograd.grad(tout, ts, create_graph=True, allow_unused=True)
         total = sum((g for g in firsts if g is not None and g.requires_grad), Value(0.0) * xs[0])
         ttotal = sum((g for g in tfirsts if g is not None and g.requires_grad), ts[0] * 0.0)
         ours = [0.0 if g is None else g for g in autograd.grad(total, xs, allow_unused=True)]
-        theirs = [0.0 if g is None else g.item() for g in torch.autograd.grad(ttotal, ts, allow_unused=True)]
+        theirs = [
+            0.0 if g is None else g.item()
+            for g in torch.autograd.grad(ttotal, ts, allow_unused=True)
+        ]
         ours = [g.data if isinstance(g, Value) else g for g in ours]
     assert ours == pytest.approx(theirs, rel=1e-9, abs=1e-12)
 
@@ -345,17 +401,18 @@ def test_a_value_made_long_ago_waits_apart_and_the_lists_stay_short(monkeypatch)
     def spy(self, seeds):
         original(self, seeds)
         sizes.append(self)
+
     monkeypatch.setattr(Pending, "__init__", spy)
     w = Value(0.5)
-    w2 = w * w                                  # a result made before 300,000 other Values
+    w2 = w * w  # a result made before 300,000 other Values
     _micrograd_gap(150_000)
     x = Value(2.0)
     loss = (w2 * x).tanh() + w2
     loss.backward()
     t = math.tanh(0.25 * 2.0)
-    assert w.grad == pytest.approx(((1 - t * t) * 2.0 + 1) * 2 * 0.5)   # d/dw, w2 = w²
+    assert w.grad == pytest.approx(((1 - t * t) * 2.0 + 1) * 2 * 0.5)  # d/dw, w2 = w²
     assert x.grad == pytest.approx((1 - t * t) * 0.25)
-    assert len(sizes) == 2                      # a second round for w2
+    assert len(sizes) == 2  # a second round for w2
     assert max(len(p.values) for p in sizes) < 1000
 
 
@@ -377,9 +434,9 @@ def test_a_custom_function_whose_outputs_wait_apart_runs_its_backward_once(monke
 
     a, b = Value(2.0), Value(3.0)
     s, p = SumAndProduct.apply(a, b)
-    late = s * 10                               # uses s right away
+    late = s * 10  # uses s right away
     _micrograd_gap(1000)
-    (late + p * p).backward()                   # L = 10(a + b) + (ab)²: p's share arrives far later
+    (late + p * p).backward()  # L = 10(a + b) + (ab)²: p's share arrives far later
     assert calls == [1]
     assert (a.grad, b.grad) == (10 + 2 * 6 * 3, 10 + 2 * 6 * 2)
 
@@ -387,17 +444,23 @@ def test_a_custom_function_whose_outputs_wait_apart_runs_its_backward_once(monke
 def test_copies_and_pickles_are_new_values_and_results_refuse_deepcopy(torch):
     import copy
     import pickle
+
     x = Value(2.0, label="x")
     x.grad = 3.0
     y = x * 2
-    for made in (copy.copy(x), copy.deepcopy(x), pickle.loads(pickle.dumps(x)), pickle.loads(pickle.dumps(y))):
-        assert made.is_leaf and made.requires_grad and made._stamp < y._stamp    # a stamp of its own
+    for made in (
+        copy.copy(x),
+        copy.deepcopy(x),
+        pickle.loads(pickle.dumps(x)),
+        pickle.loads(pickle.dumps(y)),
+    ):
+        assert made.is_leaf and made.requires_grad and made._stamp < y._stamp  # a stamp of its own
     assert copy.deepcopy(x).grad == 3.0 and copy.deepcopy(x).label == "x"
     with pytest.raises(RuntimeError, match="graph leaves"):
         copy.deepcopy(y)
     with pytest.raises(RuntimeError, match="graph leaves"):
         copy.deepcopy(torch.tensor(2.0, requires_grad=True) * 2)
-    twin = copy.deepcopy(x)                     # used with the original in one graph
+    twin = copy.deepcopy(x)  # used with the original in one graph
     (x * twin + twin).backward()
     assert (x.grad, twin.grad) == (3.0 + 2.0, 3.0 + 2.0 + 1.0)
 
@@ -413,7 +476,9 @@ class _Item:
 def _dags(draw: st.DrawFn) -> tuple:
     """A root and older items at random distances; each item is an input of some newer ones; some
     items are made together (a custom Function's outputs, visited as one step)."""
-    gaps = draw(st.lists(st.sampled_from([1, 1, 2, 5, 60, 129, 700, 20_000]), min_size=1, max_size=40))
+    gaps = draw(
+        st.lists(st.sampled_from([1, 1, 2, 5, 60, 129, 700, 20_000]), min_size=1, max_size=40)
+    )
     stamps = [0]
     for gap in gaps:
         stamps.append(stamps[-1] + gap)
@@ -425,7 +490,7 @@ def _dags(draw: st.DrawFn) -> tuple:
             inputs.setdefault(c, []).append(k)
         inputs.setdefault(k, [])
     together = draw(st.lists(st.integers(1, len(items) - 1), max_size=3, unique=True))
-    for k in together:                                  # outputs made together do not use each other
+    for k in together:  # outputs made together do not use each other
         inputs[k] = [i for i in inputs[k] if i != k + 1]
     return items, inputs, together
 
@@ -435,7 +500,7 @@ def _dags(draw: st.DrawFn) -> tuple:
 def test_pending_gives_each_value_once_newest_first_with_its_whole_sum(dag, far):
     items, inputs, together = dag
     index = {id(item): k for k, item in enumerate(items)}
-    truth = {0: 1}             # each reached item's gradient, by an exact pass in stamp order
+    truth = {0: 1}  # each reached item's gradient, by an exact pass in stamp order
     for k in range(len(items)):
         for position, i in enumerate(inputs[k]):
             if k in truth:
@@ -452,7 +517,7 @@ def test_pending_gives_each_value_once_newest_first_with_its_whole_sum(dag, far)
                 k = index[id(item)]
                 steps.append(k)
                 batch = [(k, pending.sums[position])]
-                if k in together and k + 1 < len(items):      # made together with the next item
+                if k in together and k + 1 < len(items):  # made together with the next item
                     partner = pending.take(items[k + 1])
                     if partner is not None:
                         batch.append((k + 1, partner))
@@ -461,7 +526,9 @@ def test_pending_gives_each_value_once_newest_first_with_its_whole_sum(dag, far)
                     for pos, i in enumerate(inputs[member]):
                         pending.add(items[i], g * (pos + 2))
             seeds = pending.far
-    assert sorted(k for k, _ in visited) == sorted(truth)     # each reached item exactly once
-    assert dict(visited) == truth                              # with its whole sum
-    assert steps == sorted(steps)                              # newest first
-    assert not [k for k in together if k in steps and k + 1 in steps]   # made together, taken together
+    assert sorted(k for k, _ in visited) == sorted(truth)  # each reached item exactly once
+    assert dict(visited) == truth  # with its whole sum
+    assert steps == sorted(steps)  # newest first
+    assert not [
+        k for k in together if k in steps and k + 1 in steps
+    ]  # made together, taken together

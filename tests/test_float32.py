@@ -1,5 +1,6 @@
 """float32 tensors store float32 numbers, as torch's: one rounding to float32 per operation,
 in-place updates included."""
+
 from __future__ import annotations
 
 import math
@@ -10,14 +11,19 @@ from hypothesis import strategies as st
 
 import micrograd as mg
 
-FLOATS = st.floats(-1e6, 1e6, allow_nan=False) | st.sampled_from([0.1, 1 / 3, 1e-40, 3.5e38, -0.0, math.inf])
+FLOATS = st.floats(-1e6, 1e6, allow_nan=False) | st.sampled_from(
+    [0.1, 1 / 3, 1e-40, 3.5e38, -0.0, math.inf]
+)
 
 
 def test_a_float32_tensor_prints_the_number_it_stores(torch):
     assert mg.tensor(0.1).item() == torch.tensor(0.1).item() == 0.10000000149011612
     assert mg.tensor([1e39, -1e300]).tolist() == [math.inf, -math.inf]
     assert mg.tensor(0.1, dtype=mg.float64).item() == 0.1
-    assert mg.tensor(0.1, dtype=mg.float64).float().item() == torch.tensor(0.1, dtype=torch.float64).float().item()
+    assert (
+        mg.tensor(0.1, dtype=mg.float64).float().item()
+        == torch.tensor(0.1, dtype=torch.float64).float().item()
+    )
 
 
 @settings(max_examples=400, deadline=None)
@@ -29,26 +35,33 @@ def test_one_arithmetic_operation_on_float32_gives_torchs_float32_exactly(torch,
         x, y = lib.tensor([a]), lib.tensor([b])
         z = x + y if op == "+" else x - y if op == "-" else x * y if op == "*" else x / y
         return z.tolist()
+
     assert repr(run(mg)) == repr(run(torch))
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.floats(-80, 80), st.sampled_from(["exp", "sin", "cos", "tanh", "sigmoid", "sqrt", "log", "abs"]))
+@given(
+    st.floats(-80, 80),
+    st.sampled_from(["exp", "sin", "cos", "tanh", "sigmoid", "sqrt", "log", "abs"]),
+)
 def test_float32_functions_agree_with_torch_to_one_float32_rounding(torch, x0, name):
     ours = getattr(mg.tensor([x0]), name)().item()
     theirs = getattr(torch.tensor([x0]), name)().item()
-    assert (ours != ours and theirs != theirs) or ours == pytest.approx(theirs, rel=2.4e-7, abs=1e-38)
-    assert repr(mg.tensor([ours]).item()) == repr(ours)          # stored as a float32 already
+    assert (ours != ours and theirs != theirs) or ours == pytest.approx(
+        theirs, rel=2.4e-7, abs=1e-38
+    )
+    assert repr(mg.tensor([ours]).item()) == repr(ours)  # stored as a float32 already
 
 
 def test_in_place_updates_and_assignments_store_float32_as_torch(torch):
     def run(lib):
         w = lib.tensor([1.0, 2.0, 0.0], requires_grad=True)
         with lib.no_grad():
-            w -= 0.1 * lib.tensor([0.3, 0.7, 1.0])          # the optimizer's step
-            w /= lib.tensor([3.0, 1.0, 0.0])                # IEEE: x/0 is ±inf or nan
+            w -= 0.1 * lib.tensor([0.3, 0.7, 1.0])  # the optimizer's step
+            w /= lib.tensor([3.0, 1.0, 0.0])  # IEEE: x/0 is ±inf or nan
         t = lib.zeros(2)
         t[0] = lib.tensor(0.1, dtype=lib.float64)
         t[t == 0] = 1 / 3
         return w.tolist(), t.tolist()
+
     assert repr(run(mg)) == repr(run(torch))

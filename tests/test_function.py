@@ -1,4 +1,5 @@
 """Custom Functions: PyTorch's protocol, its errors, and one backward per apply."""
+
 import math
 
 import pytest
@@ -98,7 +99,10 @@ def test_wrong_number_of_gradients_is_pytorchs_error():
         def backward(ctx, g):
             return g
 
-    with pytest.raises(RuntimeError, match=r"function TooFewBackward returned an incorrect number of gradients \(expected 2, got 1\)"):
+    with pytest.raises(
+        RuntimeError,
+        match=r"function TooFewBackward returned an incorrect number of gradients \(expected 2, got 1\)",
+    ):
         TooFew.apply(Value(1.0), Value(2.0)).backward()
 
 
@@ -122,7 +126,9 @@ def test_a_function_without_backward_says_what_to_implement():
         def forward(ctx, a):
             return a * 2
 
-    with pytest.raises(NotImplementedError, match="You must implement either the backward or vjp method"):
+    with pytest.raises(
+        NotImplementedError, match="You must implement either the backward or vjp method"
+    ):
         NoBackward.apply(Value(1.0)).backward()
 
 
@@ -133,7 +139,9 @@ def test_save_for_backward_of_a_non_value_is_refused():
             ctx.save_for_backward(3)
             return a * 2
 
-    with pytest.raises(TypeError, match="save_for_backward can only save variables, but argument 0 is of type int"):
+    with pytest.raises(
+        TypeError, match="save_for_backward can only save variables, but argument 0 is of type int"
+    ):
         SaveNumber.apply(Value(1.0))
 
 
@@ -176,9 +184,9 @@ def test_legacy_call_is_refused_with_a_hint():
 
 def test_custom_function_backward_can_be_differentiated_again():
     x = Value(1.5)
-    (d1,) = autograd.grad(Square.apply(x) * x, x, create_graph=True)     # d/dx x³ = 3x²
+    (d1,) = autograd.grad(Square.apply(x) * x, x, create_graph=True)  # d/dx x³ = 3x²
     (d2,) = autograd.grad(d1, x)
-    assert d1.data == pytest.approx(3 * 1.5 ** 2) and d2 == pytest.approx(6 * 1.5)
+    assert d1.data == pytest.approx(3 * 1.5**2) and d2 == pytest.approx(6 * 1.5)
 
 
 def test_returned_numbers_are_accepted_as_gradients():
@@ -196,8 +204,15 @@ def test_returned_numbers_are_accepted_as_gradients():
     assert x.grad == 0.5 and math.isclose(Half.apply(x).data, 2.0)
 
 
-@pytest.mark.parametrize("name, make", [("Mul", lambda a, b: a * b), ("Div", lambda a, b: a / b),
-                                        ("Pow", lambda a, b: a ** b), ("Sub", lambda a, b: a - b)])
+@pytest.mark.parametrize(
+    "name, make",
+    [
+        ("Mul", lambda a, b: a * b),
+        ("Div", lambda a, b: a / b),
+        ("Pow", lambda a, b: a**b),
+        ("Sub", lambda a, b: a - b),
+    ],
+)
 def test_built_in_primitives_are_functions_with_the_same_derivatives(name, make):
     function = getattr(autograd, name)
     a, b = Value(1.7), Value(-0.6)
@@ -219,34 +234,35 @@ def test_built_in_exp_function_gives_exp():
 # --- double backward through custom Functions against torch: saved inputs, outputs, intermediates
 def _functions(lib):
     """The custom_function_double_backward tutorial's Functions, written once for either library."""
+
     class Square(lib.autograd.Function):
         @staticmethod
         def forward(ctx, x):
-            ctx.save_for_backward(x)                       # a saved input
-            return x ** 2
+            ctx.save_for_backward(x)  # a saved input
+            return x**2
 
         @staticmethod
         def backward(ctx, grad_out):
-            x, = ctx.saved_tensors
+            (x,) = ctx.saved_tensors
             return grad_out * 2 * x
 
     class Exp(lib.autograd.Function):
         @staticmethod
         def forward(ctx, x):
             result = x.exp()
-            ctx.save_for_backward(result)                  # a saved output
+            ctx.save_for_backward(result)  # a saved output
             return result
 
         @staticmethod
         def backward(ctx, grad_out):
-            result, = ctx.saved_tensors
+            (result,) = ctx.saved_tensors
             return result * grad_out
 
     class Sinh(lib.autograd.Function):
         @staticmethod
         def forward(ctx, x):
             expx, expnegx = lib.exp(x), lib.exp(-x)
-            ctx.save_for_backward(expx, expnegx)           # saved intermediates, returned as outputs
+            ctx.save_for_backward(expx, expnegx)  # saved intermediates, returned as outputs
             return (expx - expnegx) / 2, expx, expnegx
 
         @staticmethod
@@ -261,15 +277,19 @@ def _functions(lib):
         @staticmethod
         def forward(ctx, x):
             ctx.save_for_backward(x)
-            return x ** 3
+            return x**3
 
         @staticmethod
         def backward(ctx, g):
-            x, = ctx.saved_tensors
-            return g * 3 * x.detach() ** 2                # right once, not differentiable again
+            (x,) = ctx.saved_tensors
+            return g * 3 * x.detach() ** 2  # right once, not differentiable again
 
-    return {"Square": Square.apply, "Exp": Exp.apply, "Sinh": lambda x: Sinh.apply(x)[0],
-            "DetachedCube": DetachedCube.apply}
+    return {
+        "Square": Square.apply,
+        "Exp": Exp.apply,
+        "Sinh": lambda x: Sinh.apply(x)[0],
+        "DetachedCube": DetachedCube.apply,
+    }
 
 
 @pytest.mark.parametrize("name", ["Square", "Exp", "Sinh", "DetachedCube"])
@@ -277,21 +297,25 @@ def test_custom_function_double_backward_matches_pytorch(torch, name):
     ours, theirs = _functions(mg)[name], _functions(torch)[name]
     x = mg.tensor([0.3, -1.2], dtype=mg.float64, requires_grad=True)
     tx = torch.tensor([0.3, -1.2], dtype=torch.float64, requires_grad=True)
-    g, = mg.autograd.grad(ours(x).sum(), x, create_graph=True)
-    tg, = torch.autograd.grad(theirs(tx).sum(), tx, create_graph=True)
+    (g,) = mg.autograd.grad(ours(x).sum(), x, create_graph=True)
+    (tg,) = torch.autograd.grad(theirs(tx).sum(), tx, create_graph=True)
     assert g.tolist() == pytest.approx(tg.tolist(), rel=1e-12)
     assert (g.grad_fn is None) == (tg.grad_fn is None)
     if tg.grad_fn is not None:
-        gg, = mg.autograd.grad(g.sum(), x)
-        tgg, = torch.autograd.grad(tg.sum(), tx)
+        (gg,) = mg.autograd.grad(g.sum(), x)
+        (tgg,) = torch.autograd.grad(tg.sum(), tx)
         assert gg.tolist() == pytest.approx(tgg.tolist(), rel=1e-12)
     checks = mg.autograd.gradgradcheck(ours, (x,), raise_exception=False)
-    assert checks == torch.autograd.gradgradcheck(theirs, (tx,), raise_exception=False) == (name != "DetachedCube")
+    assert (
+        checks
+        == torch.autograd.gradgradcheck(theirs, (tx,), raise_exception=False)
+        == (name != "DetachedCube")
+    )
 
 
 def test_the_gradient_of_a_custom_square_prints_its_grad_fn_as_pytorch():
     x = mg.tensor(1.0, requires_grad=True, dtype=mg.float64)
-    grad_x, = mg.autograd.grad(_functions(mg)["Square"](x), x, create_graph=True)
+    (grad_x,) = mg.autograd.grad(_functions(mg)["Square"](x), x, create_graph=True)
     assert repr(grad_x) == "tensor(2., dtype=torch.float64, grad_fn=<MulBackward0>)"
 
 
@@ -306,11 +330,11 @@ def test_a_gradient_from_one_element_of_a_functions_large_output():
 
         @staticmethod
         def backward(ctx, g):
-            x, = ctx.saved_tensors
+            (x,) = ctx.saved_tensors
             return 2 * x * g
 
     x = mg.arange(100.0).requires_grad_()
     y = Square.apply(x)
-    first, = mg.autograd.grad(y[0], x, retain_graph=True)
-    last, = mg.autograd.grad(y[99], x)
+    (first,) = mg.autograd.grad(y[0], x, retain_graph=True)
+    (last,) = mg.autograd.grad(y[99], x)
     assert first.tolist() == [0.0] * 100 and last.tolist() == [0.0] * 99 + [198.0]

@@ -1,5 +1,6 @@
 """Indexing against torch: ints, slices, None, ..., index lists and tensors, and boolean masks
 (read as masks, not as integer indices)."""
+
 from __future__ import annotations
 
 import math
@@ -18,7 +19,9 @@ def indexed(draw):
     parts, dim = [], 0
     ellipsis = False
     for _ in range(draw(st.integers(1, len(shape) + 1))):
-        kind = draw(st.sampled_from(["int", "slice", "none", "list", "tensor2d", "mask", "ellipsis"]))
+        kind = draw(
+            st.sampled_from(["int", "slice", "none", "list", "tensor2d", "mask", "ellipsis"])
+        )
         if kind == "none":
             parts.append(("none", None))
             continue
@@ -33,19 +36,48 @@ def indexed(draw):
         if kind == "int":
             parts.append(("int", draw(st.integers(-size, size - 1))))
         elif kind == "slice":
-            parts.append(("slice", slice(draw(st.none() | st.integers(-size, size)),
-                                         draw(st.none() | st.integers(-size, size)),
-                                         draw(st.none() | st.integers(1, 2)))))
+            parts.append(
+                (
+                    "slice",
+                    slice(
+                        draw(st.none() | st.integers(-size, size)),
+                        draw(st.none() | st.integers(-size, size)),
+                        draw(st.none() | st.integers(1, 2)),
+                    ),
+                )
+            )
         elif kind == "list":
-            parts.append(("list", draw(st.lists(st.integers(-size, size - 1), min_size=1, max_size=3))))
+            parts.append(
+                ("list", draw(st.lists(st.integers(-size, size - 1), min_size=1, max_size=3)))
+            )
         elif kind == "tensor2d":
-            parts.append(("tensor2d", [draw(st.lists(st.integers(0, size - 1), min_size=2, max_size=2))
-                                       for _ in range(2)]))
+            parts.append(
+                (
+                    "tensor2d",
+                    [
+                        draw(st.lists(st.integers(0, size - 1), min_size=2, max_size=2))
+                        for _ in range(2)
+                    ],
+                )
+            )
         else:
             width = draw(st.integers(1, len(shape) - dim))
-            mask_shape = shape[dim:dim + width]
-            parts.append(("mask", (mask_shape, draw(st.lists(st.booleans(), min_size=math.prod(mask_shape),
-                                                             max_size=math.prod(mask_shape))))))
+            mask_shape = shape[dim : dim + width]
+            parts.append(
+                (
+                    "mask",
+                    (
+                        mask_shape,
+                        draw(
+                            st.lists(
+                                st.booleans(),
+                                min_size=math.prod(mask_shape),
+                                max_size=math.prod(mask_shape),
+                            )
+                        ),
+                    ),
+                )
+            )
             dim += width - 1
         dim += 1
     return shape, parts

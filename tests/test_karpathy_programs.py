@@ -5,6 +5,7 @@ as ``karpathy_micrograd``.  Each program below follows, call for call, the file 
 written out again here; it runs twice, importing ``micrograd`` (ours) or, with its imports
 rewritten, his package, and the printed lines must be the same.
 """
+
 import contextlib
 import io
 import os
@@ -33,11 +34,13 @@ def _lecture_tanh(self):
     """Value.tanh as the lecture writes it (his PyPI package predates it): t = (e²ˣ - 1)/(e²ˣ + 1),
     dt/dx = 1 - t².  (micrograd's tanh is math.tanh: the last digit may differ.)"""
     import math
+
     t = (math.exp(2 * self.data) - 1) / (math.exp(2 * self.data) + 1)
     out = type(self)(t, (self,), "tanh")
 
     def _backward():
-        self.grad += (1 - t ** 2) * out.grad
+        self.grad += (1 - t**2) * out.grad
+
     out._backward = _backward
     return out
 
@@ -46,6 +49,7 @@ def _moons(n_samples=100, noise=0.1):
     """sklearn's make_moons stood in by micrograd.data.moons (sklearn is not a dependency): the same
     points for both runs, labels 0 and 1 as sklearn gives them."""
     import numpy as np
+
     X, y = micrograd.data.moons(n=n_samples, noise=noise, seed=1337, signed=False)
     return np.array(X), np.array(y)
 
@@ -361,9 +365,14 @@ print([round(y.data, 6) for y in ypred])
 # rel: his backward pass adds up a Value's gradient in another order, so the last digit of a sum
 # can differ: even TEST_ENGINE's, since his _prev is a set ordered by the Values' ids, which changes from
 # run to run (645.5772594752186 or ...187); ours adds in one order.  The lecture's tanh is (e²ˣ - 1)/(e²ˣ + 1).
-@pytest.mark.parametrize("name, rel", [
-    pytest.param("DEMO", 1e-9, marks=pytest.mark.slow),  # trains an MLP on both packages: 18 s
-    ("TRACE_GRAPH", 0.0), ("LECTURE_MLP", 1e-9)])
+@pytest.mark.parametrize(
+    "name, rel",
+    [
+        pytest.param("DEMO", 1e-9, marks=pytest.mark.slow),  # trains an MLP on both packages: 18 s
+        ("TRACE_GRAPH", 0.0),
+        ("LECTURE_MLP", 1e-9),
+    ],
+)
 def test_a_karpathy_program_prints_what_his_package_prints(karpathy, name, rel):
     assert same_as_karpathy(karpathy, globals()[name], rel).count("\n") >= 2
 

@@ -5,6 +5,7 @@ Imports are read from the source (in-function imports included; those under
 ``if TYPE_CHECKING:`` are for type checkers and left out), so the contract holds whichever
 modules a test happens to import.
 """
+
 import ast
 import pathlib
 
@@ -12,10 +13,17 @@ import micrograd
 
 PACKAGE = pathlib.Path(micrograd.__file__).parent
 
-LAYERS = ["core", "shell", "teaching"]          # each may import its own layer and those before it
+LAYERS = ["core", "shell", "teaching"]  # each may import its own layer and those before it
 SHELL = {"tensors", "autograd", "nn", "func", "optim", "utils", "pytree"}
-FACE = {"micrograd", "micrograd.__main__", "micrograd.engine", "micrograd.drawing",
-        "micrograd.exercises", "micrograd.training", "micrograd.testing"}
+FACE = {
+    "micrograd",
+    "micrograd.__main__",
+    "micrograd.engine",
+    "micrograd.drawing",
+    "micrograd.exercises",
+    "micrograd.training",
+    "micrograd.testing",
+}
 """The public face: the package and the names it keeps for users; it may import any layer."""
 
 
@@ -65,7 +73,9 @@ def imports_of(module: str) -> set[str]:
             else:
                 continue
             for alias in node.names:
-                found.add(f"{target}.{alias.name}" if f"{target}.{alias.name}" in MODULES else target)
+                found.add(
+                    f"{target}.{alias.name}" if f"{target}.{alias.name}" in MODULES else target
+                )
     return found - {module}
 
 
@@ -94,7 +104,7 @@ def test_no_import_cycles_between_modules():
         state[module] = "open"
         for target in sorted(GRAPH.get(module, ())):
             if state.get(target) == "open":
-                cycles.append(" -> ".join(path[path.index(target):] + [target]))
+                cycles.append(" -> ".join(path[path.index(target) :] + [target]))
             elif target not in state:
                 visit(target, path + [target])
         state[module] = "done"
@@ -110,4 +120,6 @@ def test_the_checks_would_see_a_wrong_import():
     assert "micrograd.core.rules" in GRAPH["micrograd.core.value"]
     assert "micrograd.core.value" in GRAPH["micrograd.tensors.tensor"]
     assert any(t.startswith("micrograd.teaching") for t in GRAPH["micrograd"])
-    assert layer("micrograd.teaching.cli") == "teaching" and layer("micrograd.nn.modules") == "shell"
+    assert (
+        layer("micrograd.teaching.cli") == "teaching" and layer("micrograd.nn.modules") == "shell"
+    )

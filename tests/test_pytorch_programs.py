@@ -4,6 +4,7 @@ Each program below follows, call for call, a public tutorial or lecture (named a
 out again here.  The harness (pytorch_harness.py) runs the same text under PyTorch and, with
 its imports pointed at micrograd, under micrograd, with the same random numbers.
 """
+
 import pytest
 
 import micrograd
@@ -155,7 +156,11 @@ print(f'Result: y = {a.item():.4f} + {b.item():.4f} x + {c.item():.4f} x^2 + {d.
 """
 
 
-@pytest.mark.parametrize("program", [BLITZ, AUTOGRADQS, D2L, POLYNOMIAL], ids=["blitz", "autogradqs", "d2l", "polynomial"])
+@pytest.mark.parametrize(
+    "program",
+    [BLITZ, AUTOGRADQS, D2L, POLYNOMIAL],
+    ids=["blitz", "autogradqs", "d2l", "polynomial"],
+)
 @pytest.mark.usefixtures("torch")
 def test_a_tutorial_prints_what_pytorch_prints(program):
     assert same_output(program).count("\n") >= 5
@@ -164,13 +169,19 @@ def test_a_tutorial_prints_what_pytorch_prints(program):
 def test_karpathys_lecture_backpropagates_by_hand_with_underscore_backward():
     """nn-zero-to-hero's micrograd lecture: o._backward() node by node, then the numbers he shows."""
     from micrograd import Value
-    x1, x2, w1, w2 = Value(2.0, label="x1"), Value(0.0, label="x2"), Value(-3.0, label="w1"), Value(1.0, label="w2")
+
+    x1, x2, w1, w2 = (
+        Value(2.0, label="x1"),
+        Value(0.0, label="x2"),
+        Value(-3.0, label="w1"),
+        Value(1.0, label="w2"),
+    )
     b = Value(6.8813735870195432, label="b")
     x1w1, x2w2 = x1 * w1, x2 * w2
     n = x1w1 + x2w2 + b
     o = n.tanh()
     o.grad = 1.0
-    for v in (o, n, n._prev[0], n._prev[1], x1w1, x2w2, b, x1):      # his order; a leaf's does nothing
+    for v in (o, n, n._prev[0], n._prev[1], x1w1, x2w2, b, x1):  # his order; a leaf's does nothing
         v._backward()
     assert [round(v.grad, 6) for v in (n, x1, w1, x2, w2)] == [0.5, -1.5, 1.0, 0.5, 0.0]
     again = [Value(2.0), Value(0.0), Value(-3.0), Value(1.0)]
@@ -188,9 +199,13 @@ def test_devices_are_the_cpu_and_accelerators_are_not_supported():
         print(device, x.device, repr(torch.device("cpu")), x.to("cpu").device, torch.cuda.is_available())
         print(torch.zeros(2, device=torch.device("cpu")), x.cpu(), torch.device("cpu") == torch.device("cpu:0"))
     """)
-    for ask in (lambda: micrograd.device("cuda"), lambda: micrograd.ones(2).to("cuda:0"),
-                lambda: micrograd.ones(2).cuda(), lambda: micrograd.zeros(2, device="mps"),
-                lambda: micrograd.cuda.synchronize()):
+    for ask in (
+        lambda: micrograd.device("cuda"),
+        lambda: micrograd.ones(2).to("cuda:0"),
+        lambda: micrograd.ones(2).cuda(),
+        lambda: micrograd.zeros(2, device="mps"),
+        lambda: micrograd.cuda.synchronize(),
+    ):
         with pytest.raises(micrograd.NotSupported, match="CPU only"):
             ask()
 
@@ -220,8 +235,17 @@ def test_new_names_print_what_pytorch_prints():
     """)
 
 
-@pytest.mark.parametrize("left, right", [((2, 3, 4), (4, 5)), ((2, 3, 4), (2, 4, 5)), ((4,), (2, 4, 5)), ((2, 3, 4), (4,)),
-                                         ((5, 2, 3, 4), (4, 1)), ((3, 1, 2, 3), (2, 3, 2))])
+@pytest.mark.parametrize(
+    "left, right",
+    [
+        ((2, 3, 4), (4, 5)),
+        ((2, 3, 4), (2, 4, 5)),
+        ((4,), (2, 4, 5)),
+        ((2, 3, 4), (4,)),
+        ((5, 2, 3, 4), (4, 1)),
+        ((3, 1, 2, 3), (2, 3, 2)),
+    ],
+)
 @pytest.mark.usefixtures("torch")
 def test_batched_matmul_values_and_gradients_match_pytorch(left, right):
     same_output(f"""
@@ -303,11 +327,17 @@ def test_zero_grad_set_to_none_false_keeps_zero_tensors_as_in_pytorch():
     """)
 
 
-@pytest.mark.parametrize("statement", [
-    "micrograd.no_such_thing", "micrograd.nn.Conv2d", "micrograd.nn.functional.conv2d",
-    "micrograd.autograd.profilerx", "micrograd.autograd.functional.no_such",
-    "__import__('micrograd.nn.functional', fromlist=['gelu']).gelu",
-])
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "micrograd.no_such_thing",
+        "micrograd.nn.Conv2d",
+        "micrograd.nn.functional.conv2d",
+        "micrograd.autograd.profilerx",
+        "micrograd.autograd.functional.no_such",
+        "__import__('micrograd.nn.functional', fromlist=['gelu']).gelu",
+    ],
+)
 def test_a_missing_pytorch_name_raises_not_supported(statement):
     with pytest.raises(micrograd.NotSupported, match="not supported"):
         eval(statement)
@@ -315,7 +345,11 @@ def test_a_missing_pytorch_name_raises_not_supported(statement):
 
 def test_from_import_of_a_missing_name_raises_not_supported():
     namespace = {}
-    for line in ("from micrograd import fft", "from micrograd.nn import Conv2d", "from micrograd.nn.functional import gelu",
-                 "from micrograd.autograd import profilerx"):
+    for line in (
+        "from micrograd import fft",
+        "from micrograd.nn import Conv2d",
+        "from micrograd.nn.functional import gelu",
+        "from micrograd.autograd import profilerx",
+    ):
         with pytest.raises(micrograd.NotSupported):
             exec(line, namespace)

@@ -6,6 +6,7 @@ is run by pytorch_harness under PyTorch 2.13 and under micrograd with the same r
 Sizes are cut where one Value per element would be slow; each cut is named above its program.
 Where torch sums float32 numbers in another order, numbers are compared to 1e-5 (rel=1e-5).
 """
+
 import pytest
 
 from pytorch_harness import same_output
@@ -743,15 +744,23 @@ out.sum().backward()
 print(out.shape, out.grad_fn.__class__.__name__, layer.weight.grad, layer.bias.grad)
 """
 
-PROGRAMS = {"polynomial_custom_function": POLYNOMIAL_CUSTOM_FUNCTION, "two_layer_net_autograd": TWO_LAYER_NET_AUTOGRAD,
-            "two_layer_net_custom_function": TWO_LAYER_NET_CUSTOM_FUNCTION, "autogradyt": AUTOGRADYT,
-            "forward_ad_usage": FORWARD_AD_USAGE, "double_backward": DOUBLE_BACKWARD,
-            "jacobians_hessians": JACOBIANS_HESSIANS, "extending": EXTENDING}
+PROGRAMS = {
+    "polynomial_custom_function": POLYNOMIAL_CUSTOM_FUNCTION,
+    "two_layer_net_autograd": TWO_LAYER_NET_AUTOGRAD,
+    "two_layer_net_custom_function": TWO_LAYER_NET_CUSTOM_FUNCTION,
+    "autogradyt": AUTOGRADYT,
+    "forward_ad_usage": FORWARD_AD_USAGE,
+    "double_backward": DOUBLE_BACKWARD,
+    "jacobians_hessians": JACOBIANS_HESSIANS,
+    "extending": EXTENDING,
+}
 
 
 @pytest.mark.parametrize("name", list(PROGRAMS))
 def test_a_tutorial_prints_what_pytorch_prints(name):
-    assert same_output(PROGRAMS[name], rel=1e-5, timings=name == "jacobians_hessians").count("\n") >= 3
+    assert (
+        same_output(PROGRAMS[name], rel=1e-5, timings=name == "jacobians_hessians").count("\n") >= 3
+    )
 
 
 # autogradyt_tutorial.py's profiler section (the one part whose numbers are times)
@@ -787,15 +796,39 @@ def _table(text):
 def test_the_profiler_counts_our_scalar_operations_where_pytorch_counts_tensor_ones():
     import micrograd
     from pytorch_harness import run
+
     torch_header, torch_rows = _table(run(PROFILER, "torch"))
     header, rows = _table(run(PROFILER, "micrograd"))
-    assert header == torch_header == ["Name", "Self", "CPU", "%", "Self", "CPU", "CPU", "total", "%", "CPU", "total",
-                                      "CPU", "time", "avg", "#", "of", "Calls"]
-    for op in ("div", "mul"):        # a 2×3 tensor operation is 6 scalar ones (PyTorch's aten::div also
-        assert int(rows[op][-1]) == 6000      # counts the divisions its backward pass makes: 4000)
-        assert int(rows[f"{op.capitalize()}Backward0"][-1]) == 6 * int(torch_rows[f"{op.capitalize()}Backward0"][-1])
+    assert (
+        header
+        == torch_header
+        == [
+            "Name",
+            "Self",
+            "CPU",
+            "%",
+            "Self",
+            "CPU",
+            "CPU",
+            "total",
+            "%",
+            "CPU",
+            "total",
+            "CPU",
+            "time",
+            "avg",
+            "#",
+            "of",
+            "Calls",
+        ]
+    )
+    for op in ("div", "mul"):  # a 2×3 tensor operation is 6 scalar ones (PyTorch's aten::div also
+        assert int(rows[op][-1]) == 6000  # counts the divisions its backward pass makes: 4000)
+        assert int(rows[f"{op.capitalize()}Backward0"][-1]) == 6 * int(
+            torch_rows[f"{op.capitalize()}Backward0"][-1]
+        )
     assert rows["loss"][-1] == torch_rows["loss"][-1] == "1" and rows["backward"][-1] == "1"
-    assert rows["add"][-1] == "5"                    # z.sum(): 5 additions of 6 numbers
+    assert rows["add"][-1] == "5"  # z.sum(): 5 additions of 6 numbers
     timed = [cells for cells in rows.values() if cells[0] != "--"]
     assert sum(float(cells[0].rstrip("%")) for cells in timed) == pytest.approx(100, abs=0.1)
     assert all(cells[1].endswith(("us", "ms", "s")) for cells in timed)

@@ -1,4 +1,5 @@
 """Reductions against torch: empty tensors and dims, nan, ties, dim lists, bad dims."""
+
 from __future__ import annotations
 
 import math
@@ -10,7 +11,9 @@ from hypothesis import strategies as st
 import micrograd as mg
 
 OPS = ("sum", "prod", "mean", "max", "min", "norm")
-NUMBERS = st.sampled_from([0.0, 1.0, -1.0, 2.0, -0.5, 3.0, math.nan])   # small set: ties and zeros happen
+NUMBERS = st.sampled_from(
+    [0.0, 1.0, -1.0, 2.0, -0.5, 3.0, math.nan]
+)  # small set: ties and zeros happen
 
 
 @st.composite
@@ -18,7 +21,9 @@ def reductions(draw):
     shape = tuple(draw(st.lists(st.integers(0, 3), max_size=3)))
     data = draw(st.lists(NUMBERS, min_size=math.prod(shape), max_size=math.prod(shape)))
     op = draw(st.sampled_from(OPS))
-    dim = draw(st.none() | st.integers(-4, 3) | st.lists(st.integers(-3, 3), max_size=3) | st.just(1.0))
+    dim = draw(
+        st.none() | st.integers(-4, 3) | st.lists(st.integers(-3, 3), max_size=3) | st.just(1.0)
+    )
     keepdim = draw(st.booleans())
     return shape, data, op, dim, keepdim
 
@@ -32,7 +37,7 @@ def run(lib, shape, data, op, dim, keepdim, differentiate):
         out = getattr(x, op)(**args)
     except (RuntimeError, IndexError, TypeError) as error:
         return type(error).__name__
-    if isinstance(out, tuple):                      # max/min with dim: (values, indices)
+    if isinstance(out, tuple):  # max/min with dim: (values, indices)
         out, indices = out
         result = (tuple(out.shape), _numbers(out), indices.tolist())
     else:
@@ -55,14 +60,24 @@ def test_reductions_match_torch_values_shapes_errors_and_gradients(torch, case, 
     ours = run(mg, *case, differentiate)
     theirs = run(torch, *case, differentiate)
     shape, data, op, dim, keepdim = case
-    if op in ("max", "min") and dim is not None and isinstance(ours, tuple) and isinstance(theirs, tuple):
+    if (
+        op in ("max", "min")
+        and dim is not None
+        and isinstance(ours, tuple)
+        and isinstance(theirs, tuple)
+    ):
         # with dim, which of several tied (or nan) elements is picked may differ: compare values only
         ours, theirs = ours[:2], theirs[:2]
     if shape == () and isinstance(ours, str) and isinstance(theirs, str):
         # bad dims on a 0-dim tensor: torch's reductions disagree among themselves on the error
         # type (sum: IndexError, norm: RuntimeError); raising is what matters
         return
-    if op == "prod" and differentiate and any(x != x for x in data) and len(ours) == len(theirs) == 3:
+    if (
+        op == "prod"
+        and differentiate
+        and any(x != x for x in data)
+        and len(ours) == len(theirs) == 3
+    ):
         # torch's prod gradient is result/xᵢ, nan everywhere once one factor is nan; micrograd's is
         # the product of the other factors (README, "Where micrograd differs"): compare the values
         ours, theirs = ours[:2], theirs[:2]

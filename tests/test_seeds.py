@@ -3,6 +3,7 @@
 Numbers are checked against independent computation: closed forms, plain-float loops, the
 outputs printed in the tutorials themselves (by PyTorch), and PyTorch when it is installed.
 """
+
 import contextlib
 import io
 import math
@@ -24,11 +25,11 @@ def printed(program):
 # --- seed 000: x²·eˣ by hand and by autograd; the graph of z = wx + b ------------------------
 def test_seed_000_autograd_equals_the_hand_derivative():
     def f(x):
-        y = x ** 2 * t.exp(x)
+        y = x**2 * t.exp(x)
         return y
 
     def gradf(x):
-        dx = 2 * x * t.exp(x) + x ** 2 * t.exp(x)
+        dx = 2 * x * t.exp(x) + x**2 * t.exp(x)
         return dx
 
     t.manual_seed(0)
@@ -39,26 +40,46 @@ def test_seed_000_autograd_equals_the_hand_derivative():
     by_hand = gradf(x)
     assert repr(by_hand).endswith("grad_fn=<AddBackward0>)")
     for v, g in zip(x.tolist()[0] + x.tolist()[1] + x.tolist()[2], sum(x.grad.tolist(), [])):
-        assert g == pytest.approx((2 * v + v * v) * math.exp(v), rel=1e-6)      # closed form, to float32
-    assert (x.grad - by_hand).abs().max().item() < 1e-5                         # float32, as in PyTorch
+        assert g == pytest.approx(
+            (2 * v + v * v) * math.exp(v), rel=1e-6
+        )  # closed form, to float32
+    assert (x.grad - by_hand).abs().max().item() < 1e-5  # float32, as in PyTorch
 
 
 def test_seed_000_randn_prints_with_requires_grad_tail():
     a = t.randn(3, 4, requires_grad=True)
     text = repr(a)
-    assert text.startswith("tensor([[") and text.endswith("]], requires_grad=True)") and text.count("\n") == 2
+    assert (
+        text.startswith("tensor([[")
+        and text.endswith("]], requires_grad=True)")
+        and text.count("\n") == 2
+    )
 
 
 def test_seed_000_leaves_and_root_of_z_equals_wx_plus_b():
-    w, x, b = t.tensor(2.0, requires_grad=True), t.tensor(3.0, requires_grad=True), t.tensor(1.0, requires_grad=True)
+    w, x, b = (
+        t.tensor(2.0, requires_grad=True),
+        t.tensor(3.0, requires_grad=True),
+        t.tensor(1.0, requires_grad=True),
+    )
     y = w * x
     z = y + b
-    assert (w.is_leaf, x.is_leaf, b.is_leaf, y.is_leaf, z.is_leaf) == (True, True, True, False, False)
+    assert (w.is_leaf, x.is_leaf, b.is_leaf, y.is_leaf, z.is_leaf) == (
+        True,
+        True,
+        True,
+        False,
+        False,
+    )
     assert type(z.grad_fn).__name__ == "AddBackward0"
     (mul, _), (acc_b, _) = z.grad_fn.next_functions
     assert type(mul).__name__ == "MulBackward0" and acc_b.variable is b
     z.backward()
-    assert (w.grad.item(), x.grad.item(), b.grad.item()) == (3.0, 2.0, 1.0)     # dz/dw = x, dz/dx = w, dz/db = 1
+    assert (w.grad.item(), x.grad.item(), b.grad.item()) == (
+        3.0,
+        2.0,
+        1.0,
+    )  # dz/dw = x, dz/dx = w, dz/db = 1
 
 
 # --- seed 001: the official tutorial's notes ---------------------------------------------------
@@ -73,9 +94,9 @@ def seed_001_program():
     out.backward()
     print(x.grad)
     print(x.requires_grad)
-    print((x ** 2).requires_grad)
+    print((x**2).requires_grad)
     with torch.no_grad():
-        print((x ** 2).requires_grad)
+        print((x**2).requires_grad)
     print(x.requires_grad)
     y = x.detach()
     print(y.requires_grad)
@@ -105,7 +126,7 @@ def test_seed_001_prints_what_the_tutorial_shows():
 
 def test_seed_001_requires_grad_and_grad_fn_of_a_sum():
     a = torch.randn(2, 2)
-    a = ((a * 3) / (a - 1))
+    a = (a * 3) / (a - 1)
     assert a.requires_grad is False
     a.requires_grad_(True)
     assert a.requires_grad is True
@@ -120,11 +141,11 @@ class Square(Function):
     @staticmethod
     def forward(ctx, input):
         ctx.save_for_backward(input)
-        return input ** 2
+        return input**2
 
     @staticmethod
     def backward(ctx, grad_output):
-        input, = ctx.saved_tensors
+        (input,) = ctx.saved_tensors
         return grad_output * 2 * input
 
 
@@ -141,7 +162,13 @@ def run_seed_002_training(n_epochs=1000, learning_rate=1e-2):
 
     def get_fake_data(num):
         x = torch.randint(low=-5, high=30, size=(num,)).to(dtype=torch.float32)
-        y = 0.5 * x + 30 + torch.randn(num,)
+        y = (
+            0.5 * x
+            + 30
+            + torch.randn(
+                num,
+            )
+        )
         return x, y
 
     x, y = get_fake_data(num=11)
@@ -160,7 +187,7 @@ def run_seed_002_training(n_epochs=1000, learning_rate=1e-2):
 
         @staticmethod
         def backward(ctx, grad_output):
-            x, = ctx.saved_tensors
+            (x,) = ctx.saved_tensors
             grad_w = (grad_output * x).sum()
             grad_x = grad_output * w
             grad_b = grad_output.sum()
@@ -190,14 +217,16 @@ def run_seed_002_training(n_epochs=1000, learning_rate=1e-2):
     same_w, same_b = w, b
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
-        result = training_loop(n_epochs=n_epochs, learning_rate=learning_rate, w=w, b=b, x=x_new, y=y)
+        result = training_loop(
+            n_epochs=n_epochs, learning_rate=learning_rate, w=w, b=b, x=x_new, y=y
+        )
     assert result[0] is same_w and result[1] is same_b and same_w.is_leaf
     return x_new.tolist(), y.tolist(), result, losses, out.getvalue()
 
 
 def test_seed_002_training_matches_plain_float_gradient_descent():
     xs, ys, (w, b), losses, text = run_seed_002_training()
-    pw, pb = 1.0, 0.0                     # the same loop with floats: d/dw mean((wx+b-y)²) = mean(2(wx+b-y)x)
+    pw, pb = 1.0, 0.0  # the same loop with floats: d/dw mean((wx+b-y)²) = mean(2(wx+b-y)x)
     for _ in range(1000):
         residuals = [pw * x + pb - y for x, y in zip(xs, ys)]
         gw = sum(2 * r * x for r, x in zip(residuals, xs)) / len(xs)
@@ -205,9 +234,11 @@ def test_seed_002_training_matches_plain_float_gradient_descent():
         pw, pb = pw - 1e-2 * gw, pb - 1e-2 * gb
     # float32 tensors (rounded after each operation, as PyTorch's) against float64: 1000 steps
     assert w.item() == pytest.approx(pw, rel=1e-5) and b.item() == pytest.approx(pb, rel=1e-5)
-    assert losses == sorted(losses, reverse=True)            # the loss falls every 10 epochs
+    assert losses == sorted(losses, reverse=True)  # the loss falls every 10 epochs
     first = text.splitlines()[0]
-    assert first.startswith("Epoch : 10 , Loss : ") and float(first.split(": ")[-1]) == pytest.approx(losses[0])
+    assert first.startswith("Epoch : 10 , Loss : ") and float(
+        first.split(": ")[-1]
+    ) == pytest.approx(losses[0])
 
 
 @pytest.mark.slow
@@ -218,8 +249,10 @@ def test_seed_002_training_converges_to_least_squares():
     slope = sum((x - mx) * (y - my) for x, y in zip(xs, ys)) / sum((x - mx) ** 2 for x in xs)
     # float32 parameters, each step stored as float32 (as PyTorch does): the fit stalls within
     # float32's resolution of the least-squares solution, ~1e-5 relative
-    assert w.item() == pytest.approx(slope, rel=1e-4) and b.item() == pytest.approx(my - slope * mx, rel=1e-4)
-    assert slope == pytest.approx(5.0, abs=0.5)              # y = 0.5x + 30 with x scaled by 0.1
+    assert w.item() == pytest.approx(slope, rel=1e-4) and b.item() == pytest.approx(
+        my - slope * mx, rel=1e-4
+    )
+    assert slope == pytest.approx(5.0, abs=0.5)  # y = 0.5x + 30 with x scaled by 0.1
 
 
 # --- seed 003: line, a Function of three tensors ---------------------------------------------------
@@ -246,9 +279,14 @@ def test_seed_003_line_gradients_are_x_w_and_one():
     out.backward(torch.ones(2, 2))
     assert w.grad.tolist() == x.tolist() and x.grad.tolist() == w.tolist()
     assert b.grad.tolist() == [[1.0, 1.0], [1.0, 1.0]]
-    expected = [[wv * xv + bv for wv, xv, bv in zip(*rows)] for rows in zip(w.tolist(), x.tolist(), b.tolist())]
-    assert sum(out.tolist(), []) == pytest.approx(sum(expected, []), rel=1e-6)          # float32
-    with pytest.raises(RuntimeError, match="grad can be implicitly created only for scalar outputs"):
+    expected = [
+        [wv * xv + bv for wv, xv, bv in zip(*rows)]
+        for rows in zip(w.tolist(), x.tolist(), b.tolist())
+    ]
+    assert sum(out.tolist(), []) == pytest.approx(sum(expected, []), rel=1e-6)  # float32
+    with pytest.raises(
+        RuntimeError, match="grad can be implicitly created only for scalar outputs"
+    ):
         line.apply(w, x, b).backward()
 
 
@@ -325,12 +363,18 @@ def test_seed_004_control_flow_gradient_is_d_over_a():
         a = torch.randn(size=(), requires_grad=True)
         d = f(a)
         d.backward()
-        assert a.grad.item() == pytest.approx((d / a).item(), rel=1e-6)    # f is linear in a: f(a) = k·a (float32)
+        assert a.grad.item() == pytest.approx(
+            (d / a).item(), rel=1e-6
+        )  # f is linear in a: f(a) = k·a (float32)
 
 
 def test_seed_004_chain_rule_for_vectors():
     # z = (<x, w> - y)²: dz/dw = 2(<x, w> - y)·x ; ||Xw - y||²: d/dw = 2Xᵀ(Xw - y)
-    x, w, y = torch.tensor([1.0, 2.0, 3.0]), torch.tensor([0.5, -1.0, 2.0], requires_grad=True), torch.tensor(4.0)
+    x, w, y = (
+        torch.tensor([1.0, 2.0, 3.0]),
+        torch.tensor([0.5, -1.0, 2.0], requires_grad=True),
+        torch.tensor(4.0),
+    )
     z = (torch.dot(x, w) - y) ** 2
     z.backward()
     r = 1 * 0.5 + 2 * -1.0 + 3 * 2.0 - 4.0
@@ -341,7 +385,7 @@ def test_seed_004_chain_rule_for_vectors():
     ((X @ w2 - target).norm() ** 2).backward()
     residual = [1 * 0.1 + 2 * -0.2 - 1.0, 3 * 0.1 + 4 * -0.2, 5 * 0.1 + 6 * -0.2 + 1.0]
     expected = [2 * sum(X.tolist()[i][j] * residual[i] for i in range(3)) for j in range(2)]
-    assert w2.grad.tolist() == pytest.approx(expected, rel=1e-6)         # float32 inputs, as in PyTorch
+    assert w2.grad.tolist() == pytest.approx(expected, rel=1e-6)  # float32 inputs, as in PyTorch
 
 
 def test_seed_programs_print_the_same_as_pytorch(torch):  # PyTorch; the module's torch is ours

@@ -1,5 +1,6 @@
 """Style is checked by a tool, not by hand: ruff's formatter and linter, at 100 columns, over
 the package, the tests and the tools (lessons are laid out by hand for reading and left out)."""
+
 import os
 import pathlib
 import shutil
@@ -32,6 +33,7 @@ def test_ruff_would_see_a_long_line_in_the_core(tmp_path):
     core.mkdir(parents=True)
     (core / "long.py").write_text("x = " + "1 + " * 30 + "1\n")
     shutil.copy(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
-    done = subprocess.run([ruff(), "check", "--select", "E501", "."], cwd=tmp_path,
-                          capture_output=True, text=True)
+    done = subprocess.run(
+        [ruff(), "check", "--select", "E501", "."], cwd=tmp_path, capture_output=True, text=True
+    )
     assert done.returncode == 1 and "E501" in done.stdout

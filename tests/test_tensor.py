@@ -1,4 +1,5 @@
 """Tensor: creation, printing, broadcasting, reductions, linear algebra, views, errors, func."""
+
 import math
 
 import numpy as np
@@ -18,11 +19,17 @@ def test_creation_shapes_and_dtypes():
     assert mg.tensor([1, 2]).dtype is mg.int64 and mg.tensor([1.0]).dtype is mg.float32
     assert mg.arange(4).dtype is mg.int64 and mg.arange(4.0).tolist() == [0.0, 1.0, 2.0, 3.0]
     assert mg.linspace(0, 1, 5).tolist() == [0.0, 0.25, 0.5, 0.75, 1.0]
-    assert mg.eye(2).tolist() == [[1.0, 0.0], [0.0, 1.0]] and mg.full((2,), 7.0).tolist() == [7.0, 7.0]
+    assert mg.eye(2).tolist() == [[1.0, 0.0], [0.0, 1.0]] and mg.full((2,), 7.0).tolist() == [
+        7.0,
+        7.0,
+    ]
     assert mg.zeros_like(mg.ones(3, 2)).shape == (3, 2)
     r = mg.randint(-5, 30, (100,))
     assert r.dtype is mg.int64 and all(-5 <= v < 30 for v in r.tolist())
-    assert (mg.tensor([1.5]).to(dtype=mg.float64).dtype, mg.tensor([1.5]).double().dtype) == (mg.float64, mg.float64)
+    assert (mg.tensor([1.5]).to(dtype=mg.float64).dtype, mg.tensor([1.5]).double().dtype) == (
+        mg.float64,
+        mg.float64,
+    )
 
 
 def test_manual_seed_makes_random_tensors_reproducible():
@@ -34,7 +41,9 @@ def test_manual_seed_makes_random_tensors_reproducible():
 
 
 def test_integer_tensors_cannot_require_grad():
-    with pytest.raises(RuntimeError, match="Only Tensors of floating point and complex dtype can require gradients"):
+    with pytest.raises(
+        RuntimeError, match="Only Tensors of floating point and complex dtype can require gradients"
+    ):
         mg.tensor([1, 2], requires_grad=True)
 
 
@@ -43,11 +52,25 @@ def test_ragged_data_is_refused():
         mg.tensor([[1.0, 2.0], [3.0]])
 
 
-@pytest.mark.parametrize("data", [
-    [[1.0, 1.0], [1.0, 1.0]], [0.0, 4.0, 8.0, 12.0], [[-53.75, -73.0, -13.0], [16.25, 12.5, -11.125]],
-    [1e-5, 1.0], [1e9, 2.0], [0.5, -0.25, 1000.0], 3.5, [[0.0, 0.0]], [float("nan"), 1.0], [float("inf"), -2.5],
-    [[1.0, 2.0, 3.0]] * 4, [float(i) for i in range(30)], [0.125 * i for i in range(50)], [[0.5] * 40] * 30,
-])
+@pytest.mark.parametrize(
+    "data",
+    [
+        [[1.0, 1.0], [1.0, 1.0]],
+        [0.0, 4.0, 8.0, 12.0],
+        [[-53.75, -73.0, -13.0], [16.25, 12.5, -11.125]],
+        [1e-5, 1.0],
+        [1e9, 2.0],
+        [0.5, -0.25, 1000.0],
+        3.5,
+        [[0.0, 0.0]],
+        [float("nan"), 1.0],
+        [float("inf"), -2.5],
+        [[1.0, 2.0, 3.0]] * 4,
+        [float(i) for i in range(30)],
+        [0.125 * i for i in range(50)],
+        [[0.5] * 40] * 30,
+    ],
+)
 def test_printing_matches_pytorch(torch, data):
     for kind, torch_kind in ((mg.float32, torch.float32), (mg.float64, torch.float64)):
         ours = mg.tensor(data, dtype=kind)
@@ -62,10 +85,12 @@ def test_printing_of_integer_and_bool_tensors_matches_pytorch(torch, data):
 
 
 def test_printing_of_results_and_reductions_matches_pytorch(torch):
-    for make in (lambda m: (m.tensor([1.0, 2.0], requires_grad=True) * 2).sum(),
-                 lambda m: m.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True).mean(0),
-                 lambda m: m.tensor([1.0, 2.0]).max(0),
-                 lambda m: m.tensor([[1.0, 5.0], [3.0, 4.0]]).min(dim=1)):
+    for make in (
+        lambda m: (m.tensor([1.0, 2.0], requires_grad=True) * 2).sum(),
+        lambda m: m.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True).mean(0),
+        lambda m: m.tensor([1.0, 2.0]).max(0),
+        lambda m: m.tensor([[1.0, 5.0], [3.0, 4.0]]).min(dim=1),
+    ):
         assert repr(make(mg)) == repr(make(torch))
 
 
@@ -80,7 +105,9 @@ shapes = st.lists(st.integers(1, 3), min_size=0, max_size=3).map(tuple)
 @st.composite
 def broadcastable(draw):
     shape = draw(shapes)
-    other = tuple(1 if draw(st.booleans()) else s for s in shape)[draw(st.integers(0, len(shape))):]
+    other = tuple(1 if draw(st.booleans()) else s for s in shape)[
+        draw(st.integers(0, len(shape))) :
+    ]
     return (shape, other) if draw(st.booleans()) else (other, shape)
 
 
@@ -89,8 +116,16 @@ def test_broadcasting_matches_numpy_and_gradients_match_pytorch(torch, pair, op,
     rng = np.random.default_rng(seed)
     a = rng.uniform(0.5, 2.0, pair[0])
     b = rng.uniform(0.5, 2.0, pair[1])
-    apply = {"+": lambda x, y: x + y, "-": lambda x, y: x - y, "*": lambda x, y: x * y, "/": lambda x, y: x / y}[op]
-    ma, mb = mg.tensor(a.tolist(), dtype=mg.float64, requires_grad=True), mg.tensor(b.tolist(), dtype=mg.float64, requires_grad=True)
+    apply = {
+        "+": lambda x, y: x + y,
+        "-": lambda x, y: x - y,
+        "*": lambda x, y: x * y,
+        "/": lambda x, y: x / y,
+    }[op]
+    ma, mb = (
+        mg.tensor(a.tolist(), dtype=mg.float64, requires_grad=True),
+        mg.tensor(b.tolist(), dtype=mg.float64, requires_grad=True),
+    )
     out = apply(ma, mb)
     assert out.shape == np.broadcast_shapes(a.shape, b.shape)
     assert np.allclose(np.array(out.tolist()), apply(a, b), rtol=1e-12)
@@ -103,8 +138,13 @@ def test_broadcasting_matches_numpy_and_gradients_match_pytorch(torch, pair, op,
     assert np.allclose(np.array(mb.grad.tolist()), tb.grad.numpy(), rtol=1e-12)
 
 
-@given(st.lists(st.integers(1, 3), min_size=1, max_size=3).map(tuple), st.data(),
-       st.sampled_from(["sum", "mean", "prod", "max", "min", "norm"]), st.booleans(), st.integers(0, 10_000))
+@given(
+    st.lists(st.integers(1, 3), min_size=1, max_size=3).map(tuple),
+    st.data(),
+    st.sampled_from(["sum", "mean", "prod", "max", "min", "norm"]),
+    st.booleans(),
+    st.integers(0, 10_000),
+)
 def test_reductions_match_pytorch_in_value_and_gradient(torch, shape, data, name, keepdim, seed):
     values = np.random.default_rng(seed).uniform(-2, 2, shape)
     dim = data.draw(st.one_of(st.none(), st.integers(-len(shape), len(shape) - 1)))
@@ -116,6 +156,7 @@ def test_reductions_match_pytorch_in_value_and_gradient(torch, shape, data, name
             return getattr(t, name)()
         result = getattr(t, name)(dim=dim, keepdim=keepdim)
         return result.values if name in ("max", "min") else result
+
     ours_out, theirs_out = reduce(ours, mg), reduce(theirs, torch)
     assert ours_out.shape == tuple(theirs_out.shape)
     assert np.allclose(np.array(ours_out.tolist()), theirs_out.detach().numpy(), rtol=1e-12)
@@ -125,12 +166,22 @@ def test_reductions_match_pytorch_in_value_and_gradient(torch, shape, data, name
     assert np.allclose(np.array(ours.grad.tolist()), theirs.grad.numpy(), rtol=1e-9)
 
 
-@pytest.mark.parametrize("a_shape, b_shape, name", [((3,), (3,), "DotBackward0"), ((2, 3), (3,), "MvBackward0"),
-                                                    ((2, 3), (3, 4), "MmBackward0"), ((3,), (3, 2), None)])
+@pytest.mark.parametrize(
+    "a_shape, b_shape, name",
+    [
+        ((3,), (3,), "DotBackward0"),
+        ((2, 3), (3,), "MvBackward0"),
+        ((2, 3), (3, 4), "MmBackward0"),
+        ((3,), (3, 2), None),
+    ],
+)
 def test_matmul_matches_pytorch(torch, a_shape, b_shape, name):
     rng = np.random.default_rng(1)
     a, b = rng.normal(size=a_shape), rng.normal(size=b_shape)
-    ma, mb = mg.tensor(a.tolist(), dtype=mg.float64, requires_grad=True), mg.tensor(b.tolist(), dtype=mg.float64, requires_grad=True)
+    ma, mb = (
+        mg.tensor(a.tolist(), dtype=mg.float64, requires_grad=True),
+        mg.tensor(b.tolist(), dtype=mg.float64, requires_grad=True),
+    )
     ta, tb = torch.tensor(a, requires_grad=True), torch.tensor(b, requires_grad=True)
     ours, theirs = ma @ mb, ta @ tb
     assert np.allclose(np.array(ours.tolist()), theirs.detach().numpy(), rtol=1e-12)
@@ -138,16 +189,33 @@ def test_matmul_matches_pytorch(torch, a_shape, b_shape, name):
         assert type(ours.grad_fn).__name__ == name == type(theirs.grad_fn).__name__
     ours.sum().backward()
     theirs.sum().backward()
-    assert np.allclose(np.array(ma.grad.tolist()), ta.grad.numpy()) and np.allclose(np.array(mb.grad.tolist()), tb.grad.numpy())
+    assert np.allclose(np.array(ma.grad.tolist()), ta.grad.numpy()) and np.allclose(
+        np.array(mb.grad.tolist()), tb.grad.numpy()
+    )
 
 
-@pytest.mark.parametrize("view", [
-    lambda m, x: x.reshape(3, 2), lambda m, x: x.view(-1), lambda m, x: x.T, lambda m, x: x.t(),
-    lambda m, x: x.transpose(0, 1), lambda m, x: x.unsqueeze(1), lambda m, x: x.unsqueeze(0).squeeze(0),
-    lambda m, x: x[1], lambda m, x: x[:, 1:], lambda m, x: x[0, 2], lambda m, x: x[:, [0, 2]], lambda m, x: x.flatten(),
-    lambda m, x: m.cat([x, x], 1), lambda m, x: m.stack([x, x * 2]), lambda m, x: x.permute(1, 0),
-    lambda m, x: x[..., None], lambda m, x: x.clone(),
-])
+@pytest.mark.parametrize(
+    "view",
+    [
+        lambda m, x: x.reshape(3, 2),
+        lambda m, x: x.view(-1),
+        lambda m, x: x.T,
+        lambda m, x: x.t(),
+        lambda m, x: x.transpose(0, 1),
+        lambda m, x: x.unsqueeze(1),
+        lambda m, x: x.unsqueeze(0).squeeze(0),
+        lambda m, x: x[1],
+        lambda m, x: x[:, 1:],
+        lambda m, x: x[0, 2],
+        lambda m, x: x[:, [0, 2]],
+        lambda m, x: x.flatten(),
+        lambda m, x: m.cat([x, x], 1),
+        lambda m, x: m.stack([x, x * 2]),
+        lambda m, x: x.permute(1, 0),
+        lambda m, x: x[..., None],
+        lambda m, x: x.clone(),
+    ],
+)
 def test_views_indexing_and_joins_match_pytorch(torch, view):
     data = [[1.0, -2.0, 3.0], [4.0, 5.5, -6.0]]
     ours, theirs = mg.tensor(data, requires_grad=True), torch.tensor(data, requires_grad=True)
@@ -164,15 +232,21 @@ def test_errors_name_the_shapes_and_counts():
         mg.ones(2, 3) + mg.ones(4, 5)
     with pytest.raises(RuntimeError, match=r"matmul of \(2, 3\) and \(2, 3\)"):
         mg.ones(2, 3) @ mg.ones(2, 3)
-    with pytest.raises(RuntimeError, match="a Tensor with 6 elements cannot be converted to Scalar"):
+    with pytest.raises(
+        RuntimeError, match="a Tensor with 6 elements cannot be converted to Scalar"
+    ):
         mg.ones(2, 3).item()
     with pytest.raises(RuntimeError, match=r"shape '\[4, 5\]' is invalid for input of size 6"):
         mg.ones(2, 3).view(4, 5)
-    with pytest.raises(RuntimeError, match="grad can be implicitly created only for scalar outputs"):
+    with pytest.raises(
+        RuntimeError, match="grad can be implicitly created only for scalar outputs"
+    ):
         (mg.ones(2, requires_grad=True) * 2).backward()
     with pytest.raises(RuntimeError, match=r"torch.Size\(\[3\]\).*torch.Size\(\[2\]\)"):
         (mg.ones(2, requires_grad=True) * 2).backward(mg.ones(3))
-    with pytest.raises(RuntimeError, match="Boolean value of Tensor with more than one value is ambiguous"):
+    with pytest.raises(
+        RuntimeError, match="Boolean value of Tensor with more than one value is ambiguous"
+    ):
         bool(mg.ones(2))
     with pytest.raises(TypeError, match="str"):
         mg.ones(2) + "a"
@@ -191,12 +265,12 @@ def test_pytorch_features_we_do_not_have_raise_not_implemented():
         mg.ones(2).scatter_(0, mg.tensor([0]), 1.0)
     with pytest.raises(NotImplementedError, match="register_hook"):
         mg.ones(2, requires_grad=True).register_hook(print)
-    assert not hasattr(mg.ones(2), "storage")        # still an AttributeError for hasattr
+    assert not hasattr(mg.ones(2), "storage")  # still an AttributeError for hasattr
 
 
 def test_torch_namespaces_exist_and_our_submodules_load_on_use():
     assert mg.nn.Linear and mg.optim.SGD and mg.autograd.Function and mg.func.jacrev
-    assert mg.testing.expressions and mg.training.fit_line         # imported on first use
+    assert mg.testing.expressions and mg.training.fit_line  # imported on first use
     with pytest.raises(NotImplementedError, match="torch.distributions is not supported"):
         mg.distributions
 
@@ -204,7 +278,10 @@ def test_torch_namespaces_exist_and_our_submodules_load_on_use():
 def test_in_place_update_under_no_grad_keeps_the_same_leaf_and_is_refused_outside():
     w = mg.tensor([1.0, 2.0], requires_grad=True)
     (w * w).sum().backward()
-    with pytest.raises(RuntimeError, match="a leaf Variable that requires grad is being used in an in-place operation"):
+    with pytest.raises(
+        RuntimeError,
+        match="a leaf Variable that requires grad is being used in an in-place operation",
+    ):
         w -= 0.1 * w.grad
     same = w
     with mg.no_grad():
@@ -234,7 +311,10 @@ def test_tensor_function_with_a_wrong_gradient_shape_names_the_function():
         def backward(ctx, g):
             return mg.ones(3)
 
-    with pytest.raises(RuntimeError, match=r"Function BadBackward returned an invalid gradient at index 0 - got \[3\] but expected shape compatible with \[2\]"):
+    with pytest.raises(
+        RuntimeError,
+        match=r"Function BadBackward returned an invalid gradient at index 0 - got \[3\] but expected shape compatible with \[2\]",
+    ):
         Bad.apply(mg.ones(2, requires_grad=True)).sum().backward()
 
 
@@ -242,14 +322,18 @@ def test_jacobian_of_x_times_sum_of_x_is_s_identity_plus_x_ones():
     values = [1.0, -2.0, 3.5]
     x = mg.tensor(values)
     s = sum(values)
-    expected = [[s * (i == j) + values[i] for j in range(3)] for i in range(3)]      # S·I + x1ᵀ
+    expected = [[s * (i == j) + values[i] for j in range(3)] for i in range(3)]  # S·I + x1ᵀ
     by_reverse = func.jacrev(lambda x: x * x.sum())(x)
     by_forward = func.jacfwd(lambda x: x * x.sum())(x)
-    assert by_reverse.shape == (3, 3) and by_reverse.tolist() == expected and by_forward.tolist() == expected
+    assert (
+        by_reverse.shape == (3, 3)
+        and by_reverse.tolist() == expected
+        and by_forward.tolist() == expected
+    )
 
 
 def test_hessian_of_sum_of_cubes_at_1_2_is_diag_6_12():
-    h = func.hessian(lambda x: (x ** 3).sum())(mg.tensor([1.0, 2.0]))
+    h = func.hessian(lambda x: (x**3).sum())(mg.tensor([1.0, 2.0]))
     assert h.shape == (2, 2) and h.tolist() == [[6.0, 0.0], [0.0, 12.0]]
 
 
@@ -274,28 +358,35 @@ def test_gradcheck_accepts_tensor_functions():
         @staticmethod
         def forward(ctx, x):
             ctx.save_for_backward(x)
-            return x ** 2
+            return x**2
 
         @staticmethod
         def backward(ctx, g):
             (x,) = ctx.saved_tensors
             return g * 2 * x
 
-    assert autograd.gradcheck(Square.apply, (mg.tensor([1.0, -2.0, 0.5], dtype=mg.float64, requires_grad=True),))
-    assert autograd.gradgradcheck(Square.apply, (mg.tensor([1.0, -2.0], dtype=mg.float64, requires_grad=True),))
+    assert autograd.gradcheck(
+        Square.apply, (mg.tensor([1.0, -2.0, 0.5], dtype=mg.float64, requires_grad=True),)
+    )
+    assert autograd.gradgradcheck(
+        Square.apply, (mg.tensor([1.0, -2.0], dtype=mg.float64, requires_grad=True),)
+    )
 
 
 def test_grad_of_tensors_with_autograd_grad():
     x = mg.tensor([1.0, 2.0], requires_grad=True)
-    (g,) = autograd.grad((x ** 3).sum(), x)
+    (g,) = autograd.grad((x**3).sum(), x)
     assert g.tolist() == [3.0, 12.0] and x.grad is None
 
 
 def test_assigning_to_data_changes_the_numbers_and_keeps_the_leaf_as_in_pytorch(torch):
-    ours, theirs = mg.tensor([1.0, -2.0, 0.5], requires_grad=True), torch.tensor([1.0, -2.0, 0.5], requires_grad=True)
+    ours, theirs = (
+        mg.tensor([1.0, -2.0, 0.5], requires_grad=True),
+        torch.tensor([1.0, -2.0, 0.5], requires_grad=True),
+    )
     for w, lib in ((ours, mg), (theirs, torch)):
         (w * w * w).sum().backward()
-        w.data -= 0.1 * w.grad                        # the update of many tutorials
+        w.data -= 0.1 * w.grad  # the update of many tutorials
         w.data = w.data * 2 + lib.tensor([0.5, 0.25, 1.0])
     assert ours.tolist() == pytest.approx(theirs.tolist()) and ours.is_leaf and ours.requires_grad
     assert ours.grad.tolist() == pytest.approx(theirs.grad.tolist())

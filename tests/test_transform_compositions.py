@@ -5,6 +5,7 @@ Random smooth functions Rⁿ → R and Rⁿ → Rᵐ, written once and run by bo
 composition of grad, vjp, jvp, jacrev, jacfwd, hessian and dual numbers, two and three deep,
 must give torch.func's numbers.
 """
+
 from __future__ import annotations
 
 import pytest
@@ -15,15 +16,20 @@ import micrograd as mg
 from micrograd import func
 from micrograd.autograd import forward_ad
 
-N = 2                                         # inputs
+N = 2  # inputs
 UNARY = ("sin", "cos", "tanh", "sigmoid", "exp")
 
 
 def expressions() -> st.SearchStrategy:
     leaves = st.integers(0, N - 1).map(lambda i: ("x", i))
-    return st.recursive(leaves, lambda inner: st.one_of(
-        st.tuples(st.sampled_from(UNARY), inner),
-        st.tuples(st.sampled_from("+-*"), inner, inner)), max_leaves=5)
+    return st.recursive(
+        leaves,
+        lambda inner: st.one_of(
+            st.tuples(st.sampled_from(UNARY), inner),
+            st.tuples(st.sampled_from("+-*"), inner, inner),
+        ),
+        max_leaves=5,
+    )
 
 
 def evaluate(e: tuple, x):
@@ -76,9 +82,12 @@ def compositions(lib, T):
         "jacfwd(jacrev(jacrev))": lambda f, x: F.jacfwd(F.jacrev(F.jacrev(f)))(x),
         "jacrev(jacfwd(jacfwd))": lambda f, x: F.jacrev(F.jacfwd(F.jacfwd(f)))(x),
         "jacfwd(jacfwd(jacfwd))": lambda f, x: F.jacfwd(F.jacfwd(F.jacfwd(f)))(x),
-        "jvp(jvp(grad))": lambda f, x: F.jvp(lambda y: F.jvp(F.grad(f), (y,), (v,))[1], (x,), (u,))[1],
+        "jvp(jvp(grad))": lambda f, x: F.jvp(lambda y: F.jvp(F.grad(f), (y,), (v,))[1], (x,), (u,))[
+            1
+        ],
         "grad(jvp(jvp))": lambda f, x: F.grad(
-            lambda y: F.jvp(lambda z: F.jvp(f, (z,), (v,))[1], (y,), (u,))[1])(x),
+            lambda y: F.jvp(lambda z: F.jvp(f, (z,), (v,))[1], (y,), (u,))[1]
+        )(x),
         "jvp(hessian)": lambda f, x: F.jvp(F.hessian(f), (x,), (v,))[1],
     }
 
@@ -89,7 +98,9 @@ VECTOR = {  # compositions that also make sense for f: Rⁿ → Rᵐ
     "jacfwd(jacfwd)": lambda F, f, x, T: F.jacfwd(F.jacfwd(f))(x),
     "jvp(jacrev)": lambda F, f, x, T: F.jvp(F.jacrev(f), (x,), (T(V),))[1],
     "jacrev(jvp)": lambda F, f, x, T: F.jacrev(lambda y: F.jvp(f, (y,), (T(V),))[1])(x),
-    "jvp(vjp)": lambda F, f, x, T: F.jvp(lambda y: F.vjp(f, y)[1](T([1.0, -2.0]))[0], (x,), (T(U),))[1],
+    "jvp(vjp)": lambda F, f, x, T: F.jvp(
+        lambda y: F.vjp(f, y)[1](T([1.0, -2.0]))[0], (x,), (T(U),)
+    )[1],
     "jacfwd(jacrev(jacfwd))": lambda F, f, x, T: F.jacfwd(F.jacrev(F.jacfwd(f)))(x),
 }
 
@@ -115,8 +126,11 @@ mg_tensor = tensor_of(mg)
 
 
 @settings(max_examples=120, deadline=None)
-@given(e=expressions(), name=st.sampled_from(sorted(compositions(mg, mg_tensor))),
-       x=st.lists(st.floats(-1.0, 1.0), min_size=N, max_size=N))
+@given(
+    e=expressions(),
+    name=st.sampled_from(sorted(compositions(mg, mg_tensor))),
+    x=st.lists(st.floats(-1.0, 1.0), min_size=N, max_size=N),
+)
 def test_compositions_of_transforms_on_scalar_functions_match_torch_func(torch, e, name, x):
     torch_tensor = tensor_of(torch)
     ours = compositions(mg, mg_tensor)[name](scalar(e, mg), mg_tensor(x))
@@ -125,8 +139,11 @@ def test_compositions_of_transforms_on_scalar_functions_match_torch_func(torch, 
 
 
 @settings(max_examples=60, deadline=None)
-@given(es=st.lists(expressions(), min_size=2, max_size=2), name=st.sampled_from(sorted(VECTOR)),
-       x=st.lists(st.floats(-1.0, 1.0), min_size=N, max_size=N))
+@given(
+    es=st.lists(expressions(), min_size=2, max_size=2),
+    name=st.sampled_from(sorted(VECTOR)),
+    x=st.lists(st.floats(-1.0, 1.0), min_size=N, max_size=N),
+)
 def test_compositions_of_transforms_on_vector_functions_match_torch_func(torch, es, name, x):
     torch_tensor = tensor_of(torch)
     ours = VECTOR[name](func, vector(es, mg), mg_tensor(x), mg_tensor)
@@ -136,7 +153,7 @@ def test_compositions_of_transforms_on_vector_functions_match_torch_func(torch, 
 
 def test_a_hessian_by_forward_over_reverse_is_not_zero():
     # The report: jacfwd(jacrev(f)) gave a zero matrix.
-    h = func.jacfwd(func.jacrev(lambda x: (x ** 3).sum()))(mg_tensor([1.0, 2.0]))
+    h = func.jacfwd(func.jacrev(lambda x: (x**3).sum()))(mg_tensor([1.0, 2.0]))
     assert numbers(h) == [6.0, 0.0, 0.0, 12.0]
 
 
@@ -149,16 +166,16 @@ def test_forward_mode_through_a_custom_function_refuses_instead_of_giving_zeros(
 
         @staticmethod
         def backward(ctx, g):
-            x, = ctx.saved_tensors
+            (x,) = ctx.saved_tensors
             return 2 * x * g
 
     with pytest.raises(NotImplementedError, match="You must implement the jvp function"):
         func.jvp(Square.apply, (mg_tensor(3.0),), (mg_tensor(1.0),))
 
-    class SquareWithJvp(Square):                  # with jvp: its tangent, not forward's own
+    class SquareWithJvp(Square):  # with jvp: its tangent, not forward's own
         @staticmethod
         def jvp(ctx, t):
-            x, = ctx.saved_tensors
+            (x,) = ctx.saved_tensors
             return 2 * x * t
 
     out, tangent = func.jvp(SquareWithJvp.apply, (mg_tensor(3.0),), (mg_tensor(0.5),))
@@ -174,11 +191,11 @@ def test_a_custom_functions_wrong_jvp_is_caught_by_gradcheck_and_a_misshapen_one
 
         @staticmethod
         def jvp(ctx, t):
-            return t * ctx.result * 2                   # the mistake: d/dx eˣ is eˣ, not 2eˣ
+            return t * ctx.result * 2  # the mistake: d/dx eˣ is eˣ, not 2eˣ
 
     x = mg_tensor([0.5, -1.0]).double()
     with pytest.raises(ValueError, match="at least one input tensor to require gradient"):
-        mg.autograd.gradcheck(Exp.apply, (x,))           # nothing to check: PyTorch's error, not True
+        mg.autograd.gradcheck(Exp.apply, (x,))  # nothing to check: PyTorch's error, not True
     x.requires_grad_()
     with pytest.raises(mg.autograd.GradcheckError, match="forward AD"):
         mg.autograd.gradcheck(Exp.apply, (x,), check_forward_ad=True, check_backward_ad=False)

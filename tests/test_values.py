@@ -1,4 +1,5 @@
 """Value: construction, the graph as karpathy's micrograd and PyTorch show it, grad modes."""
+
 import fractions
 import gc
 import math
@@ -12,8 +13,16 @@ from micrograd import Value, autograd, enable_grad, is_grad_enabled, no_grad, se
 from micrograd.core.nodes import AccumulateGrad
 
 
-@pytest.mark.parametrize("data, expected", [(2, 2.0), (True, 1.0), (np.float32(1.5), 1.5),
-                                            (np.int64(3), 3.0), (fractions.Fraction(1, 4), 0.25)])
+@pytest.mark.parametrize(
+    "data, expected",
+    [
+        (2, 2.0),
+        (True, 1.0),
+        (np.float32(1.5), 1.5),
+        (np.int64(3), 3.0),
+        (fractions.Fraction(1, 4), 0.25),
+    ],
+)
 def test_data_converts_real_numbers_to_float(data, expected):
     v = Value(data)
     assert v.data == expected and type(v.data) is float
@@ -42,17 +51,29 @@ def test_intermediate_values_keep_their_gradient():
     assert (z.grad, y.grad, x.grad) == (1.0, 3.0, 12.0)
 
 
-@pytest.mark.parametrize("make, name", [
-    (lambda x, y: x + y, "AddBackward0"), (lambda x, y: x - y, "SubBackward0"),
-    (lambda x, y: x * y, "MulBackward0"), (lambda x, y: x / y, "DivBackward0"),
-    (lambda x, y: x ** 2, "PowBackward0"), (lambda x, y: x ** y, "PowBackward1"),
-    (lambda x, y: -x, "NegBackward0"), (lambda x, y: x.exp(), "ExpBackward0"),
-    (lambda x, y: x.log(), "LogBackward0"), (lambda x, y: x.tanh(), "TanhBackward0"),
-    (lambda x, y: x.sigmoid(), "SigmoidBackward0"), (lambda x, y: x.relu(), "ReluBackward0"),
-    (lambda x, y: x.sin(), "SinBackward0"), (lambda x, y: x.cos(), "CosBackward0"),
-    (lambda x, y: x.sqrt(), "SqrtBackward0"), (lambda x, y: abs(x), "AbsBackward0"),
-    (lambda x, y: 2 - x, "RsubBackward1"), (lambda x, y: 2 ** x, "PowBackward2"),
-])
+@pytest.mark.parametrize(
+    "make, name",
+    [
+        (lambda x, y: x + y, "AddBackward0"),
+        (lambda x, y: x - y, "SubBackward0"),
+        (lambda x, y: x * y, "MulBackward0"),
+        (lambda x, y: x / y, "DivBackward0"),
+        (lambda x, y: x**2, "PowBackward0"),
+        (lambda x, y: x**y, "PowBackward1"),
+        (lambda x, y: -x, "NegBackward0"),
+        (lambda x, y: x.exp(), "ExpBackward0"),
+        (lambda x, y: x.log(), "LogBackward0"),
+        (lambda x, y: x.tanh(), "TanhBackward0"),
+        (lambda x, y: x.sigmoid(), "SigmoidBackward0"),
+        (lambda x, y: x.relu(), "ReluBackward0"),
+        (lambda x, y: x.sin(), "SinBackward0"),
+        (lambda x, y: x.cos(), "CosBackward0"),
+        (lambda x, y: x.sqrt(), "SqrtBackward0"),
+        (lambda x, y: abs(x), "AbsBackward0"),
+        (lambda x, y: 2 - x, "RsubBackward1"),
+        (lambda x, y: 2**x, "PowBackward2"),
+    ],
+)
 def test_grad_fn_is_named_as_in_pytorch(make, name):
     out = make(Value(2.0), Value(3.0))
     assert type(out.grad_fn).__name__ == name and out.grad_fn.name() == name
@@ -70,13 +91,13 @@ def test_next_functions_pair_nodes_with_output_numbers_as_in_pytorch():
     acc_x, acc_w = [f for f, _ in node_y.next_functions]
     assert isinstance(acc_x, AccumulateGrad) and acc_x.variable is x and acc_w.variable is w
     assert (x * 2).grad_fn.next_functions[1] == (None, 0)
-    assert len((x ** 2).grad_fn.next_functions) == 1      # the exponent is an attribute, not an input
+    assert len((x**2).grad_fn.next_functions) == 1  # the exponent is an attribute, not an input
     assert x.grad_fn is None and x.is_leaf
 
 
 def test_prev_and_op_follow_karpathys_micrograd():
     a, b = Value(2.0), Value(-3.0)
-    assert (a + b)._op == "+" and (a * b)._op == "*" and (a ** 2)._op == "**2"
+    assert (a + b)._op == "+" and (a * b)._op == "*" and (a**2)._op == "**2"
     assert a.relu()._op == "ReLU" and a._op == "" and a._prev == ()
     d = a * b
     assert d._prev == (a, b)
@@ -84,12 +105,12 @@ def test_prev_and_op_follow_karpathys_micrograd():
     assert isinstance(constant, Value) and constant.data == 4.0 and constant.grad == 0
     e = a * 4
     e.backward()
-    assert e._prev[1] is e._prev[1]               # the constant Value is made once, read after backward
-    assert e._prev[1].grad == 2.0 and a.grad == 4.0   # with karpathy's grad: ∂e/∂4 = a = 2
-    f = 10.0 / a                                  # 10 · a⁻¹ in his package: here one node, the same grads
+    assert e._prev[1] is e._prev[1]  # the constant Value is made once, read after backward
+    assert e._prev[1].grad == 2.0 and a.grad == 4.0  # with karpathy's grad: ∂e/∂4 = a = 2
+    f = 10.0 / a  # 10 · a⁻¹ in his package: here one node, the same grads
     f.backward()
-    assert f._prev[0].grad == pytest.approx(0.5)      # ∂f/∂10 = 1/a
-    assert (a ** 2)._prev == (a,)
+    assert f._prev[0].grad == pytest.approx(0.5)  # ∂f/∂10 = 1/a
+    assert (a**2)._prev == (a,)
 
 
 def test_karpathys_sanity_check_against_hand_values():
@@ -114,12 +135,14 @@ def test_karpathys_draw_dot_runs_unchanged():
                 for child in v._prev:
                     edges.add((child, v))
                     build(child)
+
         build(root)
         return nodes, edges
+
     x = Value(1.0, label="x")
     y = (x * 2 + 1).relu()
     nodes, edges = trace(y)
-    assert len(nodes) == 6 and len(edges) == 5        # x, 2, x*2, 1, +, relu
+    assert len(nodes) == 6 and len(edges) == 5  # x, 2, x*2, 1, +, relu
     assert {n._op for n in nodes} == {"", "*", "+", "ReLU"}
     assert {n.label for n in nodes} >= {"x"}
 
@@ -140,19 +163,33 @@ def test_unsupported_operand_types_raise_type_error_naming_them():
         [1] + Value(1.0)
 
 
-@pytest.mark.parametrize("expression, expected", [
-    (lambda: Value(0.0).log(), -math.inf), (lambda: Value(1.0) / 0, math.inf),
-    (lambda: Value(-1.0) / 0.0, -math.inf), (lambda: Value(1000.0).exp(), math.inf),
-    (lambda: Value(0.0) ** -1, math.inf), (lambda: Value(10.0) ** 400, math.inf),
-    (lambda: 1 / Value(0.0), math.inf), (lambda: Value(-1000.0).sigmoid(), 0.0),
-])
+@pytest.mark.parametrize(
+    "expression, expected",
+    [
+        (lambda: Value(0.0).log(), -math.inf),
+        (lambda: Value(1.0) / 0, math.inf),
+        (lambda: Value(-1.0) / 0.0, -math.inf),
+        (lambda: Value(1000.0).exp(), math.inf),
+        (lambda: Value(0.0) ** -1, math.inf),
+        (lambda: Value(10.0) ** 400, math.inf),
+        (lambda: 1 / Value(0.0), math.inf),
+        (lambda: Value(-1000.0).sigmoid(), 0.0),
+    ],
+)
 def test_arithmetic_follows_ieee_like_pytorch(expression, expected):
     assert expression().data == expected
 
 
-@pytest.mark.parametrize("expression", [lambda: Value(-1.0).log(), lambda: Value(0.0) / 0,
-                                        lambda: Value(-8.0) ** (1 / 3), lambda: Value(-1.0).sqrt(),
-                                        lambda: Value(math.inf).sin()])
+@pytest.mark.parametrize(
+    "expression",
+    [
+        lambda: Value(-1.0).log(),
+        lambda: Value(0.0) / 0,
+        lambda: Value(-8.0) ** (1 / 3),
+        lambda: Value(-1.0).sqrt(),
+        lambda: Value(math.inf).sin(),
+    ],
+)
 def test_undefined_results_are_nan_not_exceptions(expression):
     assert math.isnan(expression().data)
 
@@ -180,7 +217,7 @@ def test_backward_is_iterative_for_a_million_deep_chain():
     for _ in range(1_000_000):
         y = y * 1.0000001
     y.backward()
-    assert x.grad == pytest.approx(1.0000001 ** 1_000_000, rel=1e-9)
+    assert x.grad == pytest.approx(1.0000001**1_000_000, rel=1e-9)
 
 
 def test_graphs_have_no_reference_cycles():
@@ -191,7 +228,7 @@ def test_graphs_have_no_reference_cycles():
         y.backward()
         probe = weakref.ref(y._prev[0])
         del y
-        assert probe() is None          # freed by reference counting, no collector needed
+        assert probe() is None  # freed by reference counting, no collector needed
     finally:
         gc.enable()
 
@@ -202,7 +239,7 @@ def test_second_backward_through_saved_values_raises_pytorchs_message():
     y.backward()
     with pytest.raises(RuntimeError, match="retain_graph=True"):
         y.backward()
-    assert x.grad == 4.0                 # the failed pass left .grad as it was
+    assert x.grad == 4.0  # the failed pass left .grad as it was
 
 
 def test_second_backward_with_retain_graph_accumulates():
@@ -250,14 +287,14 @@ def test_grad_of_an_unused_input_mentions_allow_unused():
 
 def test_second_derivative_of_x2_exp_x_at_1_is_7e():
     x = Value(1.0)
-    (d1,) = autograd.grad(x ** 2 * x.exp(), x, create_graph=True)
+    (d1,) = autograd.grad(x**2 * x.exp(), x, create_graph=True)
     (d2,) = autograd.grad(d1, x)
     assert d1.data == pytest.approx(3 * math.e) and d2 == pytest.approx(7 * math.e)
 
 
 def test_derivatives_of_x_cubed_at_3():
     x = Value(3.0)
-    y = x ** 3
+    y = x**3
     (d1,) = autograd.grad(y, x, create_graph=True)
     (d2,) = autograd.grad(d1, x, create_graph=True)
     (d3,) = autograd.grad(d2, x)
@@ -266,12 +303,12 @@ def test_derivatives_of_x_cubed_at_3():
 
 def test_backward_with_create_graph_leaves_a_differentiable_grad():
     x = Value(2.0)
-    (x ** 3).backward(create_graph=True)
+    (x**3).backward(create_graph=True)
     first = x.grad
     assert isinstance(first, Value) and first.data == 12.0
     x.grad = 0.0
     first.backward()
-    assert x.grad == 12.0                # d/dx 3x² = 6x
+    assert x.grad == 12.0  # d/dx 3x² = 6x
 
 
 def test_no_grad_stops_recording_and_enable_grad_restarts_it():
@@ -327,7 +364,10 @@ def test_zero_grad():
 
 def test_in_place_on_a_leaf_that_requires_grad_raises_pytorchs_message():
     w = Value(1.0)
-    with pytest.raises(RuntimeError, match="a leaf Variable that requires grad is being used in an in-place operation"):
+    with pytest.raises(
+        RuntimeError,
+        match="a leaf Variable that requires grad is being used in an in-place operation",
+    ):
         w += 1
 
 
@@ -359,20 +399,28 @@ def test_hooks_see_and_may_replace_the_gradient_and_can_be_removed():
 
 def test_detect_anomaly_names_the_function_that_returned_nan():
     from micrograd import detect_anomaly
+
     x = Value(0.0)
     with detect_anomaly():
-        with pytest.raises(RuntimeError, match=r"Function 'SqrtBackward0' returned nan values in its 0th output."):
+        with pytest.raises(
+            RuntimeError, match=r"Function 'SqrtBackward0' returned nan values in its 0th output."
+        ):
             (x.sqrt() * 0).backward()
-    (Value(0.0).sqrt() * 0).backward()            # outside, nan flows silently as in PyTorch
+    (Value(0.0).sqrt() * 0).backward()  # outside, nan flows silently as in PyTorch
 
 
 def test_topological_order_lists_each_value_once_after_its_inputs():
     from micrograd.core.graph import topological_order
+
     x, y = Value(1.0), Value(2.0)
     shared = x * y
     root = (shared + x).tanh() * shared
     order = topological_order(root)
     position = {id(v): i for i, v in enumerate(order)}
-    assert len(order) == len(position) == 6           # x, y, x·y, +, tanh, the root: no constants
-    assert order[-1] is root and all(position[id(i)] < position[id(v)] for v in order for i in v._prev)
-    assert root._prev[1]._node is not None and x.grad == 0.0    # read-only: nothing was differentiated
+    assert len(order) == len(position) == 6  # x, y, x·y, +, tanh, the root: no constants
+    assert order[-1] is root and all(
+        position[id(i)] < position[id(v)] for v in order for i in v._prev
+    )
+    assert (
+        root._prev[1]._node is not None and x.grad == 0.0
+    )  # read-only: nothing was differentiated

@@ -11,6 +11,7 @@
 * ``profiler``: ``profiler.profile()`` counts and times the operations of a block;
 * ``Variable``: PyTorch's old name for a tensor that requires grad.
 """
+
 from typing import Any
 
 from ..core.errors import NotSupported, missing_name
@@ -28,12 +29,34 @@ def Variable(data: Any, requires_grad: bool = False, volatile: bool = False) -> 
     """``torch.autograd.Variable(t, requires_grad=...)``: since PyTorch 0.4 just the tensor itself
     (requires_grad=True makes this leaf a variable)."""
     if volatile:
-        raise NotSupported("Variable(volatile=True) was removed from PyTorch: use `with torch.no_grad():`")
+        raise NotSupported(
+            "Variable(volatile=True) was removed from PyTorch: use `with torch.no_grad():`"
+        )
     return data.requires_grad_(True) if requires_grad else data
 
-__all__ = ["gradcheck", "gradgradcheck", "GradcheckError", "numerical_grad", "Function", "FunctionCtx",
-           "primitive_function", "PRIMITIVE_FUNCTIONS", "grad", "backward", "forward_ad", "functional", "profiler", "no_grad", "enable_grad",
-           "set_grad_enabled", "is_grad_enabled", "detect_anomaly", "register_container", "Variable"]
+
+__all__ = [
+    "gradcheck",
+    "gradgradcheck",
+    "GradcheckError",
+    "numerical_grad",
+    "Function",
+    "FunctionCtx",
+    "primitive_function",
+    "PRIMITIVE_FUNCTIONS",
+    "grad",
+    "backward",
+    "forward_ad",
+    "functional",
+    "profiler",
+    "no_grad",
+    "enable_grad",
+    "set_grad_enabled",
+    "is_grad_enabled",
+    "detect_anomaly",
+    "register_container",
+    "Variable",
+]
 
 
 def __getattr__(name: str) -> Any:

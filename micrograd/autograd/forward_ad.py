@@ -10,6 +10,7 @@ the primitives' vjp functions (core/rules.py) evaluated with ``g = 1``: there is
 ...     y = x * x.exp()
 ...     unpack_dual(y).tangent            # dy/dx at 1 = 2e
 """
+
 from __future__ import annotations
 
 from typing import Any, NamedTuple
@@ -29,12 +30,15 @@ _given: list[dict[int, tuple[Any, Any]]] = []
 # levels below L only (their derivative along the outer directions): _top is L then.
 _top: list[int | None] = [None]
 
-NO_LEVEL_ERROR = ("Trying to create a dual Tensor for forward AD but no level exists, make sure to "
-                  "enter_dual_level() first.")
+NO_LEVEL_ERROR = (
+    "Trying to create a dual Tensor for forward AD but no level exists, make sure to "
+    "enter_dual_level() first."
+)
 
 
 class UnpackedDualTensor(NamedTuple):
     """(primal, tangent) of a dual number, as unpack_dual returns them."""
+
     primal: Any
     tangent: Any
 
@@ -110,8 +114,10 @@ def make_dual(tensor: Any, tangent: Any, *, level: int | None = None) -> Any:
         tangent_values: list = [number]
     else:
         if getattr(tangent, "shape", ()) != getattr(tensor, "shape", ()):
-            raise ValueError(f"Expected tangent to have the same shape as primal: got "
-                             f"{tuple(getattr(tangent, 'shape', ()))} and {tuple(getattr(tensor, 'shape', ()))}")
+            raise ValueError(
+                f"Expected tangent to have the same shape as primal: got "
+                f"{tuple(getattr(tangent, 'shape', ()))} and {tuple(getattr(tensor, 'shape', ()))}"
+            )
         tangent_values = [t if t.requires_grad else t.data for t in tangent_flat[0]]
     # p + 0: gradients flow back to p, and p's tangents at the other levels carry over.
     duals = [engine.apply(rules.ADD, p, 0.0) for p in primal_flat[0]]
@@ -138,7 +144,9 @@ def unpack_dual(tensor: Any, *, level: int | None = None) -> UnpackedDualTensor:
         return UnpackedDualTensor(tensor, None)
     if isinstance(tensor, Value):
         return UnpackedDualTensor(tensor, tangents[0])
-    return UnpackedDualTensor(tensor, unflatten(tensor, flat[1], [0.0 if t is None else t for t in tangents]))
+    return UnpackedDualTensor(
+        tensor, unflatten(tensor, flat[1], [0.0 if t is None else t for t in tangents])
+    )
 
 
 def tangents_of(values: list[Value]) -> list:

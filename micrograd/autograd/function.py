@@ -8,6 +8,7 @@ its ``backward`` exactly once per backward pass, with the gradients of all outpu
 Arguments may be Values, numbers, anything else (passed through, not differentiated), or
 containers of Values registered in ``pytree.py`` (Tensor is one).
 """
+
 from __future__ import annotations
 
 import weakref
@@ -22,6 +23,7 @@ from ..core.nodes import BackwardNode, next_function
 from ..pytree import flatten, unflatten
 from . import forward_ad
 
+
 def _shape_of(obj: Any) -> tuple:
     return tuple(getattr(obj, "shape", ()))
 
@@ -29,7 +31,7 @@ def _shape_of(obj: Any) -> tuple:
 class FunctionNode(BackwardNode):
     """The backward node of one ``apply``, and the ``ctx`` its forward and backward receive."""
 
-    rule = None           # not a primitive of rules.py
+    rule = None  # not a primitive of rules.py
     _forward_cls: type[Function]
 
     def __init__(self) -> None:
@@ -39,10 +41,10 @@ class FunctionNode(BackwardNode):
         self._freed = False
         self._materialize = True
 
-    __eq__ = object.__eq__          # one node per apply: identity, unlike the views of BackwardNode
+    __eq__ = object.__eq__  # one node per apply: identity, unlike the views of BackwardNode
     __hash__ = object.__hash__
 
-    def __repr__(self) -> str:     # as PyTorch prints it (its dtypes print as torch.float32 here too)
+    def __repr__(self) -> str:  # as PyTorch prints it (its dtypes print as torch.float32 here too)
         return f"<torch.autograd.function.{self.name()} object at {hex(id(self))}>"
 
     # --- what forward may call on ctx -----------------------------------------------------
@@ -50,8 +52,10 @@ class FunctionNode(BackwardNode):
         """Keep Values (or Tensors) for backward; read them back as ``ctx.saved_tensors``."""
         for index, v in enumerate(values):
             if v is not None and flatten(v) is None:
-                raise TypeError(f"save_for_backward can only save variables, but argument {index} "
-                                f"is of type {type(v).__name__}")
+                raise TypeError(
+                    f"save_for_backward can only save variables, but argument {index} "
+                    f"is of type {type(v).__name__}"
+                )
         self._saved = values
 
     @property
@@ -79,7 +83,9 @@ class FunctionNode(BackwardNode):
     def local_gradients(self, value: Value, g: Any, run: Any) -> list:
         """The user's backward, run once for all outputs at the first one's turn (the other
         outputs' gradients are complete then too: `run.take` collects them)."""
-        out_grads = [g if o is value else None if o is None else run.take(o) for o in self.outputs()]
+        out_grads = [
+            g if o is value else None if o is None else run.take(o) for o in self.outputs()
+        ]
         in_grads = self.run_backward(out_grads, run.create_graph, run.retain_graph)
         if run.check_nan:
             nan_check(self.name(), in_grads)
@@ -131,9 +137,13 @@ class FunctionNode(BackwardNode):
             if stop is None:
                 grad_outputs.append(None)
             elif start is None or all(g is None for g in out_grads[start:stop]):
-                grad_outputs.append(unflatten(like, aux, [0.0] * stop) if self._materialize else None)
+                grad_outputs.append(
+                    unflatten(like, aux, [0.0] * stop) if self._materialize else None
+                )
             else:
-                grad_outputs.append(unflatten(like, aux, [0.0 if g is None else g for g in out_grads[start:stop]]))
+                grad_outputs.append(
+                    unflatten(like, aux, [0.0 if g is None else g for g in out_grads[start:stop]])
+                )
         with set_grad_enabled(create_graph):
             result = self._forward_cls.backward(self, *grad_outputs)
         if not retain_graph:
@@ -141,16 +151,18 @@ class FunctionNode(BackwardNode):
         if not isinstance(result, tuple):
             result = (result,)
         expected = len(self._args)
-        while len(result) > expected and result[-1] is None:      # PyTorch allows trailing Nones
+        while len(result) > expected and result[-1] is None:  # PyTorch allows trailing Nones
             result = result[:-1]
         if len(result) != expected:
-            raise RuntimeError(f"function {self.name()} returned an incorrect number of gradients "
-                               f"(expected {expected}, got {len(result)})")
+            raise RuntimeError(
+                f"function {self.name()} returned an incorrect number of gradients "
+                f"(expected {expected}, got {len(result)})"
+            )
         flat: list = []
         for index, (arg, grad) in enumerate(zip(self._args, result)):
             inner = flatten(arg)
             if inner is None:
-                continue                          # not differentiable: its gradient is ignored
+                continue  # not differentiable: its gradient is ignored
             count = len(inner[0])
             if grad is None:
                 flat.extend([0.0] * count)
@@ -165,7 +177,8 @@ class FunctionNode(BackwardNode):
             if _shape_of(grad) != _shape_of(arg):
                 raise RuntimeError(
                     f"Function {self.name()} returned an invalid gradient at index {index} - got "
-                    f"{list(_shape_of(grad))} but expected shape compatible with {list(_shape_of(arg))}")
+                    f"{list(_shape_of(grad))} but expected shape compatible with {list(_shape_of(arg))}"
+                )
             flat.extend(v if create_graph else v.data for v in grad_inner[0])
         return flat
 
@@ -192,26 +205,34 @@ class Function:
         cls._backward_cls = type(f"{cls.__name__}Backward", (FunctionNode,), {"_forward_cls": cls})
 
     def __call__(self, *args: Any) -> Any:
-        raise RuntimeError("Legacy autograd function with non-static forward method is deprecated. "
-                           f"Please use new-style autograd function with static forward method: "
-                           f"call {type(self).__name__}.apply(...)")
+        raise RuntimeError(
+            "Legacy autograd function with non-static forward method is deprecated. "
+            f"Please use new-style autograd function with static forward method: "
+            f"call {type(self).__name__}.apply(...)"
+        )
 
     @staticmethod
     def forward(ctx: Any, *args: Any) -> Any:
         """Compute the outputs from the inputs; save what backward needs on ctx."""
-        raise NotImplementedError("You must implement the forward function for custom autograd.Function.")
+        raise NotImplementedError(
+            "You must implement the forward function for custom autograd.Function."
+        )
 
     @staticmethod
     def backward(ctx: Any, *grad_outputs: Any) -> Any:
         """Given ∂L/∂output for each output, return ∂L/∂input for each input (None if not needed)."""
-        raise NotImplementedError("You must implement either the backward or vjp method for your custom "
-                                  "autograd.Function to use it with backward mode AD.")
+        raise NotImplementedError(
+            "You must implement either the backward or vjp method for your custom "
+            "autograd.Function to use it with backward mode AD."
+        )
 
     @staticmethod
     def jvp(ctx: Any, *grad_inputs: Any) -> Any:
         """Forward mode: given the tangent of each input, return the tangent of each output."""
-        raise NotImplementedError("You must implement the jvp function for custom autograd.Function to use it "
-                                  "with forward mode AD.")
+        raise NotImplementedError(
+            "You must implement the jvp function for custom autograd.Function to use it "
+            "with forward mode AD."
+        )
 
     @classmethod
     def apply(cls, *args: Any) -> Any:
@@ -234,13 +255,13 @@ class Function:
             if isinstance(out, (int, float)) and not isinstance(out, bool):
                 out = Value(out, requires_grad=False)
             inner = flatten(out)
-            if inner is None:                      # not a Value: returned as it is, gradient None
+            if inner is None:  # not a Value: returned as it is, gradient None
                 new_outputs.append(out)
                 layout.append((out, None, None, None))
                 continue
             values, aux = inner
             if not record or id(out) in ctx._non_differentiable:
-                new_outputs.append(out)            # a constant: its gradient is zeros
+                new_outputs.append(out)  # a constant: its gradient is zeros
                 layout.append((out, aux, None, len(values)))
                 continue
             fresh = [_attach(v.data, ctx) for v in values]
@@ -263,7 +284,7 @@ def _forward_mode(cls: type[Function], ctx: FunctionNode, args: tuple, outputs: 
     """Dual numbers went into apply: the outputs' tangents are what cls.jvp(ctx, *input tangents)
     returns (None for an input without one), not what forward's own operations carried."""
     if cls.jvp is Function.jvp:
-        Function.jvp(ctx)                           # raises PyTorch's error: jvp is needed
+        Function.jvp(ctx)  # raises PyTorch's error: jvp is needed
     tangents_in = []
     for arg in args:
         inner = flatten(arg)
@@ -276,15 +297,19 @@ def _forward_mode(cls: type[Function], ctx: FunctionNode, args: tuple, outputs: 
         result = cls.jvp(ctx, *tangents_in)
     result = result if isinstance(result, tuple) else (result,)
     if len(result) != len(outputs):
-        raise RuntimeError(f"{cls.__name__}.jvp returned {len(result)} tangents for {len(outputs)} outputs")
+        raise RuntimeError(
+            f"{cls.__name__}.jvp returned {len(result)} tangents for {len(outputs)} outputs"
+        )
     for index, (out, tangent) in enumerate(zip(outputs, result)):
         inner = flatten(out)
         if inner is not None and tangent is not None:
             given = flatten(tangent)
             numbers = [v.data for v in given[0]] if given else [as_float(tangent)]
             if len(numbers) != len(inner[0]) or None in numbers:
-                raise RuntimeError(f"{cls.__name__}.jvp returned a tangent of shape {list(_shape_of(tangent))} "
-                                   f"for output {index} of shape {list(_shape_of(out))}: they must match")
+                raise RuntimeError(
+                    f"{cls.__name__}.jvp returned a tangent of shape {list(_shape_of(tangent))} "
+                    f"for output {index} of shape {list(_shape_of(out))}: they must match"
+                )
             forward_ad.set_tangents(inner[0], numbers)
 
 
@@ -295,7 +320,7 @@ def _requires_grad(arg: Any) -> bool:
 
 def _attach(data: float, node: FunctionNode) -> Value:
     out = Value(data)
-    out._node = node                 # its inputs are node.inputs (see Value._inputs)
+    out._node = node  # its inputs are node.inputs (see Value._inputs)
     return out
 
 
@@ -306,6 +331,7 @@ def primitive_function(prim: rules.Primitive) -> type[Function]:
     returns one gradient per input, from the row's vjp.  (``x * y`` records the same row
     without a ctx object per node: the one shortcut the engine takes, for speed.)
     """
+
     def forward(ctx: FunctionNode, *inputs: Value) -> Value:
         ctx.save_for_backward(*inputs)
         return apply(prim, *inputs)
@@ -316,13 +342,21 @@ def primitive_function(prim: rules.Primitive) -> type[Function]:
         return prim.vjp(rules.ValueMath, grad_output, out, *inputs)
 
     name = prim.name.capitalize()
-    return type(name, (Function,), {"forward": staticmethod(forward), "backward": staticmethod(backward),
-                                    "primitive": prim,
-                                    "__doc__": f"{prim.name} as a Function: {prim.math}"})
+    return type(
+        name,
+        (Function,),
+        {
+            "forward": staticmethod(forward),
+            "backward": staticmethod(backward),
+            "primitive": prim,
+            "__doc__": f"{prim.name} as a Function: {prim.math}",
+        },
+    )
 
 
 PRIMITIVE_FUNCTIONS: dict[str, type[Function]] = {
     function.__name__: function
     for function in map(primitive_function, [*rules.BINARY.values(), *rules.UNARY.values()])
-    if not function.primitive.constant}
+    if not function.primitive.constant
+}
 """The primitives of rules.py as Functions, by name: Add, Sub, Mul, Div, Pow, Neg, Exp, ..."""

@@ -8,6 +8,7 @@ output) is compared with the Jacobian of central differences,
 entry by entry: |analytical - numerical| <= atol + rtol·|numerical|.  With check_forward_ad the
 Jacobian of forward mode (one pass with dual numbers per input element) is compared too.
 """
+
 from __future__ import annotations
 
 import math
@@ -24,7 +25,9 @@ class GradcheckError(RuntimeError):
     """Raised by gradcheck when autograd and central differences disagree."""
 
 
-def numerical_grad(f: Callable[..., Any], inputs: Sequence[float], eps: float = 1e-6) -> list[float]:
+def numerical_grad(
+    f: Callable[..., Any], inputs: Sequence[float], eps: float = 1e-6
+) -> list[float]:
     """Central differences of a scalar function of numbers: ∂f/∂xᵢ ≈ (f(x+eps·eᵢ) - f(x-eps·eᵢ)) / 2eps."""
     point = [float(x) for x in inputs]
     grads = []
@@ -38,7 +41,9 @@ def numerical_grad(f: Callable[..., Any], inputs: Sequence[float], eps: float = 
 
 def _as_inputs(inputs: Any) -> tuple:
     inputs = tuple(inputs) if isinstance(inputs, (tuple, list)) else (inputs,)
-    return tuple(Value(x) if isinstance(x, (int, float)) and not isinstance(x, bool) else x for x in inputs)
+    return tuple(
+        Value(x) if isinstance(x, (int, float)) and not isinstance(x, bool) else x for x in inputs
+    )
 
 
 def _outputs(fn: Callable, inputs: tuple) -> list[Value]:
@@ -48,7 +53,9 @@ def _outputs(fn: Callable, inputs: tuple) -> list[Value]:
     for r in results:
         inner = flatten(r)
         if inner is None:
-            raise TypeError(f"gradcheck: the function must return Values or Tensors, got {type(r).__name__}")
+            raise TypeError(
+                f"gradcheck: the function must return Values or Tensors, got {type(r).__name__}"
+            )
         values.extend(inner[0])
     return values
 
@@ -57,17 +64,23 @@ def _input_values(inputs: tuple) -> list[list[Value]]:
     groups = []
     for x in inputs:
         inner = flatten(x)
-        groups.append(inner[0] if inner is not None and any(v.requires_grad for v in inner[0]) else [])
+        groups.append(
+            inner[0] if inner is not None and any(v.requires_grad for v in inner[0]) else []
+        )
     return groups
 
 
-def _jacobians(fn: Callable, inputs: tuple, eps: float, reverse: bool = True) -> tuple[list, list, list[list[Value]]]:
+def _jacobians(
+    fn: Callable, inputs: tuple, eps: float, reverse: bool = True
+) -> tuple[list, list, list[list[Value]]]:
     """(numerical, analytical): for each input, a matrix [output element][input element]
     (analytical by reverse mode, all zeros when not `reverse`)."""
     groups = _input_values(inputs)
-    if not any(groups):                      # nothing to check: say so rather than pass
-        raise ValueError("gradcheck expects at least one input tensor to require gradient, but none of them "
-                         "have requires_grad=True.")
+    if not any(groups):  # nothing to check: say so rather than pass
+        raise ValueError(
+            "gradcheck expects at least one input tensor to require gradient, but none of them "
+            "have requires_grad=True."
+        )
     with enable_grad():
         outs = _outputs(fn, inputs)
     analytical = [[[0.0] * len(g) for _ in outs] for g in groups]
@@ -101,7 +114,7 @@ def _forward_jacobians(fn: Callable, inputs: tuple, groups: list[list[Value]]) -
     jacobians = []
     for j, group in enumerate(groups):
         columns = []
-        for col in range(len(group)):               # one forward pass per input element
+        for col in range(len(group)):  # one forward pass per input element
             with forward_ad.dual_level(), enable_grad():
                 duals = []
                 for k, x in enumerate(inputs):
@@ -110,10 +123,21 @@ def _forward_jacobians(fn: Callable, inputs: tuple, groups: list[list[Value]]) -
                         duals.append(x)
                         continue
                     basis = [1.0 if (k == j and i == col) else 0.0 for i in range(len(inner[0]))]
-                    duals.append(forward_ad.make_dual(x, basis[0] if isinstance(x, Value) else unflatten(x, inner[1], basis)))
+                    duals.append(
+                        forward_ad.make_dual(
+                            x, basis[0] if isinstance(x, Value) else unflatten(x, inner[1], basis)
+                        )
+                    )
                 outs = _outputs(fn, tuple(duals))
-                columns.append([0.0 if t is None else float(t) for t in forward_ad.tangents_of(outs)])
-        jacobians.append([[column[row] for column in columns] for row in range(len(columns[0]) if columns else 0)])
+                columns.append(
+                    [0.0 if t is None else float(t) for t in forward_ad.tangents_of(outs)]
+                )
+        jacobians.append(
+            [
+                [column[row] for column in columns]
+                for row in range(len(columns[0]) if columns else 0)
+            ]
+        )
     return jacobians
 
 
@@ -121,11 +145,24 @@ def _format(matrix: list) -> str:
     return "\n".join("[" + ", ".join(f"{x:.6g}" for x in row) + "]" for row in matrix)
 
 
-def gradcheck(fn: Callable, inputs: Any, *, eps: float = 1e-6, atol: float = 1e-5, rtol: float = 1e-3,
-              raise_exception: bool = True, nondet_tol: float = 0.0, check_undefined_grad: bool = True,
-              check_grad_dtypes: bool = False, check_batched_grad: bool = False,
-              check_batched_forward_grad: bool = False, check_forward_ad: bool = False,
-              check_backward_ad: bool = True, fast_mode: bool = False, masked: bool | None = None) -> bool:
+def gradcheck(
+    fn: Callable,
+    inputs: Any,
+    *,
+    eps: float = 1e-6,
+    atol: float = 1e-5,
+    rtol: float = 1e-3,
+    raise_exception: bool = True,
+    nondet_tol: float = 0.0,
+    check_undefined_grad: bool = True,
+    check_grad_dtypes: bool = False,
+    check_batched_grad: bool = False,
+    check_batched_forward_grad: bool = False,
+    check_forward_ad: bool = False,
+    check_backward_ad: bool = True,
+    fast_mode: bool = False,
+    masked: bool | None = None,
+) -> bool:
     """True if autograd's Jacobian of `fn` at `inputs` matches central differences.
 
     `fn` may be a plain function or ``SomeFunction.apply``; `inputs` a Value, Tensor or number,
@@ -144,28 +181,43 @@ def gradcheck(fn: Callable, inputs: Any, *, eps: float = 1e-6, atol: float = 1e-
         for j, (num, ana) in enumerate(zip(numerical, jacobians)):
             for i, (num_row, ana_row) in enumerate(zip(num, ana)):
                 for n, a in zip(num_row, ana_row):
-                    if not (abs(a - n) <= atol + rtol * abs(n) or (math.isnan(a) and math.isnan(n))):
+                    if not (
+                        abs(a - n) <= atol + rtol * abs(n) or (math.isnan(a) and math.isnan(n))
+                    ):
                         if not raise_exception:
                             return False
                         raise GradcheckError(
                             f"Jacobian mismatch{mode} for output {i} with respect to input {j},\n"
-                            f"numerical:{_format([r for r in num])}\nanalytical:{_format([r for r in ana])}\n")
+                            f"numerical:{_format([r for r in num])}\nanalytical:{_format([r for r in ana])}\n"
+                        )
     return True
 
 
-def gradgradcheck(fn: Callable, inputs: Any, *, eps: float = 1e-6, atol: float = 1e-5, rtol: float = 1e-3,
-                  raise_exception: bool = True) -> bool:
+def gradgradcheck(
+    fn: Callable,
+    inputs: Any,
+    *,
+    eps: float = 1e-6,
+    atol: float = 1e-5,
+    rtol: float = 1e-3,
+    raise_exception: bool = True,
+) -> bool:
     """gradcheck of the gradient: checks second derivatives of `fn` (summed over its outputs)."""
     inputs = _as_inputs(inputs)
 
     def first_derivatives(*xs: Any) -> list[Value]:
-        with enable_grad():                 # also while gradcheck perturbs inputs under no_grad
+        with enable_grad():  # also while gradcheck perturbs inputs under no_grad
             outs = _outputs(fn, xs)
             flat = [v for g in _input_values(xs) for v in g]
             total = outs[0]
             for o in outs[1:]:
                 total = total + o
             grads = grad(total, flat, create_graph=True, allow_unused=True)
-        return [g if isinstance(g, Value) else Value(0.0 if g is None else g, requires_grad=False) for g in grads]
+        return [
+            g if isinstance(g, Value) else Value(0.0 if g is None else g, requires_grad=False)
+            for g in grads
+        ]
 
-    return gradcheck(first_derivatives, inputs, eps=eps, atol=atol, rtol=rtol, raise_exception=raise_exception)
+    return gradcheck(
+        first_derivatives, inputs, eps=eps, atol=atol, rtol=rtol, raise_exception=raise_exception
+    )

@@ -15,6 +15,7 @@ counted by node (``MulBackward0``...), their time being part of the pass's.  ``r
 names a block: its row shows the block's total time and, as Self CPU, what its operations
 did not take.
 """
+
 from __future__ import annotations
 
 import time
@@ -24,7 +25,7 @@ from ..core import value as engine
 from ..core.errors import NotSupported
 from ..core.graph import topological_order
 
-_active: list[profile] = []      # the profile blocks running (innermost last)
+_active: list[profile] = []  # the profile blocks running (innermost last)
 
 
 class FunctionEventAvg:
@@ -36,7 +37,7 @@ class FunctionEventAvg:
         self.count = 0
         self.self_cpu_time_total = 0.0
         self.cpu_time_total = 0.0
-        self.timed = True          # False for backward steps: their time is the pass's
+        self.timed = True  # False for backward steps: their time is the pass's
 
     @property
     def cpu_time(self) -> float:
@@ -44,8 +45,10 @@ class FunctionEventAvg:
         return self.cpu_time_total / self.count if self.count else 0.0
 
     def __repr__(self) -> str:
-        return (f"<FunctionEventAvg key={self.key} self_cpu_time={_time(self.self_cpu_time_total)} "
-                f"cpu_time={_time(self.cpu_time)} count={self.count}>")
+        return (
+            f"<FunctionEventAvg key={self.key} self_cpu_time={_time(self.self_cpu_time_total)} "
+            f"cpu_time={_time(self.cpu_time)} count={self.count}>"
+        )
 
 
 def _time(us: float) -> str:
@@ -62,28 +65,49 @@ class EventList(list):
 
     SORT_KEYS = ("self_cpu_time_total", "cpu_time_total", "cpu_time", "count")
 
-    def table(self, sort_by: str | None = None, row_limit: int = 100, max_name_column_width: int = 55,
-              header: str | None = None, top_level_events_only: bool = False) -> str:
+    def table(
+        self,
+        sort_by: str | None = None,
+        row_limit: int = 100,
+        max_name_column_width: int = 55,
+        header: str | None = None,
+        top_level_events_only: bool = False,
+    ) -> str:
         """The rows as PyTorch prints them: Name, Self CPU %, Self CPU, CPU total %, CPU total,
         CPU time avg, # of Calls; sorted (largest first) by `sort_by` if given."""
         rows = list(self)
         if sort_by is not None:
             if sort_by not in self.SORT_KEYS:
-                raise NotSupported(f"sort_by={sort_by!r}: micrograd measures CPU time only; use one of {self.SORT_KEYS}")
+                raise NotSupported(
+                    f"sort_by={sort_by!r}: micrograd measures CPU time only; use one of {self.SORT_KEYS}"
+                )
             rows.sort(key=lambda e: getattr(e, sort_by), reverse=True)
         rows = rows[:row_limit]
         total = sum(e.self_cpu_time_total for e in self) or 1.0
         width = min(max([len(e.key) for e in rows] + [4]) + 4, max_name_column_width)
-        titles = ["Self CPU %", "Self CPU", "CPU total %", "CPU total", "CPU time avg", "# of Calls"]
+        titles = [
+            "Self CPU %",
+            "Self CPU",
+            "CPU total %",
+            "CPU total",
+            "CPU time avg",
+            "# of Calls",
+        ]
         rule = "-" * width + "  " + "  ".join("-" * 12 for _ in titles) + "  "
 
         def line(name: str, cells: list[str]) -> str:
-            name = name if len(name) <= width else name[:width - 3] + "..."
+            name = name if len(name) <= width else name[: width - 3] + "..."
             return name.rjust(width) + "  " + "  ".join(c.rjust(12) for c in cells) + "  "
+
         out = ([header] if header else []) + [rule, line("Name", titles), rule]
         for e in rows:
-            times = [f"{100 * e.self_cpu_time_total / total:.2f}%", _time(e.self_cpu_time_total),
-                     f"{100 * e.cpu_time_total / total:.2f}%", _time(e.cpu_time_total), _time(e.cpu_time)]
+            times = [
+                f"{100 * e.self_cpu_time_total / total:.2f}%",
+                _time(e.self_cpu_time_total),
+                f"{100 * e.cpu_time_total / total:.2f}%",
+                _time(e.cpu_time_total),
+                _time(e.cpu_time),
+            ]
             out.append(line(e.key, (times if e.timed else ["--"] * 5) + [str(e.count)]))
         out += [rule, f"Self CPU time total: {_time(sum(e.self_cpu_time_total for e in self))}", ""]
         return "\n".join(out)
@@ -105,16 +129,35 @@ class profile:
     FLOPs raises ``NotSupported``.
     """
 
-    def __init__(self, enabled: bool = True, *, use_cuda: bool = False, use_device: str | None = None,
-                 record_shapes: bool = False, with_flops: bool = False, profile_memory: bool = False,
-                 with_stack: bool = False, with_modules: bool = False, use_kineto: bool = False,
-                 use_cpu: bool = True, **options: Any) -> None:
-        wanted = {"use_cuda": use_cuda, "record_shapes": record_shapes, "with_flops": with_flops,
-                  "profile_memory": profile_memory, "with_stack": with_stack, "with_modules": with_modules,
-                  "use_device": use_device not in (None, "cpu")}
+    def __init__(
+        self,
+        enabled: bool = True,
+        *,
+        use_cuda: bool = False,
+        use_device: str | None = None,
+        record_shapes: bool = False,
+        with_flops: bool = False,
+        profile_memory: bool = False,
+        with_stack: bool = False,
+        with_modules: bool = False,
+        use_kineto: bool = False,
+        use_cpu: bool = True,
+        **options: Any,
+    ) -> None:
+        wanted = {
+            "use_cuda": use_cuda,
+            "record_shapes": record_shapes,
+            "with_flops": with_flops,
+            "profile_memory": profile_memory,
+            "with_stack": with_stack,
+            "with_modules": with_modules,
+            "use_device": use_device not in (None, "cpu"),
+        }
         asked = [name for name, on in wanted.items() if on]
         if asked:
-            raise NotSupported(f"profile({asked[0]}=...): micrograd's profiler measures CPU time and counts only")
+            raise NotSupported(
+                f"profile({asked[0]}=...): micrograd's profiler measures CPU time and counts only"
+            )
         self.enabled = enabled
         self.rows: dict[str, FunctionEventAvg] = {}
         self._last = 0.0
@@ -138,13 +181,15 @@ class profile:
 
     def _on_backward(self, roots: list | None) -> None:
         now = time.perf_counter()
-        if roots is None:                                     # the pass has ended
+        if roots is None:  # the pass has ended
             self._add("backward", self._backward_start, now)
             self._last = now
             return
         self._backward_start = now
         # one step per operation: a custom Function's node is the grad_fn of all its outputs
-        steps = dict.fromkeys(v.grad_fn for v in reversed(topological_order(roots)) if not v.is_leaf)
+        steps = dict.fromkeys(
+            v.grad_fn for v in reversed(topological_order(roots)) if not v.is_leaf
+        )
         for step in steps:
             row = self._row(step.name())
             row.timed = False
@@ -164,7 +209,9 @@ class profile:
             engine.backward_observers.remove(self._on_backward)
             _active.remove(self)
 
-    def key_averages(self, group_by_input_shape: bool = False, group_by_stack_n: int = 0) -> EventList:
+    def key_averages(
+        self, group_by_input_shape: bool = False, group_by_stack_n: int = 0
+    ) -> EventList:
         """One row per kind of operation, in the order they first ran."""
         if group_by_input_shape or group_by_stack_n:
             raise NotSupported("key_averages: micrograd does not record shapes or stacks")
@@ -172,7 +219,9 @@ class profile:
 
     def export_chrome_trace(self, path: str) -> None:
         """Not supported: micrograd records counts and times, not a trace."""
-        raise NotSupported("export_chrome_trace: micrograd's profiler records counts and times, not a trace")
+        raise NotSupported(
+            "export_chrome_trace: micrograd's profiler records counts and times, not a trace"
+        )
 
 
 class record_function:
@@ -189,7 +238,9 @@ class record_function:
     def __exit__(self, *exc: object) -> None:
         now = time.perf_counter()
         for p in _active:
-            inside = sum(e.self_cpu_time_total for e in p.rows.values()) - self._inside.get(id(p), 0.0)
+            inside = sum(e.self_cpu_time_total for e in p.rows.values()) - self._inside.get(
+                id(p), 0.0
+            )
             row = p._row(self.name)
             row.count += 1
             row.cpu_time_total += (now - self._start) * 1e6

@@ -1,5 +1,6 @@
 """``grad`` and ``backward``: the entry points to reverse mode (``torch.autograd.grad``/``backward``, which PyTorch
 defines in torch/autograd/__init__.py; ``functional.py`` here is ``torch.autograd.functional``)."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -31,7 +32,9 @@ def _seeds(outputs: list, grad_outputs: Any) -> tuple[list[Value], list]:
         grad_outputs = [None] * len(outputs)
     grad_outputs = _as_list(grad_outputs)
     if len(grad_outputs) != len(outputs):
-        raise RuntimeError(f"grad_outputs has {len(grad_outputs)} entries but there are {len(outputs)} outputs")
+        raise RuntimeError(
+            f"grad_outputs has {len(grad_outputs)} entries but there are {len(outputs)} outputs"
+        )
     seeds: list = []
     for out, g in zip(outputs, grad_outputs):
         inner = flatten(out)
@@ -46,24 +49,39 @@ def _seeds(outputs: list, grad_outputs: Any) -> tuple[list[Value], list]:
             seeds.append(g)
             continue
         if tuple(getattr(g, "shape", ())) != tuple(getattr(out, "shape", ())):
-            raise RuntimeError(f"Mismatch in shape: grad_output has a shape of {tuple(getattr(g, 'shape', ()))} "
-                               f"and output has a shape of {tuple(getattr(out, 'shape', ()))}.")
+            raise RuntimeError(
+                f"Mismatch in shape: grad_output has a shape of {tuple(getattr(g, 'shape', ()))} "
+                f"and output has a shape of {tuple(getattr(out, 'shape', ()))}."
+            )
         seeds.extend(g_inner[0])
     return roots, seeds
 
 
-def backward(tensors: Any, grad_tensors: Any = None, retain_graph: bool | None = None,
-             create_graph: bool = False, inputs: Any = None) -> None:
+def backward(
+    tensors: Any,
+    grad_tensors: Any = None,
+    retain_graph: bool | None = None,
+    create_graph: bool = False,
+    inputs: Any = None,
+) -> None:
     """Accumulate the gradients of `tensors` into ``.grad`` of the leaves (``torch.autograd.backward``)."""
     outputs = _as_list(tensors)
     roots, seeds = _seeds(outputs, grad_tensors)
     if inputs is not None:
-        raise NotImplementedError("backward(inputs=...) is not supported: use micrograd.autograd.grad")
+        raise NotImplementedError(
+            "backward(inputs=...) is not supported: use micrograd.autograd.grad"
+        )
     engine.backward(roots, seeds, retain_graph=retain_graph, create_graph=create_graph)
 
 
-def grad(outputs: Any, inputs: Any, grad_outputs: Any = None, retain_graph: bool | None = None,
-         create_graph: bool = False, allow_unused: bool = False) -> tuple:
+def grad(
+    outputs: Any,
+    inputs: Any,
+    grad_outputs: Any = None,
+    retain_graph: bool | None = None,
+    create_graph: bool = False,
+    allow_unused: bool = False,
+) -> tuple:
     """d(outputs)/d(inputs), returned as a tuple, leaving ``.grad`` alone (``torch.autograd.grad``).
 
     Gradients of Values are floats (Values with ``create_graph=True``, so they can be
@@ -75,19 +93,29 @@ def grad(outputs: Any, inputs: Any, grad_outputs: Any = None, retain_graph: bool
     for v in wanted:
         if v._node is None:
             raise RuntimeError("One of the differentiated Tensors does not require grad")
-    found = engine.backward(roots, seeds, retain_graph=retain_graph, create_graph=create_graph,
-                            inputs=wanted, accumulate=False)
+    found = engine.backward(
+        roots,
+        seeds,
+        retain_graph=retain_graph,
+        create_graph=create_graph,
+        inputs=wanted,
+        accumulate=False,
+    )
     result: list = []
     for index, (obj, aux, start, stop) in enumerate(layout):
         grads = [found.get(v) for v in wanted[start:stop]]
         if all(g is None for g in grads):
             if not allow_unused:
-                raise RuntimeError(f"The differentiated Tensor at index {index} appears to not have been "
-                                   "used in the graph. Set allow_unused=True if this is the desired behavior.")
+                raise RuntimeError(
+                    f"The differentiated Tensor at index {index} appears to not have been "
+                    "used in the graph. Set allow_unused=True if this is the desired behavior."
+                )
             result.append(None)
         elif isinstance(obj, Value):
-            g = grads[0]                      # a rule may give a plain 0.0 (relu where x ≤ 0)
-            result.append(Value(g, requires_grad=False) if create_graph and not isinstance(g, Value) else g)
+            g = grads[0]  # a rule may give a plain 0.0 (relu where x ≤ 0)
+            result.append(
+                Value(g, requires_grad=False) if create_graph and not isinstance(g, Value) else g
+            )
         else:
             result.append(unflatten(obj, aux, [0.0 if g is None else g for g in grads]))
     return tuple(result)

@@ -17,6 +17,7 @@ complete.  The creation stamps (``Value._stamp``) give that order with no search
 ``plain_backward`` below is the same pass written for speed, for the ``loss.backward()`` every
 training loop runs; tests check that the two give the same gradients on random graphs.
 """
+
 from __future__ import annotations
 
 import weakref
@@ -40,9 +41,15 @@ class Pass:
     ``.grad`` (``loss.backward()``), or leave ``.grad`` alone (``autograd.grad``).
     """
 
-    def __init__(self, seeds: dict[Any, Any], *, create_graph: bool = False,
-                 retain_graph: bool = False, wanted: set | frozenset = frozenset(),
-                 accumulate: bool = True) -> None:
+    def __init__(
+        self,
+        seeds: dict[Any, Any],
+        *,
+        create_graph: bool = False,
+        retain_graph: bool = False,
+        wanted: set | frozenset = frozenset(),
+        accumulate: bool = True,
+    ) -> None:
         self.seeds = seeds
         self.create_graph, self.retain_graph = create_graph, retain_graph
         self.wanted, self.accumulate = wanted, accumulate
@@ -53,9 +60,9 @@ class Pass:
     def newest_first(self) -> Iterator[tuple[Any, Any]]:
         """Each Value the roots depend on with its complete gradient ∂L/∂value, newest first."""
         seeds = self.seeds
-        while seeds:             # one round, unless some Values were made long before the rest
+        while seeds:  # one round, unless some Values were made long before the rest
             self.pending = pending = Pending(seeds)
-            for position, value in enumerate(pending.values):   # the list grows as it is read
+            for position, value in enumerate(pending.values):  # the list grows as it is read
                 if value is not None:
                     yield value, pending.sums[position]
             seeds = pending.far
@@ -66,7 +73,7 @@ class Pass:
         for hook in list(HOOKS.get(value, ())):
             replaced = hook(g)
             if replaced is not None:
-                keep = self.create_graph and hasattr(replaced, "_node")   # a Value, for a graph
+                keep = self.create_graph and hasattr(replaced, "_node")  # a Value, for a graph
                 g = replaced if keep else float(replaced)
         if value in self.wanted:
             self.found[value] = g
@@ -110,21 +117,21 @@ def plain_backward(run: Pass) -> None:
     while seeds:
         run.pending = pending = Pending(seeds)
         values, sums, newest = pending.values, pending.sums, pending.newest
-        for position, value in enumerate(values):       # values grows as the loop runs
+        for position, value in enumerate(values):  # values grows as the loop runs
             if value is None:
                 continue
             g = sums[position]
             value.grad += g
             node = value._node
-            if node.__class__ is not Primitive:         # a leaf, a freed node, a Function's node
+            if node.__class__ is not Primitive:  # a leaf, a freed node, a Function's node
                 for x, gx in node.local_gradients(value, g, run):
                     if gx is not None and getattr(x, "_node", None) is LEAF:
                         x.grad += gx
                     else:
                         run.deliver(x, gx)
                 continue
-            a, b = value._a, value._b                   # operands: Values, floats, constants
-            value_class = value.__class__               # (this module does not import Value)
+            a, b = value._a, value._b  # operands: Values, floats, constants
+            value_class = value.__class__  # (this module does not import Value)
             x = a.data if a.__class__ is value_class else a
             y = b.data if b.__class__ is value_class else b
             try:
@@ -133,7 +140,7 @@ def plain_backward(run: Pass) -> None:
                 else:
                     grads = node.vjp(FloatMath, g, value.data, x, y)
             except ArithmeticError:
-                grads = node.gradients(value, g)        # again, on IEEE floats
+                grads = node.gradients(value, g)  # again, on IEEE floats
             if check_nan:
                 nan_check(node.grad_fn_name, grads)
             if not retain_graph:

@@ -1,5 +1,6 @@
 """The errors micrograd raises: NotSupported for a PyTorch feature it does not have, and the
 messages it shares with PyTorch."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -9,7 +10,8 @@ RETAIN_GRAPH_ERROR = (
     "Trying to backward through the graph a second time (or directly access saved tensors after "
     "they have already been freed). Saved intermediate values of the graph are freed when you call "
     ".backward() or autograd.grad(). Specify retain_graph=True if you need to backward through the "
-    "graph a second time or if you need to access saved tensors after calling backward.")
+    "graph a second time or if you need to access saved tensors after calling backward."
+)
 NO_GRAD_ERROR = "element 0 of tensors does not require grad and does not have a grad_fn"
 
 
@@ -29,9 +31,11 @@ def missing_name(module: str, name: str) -> Exception:
     tools' probes, such as IPython's ``_repr_html_``)."""
     if name.startswith("_"):
         return AttributeError(name)
-    return NotSupported(f"micrograd has no {module}{name}: PyTorch's torch.{module}{name} is not "
-                        "supported here "
-                        "(micrograd is a teaching package; see its README for what it covers)")
+    return NotSupported(
+        f"micrograd has no {module}{name}: PyTorch's torch.{module}{name} is not "
+        "supported here "
+        "(micrograd is a teaching package; see its README for what it covers)"
+    )
 
 
 def unsupported_operand(operation: str, operand: Any) -> Any:
@@ -39,6 +43,8 @@ def unsupported_operand(operation: str, operand: Any) -> Any:
     reflected method); otherwise a TypeError that names the type."""
     if getattr(operand, "handles_values", False):
         return NotImplemented
-    raise TypeError(f"unsupported operand type for {operation}: 'Value' and "
-                    f"'{type(operand).__name__}' "
-                    f"({operand!r:.40}); use a number or a Value")
+    raise TypeError(
+        f"unsupported operand type for {operation}: 'Value' and "
+        f"'{type(operand).__name__}' "
+        f"({operand!r:.40}); use a number or a Value"
+    )

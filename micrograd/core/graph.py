@@ -3,6 +3,7 @@
 The backward pass does not need this (it finds its Values as it goes, see
 ``pending.Pending``); the drawings, ``teaching.instruments.trace`` and the lessons do.
 """
+
 from __future__ import annotations
 
 from operator import attrgetter
@@ -21,7 +22,7 @@ def topological_order(root: Value | Sequence[Value]) -> list[Value]:
     roots = list(root) if isinstance(root, (list, tuple)) else [root]
     seen = set(roots)
     found = list(roots)
-    for v in found:                                 # found grows as the loop runs: breadth first
+    for v in found:  # found grows as the loop runs: breadth first
         for i in v._inputs:
             if i.__class__ is Value and i._node is not None and i not in seen:
                 seen.add(i)

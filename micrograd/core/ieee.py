@@ -10,6 +10,7 @@ which are fastest on plain floats.  When one of them raises ``ArithmeticError``,
 runs the same rule again on ``IEEEFloat`` numbers, whose operators never raise: the normal
 path pays nothing for the rare one.
 """
+
 from __future__ import annotations
 
 import math
@@ -45,15 +46,14 @@ def _is_odd_integer(b: float) -> bool:
 def ieee_pow(a: float, b: float) -> float:
     """a ** b with IEEE semantics: 0**-1 = inf, (-8)**(1/3) = nan, 10**400 = inf."""
     try:
-        result = a ** b
-    except ZeroDivisionError:                      # 0.0 ** negative
+        result = a**b
+    except ZeroDivisionError:  # 0.0 ** negative
         return math.copysign(inf, a) if _is_odd_integer(b) else inf
     except OverflowError:
-        if a < 0 and not float(b).is_integer():    # a negative base, a fractional power
+        if a < 0 and not float(b).is_integer():  # a negative base, a fractional power
             return nan
         return -inf if (a < 0 and _is_odd_integer(b)) else inf
     return nan if isinstance(result, complex) else float(result)
-
 
 
 def pow_by_number(x: float, c: float) -> float:
@@ -74,9 +74,11 @@ def pow_by_number(x: float, c: float) -> float:
         return ieee_div(1.0, x * x)
     return ieee_pow(x, c)
 
+
 class IEEEFloat(float):
     """A float whose arithmetic never raises: every result is again an IEEEFloat."""
 
+    # fmt: off
     def __add__(a, b): return IEEEFloat(float(a) + b)
     def __radd__(a, b): return IEEEFloat(b + float(a))
     def __sub__(a, b): return IEEEFloat(float(a) - b)
@@ -88,6 +90,7 @@ class IEEEFloat(float):
     def __pow__(a, b): return IEEEFloat(ieee_pow(float(a), float(b)))
     def __rpow__(a, b): return IEEEFloat(ieee_pow(float(b), float(a)))
     def __neg__(a): return IEEEFloat(-float(a))
+    # fmt: on
 
 
 def exp(x: float) -> float:

@@ -4,6 +4,7 @@ PyTorch keeps these in ``torch.autograd.grad_mode`` and ``torch.autograd.anomaly
 Grad mode is per thread, as in PyTorch; anomaly mode is global, as in PyTorch.  Every switch
 is a context manager and a decorator.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -13,7 +14,7 @@ from typing import Any
 
 
 class _ThreadState(threading.local):
-    grad_enabled = True        # class attribute: the default each new thread sees
+    grad_enabled = True  # class attribute: the default each new thread sees
 
 
 class _Anomaly:
@@ -35,7 +36,7 @@ class _Switch(contextlib.ContextDecorator):
         self.mode = mode
 
     def _recreate_cm(self) -> _Switch:
-        return copy.copy(self)         # a fresh switch per decorated call, so calls may nest
+        return copy.copy(self)  # a fresh switch per decorated call, so calls may nest
 
     def __enter__(self) -> None:
         self.previous = getattr(self.holder, self.attribute)
@@ -45,7 +46,7 @@ class _Switch(contextlib.ContextDecorator):
         setattr(self.holder, self.attribute, self.previous)
 
 
-grad_mode = _Switch                    # the engine's: grad_mode(create_graph) during backward
+grad_mode = _Switch  # the engine's: grad_mode(create_graph) during backward
 
 
 def is_grad_enabled() -> bool:
@@ -76,8 +77,9 @@ class set_grad_enabled(_Switch):
 
     def __init__(self, mode: bool) -> None:
         if not isinstance(mode, bool):
-            raise TypeError(f"set_grad_enabled expects a bool, got {mode!r} of type "
-                            f"{type(mode).__name__}")
+            raise TypeError(
+                f"set_grad_enabled expects a bool, got {mode!r} of type {type(mode).__name__}"
+            )
         super().__init__(mode)
         self.before_call = grad_state.grad_enabled
         grad_state.grad_enabled = mode
@@ -85,7 +87,7 @@ class set_grad_enabled(_Switch):
     def __enter__(self) -> None:
         self.previous = self.before_call
 
-    def __call__(self, function: Any) -> Any:      # used as a decorator: switch only inside calls
+    def __call__(self, function: Any) -> Any:  # used as a decorator: switch only inside calls
         grad_state.grad_enabled = self.before_call
         return super().__call__(function)
 

@@ -22,6 +22,7 @@ PyTorch's ``grad_fn`` objects (``MulBackward0``, ``next_functions``) are views m
 the engine does not need them; they let a student walk the graph exactly as in PyTorch
 (``y.grad_fn.next_functions[0][0].variable``).
 """
+
 from __future__ import annotations
 
 from typing import Any, Callable

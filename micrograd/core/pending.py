@@ -5,6 +5,7 @@ are all newer than it (an operation's inputs exist before its result), so visiti
 newest first is enough, and the newest-first order can be read off their creation stamps
 (``Value._stamp``: 0, -1, -2..., counting down).  That is what ``Pending`` stores them by.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -62,8 +63,8 @@ class Pending:
         if i > 2 * size + self.FAR:
             return False
         more = [None] * (max(i + 1, 2 * size) - size)
-        self.values += more            # in place: the backward loop is reading these lists
+        self.values += more  # in place: the backward loop is reading these lists
         self.sums += more
         for v in [v for v in self.far if v._stamp - self.newest < len(self.values)]:
-            self.add(v, self.far.pop(v))            # now within reach
+            self.add(v, self.far.pop(v))  # now within reach
         return True

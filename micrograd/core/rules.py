@@ -24,6 +24,7 @@ Add a primitive by adding a pair of functions and its ``Primitive``: ``Value``'s
 ``Tensor``'s methods, ``micrograd.<name>``, the command line's formulas, the drawings and the
 property tests all read the table ``PRIMITIVES`` at the end of this file.
 """
+
 from __future__ import annotations
 
 import builtins
@@ -190,22 +191,44 @@ class Primitive:
     A result's ``_node`` is its Primitive: the history of a Value (see ``nodes.py``).
     """
 
-    __slots__ = ("name", "symbol", "grad_fn_name", "forward", "vjp", "math", "inputs", "saves",
-                 "constant", "operator", "variants", "freed")
+    __slots__ = (
+        "name",
+        "symbol",
+        "grad_fn_name",
+        "forward",
+        "vjp",
+        "math",
+        "inputs",
+        "saves",
+        "constant",
+        "operator",
+        "variants",
+        "freed",
+    )
 
-    def __init__(self, name: str, symbol: str, grad_fn: str, forward: Callable[..., Any],
-                 vjp: Callable[..., tuple], *, inputs: int = 1, saves: bool = True,
-                 constant: Sequence[str] = (), operator: bool = False,
-                 variants: Sequence[tuple[str, str, str]] = ()) -> None:
+    def __init__(
+        self,
+        name: str,
+        symbol: str,
+        grad_fn: str,
+        forward: Callable[..., Any],
+        vjp: Callable[..., tuple],
+        *,
+        inputs: int = 1,
+        saves: bool = True,
+        constant: Sequence[str] = (),
+        operator: bool = False,
+        variants: Sequence[tuple[str, str, str]] = (),
+    ) -> None:
         self.name, self.symbol, self.grad_fn_name = name, symbol, grad_fn
         self.forward, self.vjp = forward, vjp
-        self.math = (vjp.__doc__ or "").strip().splitlines()[0]   # for docstrings and drawings
+        self.math = (vjp.__doc__ or "").strip().splitlines()[0]  # for docstrings and drawings
         self.inputs = inputs
         self.saves = saves
         self.constant = tuple(constant)
         self.operator = operator or inputs == 2
         self.variants = tuple(variants)  # (method, grad_fn, the one parameter it sets): clamp_min
-        self.freed = Freed(self) if saves else self   # what a node becomes once backward freed it
+        self.freed = Freed(self) if saves else self  # what a node becomes once backward freed it
 
     # --- the node protocol (nodes.py): what the backward pass and the drawings ask a node ------
     @property
@@ -257,17 +280,23 @@ class Primitive:
         """The constants a method call passes to this row, checked: clamp(0, max=1) -> (0, 1)."""
         if len(args) > len(self.constant) or set(kwargs) - set(self.constant):
             takes = ", ".join(self.constant) or "none"
-            raise TypeError(f"{self.name}() takes the arguments {takes}; "
-                            f"got {len(args)} positional and {sorted(kwargs)}")
+            raise TypeError(
+                f"{self.name}() takes the arguments {takes}; "
+                f"got {len(args)} positional and {sorted(kwargs)}"
+            )
         given = dict(zip(self.constant, args), **kwargs)
         bound = tuple(given.get(name) for name in self.constant)
         for name, c in zip(self.constant, bound):
             if c is not None and ieee.as_float(c) is None:
-                raise TypeError(f"{self.name}(): '{name}' must be a number or None, "
-                                f"got {c!r} of type {type(c).__name__}")
+                raise TypeError(
+                    f"{self.name}(): '{name}' must be a number or None, "
+                    f"got {c!r} of type {type(c).__name__}"
+                )
         if self.constant and all(c is None for c in bound):
-            raise RuntimeError(f"{self.name}(): at least one of "
-                               f"{' or '.join(map(repr, self.constant))} must not be None")
+            raise RuntimeError(
+                f"{self.name}(): at least one of "
+                f"{' or '.join(map(repr, self.constant))} must not be None"
+            )
         return bound if self.constant else None
 
     def __repr__(self) -> str:
@@ -498,9 +527,15 @@ def clamp_vjp(m: Any, g: Any, out: Any, x: Any, c: tuple) -> tuple:
     return (g * m.inside(x, *c),)
 
 
-CLAMP = Primitive("clamp", "clamp", "ClampBackward1", clamp, clamp_vjp, constant=("min", "max"),
-                  variants=(("clamp_min", "ClampMinBackward0", "min"),
-                            ("clamp_max", "ClampMaxBackward0", "max")))
+CLAMP = Primitive(
+    "clamp",
+    "clamp",
+    "ClampBackward1",
+    clamp,
+    clamp_vjp,
+    constant=("min", "max"),
+    variants=(("clamp_min", "ClampMinBackward0", "min"), ("clamp_max", "ClampMaxBackward0", "max")),
+)
 
 
 # === One operand and a number: the operators x ** 2, 2 - x, 2 ** x ==============================
@@ -514,8 +549,15 @@ def pow_constant_vjp(m: Any, g: Any, out: Any, x: Any, c: float) -> tuple:
     return (0.0 if c == 0 else g * (c * m.pow_by_number(x, c - 1)),)
 
 
-POW_CONSTANT = Primitive("pow", "**{c}", "PowBackward0", pow_constant, pow_constant_vjp,
-                         constant=("exponent",), operator=True)
+POW_CONSTANT = Primitive(
+    "pow",
+    "**{c}",
+    "PowBackward0",
+    pow_constant,
+    pow_constant_vjp,
+    constant=("exponent",),
+    operator=True,
+)
 
 
 def rsub_constant(m: Any, x: Any, c: float) -> Any:
@@ -528,8 +570,16 @@ def rsub_constant_vjp(m: Any, g: Any, out: Any, x: Any, c: float) -> tuple:
     return (-g,)
 
 
-RSUB_CONSTANT = Primitive("rsub", "{c}-", "RsubBackward1", rsub_constant, rsub_constant_vjp,
-                          constant=("other",), operator=True, saves=False)
+RSUB_CONSTANT = Primitive(
+    "rsub",
+    "{c}-",
+    "RsubBackward1",
+    rsub_constant,
+    rsub_constant_vjp,
+    constant=("other",),
+    operator=True,
+    saves=False,
+)
 
 
 def rpow_constant(m: Any, x: Any, c: float) -> Any:
@@ -542,14 +592,39 @@ def rpow_constant_vjp(m: Any, g: Any, out: Any, x: Any, c: float) -> tuple:
     return (pow_dy(m, g, out, c, x),)
 
 
-RPOW_CONSTANT = Primitive("pow", "{c}**", "PowBackward2", rpow_constant, rpow_constant_vjp,
-                          constant=("base",), operator=True)
+RPOW_CONSTANT = Primitive(
+    "pow",
+    "{c}**",
+    "PowBackward2",
+    rpow_constant,
+    rpow_constant_vjp,
+    constant=("base",),
+    operator=True,
+)
 
 
 # === The table ==================================================================================
-PRIMITIVES: tuple[Primitive, ...] = (ADD, SUB, MUL, DIV, POW, NEG, EXP, LOG, TANH, SIGMOID, RELU,
-                                     SIN, COS, SQRT, ABS, CLAMP, POW_CONSTANT, RSUB_CONSTANT,
-                                     RPOW_CONSTANT)
+PRIMITIVES: tuple[Primitive, ...] = (
+    ADD,
+    SUB,
+    MUL,
+    DIV,
+    POW,
+    NEG,
+    EXP,
+    LOG,
+    TANH,
+    SIGMOID,
+    RELU,
+    SIN,
+    COS,
+    SQRT,
+    ABS,
+    CLAMP,
+    POW_CONSTANT,
+    RSUB_CONSTANT,
+    RPOW_CONSTANT,
+)
 """Every primitive, in order."""
 
 BINARY: dict[str, Primitive] = {p.name: p for p in PRIMITIVES if p.inputs == 2}

@@ -19,6 +19,7 @@ Follow ``x * y``: ``Value.__mul__`` → ``apply(rules.MUL, x, y)`` runs ``rules.
 MUL in the result's ``_node``; ``z.backward()`` → ``backward`` (checks the seeds) →
 ``backward.backpropagate``, which calls ``MUL.local_gradients`` → ``rules.mul_vjp``.
 """
+
 from __future__ import annotations
 
 import itertools
@@ -33,7 +34,7 @@ from .modes import grad_mode, grad_state
 from .nodes import LEAF, BackwardNode, RemovableHandle
 from .rules import Primitive
 
-_clock = itertools.count(0, -1)   # next(_clock) stamps each new Value: 0, -1, -2... newest smallest
+_clock = itertools.count(0, -1)  # next(_clock) stamps each new Value: 0, -1, -2... newest smallest
 
 
 def tick() -> int:
@@ -58,10 +59,11 @@ class Value:
         if number is None:
             has_item = hasattr(data, "item")
             hint = " (use .item() to get the number out of a Value or Tensor)" if has_item else ""
-            raise TypeError(f"Value(data) needs a real number, got {data!r} of type "
-                            f"{type(data).__name__}{hint}")
+            raise TypeError(
+                f"Value(data) needs a real number, got {data!r} of type {type(data).__name__}{hint}"
+            )
         self.data = number
-        self.grad: float | Value = 0          # karpathy's int 0: his prints show grad=0
+        self.grad: float | Value = 0  # karpathy's int 0: his prints show grad=0
         self._node: Any = LEAF if requires_grad else None
         self._a: Any = None
         self._b: Any = None
@@ -69,8 +71,9 @@ class Value:
         self._stamp = next(_clock)
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
-        raise TypeError("Value cannot be subclassed: the engine recognises Values by their exact "
-                        "class")
+        raise TypeError(
+            "Value cannot be subclassed: the engine recognises Values by their exact class"
+        )
 
     # --- the graph, as karpathy's micrograd and PyTorch show it -------------------------
     @property
@@ -118,7 +121,8 @@ class Value:
             raise RuntimeError(
                 "you can only change requires_grad flags of leaf variables. If you want to use a "
                 "computed variable in a subgraph that doesn't require differentiation use "
-                "var_no_grad = var.detach().")
+                "var_no_grad = var.detach()."
+            )
         self._node = LEAF if requires_grad else None
         return self
 
@@ -161,15 +165,19 @@ class Value:
     def __deepcopy__(self, memo: dict) -> Value:
         """copy.deepcopy of a leaf, its .grad included (PyTorch refuses to deepcopy a result)."""
         if not self.is_leaf:
-            raise RuntimeError("Only Values created explicitly by the user (graph leaves) support "
-                               "the deepcopy protocol at the moment. Use .detach() for a copy of a "
-                               "result.")
+            raise RuntimeError(
+                "Only Values created explicitly by the user (graph leaves) support "
+                "the deepcopy protocol at the moment. Use .detach() for a copy of a "
+                "result."
+            )
         copied = memo[id(self)] = _rebuilt(self.data, self._node is not None, self.label)
         grad = self.grad
         copied.grad = grad if grad.__class__ is not Value else grad.__deepcopy__(memo)
         return copied
 
     # --- operators: each is one primitive of rules.py ------------------------------------
+    # one line each, read as a table:
+    # fmt: off
     def __add__(self, other): return apply(rules.ADD, self, other)
     def __radd__(self, other): return apply(rules.ADD, other, self)
     def __sub__(self, other): return apply(rules.SUB, self, other)
@@ -219,10 +227,15 @@ class Value:
     def __bool__(self) -> bool: return self.data != 0
     def __format__(self, spec: str) -> str: return format(self.data, spec)
     def __repr__(self) -> str: return f"Value(data={self.data}, grad={self.grad})"
+    # fmt: on
 
     # --- reverse mode -------------------------------------------------------------------
-    def backward(self, gradient: float | Value | None = None, retain_graph: bool | None = None,
-                 create_graph: bool = False) -> None:
+    def backward(
+        self,
+        gradient: float | Value | None = None,
+        retain_graph: bool | None = None,
+        create_graph: bool = False,
+    ) -> None:
         """Accumulate d(self)/d(v) · gradient into ``v.grad`` for every v in the graph."""
         backward([self], [gradient], retain_graph=retain_graph, create_graph=create_graph)
 
@@ -233,12 +246,13 @@ class Value:
         if node is None or node is LEAF:
             return
         if node.rule is None:
-            raise NotSupported("_backward() of a custom Function's output: call backward() on the "
-                               "result instead")
+            raise NotSupported(
+                "_backward() of a custom Function's output: call backward() on the result instead"
+            )
         before = self._inputs
         grads = node.rule.gradients(self, float(self.grad or 0.0))
         for x, was, g in zip(self._prev, before, grads):
-            if x is was:              # (a number operand made a Value by _prev got its share there)
+            if x is was:  # (a number operand made a Value by _prev got its share there)
                 x.grad = (x.grad or 0.0) + float(g)
 
 
@@ -331,11 +345,14 @@ def _apply_constant(prim: Primitive, x: Value, c: Any) -> Value:
 def _method(prim: Primitive) -> Callable[..., Value]:
     """Value.<name> for a function of the table: x.exp(), or x.clamp(min=0) with constants."""
     if prim.constant:
+
         def method(self: Value, *args: Any, **kwargs: Any) -> Value:
             return apply(prim, self, prim.bind(args, kwargs))
     else:
+
         def method(self: Value) -> Value:
             return apply(prim, self)
+
     method.__name__, method.__qualname__ = prim.name, f"Value.{prim.name}"
     method.__doc__ = f"{prim.name}: {prim.math}"
     return method
@@ -347,12 +364,18 @@ for _primitive in rules.UNARY.values():
 
 
 # --- the backward pass ---------------------------------------------------------------------
-_passes = threading.RLock()   # passes take turns writing .grad: two threads never interleave
+_passes = threading.RLock()  # passes take turns writing .grad: two threads never interleave
 
 
-def backward(roots: Sequence[Value], gradients: Sequence[Any], *, retain_graph: bool | None = None,
-             create_graph: bool = False, inputs: Sequence[Value] | None = None,
-             accumulate: bool = True) -> dict[Value, Any]:
+def backward(
+    roots: Sequence[Value],
+    gradients: Sequence[Any],
+    *,
+    retain_graph: bool | None = None,
+    create_graph: bool = False,
+    inputs: Sequence[Value] | None = None,
+    accumulate: bool = True,
+) -> dict[Value, Any]:
     """Reverse-mode accumulation from `roots`, seeded with `gradients` (1.0 where None).
 
     With ``accumulate`` each Value's gradient is added to its ``.grad`` (``loss.backward()``);
@@ -363,15 +386,20 @@ def backward(roots: Sequence[Value], gradients: Sequence[Any], *, retain_graph: 
     for root, gradient in zip(roots, gradients):
         seed = _seed(root, gradient, create_graph)
         seeds[root] = seeds[root] + seed if root in seeds else seed
-    run = Pass(seeds, create_graph=create_graph, retain_graph=retain_graph,
-               wanted=set(inputs or ()), accumulate=accumulate)
+    run = Pass(
+        seeds,
+        create_graph=create_graph,
+        retain_graph=retain_graph,
+        wanted=set(inputs or ()),
+        accumulate=accumulate,
+    )
     plain = accumulate and not (inputs or create_graph or HOOKS)
     for observe in backward_observers:
         observe(list(seeds))
     with _passes, grad_mode(create_graph):
         plain_backward(run) if plain else backpropagate(run)
     for observe in backward_observers:
-        observe(None)                                   # the pass is over
+        observe(None)  # the pass is over
     return run.found
 
 
@@ -385,6 +413,8 @@ def _seed(root: Any, gradient: Any, create_graph: bool) -> Any:
         return gradient if create_graph else gradient.data
     number = as_float(gradient)
     if number is None:
-        raise TypeError(f"gradient must be a number or a Value, got {gradient!r} of type "
-                        f"{type(gradient).__name__}")
+        raise TypeError(
+            f"gradient must be a number or a Value, got {gradient!r} of type "
+            f"{type(gradient).__name__}"
+        )
     return number

@@ -6,19 +6,65 @@
 
 A PyTorch name micrograd does not have raises ``NotSupported`` (never AttributeError).
 """
+
 from typing import Any
 
 from ..core.errors import missing_name
 from . import functional
-from .functional import (binary_cross_entropy, binary_cross_entropy_with_logits, cross_entropy, hinge, l1_loss,
-                         mse_loss, nll_loss)
-from .modules import (BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, L1Loss, Layer, Linear, MLP, Module, MSELoss,
-                      Neuron, NLLLoss, Parameter, ReLU, Sequential, Sigmoid, Tanh)
+from .functional import (
+    binary_cross_entropy,
+    binary_cross_entropy_with_logits,
+    cross_entropy,
+    hinge,
+    l1_loss,
+    mse_loss,
+    nll_loss,
+)
+from .modules import (
+    BCELoss,
+    BCEWithLogitsLoss,
+    CrossEntropyLoss,
+    L1Loss,
+    Layer,
+    Linear,
+    MLP,
+    Module,
+    MSELoss,
+    Neuron,
+    NLLLoss,
+    Parameter,
+    ReLU,
+    Sequential,
+    Sigmoid,
+    Tanh,
+)
 
-__all__ = ["functional", "Module", "Parameter", "Neuron", "Layer", "MLP", "Linear", "Sequential", "ReLU", "Tanh",
-           "Sigmoid", "MSELoss", "L1Loss", "BCELoss", "BCEWithLogitsLoss", "CrossEntropyLoss", "NLLLoss",
-           "mse_loss", "l1_loss", "binary_cross_entropy", "binary_cross_entropy_with_logits", "cross_entropy",
-           "nll_loss", "hinge"]
+__all__ = [
+    "functional",
+    "Module",
+    "Parameter",
+    "Neuron",
+    "Layer",
+    "MLP",
+    "Linear",
+    "Sequential",
+    "ReLU",
+    "Tanh",
+    "Sigmoid",
+    "MSELoss",
+    "L1Loss",
+    "BCELoss",
+    "BCEWithLogitsLoss",
+    "CrossEntropyLoss",
+    "NLLLoss",
+    "mse_loss",
+    "l1_loss",
+    "binary_cross_entropy",
+    "binary_cross_entropy_with_logits",
+    "cross_entropy",
+    "nll_loss",
+    "hinge",
+]
 
 
 def __getattr__(name: str) -> Any:

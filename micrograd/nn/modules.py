@@ -13,6 +13,7 @@ Hooks, as in ``torch.nn.modules.module``: ``register_module_forward_pre_hook`` a
 in ``teaching/module_calls.py``); ``Module.register_forward_pre_hook`` / ``register_forward_hook``
 around one module's calls.
 """
+
 from __future__ import annotations
 
 import itertools
@@ -28,23 +29,35 @@ from ..tensors import Tensor, as_tensor, randomness, tensor
 from ..tensors.gradients import clear_gradients
 from . import functional as F
 
-ACTIVATIONS = {"relu": ("ReLU", Value.relu), "tanh": ("Tanh", Value.tanh), "sigmoid": ("Sigmoid", Value.sigmoid),
-               "linear": ("Linear", None)}
+ACTIVATIONS = {
+    "relu": ("ReLU", Value.relu),
+    "tanh": ("Tanh", Value.tanh),
+    "sigmoid": ("Sigmoid", Value.sigmoid),
+    "linear": ("Linear", None),
+}
 
 
 # --- hooks (torch.nn.modules.module) ----------------------------------------------------------------
 _global_forward_pre_hooks: dict[int, Callable] = {}
 _global_forward_hooks: dict[int, Callable] = {}
-_always_called: set[int] = set()          # forward hooks (global or a module's) registered with always_call=True
+_always_called: set[int] = (
+    set()
+)  # forward hooks (global or a module's) registered with always_call=True
 _hook_ids = itertools.count()
-_NO_HOOKS: Mapping[int, Callable] = MappingProxyType({})   # a module's hooks until it registers one
-_global_hooks: tuple[tuple, tuple] = ((), ())   # (pre-hooks, (id, forward hook) pairs): read by every call
+_NO_HOOKS: Mapping[int, Callable] = MappingProxyType({})  # a module's hooks until it registers one
+_global_hooks: tuple[tuple, tuple] = (
+    (),
+    (),
+)  # (pre-hooks, (id, forward hook) pairs): read by every call
 _any_global_hooks = False
 
 
 def _hooks_changed() -> None:
     global _global_hooks, _any_global_hooks
-    _global_hooks = (tuple(_global_forward_pre_hooks.values()), tuple(_global_forward_hooks.items()))
+    _global_hooks = (
+        tuple(_global_forward_pre_hooks.values()),
+        tuple(_global_forward_hooks.items()),
+    )
     _any_global_hooks = bool(_global_forward_pre_hooks or _global_forward_hooks)
 
 
@@ -68,7 +81,9 @@ class RemovableHandle:
         self.remove()
 
 
-def _add_hook(hooks: dict[int, Callable], hook: Callable, prepend: bool = False, always_call: bool = False) -> RemovableHandle:
+def _add_hook(
+    hooks: dict[int, Callable], hook: Callable, prepend: bool = False, always_call: bool = False
+) -> RemovableHandle:
     handle = RemovableHandle(hooks)
     if prepend:
         rest = list(hooks.items())
@@ -90,7 +105,9 @@ def register_module_forward_pre_hook(hook: Callable[..., Any]) -> RemovableHandl
     return _add_hook(_global_forward_pre_hooks, hook)
 
 
-def register_module_forward_hook(hook: Callable[..., Any], *, always_call: bool = False) -> RemovableHandle:
+def register_module_forward_hook(
+    hook: Callable[..., Any], *, always_call: bool = False
+) -> RemovableHandle:
     """Call ``hook(module, args, output)`` after every module's forward; it may return a new output.
     With ``always_call=True`` it runs even when the call raises (output is then None, as in
     PyTorch).  Runs before the module's own forward hooks.  Returns a handle with ``remove()``."""
@@ -118,13 +135,16 @@ def _call_with_hooks(module: Module, args: tuple) -> Any:
             if new_out is not None:
                 out = new_out
     except Exception:
-        for hook_id, hook in hooks[started:]:    # the always_call hooks that have not started
+        for hook_id, hook in hooks[started:]:  # the always_call hooks that have not started
             if hook_id in _always_called:
                 try:
                     hook(module, args, out)
                 except Exception as e:
-                    warnings.warn("module forward hook with always_call=True raised an exception that was "
-                                  f"silenced as another error was raised in forward: {e}", stacklevel=3)
+                    warnings.warn(
+                        "module forward hook with always_call=True raised an exception that was "
+                        f"silenced as another error was raised in forward: {e}",
+                        stacklevel=3,
+                    )
         raise
     return out
 
@@ -146,8 +166,11 @@ class Parameter(Tensor):
 
 class Module:
     """Something with parameters: ``parameters()``, ``named_parameters()``, ``zero_grad()``."""
+
     training = True
-    _forward_pre_hooks: Mapping[int, Callable] = _NO_HOOKS      # a dict of its own once one is registered
+    _forward_pre_hooks: Mapping[int, Callable] = (
+        _NO_HOOKS  # a dict of its own once one is registered
+    )
     _forward_hooks: Mapping[int, Callable] = _NO_HOOKS
 
     def zero_grad(self, set_to_none: bool = True) -> None:
@@ -170,15 +193,18 @@ class Module:
             return _call_with_hooks(self, args)
         return self.forward(*args)
 
-    def register_forward_pre_hook(self, hook: Callable[..., Any], *, prepend: bool = False) -> RemovableHandle:
+    def register_forward_pre_hook(
+        self, hook: Callable[..., Any], *, prepend: bool = False
+    ) -> RemovableHandle:
         """Call ``hook(module, args)`` before each call of this module's forward; it may return new
         arguments (a tuple, or a single value).  ``prepend=True``: before its other pre-hooks."""
         if self._forward_pre_hooks is _NO_HOOKS:
             self._forward_pre_hooks = {}
         return _add_hook(self._forward_pre_hooks, hook, prepend)
 
-    def register_forward_hook(self, hook: Callable[..., Any], *, prepend: bool = False,
-                              always_call: bool = False) -> RemovableHandle:
+    def register_forward_hook(
+        self, hook: Callable[..., Any], *, prepend: bool = False, always_call: bool = False
+    ) -> RemovableHandle:
         """Call ``hook(module, args, output)`` after each call of this module's forward; it may return
         a new output.  ``prepend=True``: before its other forward hooks; ``always_call=True``: even
         when the call raises (output None)."""
@@ -193,8 +219,10 @@ class Module:
     def register_parameter(self, name: str, param: Any) -> None:
         """Add a parameter (or None, an optional one left out) under `name`."""
         if param is not None and not isinstance(param, Parameter):
-            raise TypeError(f"cannot assign '{type(param).__name__}' object to parameter '{name}' "
-                            "(torch.nn.Parameter or None required)")
+            raise TypeError(
+                f"cannot assign '{type(param).__name__}' object to parameter '{name}' "
+                "(torch.nn.Parameter or None required)"
+            )
         setattr(self, name, param)
 
     def named_children(self) -> Iterator[tuple[str, Module]]:
@@ -220,7 +248,9 @@ class Module:
 
     def __repr__(self) -> str:
         """As PyTorch prints a module: Name(extra) or its sub-modules, one per line."""
-        lines = [f"  ({name}): " + repr(m).replace("\n", "\n  ") for name, m in self.named_children()]
+        lines = [
+            f"  ({name}): " + repr(m).replace("\n", "\n  ") for name, m in self.named_children()
+        ]
         if not lines:
             return f"{type(self).__name__}({self.extra_repr()})"
         extra = [f"  {self.extra_repr()}"] if self.extra_repr() else []
@@ -228,7 +258,11 @@ class Module:
 
 
 def _named(name: str, attribute: Any) -> Iterator[tuple[str, Any]]:
-    if isinstance(attribute, Parameter) or isinstance(attribute, (Value, Tensor)) and attribute.requires_grad:
+    if (
+        isinstance(attribute, Parameter)
+        or isinstance(attribute, (Value, Tensor))
+        and attribute.requires_grad
+    ):
         yield name, attribute
     elif isinstance(attribute, Module):
         yield from attribute.named_parameters(prefix=f"{name}.")
@@ -253,7 +287,7 @@ class Neuron(Module):
 
     def forward(self, x: Sequence[Any]) -> Value:
         """act(b + Σ wᵢ·xᵢ)."""
-        act = sum(map(operator.mul, self.w, x), self.b)     # b + Σ wᵢ·xᵢ, added in karpathy's order
+        act = sum(map(operator.mul, self.w, x), self.b)  # b + Σ wᵢ·xᵢ, added in karpathy's order
         apply = ACTIVATIONS[self.activation][1]
         return apply(act) if apply else act
 
@@ -289,8 +323,10 @@ class MLP(Module):
 
     def __init__(self, nin: int, nouts: list[int], activation: str = "relu") -> None:
         sz = [nin] + nouts
-        self.layers = [Layer(sz[i], sz[i + 1], activation=activation if i != len(nouts) - 1 else "linear")
-                       for i in range(len(nouts))]
+        self.layers = [
+            Layer(sz[i], sz[i + 1], activation=activation if i != len(nouts) - 1 else "linear")
+            for i in range(len(nouts))
+        ]
 
     def forward(self, x: Sequence[Any]) -> Any:
         """x through each layer in turn."""
@@ -314,7 +350,9 @@ class Linear(Module):
     def __init__(self, in_features: int, out_features: int, bias: bool = True) -> None:
         bound = 1 / math.sqrt(in_features)
         draw = randomness.generator.uniform
-        self.weight = Parameter([[draw(-bound, bound) for _ in range(in_features)] for _ in range(out_features)])
+        self.weight = Parameter(
+            [[draw(-bound, bound) for _ in range(in_features)] for _ in range(out_features)]
+        )
         self.bias = Parameter([draw(-bound, bound) for _ in range(out_features)]) if bias else None
         self.in_features, self.out_features = in_features, out_features
 
@@ -322,8 +360,10 @@ class Linear(Module):
         """y = x·Wᵀ + b."""
         x = as_tensor(x)
         if x.shape[-1] != self.in_features:
-            raise RuntimeError(f"Linear({self.in_features}, {self.out_features}) got an input of shape "
-                               f"{tuple(x.shape)}: its last dimension must be {self.in_features}")
+            raise RuntimeError(
+                f"Linear({self.in_features}, {self.out_features}) got an input of shape "
+                f"{tuple(x.shape)}: its last dimension must be {self.in_features}"
+            )
         out = x.matmul(self.weight.t())
         return out + self.bias if self.bias is not None else out
 
@@ -344,16 +384,19 @@ class _Activation(Module):
 
 class ReLU(_Activation):
     """relu(x) = max(x, 0), elementwise, as a module (torch.nn.ReLU)."""
+
     method = "relu"
 
 
 class Tanh(_Activation):
     """tanh(x), elementwise, as a module (torch.nn.Tanh)."""
+
     method = "tanh"
 
 
 class Sigmoid(_Activation):
     """σ(x) = 1/(1 + e⁻ˣ), elementwise, as a module (torch.nn.Sigmoid)."""
+
     method = "sigmoid"
 
 
@@ -387,6 +430,7 @@ class Sequential(Module):
 
 class _Loss(Module):
     """A loss as a module (``nn.MSELoss()(x, t)``): calls its function with the module's reduction."""
+
     function: Any = None
 
     def __init__(self, reduction: str = "mean") -> None:
@@ -399,29 +443,35 @@ class _Loss(Module):
 
 class MSELoss(_Loss):
     """mean((x − t)²) as a module (torch.nn.MSELoss)."""
+
     function = F.mse_loss
 
 
 class L1Loss(_Loss):
     """mean(|x − t|) as a module (torch.nn.L1Loss)."""
+
     function = F.l1_loss
 
 
 class BCELoss(_Loss):
     """Binary cross-entropy of probabilities as a module (torch.nn.BCELoss)."""
+
     function = F.binary_cross_entropy
 
 
 class BCEWithLogitsLoss(_Loss):
     """Binary cross-entropy of scores (logits), computed stably, as a module (torch.nn.BCEWithLogitsLoss)."""
+
     function = F.binary_cross_entropy_with_logits
 
 
 class CrossEntropyLoss(_Loss):
     """Cross-entropy of class scores against class indices as a module (torch.nn.CrossEntropyLoss)."""
+
     function = F.cross_entropy
 
 
 class NLLLoss(_Loss):
     """Negative log-likelihood of log-probabilities as a module (torch.nn.NLLLoss)."""
+
     function = F.nll_loss

@@ -15,6 +15,7 @@ lesson, so cells share variables) and returns what the cell shows, in order, as 
 
 The page (``classroom/``) calls this through Pyodide; CPython runs it the same way in the tests.
 """
+
 from __future__ import annotations
 
 import ast
@@ -35,6 +36,7 @@ METHODS = {"image/svg+xml": "_repr_svg_", "text/html": "_repr_html_", "image/png
 class Output:
     """One thing a cell shows.  `kind` is "stream" (printed text), "error" (a traceback) or a MIME
     type of PICTURES; `text` is the text, SVG or HTML, or for "image/png" the PNG in base64."""
+
     kind: str
     text: str
 
@@ -81,7 +83,7 @@ class _Shown:
             self.outputs.append(picture(value))
 
 
-_running: list[_Shown] = []        # the cells being run, innermost last (a cell may run another)
+_running: list[_Shown] = []  # the cells being run, innermost last (a cell may run another)
 
 
 def display(*values: Any) -> None:
@@ -98,7 +100,9 @@ def new_namespace(filename: str = "<cell>") -> dict[str, Any]:
     return {"__name__": "__main__", "__file__": filename, "display": display}
 
 
-def run_cell(code: str, namespace: dict[str, Any], *, filename: str = "<cell>", first_line: int = 1) -> list[Output]:
+def run_cell(
+    code: str, namespace: dict[str, Any], *, filename: str = "<cell>", first_line: int = 1
+) -> list[Output]:
     """Run `code` in `namespace` as a notebook cell and return what it shows (see the module's doc).
     `filename` and `first_line` name the cell in tracebacks: line 1 of the cell is `first_line`."""
     shown = _Shown()
@@ -107,19 +111,21 @@ def run_cell(code: str, namespace: dict[str, Any], *, filename: str = "<cell>", 
     try:
         tree = ast.parse(source, filename)
     except SyntaxError as err:
-        shown.outputs.append(Output("error", "".join(traceback.format_exception_only(type(err), err))))
+        shown.outputs.append(
+            Output("error", "".join(traceback.format_exception_only(type(err), err)))
+        )
         return shown.outputs
     last = tree.body[-1:] if tree.body and isinstance(tree.body[-1], ast.Expr) else []
-    body = ast.Module(body=tree.body[:len(tree.body) - len(last)], type_ignores=[])
+    body = ast.Module(body=tree.body[: len(tree.body) - len(last)], type_ignores=[])
     _running.append(shown)
     hook = sys.displayhook
     sys.displayhook = shown.show
     try:
         with contextlib.redirect_stdout(shown), contextlib.redirect_stderr(shown):
-            exec(compile(body, filename, "exec"), namespace)       # noqa: S102 - running the cell is the point
-            if last:                                               # "single" mode shows the value: sys.displayhook
+            exec(compile(body, filename, "exec"), namespace)  # noqa: S102 - running the cell is the point
+            if last:  # "single" mode shows the value: sys.displayhook
                 exec(compile(ast.Interactive(body=last), filename, "single"), namespace)  # noqa: S102
-    except BaseException as err:                                   # noqa: BLE001 - every error is the cell's output
+    except BaseException as err:  # noqa: BLE001 - every error is the cell's output
         shown.outputs.append(Output("error", _traceback(err)))
     finally:
         sys.displayhook = hook
@@ -136,7 +142,7 @@ def _remember(filename: str, first_line: int, code: str) -> None:
     cell = code.splitlines(keepends=True)
     end = first_line - 1 + len(cell)
     lines += ["\n"] * (end - len(lines))
-    lines[first_line - 1:end] = [line if line.endswith("\n") else line + "\n" for line in cell]
+    lines[first_line - 1 : end] = [line if line.endswith("\n") else line + "\n" for line in cell]
     linecache.cache[filename] = (sum(map(len, lines)), None, lines, filename)
 
 

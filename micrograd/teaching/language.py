@@ -11,6 +11,7 @@ both versions side by side.  Which one is shown:
 Error messages for programmers (a wrong argument type, an unsupported PyTorch feature) stay in
 English, as PyTorch's do: they are searched for on the web.
 """
+
 from __future__ import annotations
 
 import os
@@ -25,7 +26,9 @@ def set_language(language: str | None) -> None:
     """Speak `language` ("en" or "zh") from now on; None goes back to ``MICROGRAD_LANG``."""
     global _chosen
     if language is not None and language not in LANGUAGES:
-        raise ValueError(f"language must be one of {', '.join(map(repr, LANGUAGES))} or None, got {language!r}")
+        raise ValueError(
+            f"language must be one of {', '.join(map(repr, LANGUAGES))} or None, got {language!r}"
+        )
     _chosen = language
 
 

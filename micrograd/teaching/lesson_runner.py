@@ -6,6 +6,7 @@ script would (one namespace, top to bottom) and tracebacks point at the lesson's
 indented; what a cell prints follows it behind a bar, so an error a lesson demonstrates reads as part
 of the lesson.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -21,6 +22,7 @@ OUTPUT_PREFIX = "    │ "
 @dataclass
 class Cell:
     """One cell of a lesson: "markdown" or "code", the file's line number of its first line, its lines."""
+
     kind: str
     first_line: int
     lines: list[str] = field(default_factory=list)
@@ -93,11 +95,13 @@ def run_lesson(path: str, out: TextIO | None = None) -> None:
         if cell.kind == "markdown":
             out.write(markdown_text(cell) + "\n\n")
             continue
-        out.write("\n".join(CODE_PREFIX + line if line else "" for line in _trimmed(cell.lines)) + "\n\n")
+        out.write(
+            "\n".join(CODE_PREFIX + line if line else "" for line in _trimmed(cell.lines)) + "\n\n"
+        )
         # Blank lines in front keep the file's line numbers, so a traceback shows the lesson's own line.
         code = "\n" * (cell.first_line - 1) + "\n".join(cell.lines)
         printed = _Indented(out)
         with contextlib.redirect_stdout(printed):
-            exec(compile(code, path, "exec"), namespace)       # noqa: S102 - running the lesson is the point
+            exec(compile(code, path, "exec"), namespace)  # noqa: S102 - running the lesson is the point
         if printed.wrote:
             out.write("\n" if printed.at_line_start else "\n\n")

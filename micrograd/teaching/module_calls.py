@@ -7,6 +7,7 @@ the stamps: ``nn`` knows nothing of the drawings.  The latest calls are kept her
 recent MAX_CALLS), which is all a drawing of a recent graph needs; a module stays in memory until
 its calls are pushed out.
 """
+
 from __future__ import annotations
 
 import threading
@@ -21,6 +22,7 @@ MAX_CALLS = 50_000
 
 class Call(NamedTuple):
     """One call of a module: the Values it made have stamps s with end < s < start."""
+
     module: Any
     start: int
     end: int
@@ -36,6 +38,7 @@ CALLS: deque[Call] = deque(maxlen=MAX_CALLS)
 
 class _Started(threading.local):
     """The start stamps of the module calls running in this thread, innermost last."""
+
     def __init__(self) -> None:
         self.stamps: list[int] = []
 
@@ -52,11 +55,16 @@ def _after_call(module: Any, args: tuple, output: Any) -> None:
     CALLS.append(Call(module, _started.stamps.pop(), tick()))
 
 
-HOOKS = (register_module_forward_pre_hook(_before_call), register_module_forward_hook(_after_call, always_call=True))
+HOOKS = (
+    register_module_forward_pre_hook(_before_call),
+    register_module_forward_hook(_after_call, always_call=True),
+)
 """The handles of the two hooks that record the calls (``remove()`` them to stop recording)."""
 
 
-def innermost_calls(stamps: list[int]) -> tuple[list[Call], dict[int, Call], dict[Call, Call | None]]:
+def innermost_calls(
+    stamps: list[int],
+) -> tuple[list[Call], dict[int, Call], dict[Call, Call | None]]:
     """For Values with these stamps: the calls that made any of them, each stamp's innermost
     call (stamps made outside every call are left out), and each call's enclosing call."""
     if not stamps:
@@ -64,11 +72,15 @@ def innermost_calls(stamps: list[int]) -> tuple[list[Call], dict[int, Call], dic
     newest, oldest = min(stamps), max(stamps)
     # Calls nest like parentheses: sorted by start (oldest first), then by end (longest first),
     # each call comes after the calls that enclose it.
-    relevant = sorted((c for c in CALLS if c.end < oldest and c.start > newest), key=lambda c: (-c.start, c.end))
+    relevant = sorted(
+        (c for c in CALLS if c.end < oldest and c.start > newest), key=lambda c: (-c.start, c.end)
+    )
     parent: dict[Call, Call | None] = {}
     open_calls: list[Call] = []
     for call in relevant:
-        while open_calls and not (open_calls[-1].end < call.end and call.start < open_calls[-1].start):
+        while open_calls and not (
+            open_calls[-1].end < call.end and call.start < open_calls[-1].start
+        ):
             open_calls.pop()
         parent[call] = open_calls[-1] if open_calls else None
         open_calls.append(call)

@@ -8,6 +8,7 @@ to a file (.svg, .png or .pdf) and return its path.
 In the browser classroom (Pyodide, ``sys.platform == "emscripten"``), where matplotlib cannot be
 loaded, the same two pictures are drawn as plain SVG by ``svg_plots.py`` (SVG files only).
 """
+
 from __future__ import annotations
 
 import io
@@ -16,8 +17,10 @@ from typing import Any, Callable, Sequence
 
 from . import svg_plots
 
-MISSING = ("plots need matplotlib: pip install 'micrograd-classroom[plots]' (or pip install matplotlib); "
-           "./dev demo installs it")
+MISSING = (
+    "plots need matplotlib: pip install 'micrograd-classroom[plots]' (or pip install matplotlib); "
+    "./dev demo installs it"
+)
 CLASS_COLOURS = {-1: "#2563eb", 1: "#dc2626"}
 
 
@@ -68,8 +71,13 @@ def loss_figure(losses: Sequence[float], title: str = "training loss") -> Any:
     return figure
 
 
-def boundary_figure(predict: Callable[[float, float], float], X: Sequence[Sequence[float]], y: Sequence[float],
-                    title: str = "decision boundary", resolution: int = 60) -> Any:
+def boundary_figure(
+    predict: Callable[[float, float], float],
+    X: Sequence[Sequence[float]],
+    y: Sequence[float],
+    title: str = "decision boundary",
+    resolution: int = 60,
+) -> Any:
     """predict(x₁, x₂) over the plane: shaded by its sign, the boundary predict = 0 drawn as
     a line, the data points of each class on top, with axes and a legend."""
     xs, ys = [float(p[0]) for p in X], [float(p[1]) for p in X]
@@ -79,14 +87,25 @@ def boundary_figure(predict: Callable[[float, float], float], X: Sequence[Sequen
     grid_y = [y0 + (y1 - y0) * j / (resolution - 1) for j in range(resolution)]
     scores = [[float(predict(a, b)) for a in grid_x] for b in grid_y]
     if _without_matplotlib():
-        return svg_plots.boundary_svg(grid_x, grid_y, scores, list(zip(xs, ys)), y, CLASS_COLOURS, title)
+        return svg_plots.boundary_svg(
+            grid_x, grid_y, scores, list(zip(xs, ys)), y, CLASS_COLOURS, title
+        )
     figure, axes = _figure()
-    axes.contourf(grid_x, grid_y, scores, levels=[-1e300, 0, 1e300], colors=["#bfdbfe", "#fecaca"], alpha=0.8)
+    axes.contourf(
+        grid_x, grid_y, scores, levels=[-1e300, 0, 1e300], colors=["#bfdbfe", "#fecaca"], alpha=0.8
+    )
     axes.contour(grid_x, grid_y, scores, levels=[0], colors="black", linewidths=1.5)
     for label in (-1, 1):
         points = [(a, b) for (a, b), t in zip(zip(xs, ys), y) if (t > 0) == (label > 0)]
-        axes.scatter([a for a, _ in points], [b for _, b in points], s=24, color=CLASS_COLOURS[label],
-                     edgecolors="black", linewidths=0.5, label=f"class {label:+d}")
+        axes.scatter(
+            [a for a, _ in points],
+            [b for _, b in points],
+            s=24,
+            color=CLASS_COLOURS[label],
+            edgecolors="black",
+            linewidths=0.5,
+            label=f"class {label:+d}",
+        )
     axes.set_xlabel("x₁")
     axes.set_ylabel("x₂")
     axes.set_title(title)
@@ -101,6 +120,7 @@ def save_figure(figure: Any, path: str) -> str:
     if isinstance(figure, svg_plots.SvgFigure):
         return figure.savefig(path)
     import matplotlib
+
     with matplotlib.rc_context({"svg.fonttype": "none"}):
         figure.savefig(path)
     return path
@@ -111,7 +131,13 @@ def loss_curve(losses: Sequence[float], path: str, title: str = "training loss")
     return save_figure(loss_figure(losses, title), path)
 
 
-def decision_boundary(predict: Callable[[float, float], float], X: Sequence[Sequence[float]], y: Sequence[float],
-                      path: str, title: str = "decision boundary", resolution: int = 60) -> str:
+def decision_boundary(
+    predict: Callable[[float, float], float],
+    X: Sequence[Sequence[float]],
+    y: Sequence[float],
+    path: str,
+    title: str = "decision boundary",
+    resolution: int = 60,
+) -> str:
     """boundary_figure written to `path`."""
     return save_figure(boundary_figure(predict, X, y, title, resolution), path)

@@ -13,6 +13,7 @@ called (``x``, or ``x[0]`` for an element of a tensor x); else by the expression
 (``x**2``); else by their step number (``#7``).  The page speaks English or Chinese (see
 ``language.py``).
 """
+
 from __future__ import annotations
 
 import html
@@ -68,7 +69,9 @@ def chain_rule_terms(steps: list[tuple[Value, float]]) -> dict[int, list[Term]]:
         locals_ = local_derivatives(u)
         for position, x in enumerate(u._inputs):
             if id(x) in terms:
-                terms[id(x)].append(Term(u, gradient[id(u)], None if locals_ is None else locals_[position]))
+                terms[id(x)].append(
+                    Term(u, gradient[id(u)], None if locals_ is None else locals_[position])
+                )
     return terms
 
 
@@ -77,14 +80,18 @@ def value_names(steps: list[tuple[Value, float]], scope: dict[str, Any]) -> dict
     x[0] for an element of a tensor x); the expression that made it, if short (x**2); else #k."""
     names: dict[int, str] = {id(v): v.label for v, _ in steps if v.label}
     for variable, obj in scope.items():
-        if variable.startswith("_"):                     # IPython's _, __, _1...: not names a student chose
+        if variable.startswith("_"):  # IPython's _, __, _1...: not names a student chose
             continue
         if obj.__class__ is Value:
             names.setdefault(id(obj), variable)
         elif isinstance(obj, Tensor):
             for index, v in zip(itertools.product(*map(range, obj.shape)), obj._values):
-                names.setdefault(id(v), f"{variable}[{', '.join(map(str, index))}]" if index else variable)
-    for number, (v, _) in reversed(list(enumerate(steps, 1))):       # inputs before the results using them
+                names.setdefault(
+                    id(v), f"{variable}[{', '.join(map(str, index))}]" if index else variable
+                )
+    for number, (v, _) in reversed(
+        list(enumerate(steps, 1))
+    ):  # inputs before the results using them
         if id(v) not in names:
             expression = _expression(v, names)
             names[id(v)] = expression if expression and len(expression) <= 16 else f"#{number}"
@@ -105,36 +112,55 @@ def _expression(v: Value, names: dict[int, str]) -> str | None:
     if len(operands) == 2 and symbol in ("+", "-", "*", "/", "**"):
         return f"{_wrapped(operands[0])}{symbol}{_wrapped(operands[1])}"
     if len(operands) == 1 and symbol.startswith(("*", "+", "-", "/")) and len(symbol) > 1:
-        return f"{_wrapped(operands[0])}{symbol}"        # x**2, x*1.01 (a number carried by the node)
+        return f"{_wrapped(operands[0])}{symbol}"  # x**2, x*1.01 (a number carried by the node)
     if len(operands) == 1 and symbol.endswith(("*", "+", "-", "/")) and len(symbol) > 1:
-        return f"{symbol}{_wrapped(operands[0])}"        # 3-x, 2**x
+        return f"{symbol}{_wrapped(operands[0])}"  # 3-x, 2**x
     return f"{symbol}({', '.join(operands)})"
 
 
-def caption(v: Value, gradient: float, terms: list[Term], names: dict[int, str], root_name: str,
-            fmt: str = ".4g") -> str:
+def caption(
+    v: Value,
+    gradient: float,
+    terms: list[Term],
+    names: dict[int, str],
+    root_name: str,
+    fmt: str = ".4g",
+) -> str:
     """The step's caption: ∂L/∂v by the chain rule, in symbols, then in numbers."""
     d = lambda top, bottom: f"∂{_wrapped(top)}/∂{_wrapped(bottom)}"  # noqa: E731
     name = names[id(v)]
     if not terms:
-        return say(f"{d(root_name, name)} = 1: the seed that starts the backward pass",
-                   f"{d(root_name, name)} = 1：反向传播从这个初始梯度开始")
-    symbols = " + ".join(f"{d(root_name, names[id(t.user)])} · {d(names[id(t.user)], name)}" for t in terms)
-    numbers = " + ".join(f"{format_number(t.upstream, fmt)} · " +
-                         (format_number(t.local, fmt) if t.local is not None else say("(its Function's backward)",
-                                                                                "（其 Function 的 backward）"))
-                         for t in terms)
+        return say(
+            f"{d(root_name, name)} = 1: the seed that starts the backward pass",
+            f"{d(root_name, name)} = 1：反向传播从这个初始梯度开始",
+        )
+    symbols = " + ".join(
+        f"{d(root_name, names[id(t.user)])} · {d(names[id(t.user)], name)}" for t in terms
+    )
+    numbers = " + ".join(
+        f"{format_number(t.upstream, fmt)} · "
+        + (
+            format_number(t.local, fmt)
+            if t.local is not None
+            else say("(its Function's backward)", "（其 Function 的 backward）")
+        )
+        for t in terms
+    )
     lines = [f"{d(root_name, name)} = {symbols}", f"= {numbers} = {format_number(gradient, fmt)}"]
     if len(terms) > 1:
-        lines.append(say(f"{name} is used {len(terms)} times: the gradients coming back along each use add up",
-                         f"{name} 被使用了 {len(terms)} 次：沿每次使用传回的梯度相加"))
+        lines.append(
+            say(
+                f"{name} is used {len(terms)} times: the gradients coming back along each use add up",
+                f"{name} 被使用了 {len(terms)} 次：沿每次使用传回的梯度相加",
+            )
+        )
     return "\n".join(lines)
 
 
 def _wrapped(name: str) -> str:
     """A name as an operand: x, w[0], #3 and exp(x) as they are; x*y in parentheses."""
     simple = name.replace("_", "").replace("[", "").replace("]", "").replace(", ", "").isalnum()
-    call = name.endswith(")") and name.index("(") > 0 and name[:name.index("(")].isalnum()
+    call = name.endswith(")") and name.index("(") > 0 and name[: name.index("(")].isalnum()
     return name if simple or name.startswith("#") or call else f"({name})"
 
 
@@ -149,8 +175,10 @@ class ReplayPage(str):
         return f"<backward replay: {self.steps} steps{where}>"
 
     def _repr_html_(self) -> str:
-        return (f'<iframe srcdoc="{html.escape(str(self), quote=True)}" style="width: 100%; height: 36em; '
-                'border: 1px solid #ddd"></iframe>')
+        return (
+            f'<iframe srcdoc="{html.escape(str(self), quote=True)}" style="width: 100%; height: 36em; '
+            'border: 1px solid #ddd"></iframe>'
+        )
 
 
 REPLAY_PAGE = """<!DOCTYPE html>
@@ -204,19 +232,31 @@ show(0);
 
 def _page_words() -> dict[str, str]:
     """The page's fixed text, in the language in use."""
-    return {"lang": say("en", "zh-CN"),
-            "title": say("Backpropagation, one node at a time", "反向传播：一次一个节点"),
-            "intro": say("Nodes are taken in reverse topological order: a node's gradient is complete once every "
-                         "node that uses it has passed its gradient back. Each step applies the chain rule: "
-                         "for every use, the gradient from above times the local derivative, all added up.",
-                         "节点按逆拓扑顺序处理：使用某个节点的所有节点都把梯度传回之后，它的梯度才算完整。"
-                         "每一步都在用链式法则：对每一次使用，把上游传来的梯度乘以局部导数，再全部加起来。"),
-            "previous": say("previous", "上一步"), "next": say("next", "下一步"),
-            "position": json.dumps(say("step {k} of {n}", "第 {k} 步，共 {n} 步"), ensure_ascii=False)}
+    return {
+        "lang": say("en", "zh-CN"),
+        "title": say("Backpropagation, one node at a time", "反向传播：一次一个节点"),
+        "intro": say(
+            "Nodes are taken in reverse topological order: a node's gradient is complete once every "
+            "node that uses it has passed its gradient back. Each step applies the chain rule: "
+            "for every use, the gradient from above times the local derivative, all added up.",
+            "节点按逆拓扑顺序处理：使用某个节点的所有节点都把梯度传回之后，它的梯度才算完整。"
+            "每一步都在用链式法则：对每一次使用，把上游传来的梯度乘以局部导数，再全部加起来。",
+        ),
+        "previous": say("previous", "上一步"),
+        "next": say("next", "下一步"),
+        "position": json.dumps(say("step {k} of {n}", "第 {k} 步，共 {n} 步"), ensure_ascii=False),
+    }
 
 
-def replay(root: Value | Tensor, path: str | None = None, *, names: dict[str, Any] | None = None,
-           rankdir: str = "auto", number_format: str = ".4g", max_nodes: int = 1000) -> ReplayPage:
+def replay(
+    root: Value | Tensor,
+    path: str | None = None,
+    *,
+    names: dict[str, Any] | None = None,
+    rankdir: str = "auto",
+    number_format: str = ".4g",
+    max_nodes: int = 1000,
+) -> ReplayPage:
     """A self-contained HTML page stepping through the backward pass of `root`; written to `path`
     if given, and returned (Jupyter shows it inline; its text is the page's HTML).  Call it
     before ``backward()`` or with a graph kept by retain_graph.
@@ -227,7 +267,9 @@ def replay(root: Value | Tensor, path: str | None = None, *, names: dict[str, An
     """
     if isinstance(root, Tensor):
         if root.numel() != 1:
-            raise ValueError(f"replay needs a scalar output, got a tensor of shape {tuple(root.shape)}")
+            raise ValueError(
+                f"replay needs a scalar output, got a tensor of shape {tuple(root.shape)}"
+            )
         root = root._values[0]
     if not isinstance(root, Value) or not root.requires_grad:
         raise ValueError("replay needs a Value (or one-element Tensor) that requires grad")
@@ -237,24 +279,47 @@ def replay(root: Value | Tensor, path: str | None = None, *, names: dict[str, An
     steps = backward_steps(root)
     called = value_names(steps, names)
     terms = chain_rule_terms(steps)
-    held = any(obj is root or isinstance(obj, Tensor) and obj.numel() == 1 and obj._values[0] is root
-               for obj in names.values())
-    root_name = called[id(root)] if root.label or held else "L"     # the output: its name, or L for loss
-    if root.label.partition(" = ")[0].isidentifier():               # a label "f = x**2" names it f
+    held = any(
+        obj is root or isinstance(obj, Tensor) and obj.numel() == 1 and obj._values[0] is root
+        for obj in names.values()
+    )
+    root_name = (
+        called[id(root)] if root.label or held else "L"
+    )  # the output: its name, or L for loss
+    if root.label.partition(" = ")[0].isidentifier():  # a label "f = x**2" names it f
         root_name = root.label.partition(" = ")[0]
     called[id(root)] = root_name
     ids = {id(v): f"v{index}" for index, (v, _) in enumerate(steps)}
-    drawing = draw(root, rankdir=rankdir, number_format=number_format, max_nodes=max_nodes, ids=ids,
-                   show_grad=False)
-    for index, (v, _) in enumerate(steps):             # each variable: its name, and a grad line to fill in
-        lines = [called[id(v)]] + value_lines(v, number_format, False, False)[1 if v.label else 0:] + ["grad ?"]
+    drawing = draw(
+        root,
+        rankdir=rankdir,
+        number_format=number_format,
+        max_nodes=max_nodes,
+        ids=ids,
+        show_grad=False,
+    )
+    for index, (v, _) in enumerate(steps):  # each variable: its name, and a grad line to fill in
+        lines = (
+            [called[id(v)]]
+            + value_lines(v, number_format, False, False)[1 if v.label else 0 :]
+            + ["grad ?"]
+        )
         drawing.node(f"v{index}", node_label(lines), id=f"v{index}")
     picture = svg(drawing)
-    picture = picture[picture.index("<svg"):]
-    data = [{"id": f"v{index}", "grad": format_number(g, number_format),
-             "caption": caption(v, g, terms[id(v)], called, root_name, number_format)}
-            for index, (v, g) in enumerate(steps)]
-    page = ReplayPage(REPLAY_PAGE.format(svg=picture, steps=_script_data(data), last=len(data) - 1, **_page_words()))
+    picture = picture[picture.index("<svg") :]
+    data = [
+        {
+            "id": f"v{index}",
+            "grad": format_number(g, number_format),
+            "caption": caption(v, g, terms[id(v)], called, root_name, number_format),
+        }
+        for index, (v, g) in enumerate(steps)
+    ]
+    page = ReplayPage(
+        REPLAY_PAGE.format(
+            svg=picture, steps=_script_data(data), last=len(data) - 1, **_page_words()
+        )
+    )
     page.path, page.steps = path, len(data)
     if path is not None:
         with open(path, "w", encoding="utf-8") as handle:
@@ -264,8 +329,21 @@ def replay(root: Value | Tensor, path: str | None = None, *, names: dict[str, An
 
 def _script_data(data: Any) -> str:
     """JSON safe inside <script>: no <, > or & left to start a tag or a comment (\\u003c...)."""
-    return json.dumps(data, ensure_ascii=False).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return (
+        json.dumps(data, ensure_ascii=False)
+        .replace("<", "\\u003c")
+        .replace(">", "\\u003e")
+        .replace("&", "\\u0026")
+    )
 
 
-__all__ = ["replay", "ReplayPage", "backward_steps", "chain_rule_terms", "local_derivatives", "value_names",
-           "caption", "Term"]
+__all__ = [
+    "replay",
+    "ReplayPage",
+    "backward_steps",
+    "chain_rule_terms",
+    "local_derivatives",
+    "value_names",
+    "caption",
+    "Term",
+]

@@ -9,6 +9,7 @@
 * ``assert_grad_matches_numeric(f, *inputs)``: autograd against central differences, with
   a message naming what was expected and what was obtained.
 """
+
 from __future__ import annotations
 
 import math
@@ -20,19 +21,24 @@ from ..autograd.gradcheck import numerical_grad
 from ..core.value import Value, apply
 from ..core.rules import evaluate
 
-UNARY = tuple(rules.UNARY)        # every function of the derivative table: neg, exp, ..., clamp
-BINARY = tuple(rules.BINARY)      # add, sub, mul, div, pow
-KINKED = ("relu", "abs", "clamp")   # not differentiable at their kinks: central differences disagree there
+UNARY = tuple(rules.UNARY)  # every function of the derivative table: neg, exp, ..., clamp
+BINARY = tuple(rules.BINARY)  # add, sub, mul, div, pow
+KINKED = (
+    "relu",
+    "abs",
+    "clamp",
+)  # not differentiable at their kinks: central differences disagree there
 
 
 @dataclass(frozen=True)
 class Expression:
     """A node of an expression tree: a variable, a constant, or a primitive applied to children."""
-    op: str                       # "var", "const", or a primitive's name
+
+    op: str  # "var", "const", or a primitive's name
     children: tuple = ()
     name: str = ""
     value: float = 0.0
-    constants: tuple = ()         # a primitive's constants: clamp's (min, max)
+    constants: tuple = ()  # a primitive's constants: clamp's (min, max)
 
     def evaluate(self, env: dict[str, Any], backend: str = "value") -> Any:
         """Evaluate with `env` mapping variable names to Values, floats or torch tensors."""
@@ -64,7 +70,7 @@ def _primitive(op: str) -> rules.Primitive:
 
 def _value_apply(op: str, args: list, constants: tuple = ()) -> Any:
     if not any(isinstance(a, Value) for a in args):
-        return _float_apply(op, args, constants)          # a constant subtree
+        return _float_apply(op, args, constants)  # a constant subtree
     return apply(_primitive(op), *args, *([constants] if constants else []))
 
 
@@ -74,8 +80,13 @@ def _float_apply(op: str, args: list, constants: tuple = ()) -> float:
 
 def _torch_apply(op: str, args: list, constants: tuple = ()) -> Any:
     import torch
-    args = [a if isinstance(a, torch.Tensor) else torch.tensor(a, dtype=torch.float64) for a in args]
-    return getattr(torch, op)(*args, *constants)      # torch.add, torch.exp, torch.clamp(x, min, max)...
+
+    args = [
+        a if isinstance(a, torch.Tensor) else torch.tensor(a, dtype=torch.float64) for a in args
+    ]
+    return getattr(torch, op)(
+        *args, *constants
+    )  # torch.add, torch.exp, torch.clamp(x, min, max)...
 
 
 _APPLY: dict[str, Callable] = {"value": _value_apply, "float": _float_apply, "torch": _torch_apply}
@@ -84,7 +95,7 @@ _APPLY: dict[str, Callable] = {"value": _value_apply, "float": _float_apply, "to
 def _require_hypothesis() -> Any:
     try:
         from hypothesis import strategies
-    except ImportError as err:   # pragma: no cover - depends on the environment
+    except ImportError as err:  # pragma: no cover - depends on the environment
         raise ImportError("micrograd.testing needs hypothesis: pip install hypothesis") from err
     return strategies
 
@@ -99,15 +110,20 @@ def _constants() -> Any:
     """Constants for each primitive that carries some (clamp: min ≤ max, or one bound only)."""
     st = _require_hypothesis()
     bound = st.floats(-2, 2, allow_nan=False).map(lambda c: round(c, 2))
-    bounds = st.one_of(st.tuples(bound, st.none()), st.tuples(st.none(), bound),
-                       st.tuples(bound, bound).map(lambda t: tuple(sorted(t))))
+    bounds = st.one_of(
+        st.tuples(bound, st.none()),
+        st.tuples(st.none(), bound),
+        st.tuples(bound, bound).map(lambda t: tuple(sorted(t))),
+    )
     return st.fixed_dictionaries({name: bounds for name, p in rules.UNARY.items() if p.constant})
 
 
 def _guard(op: str, child: Expression, constants: dict) -> Expression:
     """Keep `op` inside its domain whatever `child` is (safe mode)."""
-    def positive(e: Expression) -> Expression:           # e² + 1 ≥ 1
+
+    def positive(e: Expression) -> Expression:  # e² + 1 ≥ 1
         return Expression("add", (Expression("mul", (e, e)), Expression("const", value=1.0)))
+
     if op in ("log", "sqrt"):
         return Expression(op, (positive(child),))
     if op == "exp":
@@ -115,19 +131,29 @@ def _guard(op: str, child: Expression, constants: dict) -> Expression:
     return Expression(op, (child,), constants=constants.get(op, ()))
 
 
-def expressions(variables: Sequence[str] = ("x", "y"), max_leaves: int = 8, safe: bool = True,
-                unary: Sequence[str] = UNARY, binary: Sequence[str] = BINARY) -> Any:
+def expressions(
+    variables: Sequence[str] = ("x", "y"),
+    max_leaves: int = 8,
+    safe: bool = True,
+    unary: Sequence[str] = UNARY,
+    binary: Sequence[str] = BINARY,
+) -> Any:
     """Random expression trees over the primitives (see ``Expression``)."""
     st = _require_hypothesis()
     leaves = st.one_of(
         st.sampled_from([Expression("var", name=v) for v in variables]),
-        st.floats(-3, 3, allow_nan=False).map(lambda c: Expression("const", value=round(c, 3))))
+        st.floats(-3, 3, allow_nan=False).map(lambda c: Expression("const", value=round(c, 3))),
+    )
 
     def extend(children: Any) -> Any:
         unary_nodes = st.tuples(st.sampled_from(list(unary)), children, _constants()).map(
-            lambda t: _guard(*t) if safe else Expression(t[0], (t[1],), constants=t[2].get(t[0], ())))
+            lambda t: (
+                _guard(*t) if safe else Expression(t[0], (t[1],), constants=t[2].get(t[0], ()))
+            )
+        )
         binary_nodes = st.tuples(st.sampled_from(list(binary)), children, children).map(
-            lambda t: _safe_binary(*t) if safe else Expression(t[0], (t[1], t[2])))
+            lambda t: _safe_binary(*t) if safe else Expression(t[0], (t[1], t[2]))
+        )
         return st.one_of(unary_nodes, binary_nodes)
 
     trees = st.recursive(leaves, extend, max_leaves=max_leaves)
@@ -139,10 +165,12 @@ def _mentions_variable(e: Expression) -> bool:
 
 
 def _safe_binary(op: str, a: Expression, b: Expression) -> Expression:
-    positive = lambda e: Expression("add", (Expression("mul", (e, e)), Expression("const", value=1.0)))  # noqa: E731
+    positive = lambda e: Expression(
+        "add", (Expression("mul", (e, e)), Expression("const", value=1.0))
+    )  # noqa: E731
     if op == "div":
         return Expression("div", (a, positive(b)))
-    if op == "pow":          # a positive base, an exponent in (-1, 1): no overflow, no complex
+    if op == "pow":  # a positive base, an exponent in (-1, 1): no overflow, no complex
         return Expression("pow", (positive(a), Expression("tanh", (b,))))
     return Expression(op, (a, b))
 
@@ -156,17 +184,25 @@ def tensors(shape: Sequence[int] = (3,), min_value: float = -10.0, max_value: fl
     return strategy
 
 
-def assert_grad_matches_numeric(f: Callable[..., Value], *inputs: float, eps: float = 1e-6,
-                                atol: float = 1e-5, rtol: float = 1e-4) -> None:
+def assert_grad_matches_numeric(
+    f: Callable[..., Value],
+    *inputs: float,
+    eps: float = 1e-6,
+    atol: float = 1e-5,
+    rtol: float = 1e-4,
+) -> None:
     """Check autograd's gradient of `f` at `inputs` against central differences."""
     variables = [Value(float(x)) for x in inputs]
     out = f(*variables)
     if not isinstance(out, Value):
         raise TypeError(f"f must return a Value, got {type(out).__name__}")
     out.backward()
-    numeric = numerical_grad(lambda *xs: f(*[Value(x, requires_grad=False) for x in xs]).data, inputs, eps)
+    numeric = numerical_grad(
+        lambda *xs: f(*[Value(x, requires_grad=False) for x in xs]).data, inputs, eps
+    )
     for index, (v, expected) in enumerate(zip(variables, numeric)):
         if not math.isclose(v.grad, expected, rel_tol=rtol, abs_tol=atol):
             raise AssertionError(
                 f"d f / d input {index} at {list(inputs)}: central differences give {expected!r}, "
-                f"autograd gave {v.grad!r} (difference {v.grad - expected:.3g})")
+                f"autograd gave {v.grad!r} (difference {v.grad - expected:.3g})"
+            )

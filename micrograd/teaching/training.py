@@ -5,6 +5,7 @@
 * ``fit_line``: the seed tutorial's linear regression y ≈ w·x + b by gradient descent on Tensors,
   and ``least_squares``, the closed form it should reach.
 """
+
 from __future__ import annotations
 
 import random
@@ -34,9 +35,16 @@ def progress(step: int, total: int, loss: float, acc: float, width: int = 24) ->
     return f"[{'#' * done}{'.' * (width - done)}] step {step + 1:>4}/{total}  loss {loss:.4f}  accuracy {acc:6.1%}"
 
 
-def fit_classifier(X: Sequence[Sequence[float]], y: Sequence[float], hidden: Sequence[int] = (16, 16), steps: int = 100,
-                   alpha: float = 1e-4, seed: int = 1337, activation: str = "relu",
-                   report: Callable[[str], None] | None = None) -> tuple[MLP, list[tuple[float, float]]]:
+def fit_classifier(
+    X: Sequence[Sequence[float]],
+    y: Sequence[float],
+    hidden: Sequence[int] = (16, 16),
+    steps: int = 100,
+    alpha: float = 1e-4,
+    seed: int = 1337,
+    activation: str = "relu",
+    report: Callable[[str], None] | None = None,
+) -> tuple[MLP, list[tuple[float, float]]]:
     """Train MLP(2, [*hidden, 1]) on points X with ±1 labels y; returns the model and (loss, accuracy) per step."""
     random.seed(seed)
     model = MLP(len(X[0]), [*hidden, 1], activation=activation)
@@ -68,8 +76,13 @@ def least_squares(xs: Sequence[float], ys: Sequence[float]) -> tuple[float, floa
     return w, my - w * mx
 
 
-def fit_line(xs: Sequence[float], ys: Sequence[float], epochs: int = 3000, learning_rate: float = 0.05,
-             scale: float = 0.1) -> tuple[float, float, list[float]]:
+def fit_line(
+    xs: Sequence[float],
+    ys: Sequence[float],
+    epochs: int = 3000,
+    learning_rate: float = 0.05,
+    scale: float = 0.1,
+) -> tuple[float, float, list[float]]:
     """Gradient descent on mean((w·(scale·x) + b - y)²) with Tensors, as in the seed tutorial
     (which scales x by 0.1); returns w and b in the units of x, and the loss per epoch."""
     x = tensor([scale * v for v in xs])

@@ -14,9 +14,29 @@ One module per idea:
 * ``printing``    - the port of torch/_tensor_str.py;
 * ``functions``   - torch.exp(x), torch.sum(x)...: the methods as functions.
 """
+
 from ..core.errors import NotSupported
-from .creation import (DoubleTensor, FloatTensor, LongTensor, arange, empty, eye, full, full_like, linspace, ones, ones_like, rand, rand_like, randint, randn,
-                       randn_like, tensor, zeros, zeros_like)
+from .creation import (
+    DoubleTensor,
+    FloatTensor,
+    LongTensor,
+    arange,
+    empty,
+    eye,
+    full,
+    full_like,
+    linspace,
+    ones,
+    ones_like,
+    rand,
+    rand_like,
+    randint,
+    randn,
+    randn_like,
+    tensor,
+    zeros,
+    zeros_like,
+)
 from .devices import cuda, device, get_default_device, set_default_device
 from .dtypes import DEFAULT_DTYPES, bool_, double, dtype, float32, float64, float_, int64, long
 from .functions import ELEMENTWISE, is_tensor
@@ -27,8 +47,52 @@ from .reductions import MaxResult, MinResult
 from .shapes import Size, broadcast_shapes
 from .tensor import Tensor, as_tensor
 
-__all__ = ["NotSupported", "DoubleTensor", "FloatTensor", "LongTensor", "empty", "arange", "eye", "full", "full_like", "linspace", "ones", "ones_like", "rand", "rand_like",
-           "randint", "randn", "randn_like", "tensor", "zeros", "zeros_like", "DEFAULT_DTYPES", "bool_", "double",
-           "dtype", "float32", "float64", "float_", "int64", "long", "ELEMENTWISE", "is_tensor", "NO_GRAD",
-           "TensorNode", "cat", "stack", "where", "manual_seed", "MaxResult", "MinResult", "Size",
-           "broadcast_shapes", "Tensor", "as_tensor", "cuda", "device", "get_default_device", "set_default_device"]
+__all__ = [
+    "NotSupported",
+    "DoubleTensor",
+    "FloatTensor",
+    "LongTensor",
+    "empty",
+    "arange",
+    "eye",
+    "full",
+    "full_like",
+    "linspace",
+    "ones",
+    "ones_like",
+    "rand",
+    "rand_like",
+    "randint",
+    "randn",
+    "randn_like",
+    "tensor",
+    "zeros",
+    "zeros_like",
+    "DEFAULT_DTYPES",
+    "bool_",
+    "double",
+    "dtype",
+    "float32",
+    "float64",
+    "float_",
+    "int64",
+    "long",
+    "ELEMENTWISE",
+    "is_tensor",
+    "NO_GRAD",
+    "TensorNode",
+    "cat",
+    "stack",
+    "where",
+    "manual_seed",
+    "MaxResult",
+    "MinResult",
+    "Size",
+    "broadcast_shapes",
+    "Tensor",
+    "as_tensor",
+    "cuda",
+    "device",
+    "get_default_device",
+    "set_default_device",
+]

@@ -3,6 +3,7 @@
 
 They read the numbers out of the Values; nothing here is recorded in the graph.
 """
+
 from __future__ import annotations
 
 import math
@@ -15,7 +16,7 @@ from .dtypes import bool_, float32, float64, int64
 from .history import constant_value
 from .printing import tensor_repr
 
-if TYPE_CHECKING:                 # these methods belong to Tensor; tensor.py imports this module
+if TYPE_CHECKING:  # these methods belong to Tensor; tensor.py imports this module
     from .tensor import Tensor
 
 
@@ -35,23 +36,32 @@ class ConversionMethods:
     def to(self, *args: Any, dtype: Any = None, device: Any = None, **kwargs: Any) -> Tensor:
         """This tensor with another dtype (the device can only be the CPU)."""
         for a in args:
-            if isinstance(a, dtypes.dtype):      # (the parameter `dtype` hides the class)
+            if isinstance(a, dtypes.dtype):  # (the parameter `dtype` hides the class)
                 dtype = a
-            elif isinstance(a, ConversionMethods):   # x.to(other): other's dtype
+            elif isinstance(a, ConversionMethods):  # x.to(other): other's dtype
                 dtype = a.dtype
             else:
                 device = a
-        devices.as_device(device)                # the CPU, or NotSupported
+        devices.as_device(device)  # the CPU, or NotSupported
         if kwargs:
             raise NotSupported(f"Tensor.to() does not support {sorted(kwargs)}")
         if dtype is None or dtype is self._dtype:
             return self
-        convert = {"int64": lambda x: float(math.trunc(x)), "bool": lambda x: float(x != 0)}.get(dtype.name, float)
+        convert = {"int64": lambda x: float(math.trunc(x)), "bool": lambda x: float(x != 0)}.get(
+            dtype.name, float
+        )
         if dtype.is_floating_point == self._dtype.is_floating_point or not self.requires_grad:
-            values = [constant_value(convert(v.data)) for v in self._values] if not self.requires_grad else \
-                [v + 0.0 for v in self._values] if dtype is float32 else list(self._values)
+            values = (
+                [constant_value(convert(v.data)) for v in self._values]
+                if not self.requires_grad
+                else [v + 0.0 for v in self._values]
+                if dtype is float32
+                else list(self._values)
+            )
             return self._result(values, self._shape, "ToCopyBackward0", "to", (self,), dtype)
-        return self._plain([constant_value(convert(v.data)) for v in self._values], self._shape, dtype)
+        return self._plain(
+            [constant_value(convert(v.data)) for v in self._values], self._shape, dtype
+        )
 
     def float(self) -> Tensor:
         """As float32."""
@@ -81,11 +91,12 @@ class ConversionMethods:
         """Refused: micrograd runs on the CPU only."""
         raise NotSupported("micrograd runs on the CPU only: there is no .cuda()")
 
-
     def item(self) -> float | int | bool:
         """The number inside a one-element tensor."""
         if len(self._values) != 1:
-            raise RuntimeError(f"a Tensor with {len(self._values)} elements cannot be converted to Scalar")
+            raise RuntimeError(
+                f"a Tensor with {len(self._values)} elements cannot be converted to Scalar"
+            )
         return self._python(self._values[0].data)
 
     def _python(self, x: float) -> float | int | bool:
@@ -102,8 +113,13 @@ class ConversionMethods:
     def numpy(self) -> Any:
         """The numbers as a NumPy array (needs numpy)."""
         import numpy
-        return numpy.array(self.tolist(), dtype={"float32": "float32", "float64": "float64",
-                                                 "int64": "int64", "bool": "bool"}[self._dtype.name])
+
+        return numpy.array(
+            self.tolist(),
+            dtype={"float32": "float32", "float64": "float64", "int64": "int64", "bool": "bool"}[
+                self._dtype.name
+            ],
+        )
 
     def __float__(self) -> float:
         return float(self.item())
@@ -149,4 +165,4 @@ def _nested(flat: list, shape: tuple) -> Any:
     if len(shape) == 1:
         return flat
     step = math.prod(shape[1:])
-    return [_nested(flat[i * step:(i + 1) * step], shape[1:]) for i in range(shape[0])]
+    return [_nested(flat[i * step : (i + 1) * step], shape[1:]) for i in range(shape[0])]

@@ -4,6 +4,7 @@
 
 Every tensor made here is a leaf: its Values are variables if ``requires_grad=True``.
 """
+
 from __future__ import annotations
 
 import math
@@ -19,48 +20,89 @@ from .tensor import Tensor, from_data, leaf_tensor, legacy_arguments
 
 def check_options(dtype_: Any, device: Any, kwargs: dict) -> None:
     """Refuse devices other than the CPU, unknown dtypes and unknown keywords, in plain words."""
-    as_device(device)                                   # the CPU, or NotSupported
+    as_device(device)  # the CPU, or NotSupported
     if dtype_ is not None and not isinstance(dtype_, dtype):
-        raise NotSupported(f"dtype {dtype_!r} is not supported: use float32, float64, int64 or bool")
+        raise NotSupported(
+            f"dtype {dtype_!r} is not supported: use float32, float64, int64 or bool"
+        )
     unknown = set(kwargs) - {"layout", "pin_memory", "memory_format"}
     if unknown:
         raise TypeError(f"unexpected keyword argument(s): {sorted(unknown)}")
 
 
-def tensor(data: Any, dtype: dtype | None = None, device: Any = None, requires_grad: bool = False,
-           **kwargs: Any) -> Tensor:
+def tensor(
+    data: Any,
+    dtype: dtype | None = None,
+    device: Any = None,
+    requires_grad: bool = False,
+    **kwargs: Any,
+) -> Tensor:
     """A leaf tensor from nested lists of numbers (``torch.tensor``)."""
     check_options(dtype, device, kwargs)
     return from_data(data, dtype, requires_grad)
 
 
-def filled(numbers: Callable[[int], list[float]], args: tuple, size: Any, dtype_: dtype | None,
-            requires_grad: bool, device: Any, kwargs: dict, default: dtype = float32) -> Tensor:
+def filled(
+    numbers: Callable[[int], list[float]],
+    args: tuple,
+    size: Any,
+    dtype_: dtype | None,
+    requires_grad: bool,
+    device: Any,
+    kwargs: dict,
+    default: dtype = float32,
+) -> Tensor:
     """A leaf tensor of the given shape, its numbers made by `numbers(count)`."""
     check_options(dtype_, device, kwargs)
     shape = shape_from(args, size)
     return leaf_tensor(numbers(math.prod(shape)), shape, dtype_ or default, requires_grad)
 
 
-def zeros(*size: Any, dtype: dtype | None = None, requires_grad: bool = False, device: Any = None, **kw: Any) -> Tensor:
+def zeros(
+    *size: Any,
+    dtype: dtype | None = None,
+    requires_grad: bool = False,
+    device: Any = None,
+    **kw: Any,
+) -> Tensor:
     """A tensor of 0s of the given shape (torch.zeros)."""
     return filled(lambda n: [0.0] * n, size, kw.pop("size", None), dtype, requires_grad, device, kw)
 
 
-def ones(*size: Any, dtype: dtype | None = None, requires_grad: bool = False, device: Any = None, **kw: Any) -> Tensor:
+def ones(
+    *size: Any,
+    dtype: dtype | None = None,
+    requires_grad: bool = False,
+    device: Any = None,
+    **kw: Any,
+) -> Tensor:
     """A tensor of 1s of the given shape (torch.ones)."""
     return filled(lambda n: [1.0] * n, size, kw.pop("size", None), dtype, requires_grad, device, kw)
 
 
-def full(size: Any, fill_value: float, *, dtype: dtype | None = None, requires_grad: bool = False,
-         device: Any = None, **kw: Any) -> Tensor:
+def full(
+    size: Any,
+    fill_value: float,
+    *,
+    dtype: dtype | None = None,
+    requires_grad: bool = False,
+    device: Any = None,
+    **kw: Any,
+) -> Tensor:
     """A tensor of the given shape, every element fill_value (torch.full)."""
-    kind = dtype or (int64 if isinstance(fill_value, int) and not isinstance(fill_value, bool) else float32)
+    kind = dtype or (
+        int64 if isinstance(fill_value, int) and not isinstance(fill_value, bool) else float32
+    )
     return filled(lambda n: [float(fill_value)] * n, (size,), None, kind, requires_grad, device, kw)
 
 
-def empty(*size: Any, dtype: dtype | None = None, requires_grad: bool = False, device: Any = None,
-          **kw: Any) -> Tensor:
+def empty(
+    *size: Any,
+    dtype: dtype | None = None,
+    requires_grad: bool = False,
+    device: Any = None,
+    **kw: Any,
+) -> Tensor:
     """``torch.empty``: a tensor of the given shape.  PyTorch leaves its memory uninitialized (any
     numbers); micrograd fills it with zeros."""
     return filled(lambda n: [0.0] * n, size, kw.pop("size", None), dtype, requires_grad, device, kw)
@@ -70,9 +112,12 @@ def _legacy_type(kind: dtype, name: str) -> Callable[..., Tensor]:
     def legacy(*args: Any) -> Tensor:
         values, shape, _, _ = legacy_arguments(*args, dtype_=kind)
         return Tensor(values, shape, kind)
+
     legacy.__name__ = legacy.__qualname__ = name
-    legacy.__doc__ = (f"``torch.{name}(data)`` or ``torch.{name}(*sizes)``: PyTorch's legacy constructor of a "
-                      f"{kind.name} tensor (sizes give zeros).")
+    legacy.__doc__ = (
+        f"``torch.{name}(data)`` or ``torch.{name}(*sizes)``: PyTorch's legacy constructor of a "
+        f"{kind.name} tensor (sizes give zeros)."
+    )
     return legacy
 
 
@@ -81,33 +126,85 @@ DoubleTensor = _legacy_type(float64, "DoubleTensor")
 LongTensor = _legacy_type(int64, "LongTensor")
 
 
-def rand(*size: Any, dtype: dtype | None = None, requires_grad: bool = False, device: Any = None, **kw: Any) -> Tensor:
+def rand(
+    *size: Any,
+    dtype: dtype | None = None,
+    requires_grad: bool = False,
+    device: Any = None,
+    **kw: Any,
+) -> Tensor:
     """Uniform on [0, 1)."""
-    return filled(lambda n: [generator.random() for _ in range(n)], size, kw.pop("size", None), dtype,
-                   requires_grad, device, kw)
+    return filled(
+        lambda n: [generator.random() for _ in range(n)],
+        size,
+        kw.pop("size", None),
+        dtype,
+        requires_grad,
+        device,
+        kw,
+    )
 
 
-def randn(*size: Any, dtype: dtype | None = None, requires_grad: bool = False, device: Any = None, **kw: Any) -> Tensor:
+def randn(
+    *size: Any,
+    dtype: dtype | None = None,
+    requires_grad: bool = False,
+    device: Any = None,
+    **kw: Any,
+) -> Tensor:
     """Standard normal."""
-    return filled(lambda n: [generator.gauss(0.0, 1.0) for _ in range(n)], size, kw.pop("size", None), dtype,
-                   requires_grad, device, kw)
+    return filled(
+        lambda n: [generator.gauss(0.0, 1.0) for _ in range(n)],
+        size,
+        kw.pop("size", None),
+        dtype,
+        requires_grad,
+        device,
+        kw,
+    )
 
 
-def randint(low: int, high: int | None = None, size: Any = None, *, dtype: dtype | None = None,
-            requires_grad: bool = False, device: Any = None, **kw: Any) -> Tensor:
+def randint(
+    low: int,
+    high: int | None = None,
+    size: Any = None,
+    *,
+    dtype: dtype | None = None,
+    requires_grad: bool = False,
+    device: Any = None,
+    **kw: Any,
+) -> Tensor:
     """Integers uniform in [low, high)."""
     if high is None:
         low, high = 0, low
     if size is None:
         raise TypeError("randint() missing the required argument 'size'")
     if high <= low:
-        raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}")
-    return filled(lambda n: [float(generator.randrange(low, high)) for _ in range(n)], (), size, dtype,
-                   requires_grad, device, kw, default=int64)
+        raise RuntimeError(
+            f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}"
+        )
+    return filled(
+        lambda n: [float(generator.randrange(low, high)) for _ in range(n)],
+        (),
+        size,
+        dtype,
+        requires_grad,
+        device,
+        kw,
+        default=int64,
+    )
 
 
-def arange(start: float, end: float | None = None, step: float = 1, *, dtype: dtype | None = None,
-           requires_grad: bool = False, device: Any = None, **kw: Any) -> Tensor:
+def arange(
+    start: float,
+    end: float | None = None,
+    step: float = 1,
+    *,
+    dtype: dtype | None = None,
+    requires_grad: bool = False,
+    device: Any = None,
+    **kw: Any,
+) -> Tensor:
     """start, start + step, ... up to but not including end (torch.arange)."""
     if end is None:
         start, end = 0, start
@@ -117,29 +214,64 @@ def arange(start: float, end: float | None = None, step: float = 1, *, dtype: dt
         raise RuntimeError("upper bound and lower bound inconsistent with step sign")
     count = max(0, math.ceil((end - start) / step))
     integral = all(isinstance(x, int) and not isinstance(x, bool) for x in (start, end, step))
-    return filled(lambda n: [float(start + i * step) for i in range(n)], (count,), None, dtype, requires_grad,
-                   device, kw, default=int64 if integral else float32)
+    return filled(
+        lambda n: [float(start + i * step) for i in range(n)],
+        (count,),
+        None,
+        dtype,
+        requires_grad,
+        device,
+        kw,
+        default=int64 if integral else float32,
+    )
 
 
-def linspace(start: float, end: float, steps: int, *, dtype: dtype | None = None, requires_grad: bool = False,
-             device: Any = None, **kw: Any) -> Tensor:
+def linspace(
+    start: float,
+    end: float,
+    steps: int,
+    *,
+    dtype: dtype | None = None,
+    requires_grad: bool = False,
+    device: Any = None,
+    **kw: Any,
+) -> Tensor:
     """`steps` numbers evenly spaced from start to end, both included (torch.linspace)."""
+
     def numbers(n: int) -> list[float]:
         return [float(start)] if n == 1 else [start + (end - start) * i / (n - 1) for i in range(n)]
+
     return filled(numbers, (steps,), None, dtype, requires_grad, device, kw)
 
 
-def eye(n: int, m: int | None = None, *, dtype: dtype | None = None, requires_grad: bool = False,
-        device: Any = None, **kw: Any) -> Tensor:
+def eye(
+    n: int,
+    m: int | None = None,
+    *,
+    dtype: dtype | None = None,
+    requires_grad: bool = False,
+    device: Any = None,
+    **kw: Any,
+) -> Tensor:
     """The n×m identity matrix: 1 where i = j, else 0 (torch.eye)."""
     m = n if m is None else m
-    return filled(lambda _: [1.0 if i == j else 0.0 for i in range(n) for j in range(m)], (n, m), None, dtype,
-                   requires_grad, device, kw)
+    return filled(
+        lambda _: [1.0 if i == j else 0.0 for i in range(n) for j in range(m)],
+        (n, m),
+        None,
+        dtype,
+        requires_grad,
+        device,
+        kw,
+    )
 
 
 def _like(maker: Callable) -> Callable:
-    def like(t: Tensor, *, dtype: dtype | None = None, requires_grad: bool = False, **kw: Any) -> Tensor:
+    def like(
+        t: Tensor, *, dtype: dtype | None = None, requires_grad: bool = False, **kw: Any
+    ) -> Tensor:
         return maker(*t.shape, dtype=dtype or t.dtype, requires_grad=requires_grad, **kw)
+
     like.__name__ = f"{maker.__name__}_like"
     like.__doc__ = f"{maker.__name__} with the shape (and dtype) of another tensor"
     return like

@@ -6,6 +6,7 @@
 accelerator (``torch.device("cuda")``, ``x.cuda()``, ``device="mps"``) raises ``NotSupported``:
 micrograd is pure Python and computes one number at a time.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -16,8 +17,10 @@ ACCELERATORS = ("cuda", "mps", "xpu", "xla", "meta", "hip", "mtia", "privateuseo
 
 
 def _accelerator(kind: str) -> NotSupported:
-    return NotSupported(f"micrograd runs on the CPU only: device {kind!r} is not supported "
-                        "(use 'cpu', or device = 'cuda' if torch.cuda.is_available() else 'cpu')")
+    return NotSupported(
+        f"micrograd runs on the CPU only: device {kind!r} is not supported "
+        "(use 'cpu', or device = 'cuda' if torch.cuda.is_available() else 'cpu')"
+    )
 
 
 class device:  # noqa: N801 - PyTorch's name
@@ -30,8 +33,13 @@ class device:  # noqa: N801 - PyTorch's name
             raise TypeError(f"device() expects a string such as 'cpu', got {type!r}")
         kind, _, number = type.partition(":")
         if kind != "cpu":
-            raise _accelerator(type) if kind in ACCELERATORS else \
-                RuntimeError(f"Expected one of cpu, cuda, ... device type at start of device string: {type}")
+            raise (
+                _accelerator(type)
+                if kind in ACCELERATORS
+                else RuntimeError(
+                    f"Expected one of cpu, cuda, ... device type at start of device string: {type}"
+                )
+            )
         self.type = "cpu"
         self.index = int(number) if number else index
 

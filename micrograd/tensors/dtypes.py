@@ -7,13 +7,14 @@ roundings is float64, so the last digits of a long float32 computation can still
 PyTorch's (which rounds after every step); gradients are float64.  The dtype also decides
 printing, which tensors may require grad, and the type of the results (``promote``).
 """
+
 from __future__ import annotations
 
 import math
 from array import array
 from typing import Any, Sequence
 
-FLOAT32_OVERFLOW = 3.4028235677973366e38   # from here up, the nearest float32 is inf
+FLOAT32_OVERFLOW = 3.4028235677973366e38  # from here up, the nearest float32 is inf
 
 
 class dtype:
@@ -30,7 +31,8 @@ float32 = float_ = dtype("float32", True)
 float64 = double = dtype("float64", True)
 int64 = long = dtype("int64", False)
 bool_ = dtype("bool", False)
-DEFAULT_DTYPES = (float32, int64, bool_)        # the ones PyTorch does not print
+DEFAULT_DTYPES = (float32, int64, bool_)  # the ones PyTorch does not print
+
 
 def promote(a: dtype, b: dtype) -> dtype:
     """The dtype of a result of a and b: float64 over float32 over int64 (PyTorch's promotion)."""
@@ -43,8 +45,10 @@ def float32_numbers(numbers: Sequence[float]) -> array:
     """The nearest float32 of each number (C's conversion: round to nearest, ties to even)."""
     try:
         return array("f", numbers)
-    except OverflowError:                       # array refuses what float32 cannot hold: ±inf
-        return array("f", [x if abs(x) < FLOAT32_OVERFLOW else math.copysign(math.inf, x) for x in numbers])
+    except OverflowError:  # array refuses what float32 cannot hold: ±inf
+        return array(
+            "f", [x if abs(x) < FLOAT32_OVERFLOW else math.copysign(math.inf, x) for x in numbers]
+        )
 
 
 def round_to_float32(values: Sequence[Any]) -> None:

@@ -5,6 +5,7 @@ tensor first (so ``torch.exp(2.0)`` works).  The elementwise functions of the de
 table (exp, log, ..., clamp) are listed in ``ELEMENTWISE``, made from the table itself; the
 others are written out below.
 """
+
 from __future__ import annotations
 
 from typing import Any, Callable
@@ -15,8 +16,10 @@ from .tensor import Tensor, as_tensor
 
 def _function_of(method: Callable[..., Any], name: str | None = None) -> Callable[..., Any]:
     """The method `method` of Tensor as a function of a tensor (or anything as_tensor takes)."""
+
     def function(input: Any, *args: Any, **kwargs: Any) -> Any:
         return method(as_tensor(input), *args, **kwargs)
+
     function.__name__ = function.__qualname__ = name or method.__name__
     function.__doc__ = method.__doc__
     return function
@@ -24,8 +27,10 @@ def _function_of(method: Callable[..., Any], name: str | None = None) -> Callabl
 
 ELEMENTWISE: dict[str, Callable[..., Any]] = {
     name: _function_of(getattr(Tensor, name), name)
-    for prim in rules.UNARY.values() for plain in [prim.name, *(variant for variant, _, _ in prim.variants)]
-    for name in (plain, plain + "_")}
+    for prim in rules.UNARY.values()
+    for plain in [prim.name, *(variant for variant, _, _ in prim.variants)]
+    for name in (plain, plain + "_")
+}
 """micrograd.exp, micrograd.relu, ..., micrograd.clamp, micrograd.clamp_min and each in place
 (micrograd.exp_): from the table."""
 

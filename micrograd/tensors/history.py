@@ -3,6 +3,7 @@
 Gradients flow through the Values inside; this history only says, at the tensor level,
 which operation made a tensor from which tensors (``MulBackward0`` from ``x`` and ``w``).
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -19,6 +20,7 @@ class NoGrad(float):
 
 
 NO_GRAD = NoGrad(0.0)
+
 
 class TensorNode(BackwardNode):
     """A tensor's grad_fn: its PyTorch name, the operation and the input tensors (for drawing)."""
@@ -43,7 +45,7 @@ class TensorNode(BackwardNode):
 
 def tensor_next_function(t: Any) -> tuple:
     """The next_functions entry for the input tensor t."""
-    if not hasattr(t, "_values") or not t.requires_grad:     # not a Tensor, or a constant one
+    if not hasattr(t, "_values") or not t.requires_grad:  # not a Tensor, or a constant one
         return (None, 0)
     if t.grad_fn is None:
         return (AccumulateGrad(t), 0)

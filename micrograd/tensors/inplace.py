@@ -7,6 +7,7 @@ on tensors that do not require grad, refused on a leaf that requires grad, and r
 of place on other tensors that require grad.  A ``.grad`` or ``.data`` tensor passes changes
 on to the tensor it came from.
 """
+
 from __future__ import annotations
 
 import operator
@@ -20,8 +21,13 @@ from .dtypes import float32, float32_numbers
 from .randomness import generator
 from .shapes import broadcast_index, broadcast_shapes
 
-PRIMITIVE_OF = {operator.add: rules.ADD, operator.sub: rules.SUB, operator.mul: rules.MUL, operator.truediv: rules.DIV}
-if TYPE_CHECKING:                 # these methods belong to Tensor; tensor.py imports this module
+PRIMITIVE_OF = {
+    operator.add: rules.ADD,
+    operator.sub: rules.SUB,
+    operator.mul: rules.MUL,
+    operator.truediv: rules.DIV,
+}
+if TYPE_CHECKING:  # these methods belong to Tensor; tensor.py imports this module
     from .tensor import Tensor
 
 
@@ -32,7 +38,9 @@ class InPlaceMethods:
         """Write the numbers into the elements (as float32 numbers in a float32 tensor)."""
         if is_grad_enabled() and self.requires_grad and self.is_leaf:
             raise RuntimeError(LEAF_INPLACE_ERROR)
-        for v, x in zip(self._values, float32_numbers(numbers) if self._dtype is float32 else numbers):
+        for v, x in zip(
+            self._values, float32_numbers(numbers) if self._dtype is float32 else numbers
+        ):
             v.data = x
         self._write_back()
         return self
@@ -51,18 +59,30 @@ class InPlaceMethods:
     def _in_place(self, other: Any, combine: Callable) -> Tensor:
         b = self._coerce(other)
         if broadcast_shapes(self.shape, b.shape) != tuple(self.shape):
-            raise RuntimeError(f"output with shape {list(self.shape)} doesn't match the broadcast shape "
-                               f"{list(broadcast_shapes(self.shape, b.shape))}")
+            raise RuntimeError(
+                f"output with shape {list(self.shape)} doesn't match the broadcast shape "
+                f"{list(broadcast_shapes(self.shape, b.shape))}"
+            )
         if is_grad_enabled() and (self.requires_grad or b.requires_grad) and not self.is_leaf:
-            return self._become(self._binary(other, combine, PRIMITIVE_OF[combine], grad_fn="CopySlices"))
+            return self._become(
+                self._binary(other, combine, PRIMITIVE_OF[combine], grad_fn="CopySlices")
+            )
         bv = [b._values[i].data for i in broadcast_index(b.shape, self.shape)]
-        rule = PRIMITIVE_OF[combine].forward                 # the table's rule, IEEE-safe: t /= 0 gives inf
+        rule = PRIMITIVE_OF[combine].forward  # the table's rule, IEEE-safe: t /= 0 gives inf
         return self._assign([rules.evaluate(rule, v.data, x) for v, x in zip(self._values, bv)])
 
-    def __iadd__(self, other): return self._in_place(other, operator.add)
-    def __isub__(self, other): return self._in_place(other, operator.sub)
-    def __imul__(self, other): return self._in_place(other, operator.mul)
-    def __itruediv__(self, other): return self._in_place(other, operator.truediv)
+    def __iadd__(self, other):
+        return self._in_place(other, operator.add)
+
+    def __isub__(self, other):
+        return self._in_place(other, operator.sub)
+
+    def __imul__(self, other):
+        return self._in_place(other, operator.mul)
+
+    def __itruediv__(self, other):
+        return self._in_place(other, operator.truediv)
+
     add_, sub_, mul_, div_ = __iadd__, __isub__, __imul__, __itruediv__
 
     def _take(self, result: Tensor) -> Tensor:
@@ -94,7 +114,6 @@ class InPlaceMethods:
         if number is None:
             raise TypeError(f"fill_ expects a number, got {value!r} of type {type(value).__name__}")
         return self._assign([number] * self.numel())
-
 
     def uniform_(self, a: float = 0.0, b: float = 1.0) -> Tensor:
         """Every element drawn uniformly from [a, b), in place (micrograd's generator: see manual_seed)."""

@@ -3,6 +3,7 @@
 They make no arithmetic: the result holds the same Values (``where`` adds ``+ 0.0`` to each,
 so the choice shows as a node), and gradients flow back to the tensors they came from.
 """
+
 from __future__ import annotations
 
 import math
@@ -23,16 +24,20 @@ def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
     first = tensors[0]
     d = normalize_dim(dim, first.dim())
     for t in tensors[1:]:
-        if t.dim() != first.dim() or any(s != u for i, (s, u) in enumerate(zip(t.shape, first.shape)) if i != d):
-            raise RuntimeError(f"Sizes of tensors must match except in dimension {d}: got {tuple(first.shape)} "
-                               f"and {tuple(t.shape)}")
+        if t.dim() != first.dim() or any(
+            s != u for i, (s, u) in enumerate(zip(t.shape, first.shape)) if i != d
+        ):
+            raise RuntimeError(
+                f"Sizes of tensors must match except in dimension {d}: got {tuple(first.shape)} "
+                f"and {tuple(t.shape)}"
+            )
     outer = math.prod(first.shape[:d])
     values: list[Value] = []
     for o in range(outer):
         for t in tensors:
             block = math.prod(t.shape[d:])
-            values.extend(t._values[o * block:(o + 1) * block])
-    shape = first.shape[:d] + (sum(t.shape[d] for t in tensors),) + first.shape[d + 1:]
+            values.extend(t._values[o * block : (o + 1) * block])
+    shape = first.shape[:d] + (sum(t.shape[d] for t in tensors),) + first.shape[d + 1 :]
     return first._result(values, shape, "CatBackward0", "cat", tuple(tensors))
 
 
@@ -40,10 +45,14 @@ def stack(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
     """Join tensors of the same shape along a new dimension."""
     tensors = [as_tensor(t) for t in tensors]
     if any(t.shape != tensors[0].shape for t in tensors):
-        raise RuntimeError(f"stack expects each tensor to be equal size, but got {[tuple(t.shape) for t in tensors]}")
+        raise RuntimeError(
+            f"stack expects each tensor to be equal size, but got {[tuple(t.shape) for t in tensors]}"
+        )
     d = normalize_dim(dim, tensors[0].dim() + 1)
     result = cat([t.unsqueeze(d) for t in tensors], d)
-    result._grad_fn = tensor_node("StackBackward0", "stack", tuple(tensors)) if result._grad_fn else None
+    result._grad_fn = (
+        tensor_node("StackBackward0", "stack", tuple(tensors)) if result._grad_fn else None
+    )
     return result
 
 

@@ -3,6 +3,7 @@
 ``tensor([1.0000, 2.5000])``: four decimals, a common width; integers as ``1.``; scientific
 notation when the magnitudes are far apart; only the edges of tensors over 1000 elements.
 """
+
 from __future__ import annotations
 
 import math
@@ -73,16 +74,25 @@ def _body(t: Any, indent: int, summarize: bool, formatter: _Formatter) -> str:
         per_line = max(1, (LINEWIDTH - indent) // (formatter.max_width + 2))
         numbers = [v.data for v in t._values]
         if summarize and len(numbers) > 2 * EDGEITEMS:
-            items = [formatter.format(x) for x in numbers[:EDGEITEMS]] + [" ..."] + \
-                    [formatter.format(x) for x in numbers[-EDGEITEMS:]]
+            items = (
+                [formatter.format(x) for x in numbers[:EDGEITEMS]]
+                + [" ..."]
+                + [formatter.format(x) for x in numbers[-EDGEITEMS:]]
+            )
         else:
             items = [formatter.format(x) for x in numbers]
-        lines = [", ".join(items[i:i + per_line]) for i in range(0, len(items), per_line)]
+        lines = [", ".join(items[i : i + per_line]) for i in range(0, len(items), per_line)]
         return "[" + ("," + "\n" + " " * (indent + 1)).join(lines) + "]"
     rows = range(t.shape[0])
     if summarize and t.shape[0] > 2 * EDGEITEMS:
-        slices = [_body(t[i], indent + 1, summarize, formatter) for i in range(EDGEITEMS)] + ["..."] + \
-                 [_body(t[i], indent + 1, summarize, formatter) for i in range(t.shape[0] - EDGEITEMS, t.shape[0])]
+        slices = (
+            [_body(t[i], indent + 1, summarize, formatter) for i in range(EDGEITEMS)]
+            + ["..."]
+            + [
+                _body(t[i], indent + 1, summarize, formatter)
+                for i in range(t.shape[0] - EDGEITEMS, t.shape[0])
+            ]
+        )
     else:
         slices = [_body(t[i], indent + 1, summarize, formatter) for i in rows]
     return "[" + ("," + "\n" * (t.dim() - 1) + " " * (indent + 1)).join(slices) + "]"

@@ -3,6 +3,7 @@
 They come from Python's ``random`` module, not PyTorch's generator: the same seed gives other
 numbers than in PyTorch.
 """
+
 from __future__ import annotations
 
 import random

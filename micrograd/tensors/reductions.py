@@ -3,6 +3,7 @@
 Each output element is made of Value operations on the elements it reduces, so the graph of
 ``x.sum()`` is the chain of additions x₀ + x₁ + ... and its gradient flows back to each.
 """
+
 from __future__ import annotations
 
 import builtins
@@ -20,10 +21,12 @@ from .shapes import normalize_dim, strides_of
 MaxResult = namedtuple("max", ["values", "indices"])
 MinResult = namedtuple("min", ["values", "indices"])
 for _result in (MaxResult, MinResult):
-    _result.__repr__ = lambda self: (f"torch.return_types.{type(self).__name__}(\nvalues={self.values!r},\n"
-                                     f"indices={self.indices!r})")
+    _result.__repr__ = lambda self: (
+        f"torch.return_types.{type(self).__name__}(\nvalues={self.values!r},\n"
+        f"indices={self.indices!r})"
+    )
 
-if TYPE_CHECKING:                 # these methods belong to Tensor; tensor.py imports this module
+if TYPE_CHECKING:  # these methods belong to Tensor; tensor.py imports this module
     from .tensor import Tensor
 
 
@@ -35,15 +38,22 @@ class ReductionMethods:
         n = self.dim()
         if dim is None:
             return set(range(n))
-        if isinstance(dim, bool) or not isinstance(dim, (int, list, tuple)) or (
-                not several and not isinstance(dim, int)):
+        if (
+            isinstance(dim, bool)
+            or not isinstance(dim, (int, list, tuple))
+            or (not several and not isinstance(dim, int))
+        ):
             expected = "an int or a list or tuple of ints" if several else "an int"
-            raise TypeError(f"{name}(): argument 'dim' must be {expected}, got {type(dim).__name__}")
+            raise TypeError(
+                f"{name}(): argument 'dim' must be {expected}, got {type(dim).__name__}"
+            )
         dims = [dim] if isinstance(dim, int) else list(dim)
         for d in dims:
             if isinstance(d, bool) or not isinstance(d, int):
-                raise TypeError(f"{name}(): argument 'dim' must be a list of ints, got an element of type {type(d).__name__}")
-        normalized = [normalize_dim(d, n) for d in dims]   # ranges first, then repeats, as PyTorch
+                raise TypeError(
+                    f"{name}(): argument 'dim' must be a list of ints, got an element of type {type(d).__name__}"
+                )
+        normalized = [normalize_dim(d, n) for d in dims]  # ranges first, then repeats, as PyTorch
         for d in normalized:
             if normalized.count(d) > 1:
                 raise RuntimeError(f"dim {d} appears multiple times in the list of dims")
@@ -52,9 +62,12 @@ class ReductionMethods:
     def _groups(self, dims: set[int], keepdim: bool) -> tuple[list[list[int]], tuple[int, ...]]:
         """For each output element, the flat positions it reduces (maybe none); the output shape."""
         shape, strides = tuple(self._shape), strides_of(self._shape)
-        out_shape = tuple(1 if i in dims else s for i, s in enumerate(shape)) if keepdim else \
-            tuple(s for i, s in enumerate(shape) if i not in dims)
-        if len(dims) == len(shape):                  # everything into one element (the common case)
+        out_shape = (
+            tuple(1 if i in dims else s for i, s in enumerate(shape))
+            if keepdim
+            else tuple(s for i, s in enumerate(shape) if i not in dims)
+        )
+        if len(dims) == len(shape):  # everything into one element (the common case)
             return [list(range(len(self._values)))], out_shape
         starts, reduced = [0], [0]
         for i, (size, stride) in enumerate(zip(shape, strides)):
@@ -65,16 +78,36 @@ class ReductionMethods:
                 starts = [p + step for p in starts for step in steps]
         return [[start + r for r in reduced] for start in starts], out_shape
 
-    def _reduce(self, combine: Callable, dim: Any, keepdim: bool, name: str, op: str, empty: float,
-                several: bool = True) -> Tensor:
+    def _reduce(
+        self,
+        combine: Callable,
+        dim: Any,
+        keepdim: bool,
+        name: str,
+        op: str,
+        empty: float,
+        several: bool = True,
+    ) -> Tensor:
         groups, shape = self._groups(self._dims(dim, op, several), keepdim)
         # a group of one element still gets a node of its own (+ 0.0), so the sum shows in drawings;
         # a group of none is the operation's identity (0 for sum, 1 for prod), as in PyTorch
-        values = [functools.reduce(combine, [self._values[i] for i in group]) if len(group) > 1
-                  else self._values[group[0]] + 0.0 if group else constant_value(empty) for group in groups]
+        values = [
+            functools.reduce(combine, [self._values[i] for i in group])
+            if len(group) > 1
+            else self._values[group[0]] + 0.0
+            if group
+            else constant_value(empty)
+            for group in groups
+        ]
         suffix = "0" if dim is None else "1"
-        return self._result(values, shape, f"{name}{suffix}", op, (self,),
-                            int64 if self._dtype is bool_ else self._dtype)
+        return self._result(
+            values,
+            shape,
+            f"{name}{suffix}",
+            op,
+            (self,),
+            int64 if self._dtype is bool_ else self._dtype,
+        )
 
     def sum(self, dim: Any = None, keepdim: bool = False) -> Tensor:
         """Σ of the elements, over all dimensions or `dim`: ∂sum/∂xᵢ = 1."""
@@ -87,31 +120,47 @@ class ReductionMethods:
     def mean(self, dim: Any = None, keepdim: bool = False) -> Tensor:
         """(1/n)·Σ xᵢ over all dimensions or `dim`: ∂mean/∂xᵢ = 1/n."""
         if not self._dtype.is_floating_point:
-            raise RuntimeError(f"mean(): could not infer output dtype. Input dtype must be either a floating point "
-                               f"or complex dtype. Got: {self._dtype.name.capitalize()}")
+            raise RuntimeError(
+                f"mean(): could not infer output dtype. Input dtype must be either a floating point "
+                f"or complex dtype. Got: {self._dtype.name.capitalize()}"
+            )
         groups, shape = self._groups(self._dims(dim, "mean"), keepdim)
-        values = [functools.reduce(operator.add, [self._values[i] for i in g]) / len(g) if g
-                  else constant_value(math.nan) for g in groups]        # the mean of nothing: 0/0
-        return self._result(values, shape, "MeanBackward0" if dim is None else "MeanBackward1", "mean", (self,))
+        values = [
+            functools.reduce(operator.add, [self._values[i] for i in g]) / len(g)
+            if g
+            else constant_value(math.nan)
+            for g in groups
+        ]  # the mean of nothing: 0/0
+        return self._result(
+            values, shape, "MeanBackward0" if dim is None else "MeanBackward1", "mean", (self,)
+        )
 
     def _extreme(self, pick: Callable, dim: Any, keepdim: bool, name: str, result: type) -> Any:
         op = name.lower()
         if dim is None and not self._values:
-            raise RuntimeError(f"{op}(): Expected reduction dim to be specified for input.numel() == 0. "
-                               "Specify the reduction dim with the 'dim' argument.")
+            raise RuntimeError(
+                f"{op}(): Expected reduction dim to be specified for input.numel() == 0. "
+                "Specify the reduction dim with the 'dim' argument."
+            )
         dims = self._dims(dim, op, several=False)
         groups, shape = self._groups(dims, keepdim)
-        d = min(dims) if dims else 0                       # with dim: the one dimension reduced
+        d = min(dims) if dims else 0  # with dim: the one dimension reduced
         if dim is not None and self.dim() > 0 and self._shape[d] == 0:
             raise IndexError(f"{op}(): Expected reduction dim {d} to have non-zero size.")
 
-        def key(i: int) -> tuple:                          # nan wins, as in PyTorch
+        def key(i: int) -> tuple:  # nan wins, as in PyTorch
             x = self._values[i].data
             return (x != x, x) if pick is builtins.max else (x == x, x)
+
         chosen = [pick(g, key=key) for g in groups]
         if dim is None:
-            return self._result([_evenly(self._values, g, c) for g, c in zip(groups, chosen)], shape,
-                                f"{name}Backward1", op, (self,))
+            return self._result(
+                [_evenly(self._values, g, c) for g, c in zip(groups, chosen)],
+                shape,
+                f"{name}Backward1",
+                op,
+                (self,),
+            )
         values = [self._values[i] + 0.0 for i in chosen]
         strides = strides_of(self._shape)
         at = [(i // strides[d]) % self._shape[d] if self.dim() else 0 for i in chosen]
@@ -130,10 +179,14 @@ class ReductionMethods:
         """The vector p-norm (p = 2: the Euclidean length)."""
         if p != 2:
             raise NotSupported(f"norm(p={p}) is not supported: only the Euclidean norm p=2")
-        if isinstance(dim, (list, tuple)) and len(dim) > 2:     # PyTorch sends these to matrix_norm
+        if isinstance(dim, (list, tuple)) and len(dim) > 2:  # PyTorch sends these to matrix_norm
             if self.dim() < 2:
-                raise RuntimeError("linalg.matrix_norm: The input tensor A must have at least 2 dimensions.")
-            raise RuntimeError(f"linalg.matrix_norm: dim must be a 2-tuple. Got {' '.join(map(str, dim))}")
+                raise RuntimeError(
+                    "linalg.matrix_norm: The input tensor A must have at least 2 dimensions."
+                )
+            raise RuntimeError(
+                f"linalg.matrix_norm: dim must be a 2-tuple. Got {' '.join(map(str, dim))}"
+            )
         groups, shape = self._groups(self._dims(dim, "norm"), keepdim)
         values = [_length([self._values[i] for i in g]) for g in groups]
         return self._result(values, shape, "LinalgVectorNormBackward0", "norm", (self,))
@@ -144,7 +197,11 @@ def _evenly(values: list, group: list[int], chosen: int) -> Any:
     result (PyTorch's evenly_distribute_backward), so the result is their mean.  Its number
     is set to the chosen element's: (a + a + a)/3 may round away from a."""
     x = values[chosen].data
-    ties = [values[i] for i in group if values[i].data == x or (x != x and values[i].data != values[i].data)]
+    ties = [
+        values[i]
+        for i in group
+        if values[i].data == x or (x != x and values[i].data != values[i].data)
+    ]
     if len(ties) == 1:
         return ties[0] + 0.0
     mean = functools.reduce(operator.add, ties) / len(ties)

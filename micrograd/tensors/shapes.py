@@ -4,6 +4,7 @@ A tensor's elements are kept flat, in row-major order.  The stride of a dimensio
 apart in that flat list two neighbours along it are; broadcasting repeats an element by
 giving a dimension of size 1 the stride 0.
 """
+
 from __future__ import annotations
 
 import math
@@ -19,6 +20,7 @@ class Size(tuple):
     def numel(self) -> int:
         """The number of elements: the product of the sizes."""
         return math.prod(self)
+
 
 def strides_of(shape: Sequence[int]) -> list[int]:
     """How far apart in the flat list neighbours along each dimension are (row-major)."""
@@ -36,9 +38,11 @@ def broadcast_shapes(a: Sequence[int], b: Sequence[int]) -> tuple[int, ...]:
         x = a[-i] if i <= len(a) else 1
         y = b[-i] if i <= len(b) else 1
         if x != y and x != 1 and y != 1:
-            raise RuntimeError(f"cannot broadcast shapes {tuple(a)} and {tuple(b)}: the size of tensor a ({x}) "
-                               f"must match the size of tensor b ({y}) at non-singleton dimension {max(len(a), len(b)) - i}")
-        result.append(y if x == 1 else x)             # 1 stretches to the other size, even to 0
+            raise RuntimeError(
+                f"cannot broadcast shapes {tuple(a)} and {tuple(b)}: the size of tensor a ({x}) "
+                f"must match the size of tensor b ({y}) at non-singleton dimension {max(len(a), len(b)) - i}"
+            )
+        result.append(y if x == 1 else x)  # 1 stretches to the other size, even to 0
     return tuple(reversed(result))
 
 
@@ -58,15 +62,19 @@ def require_int_dims(what: str, *dims: Any) -> None:
     """PyTorch checks every argument's type before any value: a TypeError for a dim that is not an int."""
     for dim in dims:
         if isinstance(dim, bool) or not isinstance(dim, int):
-            raise TypeError(f"{what}: a dimension must be an int, got {dim!r} of type {type(dim).__name__}")
+            raise TypeError(
+                f"{what}: a dimension must be an int, got {dim!r} of type {type(dim).__name__}"
+            )
 
 
 def normalize_dim(dim: int, ndim: int) -> int:
     """A dimension index in range(ndim) (negative counts from the end), or PyTorch's IndexError."""
     require_int_dims("a tensor method", dim)
     if not -max(ndim, 1) <= dim < max(ndim, 1):
-        raise IndexError(f"Dimension out of range (expected to be in range of [{-max(ndim, 1)}, "
-                         f"{max(ndim, 1) - 1}], but got {dim})")
+        raise IndexError(
+            f"Dimension out of range (expected to be in range of [{-max(ndim, 1)}, "
+            f"{max(ndim, 1) - 1}], but got {dim})"
+        )
     return dim % max(ndim, 1)
 
 
@@ -75,7 +83,9 @@ def shape_from(args: tuple, size: Any = None) -> tuple[int, ...]:
     if size is not None:
         args = (size,)
     if not args:
-        raise TypeError("missing the size: give it as ones(2, 3), ones((2, 3)) or ones(size=(2, 3))")
+        raise TypeError(
+            "missing the size: give it as ones(2, 3), ones((2, 3)) or ones(size=(2, 3))"
+        )
     if len(args) == 1 and isinstance(args[0], (tuple, list)):
         args = tuple(args[0])
     return checked_sizes(args, "a new tensor")
@@ -86,22 +96,28 @@ def checked_sizes(sizes: Sequence[Any], what: str, infer: bool = False) -> tuple
     RuntimeError for a negative one (-1, "infer this size", is allowed where `infer`)."""
     for at, size in enumerate(sizes):
         if isinstance(size, bool) or not isinstance(size, int):
-            raise TypeError(f"{what}: the sizes must be ints, but found element of type {type(size).__name__} "
-                            f"at pos {at} ({size!r})")
+            raise TypeError(
+                f"{what}: the sizes must be ints, but found element of type {type(size).__name__} "
+                f"at pos {at} ({size!r})"
+            )
     for at, size in enumerate(sizes):
         if size < 0 and not (infer and size == -1):
             if infer:
-                raise RuntimeError(f"invalid shape dimension {size} at index {at} of shape {list(sizes)}")
-            raise RuntimeError(f"Trying to create tensor with negative dimension {size}: {list(sizes)}")
+                raise RuntimeError(
+                    f"invalid shape dimension {size} at index {at} of shape {list(sizes)}"
+                )
+            raise RuntimeError(
+                f"Trying to create tensor with negative dimension {size}: {list(sizes)}"
+            )
     return tuple(sizes)
 
 
 def nested_numbers(data: Any) -> tuple[list, tuple[int, ...]]:
     """Flat elements and shape of nested lists/tuples of numbers (or Values, or Tensors)."""
-    if hasattr(data, "_values"):                  # a Tensor
+    if hasattr(data, "_values"):  # a Tensor
         return list(data._values), tuple(data.shape)
     if hasattr(data, "tolist") and not isinstance(data, (int, float)):
-        data = data.tolist()                     # numpy arrays and scalars
+        data = data.tolist()  # numpy arrays and scalars
     if not isinstance(data, (list, tuple)):
         return [data], ()
     if len(data) == 0:

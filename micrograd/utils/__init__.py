@@ -1,5 +1,6 @@
 """``torch.utils``: only ``benchmark`` (its ``Timer``), which PyTorch's tutorials use to time
 transforms.  Any other name raises ``micrograd.NotSupported``."""
+
 from __future__ import annotations
 
 from typing import Any

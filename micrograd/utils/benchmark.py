@@ -9,6 +9,7 @@ f(x)
 As in PyTorch, the printout reads the same way and the time of one run is ``times[0]`` (for
 ``timeit``) or their median.  micrograd runs in one thread, whatever ``num_threads`` says.
 """
+
 from __future__ import annotations
 
 import statistics
@@ -30,8 +31,16 @@ class Measurement:
     """The result of a Timer: ``times`` (seconds per run, one entry per measurement), ``mean``,
     ``median``, and the statement it timed."""
 
-    def __init__(self, number_per_run: int, raw_times: list[float], stmt: str, setup: str = "pass",
-                 label: str | None = None, sub_label: str | None = None, description: str | None = None) -> None:
+    def __init__(
+        self,
+        number_per_run: int,
+        raw_times: list[float],
+        stmt: str,
+        setup: str = "pass",
+        label: str | None = None,
+        sub_label: str | None = None,
+        description: str | None = None,
+    ) -> None:
         self.number_per_run = number_per_run
         self.raw_times = raw_times
         self.stmt, self.setup = stmt, setup
@@ -61,7 +70,9 @@ class Measurement:
             lines.append(f"setup: {self.setup}")
         count = len(self.raw_times)
         lines.append(f"  {_with_unit(self.median)}")
-        lines.append(f"  {count} measurement{'s' if count > 1 else ''}, {self.number_per_run} runs , 1 thread")
+        lines.append(
+            f"  {count} measurement{'s' if count > 1 else ''}, {self.number_per_run} runs , 1 thread"
+        )
         return "\n".join(lines)
 
     __str__ = __repr__
@@ -70,22 +81,36 @@ class Measurement:
 class Timer:
     """Times `stmt` (a string of Python, run in `globals` after `setup`), as ``torch.utils.benchmark.Timer``."""
 
-    def __init__(self, stmt: str = "pass", setup: str = "pass", global_setup: str = "",
-                 timer: Callable[[], float] = _timeit.default_timer, globals: dict[str, Any] | None = None,
-                 label: str | None = None, sub_label: str | None = None, description: str | None = None,
-                 env: str | None = None, num_threads: int = 1, language: Any = None) -> None:
+    def __init__(
+        self,
+        stmt: str = "pass",
+        setup: str = "pass",
+        global_setup: str = "",
+        timer: Callable[[], float] = _timeit.default_timer,
+        globals: dict[str, Any] | None = None,
+        label: str | None = None,
+        sub_label: str | None = None,
+        description: str | None = None,
+        env: str | None = None,
+        num_threads: int = 1,
+        language: Any = None,
+    ) -> None:
         self.stmt, self.setup = stmt, setup
         self.label, self.sub_label, self.description = label, sub_label, description
         self._timer = _timeit.Timer(stmt, setup, timer, globals=dict(globals or {}))
 
     def _measurement(self, number: int, raw_times: list[float]) -> Measurement:
-        return Measurement(number, raw_times, self.stmt, self.setup, self.label, self.sub_label, self.description)
+        return Measurement(
+            number, raw_times, self.stmt, self.setup, self.label, self.sub_label, self.description
+        )
 
     def timeit(self, number: int = 1000000) -> Measurement:
         """Run stmt `number` times: one measurement."""
         return self._measurement(number, [self._timer.timeit(number)])
 
-    def blocked_autorange(self, callback: Callable | None = None, min_run_time: float = 0.2) -> Measurement:
+    def blocked_autorange(
+        self, callback: Callable | None = None, min_run_time: float = 0.2
+    ) -> Measurement:
         """Measurements of blocks of runs until `min_run_time` seconds have passed."""
         number, _ = self._timer.autorange()
         raw_times, total = [], 0.0

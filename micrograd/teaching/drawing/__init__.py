@@ -10,6 +10,7 @@ ellipses, ``*`` and ``+`` are rectangles, and edges run forward, input -> operat
 * Laying the graph out is Graphviz's work: ``renderers.py`` runs the ``dot`` program, or, in a
   browser, Graphviz compiled to WebAssembly.
 """
+
 from __future__ import annotations
 
 import unicodedata
@@ -34,18 +35,26 @@ STYLE = {
     "root": {"shape": "ellipse", "style": "filled,bold", "fillcolor": "#fde68a"},
     "op": {"shape": "box", "style": "filled", "fillcolor": "#e5e7eb"},
 }
-LEGEND = {"leaf": "leaf (a variable you made)", "parameter": "parameter", "constant": "constant",
-          "intermediate": "intermediate result", "root": "root (the output)", "op": "operation"}
+LEGEND = {
+    "leaf": "leaf (a variable you made)",
+    "parameter": "parameter",
+    "constant": "constant",
+    "intermediate": "intermediate result",
+    "root": "root (the output)",
+    "op": "operation",
+}
 
 
 class Drawing(graphviz.Digraph):
     """A ``graphviz.Digraph`` that Jupyter shows inline as SVG (drawn by our own ``dot`` call, with
     its time limit, or Graphviz in WebAssembly in a browser), and, where Graphviz is missing, as one line saying how to install it."""
 
-    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None, **_: Any) -> dict[str, str]:
+    def _repr_mimebundle_(
+        self, include: Any = None, exclude: Any = None, **_: Any
+    ) -> dict[str, str]:
         try:
             return {"image/svg+xml": svg(self)}
-        except RuntimeError as err:                     # no dot, or dot gave up: say so in one line
+        except RuntimeError as err:  # no dot, or dot gave up: say so in one line
             return {"text/plain": f"(the drawing is not shown: {err})"}
 
 
@@ -58,8 +67,12 @@ def node_label(lines: Iterable[str]) -> str:
 
 def _printable(text: str) -> str:
     """Control characters, lone surrogates and line separators as \\x00, \\u2028: the rest as typed."""
-    return "".join(c.encode("unicode_escape", "backslashreplace").decode("ascii")
-                   if unicodedata.category(c) in ("Cc", "Cs", "Zl", "Zp") else c for c in text)
+    return "".join(
+        c.encode("unicode_escape", "backslashreplace").decode("ascii")
+        if unicodedata.category(c) in ("Cc", "Cs", "Zl", "Zp")
+        else c
+        for c in text
+    )
 
 
 def format_number(x: Any, fmt: str) -> str:
@@ -73,7 +86,7 @@ def _values(roots: list[Value], max_nodes: int) -> list[Value]:
     """Every Value the roots depend on (iteratively: graphs may be very deep).  Number operands
     (the 2 in x * 2) are not Values: they are written in the operation's box."""
     seen: dict[int, Value] = {id(r): r for r in roots}
-    drawn = len(roots) + sum(1 for r in roots if r._inputs)       # ellipses and rectangles
+    drawn = len(roots) + sum(1 for r in roots if r._inputs)  # ellipses and rectangles
     stack = list(roots)
     while stack:
         for child in stack.pop()._inputs:
@@ -92,7 +105,7 @@ DEEP = 25
 def _depth(values: list[Value]) -> int:
     """The number of Values on the longest path through the graph."""
     depth: dict[int, int] = {}
-    for v in sorted(values, key=lambda v: -v._stamp):          # oldest first: inputs before results
+    for v in sorted(values, key=lambda v: -v._stamp):  # oldest first: inputs before results
         depth[id(v)] = 1 + max((depth[id(c)] for c in v._inputs if c.__class__ is Value), default=0)
     return max(depth.values(), default=0)
 
@@ -113,8 +126,10 @@ def _check_size(count: int, max_nodes: int, view: str) -> None:
     """Refuse a graph with more than max_nodes shapes, saying its real size (so the advice works)."""
     if count > max_nodes:
         hint = ", or view='tensor' to draw one ellipse per tensor" if view == "scalar" else ""
-        raise ValueError(f"the graph has {count} nodes, more than max_nodes={max_nodes}; pass "
-                         f"max_nodes={count} (or more) to draw it anyway{hint}")
+        raise ValueError(
+            f"the graph has {count} nodes, more than max_nodes={max_nodes}; pass "
+            f"max_nodes={count} (or more) to draw it anyway{hint}"
+        )
 
 
 def _tensor_history(t: Tensor) -> tuple[Any, str, tuple]:
@@ -170,9 +185,20 @@ def _tensor_lines(t: Any, fmt: str, show_grad: bool) -> list[str]:
     return lines
 
 
-def draw(root: Value | Tensor, *, view: str = "scalar", rankdir: str = "auto", number_format: str = ".4g",
-         show_grad: bool = True, show_tangent: bool | None = None, max_nodes: int = 1000, legend: bool = False,
-         params: Iterable[Any] = (), ids: dict[int, str] | None = None, grouped: bool = True) -> Drawing:
+def draw(
+    root: Value | Tensor,
+    *,
+    view: str = "scalar",
+    rankdir: str = "auto",
+    number_format: str = ".4g",
+    show_grad: bool = True,
+    show_tangent: bool | None = None,
+    max_nodes: int = 1000,
+    legend: bool = False,
+    params: Iterable[Any] = (),
+    ids: dict[int, str] | None = None,
+    grouped: bool = True,
+) -> Drawing:
     """The computation graph of `root` as a ``graphviz.Digraph`` (shown inline by Jupyter).
 
     `view` is "scalar" (every Value) or "tensor" (one ellipse per Tensor); `params` are drawn
@@ -189,8 +215,10 @@ def draw(root: Value | Tensor, *, view: str = "scalar", rankdir: str = "auto", n
     dot = Drawing(node_attr={"fontname": "Helvetica"})
     if not isinstance(root, (Value, Tensor)):
         if not all(hasattr(root, name) for name in ("data", "_prev", "_op")):
-            raise TypeError(f"draw() needs a Value or Tensor, or a value of your own engine with data, grad, "
-                            f"_prev and _op; got {type(root).__name__}")
+            raise TypeError(
+                f"draw() needs a Value or Tensor, or a value of your own engine with data, grad, "
+                f"_prev and _op; got {type(root).__name__}"
+            )
         _draw_other_engine(dot, root, number_format, show_grad, max_nodes)
         dot.graph_attr["rankdir"] = "LR" if rankdir == "auto" else rankdir
         return dot
@@ -213,8 +241,13 @@ def draw(root: Value | Tensor, *, view: str = "scalar", rankdir: str = "auto", n
         for v in values:
             kind = "root" if _is_root(v, roots) else _kind(v, None, parameters)
             name = (ids or {}).get(id(v), f"v{id(v)}")
-            box = boxes.get(v._stamp, dot)          # the box of the module call that made v
-            box.node(name, node_label(value_lines(v, number_format, show_grad, show_tangent)), id=name, **STYLE[kind])
+            box = boxes.get(v._stamp, dot)  # the box of the module call that made v
+            box.node(
+                name,
+                node_label(value_lines(v, number_format, show_grad, show_tangent)),
+                id=name,
+                **STYLE[kind],
+            )
             if v._inputs:
                 op = f"op{id(v)}"
                 box.node(op, node_label([_operation(v, number_format)]), **STYLE["op"])
@@ -241,8 +274,13 @@ def _boxes(values: list[Value]) -> tuple[dict[int, graphviz.Digraph], list[tuple
     clusters: dict[Call, graphviz.Digraph] = {}
     for number, call in enumerate(calls):
         box = clusters[call] = graphviz.Digraph(name=f"cluster_{number}")
-        box.attr(label=node_label([_module_name(call.module)]), style="rounded,dashed", color="#6b7280",
-                 fontname="Helvetica", labeljust="l")
+        box.attr(
+            label=node_label([_module_name(call.module)]),
+            style="rounded,dashed",
+            color="#6b7280",
+            fontname="Helvetica",
+            labeljust="l",
+        )
     users: dict[int, set] = {}
     for v in values:
         for child in v._inputs:
@@ -271,7 +309,9 @@ def _is_root(v: Value, roots: list[Value]) -> bool:
     return any(v is r for r in roots)
 
 
-def _draw_other_engine(dot: graphviz.Digraph, root: Any, fmt: str, show_grad: bool, max_nodes: int) -> None:
+def _draw_other_engine(
+    dot: graphviz.Digraph, root: Any, fmt: str, show_grad: bool, max_nodes: int
+) -> None:
     """The graph of another engine's values, as karpathy's trace_graph draws it: his micrograd's,
     or the Value class a student builds.  Each needs data, _prev (its inputs) and _op (the
     operation that made it, '' for a leaf); grad and label are shown when it has them."""
@@ -309,14 +349,25 @@ def _number_or_text(x: Any, fmt: str) -> str:
         return repr(x)
 
 
-def _draw_tensors(dot: graphviz.Digraph, root: Tensor, fmt: str, show_grad: bool, max_nodes: int,
-                  parameters: set[int]) -> None:
+def _draw_tensors(
+    dot: graphviz.Digraph,
+    root: Tensor,
+    fmt: str,
+    show_grad: bool,
+    max_nodes: int,
+    parameters: set[int],
+) -> None:
     seen: dict[int, Any] = {id(root): root}
     stack: list[Any] = [root]
     while stack:
         t = stack.pop()
         name = f"t{id(t)}"
-        dot.node(name, node_label(_tensor_lines(t, fmt, show_grad)), id=name, **STYLE[_kind(t, root, parameters)])
+        dot.node(
+            name,
+            node_label(_tensor_lines(t, fmt, show_grad)),
+            id=name,
+            **STYLE[_kind(t, root, parameters)],
+        )
         if not isinstance(t, Tensor):
             continue
         node, op, parents = _tensor_history(t)
@@ -366,5 +417,15 @@ def svg(drawing: graphviz.Digraph) -> str:
     return _dot(drawing, "svg").decode("utf-8")
 
 
-__all__ = ["draw", "render", "save", "svg", "Drawing", "INSTALL_HINT", "renderers", "node_label", "format_number",
-           "value_lines"]
+__all__ = [
+    "draw",
+    "render",
+    "save",
+    "svg",
+    "Drawing",
+    "INSTALL_HINT",
+    "renderers",
+    "node_label",
+    "format_number",
+    "value_lines",
+]

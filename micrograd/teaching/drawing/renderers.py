@@ -14,6 +14,7 @@ A renderer is a plain function ``(dot_source, fmt) -> bytes`` that raises Runtim
 one-line reason when it cannot draw.  ``current()`` is the one in use: the one given to
 ``use()``, or else the one for this platform.  ``use(my_renderer)`` plugs in another.
 """
+
 from __future__ import annotations
 
 import shutil
@@ -23,9 +24,11 @@ from typing import Callable, Optional
 
 Renderer = Callable[[str, str], bytes]
 
-INSTALL_HINT = ("the Graphviz 'dot' program is needed to render drawings: install it with "
-                "'sudo apt-get install graphviz' (Debian/Ubuntu), 'brew install graphviz' (macOS) "
-                "or 'conda install graphviz'")
+INSTALL_HINT = (
+    "the Graphviz 'dot' program is needed to render drawings: install it with "
+    "'sudo apt-get install graphviz' (Debian/Ubuntu), 'brew install graphviz' (macOS) "
+    "or 'conda install graphviz'"
+)
 
 DOT_TIMEOUT = 60.0
 """Seconds dot may take to lay a graph out before micrograd gives up and says so."""
@@ -36,11 +39,17 @@ def dot_program(source: str, fmt: str) -> bytes:
     if shutil.which("dot") is None:
         raise RuntimeError(INSTALL_HINT)
     try:
-        done = subprocess.run(["dot", f"-T{fmt}"], input=source.encode("utf-8"), capture_output=True,
-                              timeout=DOT_TIMEOUT)
+        done = subprocess.run(
+            ["dot", f"-T{fmt}"],
+            input=source.encode("utf-8"),
+            capture_output=True,
+            timeout=DOT_TIMEOUT,
+        )
     except subprocess.TimeoutExpired:
-        raise RuntimeError(f"dot did not finish laying out the graph within {DOT_TIMEOUT:.0f} s: draw a smaller "
-                           "graph (fewer operations, or view='tensor')") from None
+        raise RuntimeError(
+            f"dot did not finish laying out the graph within {DOT_TIMEOUT:.0f} s: draw a smaller "
+            "graph (fewer operations, or view='tensor')"
+        ) from None
     if done.returncode != 0:
         first = (done.stderr.decode("utf-8", "replace").strip().splitlines() or ["no message"])[0]
         raise RuntimeError(f"dot could not draw the graph: {first}")
@@ -55,13 +64,18 @@ def graphviz_wasm(source: str, fmt: str) -> bytes:
     """Lay `source` out with @viz-js/viz, Graphviz compiled to WebAssembly, in the page running
     this Python (Pyodide).  It writes text formats only: SVG, not PNG or PDF."""
     if fmt != "svg":
-        raise RuntimeError(f"in the browser, drawings are rendered to SVG only (Graphviz in WebAssembly "
-                           f"writes no {fmt.upper()}): use a file name ending in .svg")
-    import js                                            # Pyodide's bridge to the page's JavaScript
+        raise RuntimeError(
+            f"in the browser, drawings are rendered to SVG only (Graphviz in WebAssembly "
+            f"writes no {fmt.upper()}): use a file name ending in .svg"
+        )
+    import js  # Pyodide's bridge to the page's JavaScript
+
     viz = getattr(js, WASM_GLOBAL, None)
     if viz is None:
-        raise RuntimeError(f"this page has no Graphviz: it must load @viz-js/viz and set "
-                           f"globalThis.{WASM_GLOBAL} = await Viz.instance() before running Python")
+        raise RuntimeError(
+            f"this page has no Graphviz: it must load @viz-js/viz and set "
+            f"globalThis.{WASM_GLOBAL} = await Viz.instance() before running Python"
+        )
     result = viz.render(source, js.Object.fromEntries([["format", "svg"], ["engine", "dot"]]))
     if result.status != "success":
         messages = [error.message for error in result.errors] or ["no message"]
@@ -87,9 +101,20 @@ def use(renderer: Optional[Renderer]) -> None:
     RuntimeError when it cannot draw); ``use(None)`` goes back to the platform's own."""
     global _chosen
     if renderer is not None and not callable(renderer):
-        raise TypeError(f"a renderer is a function (dot_source, fmt) -> bytes, got {type(renderer).__name__}")
+        raise TypeError(
+            f"a renderer is a function (dot_source, fmt) -> bytes, got {type(renderer).__name__}"
+        )
     _chosen = renderer
 
 
-__all__ = ["Renderer", "dot_program", "graphviz_wasm", "current", "for_platform", "use", "INSTALL_HINT",
-           "DOT_TIMEOUT", "WASM_GLOBAL"]
+__all__ = [
+    "Renderer",
+    "dot_program",
+    "graphviz_wasm",
+    "current",
+    "for_platform",
+    "use",
+    "INSTALL_HINT",
+    "DOT_TIMEOUT",
+    "WASM_GLOBAL",
+]
