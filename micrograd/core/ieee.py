@@ -5,7 +5,7 @@ Python raises where IEEE 754 (and PyTorch) return inf or nan: ``1/0``, ``0**-1``
 returns instead (``log(0) = -inf``, ``1/0 = inf``, ``sqrt(-1) = nan``).  MiniTorch calls
 its module of float functions ``operators.py``; this is ours.
 
-The derivative table (``ops.py``) writes ``x / y`` and ``x ** y`` with Python's operators,
+The derivative rules (``rules.py``) write ``x / y`` and ``x ** y`` with Python's operators,
 which are fastest on plain floats.  When one of them raises ``ArithmeticError``, the engine
 runs the same rule again on ``IEEEFloat`` numbers, whose operators never raise: the normal
 path pays nothing for the rare one.

@@ -6,7 +6,7 @@ v is the sum, over every use of v, of the upstream gradient times the local deri
 
     ∂L/∂x = ∂L/∂(x**2) · ∂(x**2)/∂x + ∂L/∂exp(x) · ∂exp(x)/∂x = 4.482 · 3 + 2.25 · 4.482 = 23.53
 
-where the local derivatives come from the derivative table (``ops.py``), row by row.
+where the local derivatives come from each primitive's vjp (``core/rules.py``).
 
 Values are named by their label; else by the variable that holds them where ``replay`` was
 called (``x``, or ``x[0]`` for an element of a tensor x); else by the expression that made them
