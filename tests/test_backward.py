@@ -101,7 +101,11 @@ def grads(values):
 
 
 def same(a, b):
-    return all(x == y or (math.isnan(x) and math.isnan(y)) for x, y in zip(a, b))
+    """The very same numbers: equal with the same sign (0.0 and -0.0 differ), or both nan."""
+    return all(
+        (x == y and math.copysign(1, x) == math.copysign(1, y)) or (x != x and y != y)
+        for x, y in zip(a, b)
+    )
 
 
 @pytest.mark.parametrize("far", [0, Pending.FAR])

@@ -212,7 +212,9 @@ def test_dev_python_opens_python_with_the_installed_package_and_dev_names_its_co
     wrong = subprocess.run(
         [os.path.join(ROOT, "dev"), "nonsense"], capture_output=True, text=True, cwd=ROOT
     )
-    assert wrong.returncode == 2 and "usage: ./dev demo|test|lint|bench|python|jupyter" in wrong.stderr
+    assert (
+        wrong.returncode == 2 and "usage: ./dev demo|test|lint|bench|python|jupyter" in wrong.stderr
+    )
 
 
 def test_draw_names_every_intermediate_node_with_its_piece_of_the_formula(tmp_path, monkeypatch):

@@ -1,5 +1,5 @@
 """Every primitive's value, first and second derivative against closed forms (written here,
-independently of ops.py) and central differences; random expressions against PyTorch."""
+independently of core/rules.py) and central differences; random expressions against PyTorch."""
 
 import math
 
@@ -13,7 +13,7 @@ from micrograd.testing import KINKED, assert_grad_matches_numeric, expressions, 
 # Each primitive's domain keeps a distance from its singular points (log, sqrt at 0; relu and
 # abs at the kink; overflow of exp): that is where the derivative does not exist or the
 # closed form itself overflows, not a loosened tolerance.
-sig = lambda x: 1 / (1 + math.exp(-x))  # noqa: E731
+sig = lambda x: 1 / (1 + math.exp(-x))
 UNARY = {
     #          domain            f(x)                 f'(x)                          f''(x)
     "exp": ((-20, 20), math.exp, math.exp, math.exp),
@@ -239,7 +239,7 @@ def test_random_expressions_match_pytorch_to_second_order(torch, expression, x0,
     expected = torch_derivatives(torch, expression, x0, y0)
     assume(math.isfinite(expected[0]) and abs(expected[0]) < 1e8)
     got = our_derivatives(expression, x0, y0)
-    flat = lambda d: [d[0], *d[1], *d[2][0], *d[2][1]]  # noqa: E731
+    flat = lambda d: [d[0], *d[1], *d[2][0], *d[2][1]]
     for a, b in zip(flat(got), flat(expected)):
         assert (math.isnan(a) and math.isnan(b)) or math.isclose(
             a, b, rel_tol=1e-9, abs_tol=1e-9

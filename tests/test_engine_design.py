@@ -532,3 +532,9 @@ def test_pending_gives_each_value_once_newest_first_with_its_whole_sum(dag, far)
     assert not [
         k for k in together if k in steps and k + 1 in steps
     ]  # made together, taken together
+
+
+def test_every_primitive_defined_in_rules_is_in_the_table():
+    defined = {name for name, obj in vars(rules).items() if isinstance(obj, rules.Primitive)}
+    listed = {name for name, obj in vars(rules).items() if obj in rules.PRIMITIVES}
+    assert defined == listed, defined ^ listed  # a Primitive left out is silently unused

@@ -55,7 +55,7 @@ def test_dual_numbers_carry_the_derivative_forward():
 
 
 def test_grad_of_grad_of_x2_exp_x_at_1_is_7e():
-    f = lambda x: x**2 * x.exp()  # noqa: E731
+    f = lambda x: x**2 * x.exp()
     assert float(func.grad(f)(1.0)) == pytest.approx(3 * math.e)
     assert float(func.grad(func.grad(f))(1.0)) == pytest.approx(7 * math.e)
     assert float(func.grad(func.grad(func.grad(f)))(1.0)) == pytest.approx(
@@ -69,14 +69,14 @@ def test_grad_of_a_constant_function_is_zero():
 
 
 def test_hessian_of_sum_of_cubes_is_diag_6x():
-    f = lambda x, y: x**3 + y**3  # noqa: E731
+    f = lambda x, y: x**3 + y**3
     h = func.hessian(f, argnums=(0, 1))(1.0, 2.0)
     assert [[float(e) for e in row] for row in h] == [[6.0, 0.0], [0.0, 12.0]]
 
 
 def test_mixed_second_derivatives_match_closed_form():
     # f = x²y + sin(xy): f_xx = 2y - y² sin(xy), f_xy = 2x + cos(xy) - xy sin(xy), f_yy = -x² sin(xy)
-    f = lambda x, y: x * x * y + (x * y).sin()  # noqa: E731
+    f = lambda x, y: x * x * y + (x * y).sin()
     x, y = 0.7, -1.3
     h = func.hessian(f, argnums=(0, 1))(x, y)
     expected = [
@@ -96,7 +96,7 @@ def test_mixed_second_derivatives_match_closed_form():
     st.floats(-1, 1),
 )
 def test_forward_mode_equals_reverse_mode_equals_central_differences(expression, x0, y0, tx, ty):
-    f = lambda x, y: expression.evaluate({"x": x, "y": y})  # noqa: E731
+    f = lambda x, y: expression.evaluate({"x": x, "y": y})
     value = expression.evaluate({"x": x0, "y": y0}, backend="float")
     assume(math.isfinite(value) and abs(value) < 1e6)
     _, forward = func.jvp(f, (x0, y0), (tx, ty))  # J·t by dual numbers
@@ -114,7 +114,7 @@ def test_forward_mode_equals_reverse_mode_equals_central_differences(expression,
 
 
 def test_jacfwd_and_jacrev_agree_with_the_closed_form():
-    f = lambda x: (x * 3).sin() * x  # noqa: E731    f' = 3x cos(3x) + sin(3x)
+    f = lambda x: (x * 3).sin() * x
     x = 0.4
     expected = 3 * x * math.cos(3 * x) + math.sin(3 * x)
     assert float(func.jacrev(f)(x)) == pytest.approx(expected) and float(
@@ -124,7 +124,7 @@ def test_jacfwd_and_jacrev_agree_with_the_closed_form():
 
 def test_reverse_mode_is_cheaper_for_many_inputs_and_forward_mode_for_many_outputs():
     n = 12
-    many_in = lambda *xs: sum((x * x for x in xs[1:]), xs[0] * xs[0])  # noqa: E731   Rⁿ → R
+    many_in = lambda *xs: sum((x * x for x in xs[1:]), xs[0] * xs[0])
     with count_operations() as reverse:
         func.jacrev(many_in, argnums=tuple(range(n)))(*[0.1 * i for i in range(n)])
     with count_operations() as forward:
@@ -187,7 +187,7 @@ def test_assert_grad_matches_numeric_names_expected_and_obtained():
 def test_keep_graph_and_the_nesting_of_transforms_are_per_thread():
     import threading
 
-    cube = lambda x: x**3  # noqa: E731
+    cube = lambda x: x**3
     elsewhere = []
     with func.keep_graph():
         kept = func.grad(cube)(2.0)

@@ -20,7 +20,7 @@ import micrograd
 from pytorch_harness import assert_same, same_output
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "bench"))
-import anchors  # noqa: E402 - bench/anchors.py, after its folder is on the path
+import anchors
 
 
 @pytest.fixture(scope="module")

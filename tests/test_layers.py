@@ -45,7 +45,10 @@ def layer(module: str) -> str:
 def _type_checking_blocks(tree: ast.AST) -> set[int]:
     skipped = set()
     for node in ast.walk(tree):
-        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+        if isinstance(node, ast.If) and ast.unparse(node.test) in (
+            "TYPE_CHECKING",
+            "typing.TYPE_CHECKING",
+        ):
             skipped |= {id(n) for n in ast.walk(node)}
     return skipped
 

@@ -25,7 +25,7 @@ from .gradcheck import GradcheckError, gradcheck, gradgradcheck, numerical_grad
 FunctionCtx = FunctionNode
 
 
-def Variable(data: Any, requires_grad: bool = False, volatile: bool = False) -> Any:  # noqa: N802 - PyTorch's name
+def Variable(data: Any, requires_grad: bool = False, volatile: bool = False) -> Any:
     """``torch.autograd.Variable(t, requires_grad=...)``: since PyTorch 0.4 just the tensor itself
     (requires_grad=True makes this leaf a variable)."""
     if volatile:

@@ -329,7 +329,7 @@ def primitive_function(prim: rules.Primitive) -> type[Function]:
 
     It is built exactly like your own ``Square``: forward saves its inputs, backward
     returns one gradient per input, from the row's vjp.  (``x * y`` records the same row
-    without a ctx object per node: the one shortcut the engine takes, for speed.)
+    without a ctx object per node: a shortcut the engine takes, for speed.)
     """
 
     def forward(ctx: FunctionNode, *inputs: Value) -> Value:

@@ -136,8 +136,8 @@ def sigmoid(x: float) -> float:
 
 
 def relu(x: float) -> float:
-    """max(x, 0); relu(nan) = nan, as in PyTorch."""
-    return x if x > 0 or x != x else 0.0
+    """max(x, 0); relu(nan) = nan and relu(-0.0) = -0.0, as in PyTorch."""
+    return 0.0 if x < 0 else x
 
 
 def sign(x: float) -> float:

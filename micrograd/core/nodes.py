@@ -76,7 +76,24 @@ class Freed:
         """Refused: the values this step would need were freed by the last pass."""
         raise RuntimeError(RETAIN_GRAPH_ERROR)
 
+    def inputs_of(self, value: Any) -> tuple:
+        """As the primitive's."""
+        return self.rule.inputs_of(value)
+
+    def grad_fn(self, value: Any) -> Any:
+        """As the primitive's: the node keeps its PyTorch name."""
+        return self.rule.grad_fn(value)
+
+    def output_index(self, value: Any) -> int:
+        """As the primitive's."""
+        return 0
+
+    def label(self, constant: Any = None) -> str:
+        """As the primitive's."""
+        return self.rule.label(constant)
+
     def __getattr__(self, name: str) -> Any:
+        # anything else (name, symbol, grad_fn_name, gradients for drawings, freed) is the rule's
         return getattr(self.rule, name)
 
     def __repr__(self) -> str:
@@ -150,10 +167,12 @@ def next_function(x: Any) -> tuple[Any, int]:
 class RemovableHandle:
     """Returned by ``register_hook``; ``remove()`` takes the hook off."""
 
-    def __init__(self, hooks: list, hook: Callable) -> None:
-        self._hooks, self._hook = hooks, hook
+    def __init__(self, hooks: list, hook: Callable, when_empty: Callable[[], Any] | None = None):
+        self._hooks, self._hook, self._when_empty = hooks, hook, when_empty
 
     def remove(self) -> None:
         """Take the hook off (again is harmless)."""
         if self._hook in self._hooks:
             self._hooks.remove(self._hook)
+        if not self._hooks and self._when_empty is not None:
+            self._when_empty()  # (the last hook gone: a plain backward is fast again)

@@ -39,8 +39,9 @@ def _is_number(x: Any) -> bool:
     return isinstance(x, (int, float))
 
 
-def _number(x: Any) -> float:
-    return x if _is_number(x) else x.data
+def _number(x: Any) -> Any:
+    """A Value's number, or x itself (a number, or a constant such as clamp's bounds)."""
+    return getattr(x, "data", x)
 
 
 # === The math a rule may call ===================================================================
@@ -158,6 +159,10 @@ class ValueMath:
         return result
 
 
+Math = type[FloatMath] | type[ValueMath]
+"""What a rule's first argument ``m`` is: the class whose functions it calls."""
+
+
 def evaluate(rule: Callable[..., Any], *args: Any) -> Any:
     """A forward or vjp on plain floats, IEEE-safe: ``evaluate(div, 1.0, 0.0)`` is inf.
 
@@ -248,10 +253,9 @@ class Primitive:
         if create_graph:
             operands = (a,) if b is None else (a, b)
             return self.vjp(ValueMath, g, value, *operands)
-        x = _number(a)
         if b is None:
-            return evaluate(self.vjp, g, value.data, x)
-        return evaluate(self.vjp, g, value.data, x, b if self.constant else _number(b))
+            return evaluate(self.vjp, g, value.data, _number(a))
+        return evaluate(self.vjp, g, value.data, _number(a), _number(b))
 
     def local_gradients(self, value: Any, g: Any, run: Any) -> zip:
         """One step of the backward pass `run`: (input, ∂L/∂input) for each input of `value`."""
@@ -310,12 +314,12 @@ def _number_text(c: Any) -> str:
 
 # === Two operands ===============================================================================
 # In the rules: x, y the operands; out the result; g = ∂L/∂out; c a constant carried by the node.
-def add(m: Any, x: Any, y: Any) -> Any:
+def add(m: Math, x: Any, y: Any) -> Any:
     """x + y"""
     return x + y
 
 
-def add_vjp(m: Any, g: Any, out: Any, x: Any, y: Any) -> tuple:
+def add_vjp(m: Math, g: Any, out: Any, x: Any, y: Any) -> tuple:
     """x + y: ∂/∂x = 1, ∂/∂y = 1"""
     return g, g
 
@@ -323,12 +327,12 @@ def add_vjp(m: Any, g: Any, out: Any, x: Any, y: Any) -> tuple:
 ADD = Primitive("add", "+", "AddBackward0", add, add_vjp, inputs=2, saves=False)
 
 
-def sub(m: Any, x: Any, y: Any) -> Any:
+def sub(m: Math, x: Any, y: Any) -> Any:
     """x - y"""
     return x - y
 
 
-def sub_vjp(m: Any, g: Any, out: Any, x: Any, y: Any) -> tuple:
+def sub_vjp(m: Math, g: Any, out: Any, x: Any, y: Any) -> tuple:
     """x - y: ∂/∂x = 1, ∂/∂y = -1"""
     return g, -g
 
@@ -336,12 +340,12 @@ def sub_vjp(m: Any, g: Any, out: Any, x: Any, y: Any) -> tuple:
 SUB = Primitive("sub", "-", "SubBackward0", sub, sub_vjp, inputs=2, saves=False)
 
 
-def mul(m: Any, x: Any, y: Any) -> Any:
+def mul(m: Math, x: Any, y: Any) -> Any:
     """x·y"""
     return x * y
 
 
-def mul_vjp(m: Any, g: Any, out: Any, x: Any, y: Any) -> tuple:
+def mul_vjp(m: Math, g: Any, out: Any, x: Any, y: Any) -> tuple:
     """x·y: ∂/∂x = y, ∂/∂y = x"""
     return g * y, g * x
 
@@ -349,12 +353,12 @@ def mul_vjp(m: Any, g: Any, out: Any, x: Any, y: Any) -> tuple:
 MUL = Primitive("mul", "*", "MulBackward0", mul, mul_vjp, inputs=2)
 
 
-def div(m: Any, x: Any, y: Any) -> Any:
+def div(m: Math, x: Any, y: Any) -> Any:
     """x/y"""
     return x / y
 
 
-def div_vjp(m: Any, g: Any, out: Any, x: Any, y: Any) -> tuple:
+def div_vjp(m: Math, g: Any, out: Any, x: Any, y: Any) -> tuple:
     """x/y: ∂/∂x = 1/y, ∂/∂y = -x/y²  (written -out/y, out = x/y)"""
     return g / y, -g * out / y
 
@@ -362,23 +366,23 @@ def div_vjp(m: Any, g: Any, out: Any, x: Any, y: Any) -> tuple:
 DIV = Primitive("div", "/", "DivBackward0", div, div_vjp, inputs=2)
 
 
-def pow(m: Any, x: Any, y: Any) -> Any:  # noqa: A001 - torch.pow's name; builtins.pow is unused
+def pow(m: Math, x: Any, y: Any) -> Any:  # torch.pow's name (builtins.pow is unused here)
     """xʸ"""
     return m.pow(x, y)
 
 
-def pow_vjp(m: Any, g: Any, out: Any, x: Any, y: Any) -> tuple:
+def pow_vjp(m: Math, g: Any, out: Any, x: Any, y: Any) -> tuple:
     """xʸ: ∂/∂x = y·xʸ⁻¹, ∂/∂y = xʸ·ln x"""
     return pow_dx(m, g, x, y), pow_dy(m, g, out, x, y)
 
 
-def pow_dx(m: Any, g: Any, x: Any, y: Any) -> Any:
+def pow_dx(m: Math, g: Any, x: Any, y: Any) -> Any:
     """∂L/∂x of xʸ = g·y·xʸ⁻¹; 0 where y = 0 (so 0⁰ has slope 0).  Written as PyTorch's
     pow_backward_self, a where() over both branches, so second derivatives match it too."""
     return m.where(m.is_zero(y), 0.0, g * (y * m.pow(x, y - 1)))
 
 
-def pow_dy(m: Any, g: Any, out: Any, x: Any, y: Any) -> Any:
+def pow_dy(m: Math, g: Any, out: Any, x: Any, y: Any) -> Any:
     """∂L/∂y of xʸ = g·xʸ·ln x; 0 where x = 0 and y ≥ 0 (PyTorch's pow_backward_exponent)."""
     return g * m.where(m.is_zero(x) and y >= 0, 0.0, out * m.log(x))
 
@@ -387,12 +391,12 @@ POW = Primitive("pow", "**", "PowBackward1", pow, pow_vjp, inputs=2)
 
 
 # === One operand ================================================================================
-def neg(m: Any, x: Any) -> Any:
+def neg(m: Math, x: Any) -> Any:
     """-x"""
     return -x
 
 
-def neg_vjp(m: Any, g: Any, out: Any, x: Any) -> tuple:
+def neg_vjp(m: Math, g: Any, out: Any, x: Any) -> tuple:
     """f(x) = -x, f′(x) = -1"""
     return (-g,)
 
@@ -400,12 +404,12 @@ def neg_vjp(m: Any, g: Any, out: Any, x: Any) -> tuple:
 NEG = Primitive("neg", "neg", "NegBackward0", neg, neg_vjp, saves=False)
 
 
-def exp(m: Any, x: Any) -> Any:
+def exp(m: Math, x: Any) -> Any:
     """eˣ"""
     return m.exp(x)
 
 
-def exp_vjp(m: Any, g: Any, out: Any, x: Any) -> tuple:
+def exp_vjp(m: Math, g: Any, out: Any, x: Any) -> tuple:
     """f(x) = eˣ, f′(x) = eˣ  (the result itself)"""
     return (g * out,)
 
@@ -413,12 +417,12 @@ def exp_vjp(m: Any, g: Any, out: Any, x: Any) -> tuple:
 EXP = Primitive("exp", "exp", "ExpBackward0", exp, exp_vjp)
 
 
-def log(m: Any, x: Any) -> Any:
+def log(m: Math, x: Any) -> Any:
     """ln x"""
     return m.log(x)
 
 
-def log_vjp(m: Any, g: Any, out: Any, x: Any) -> tuple:
+def log_vjp(m: Math, g: Any, out: Any, x: Any) -> tuple:
     """f(x) = ln x, f′(x) = 1/x"""
     return (g / x,)
 
@@ -426,12 +430,12 @@ def log_vjp(m: Any, g: Any, out: Any, x: Any) -> tuple:
 LOG = Primitive("log", "log", "LogBackward0", log, log_vjp)
 
 
-def tanh(m: Any, x: Any) -> Any:
+def tanh(m: Math, x: Any) -> Any:
     """tanh x"""
     return m.tanh(x)
 
 
-def tanh_vjp(m: Any, g: Any, out: Any, x: Any) -> tuple:
+def tanh_vjp(m: Math, g: Any, out: Any, x: Any) -> tuple:
     """f(x) = tanh x, f′(x) = 1 - tanh²x"""
     return (g * (1 - out * out),)
 
@@ -439,12 +443,12 @@ def tanh_vjp(m: Any, g: Any, out: Any, x: Any) -> tuple:
 TANH = Primitive("tanh", "tanh", "TanhBackward0", tanh, tanh_vjp)
 
 
-def sigmoid(m: Any, x: Any) -> Any:
+def sigmoid(m: Math, x: Any) -> Any:
     """σ(x) = 1/(1 + e⁻ˣ)"""
     return m.sigmoid(x)
 
 
-def sigmoid_vjp(m: Any, g: Any, out: Any, x: Any) -> tuple:
+def sigmoid_vjp(m: Math, g: Any, out: Any, x: Any) -> tuple:
     """f(x) = σ(x) = 1/(1 + e⁻ˣ), f′(x) = σ(x)(1 - σ(x))"""
     return (g * out * (1 - out),)
 
@@ -452,12 +456,12 @@ def sigmoid_vjp(m: Any, g: Any, out: Any, x: Any) -> tuple:
 SIGMOID = Primitive("sigmoid", "sigmoid", "SigmoidBackward0", sigmoid, sigmoid_vjp)
 
 
-def relu(m: Any, x: Any) -> Any:
+def relu(m: Math, x: Any) -> Any:
     """max(x, 0)"""
     return m.relu(x)
 
 
-def relu_vjp(m: Any, g: Any, out: Any, x: Any) -> tuple:
+def relu_vjp(m: Math, g: Any, out: Any, x: Any) -> tuple:
     """f(x) = max(x, 0), f′(x) = 1 if x > 0 else 0"""
     return (0.0 if out <= 0 else g,)
 
@@ -465,12 +469,12 @@ def relu_vjp(m: Any, g: Any, out: Any, x: Any) -> tuple:
 RELU = Primitive("relu", "ReLU", "ReluBackward0", relu, relu_vjp)
 
 
-def sin(m: Any, x: Any) -> Any:
+def sin(m: Math, x: Any) -> Any:
     """sin x"""
     return m.sin(x)
 
 
-def sin_vjp(m: Any, g: Any, out: Any, x: Any) -> tuple:
+def sin_vjp(m: Math, g: Any, out: Any, x: Any) -> tuple:
     """f(x) = sin x, f′(x) = cos x"""
     return (g * m.cos(x),)
 
@@ -478,12 +482,12 @@ def sin_vjp(m: Any, g: Any, out: Any, x: Any) -> tuple:
 SIN = Primitive("sin", "sin", "SinBackward0", sin, sin_vjp)
 
 
-def cos(m: Any, x: Any) -> Any:
+def cos(m: Math, x: Any) -> Any:
     """cos x"""
     return m.cos(x)
 
 
-def cos_vjp(m: Any, g: Any, out: Any, x: Any) -> tuple:
+def cos_vjp(m: Math, g: Any, out: Any, x: Any) -> tuple:
     """f(x) = cos x, f′(x) = -sin x"""
     return (-g * m.sin(x),)
 
@@ -491,12 +495,12 @@ def cos_vjp(m: Any, g: Any, out: Any, x: Any) -> tuple:
 COS = Primitive("cos", "cos", "CosBackward0", cos, cos_vjp)
 
 
-def sqrt(m: Any, x: Any) -> Any:
+def sqrt(m: Math, x: Any) -> Any:
     """√x"""
     return m.sqrt(x)
 
 
-def sqrt_vjp(m: Any, g: Any, out: Any, x: Any) -> tuple:
+def sqrt_vjp(m: Math, g: Any, out: Any, x: Any) -> tuple:
     """f(x) = √x, f′(x) = 1/(2√x)  (the result is √x)"""
     return (g / (2 * out),)
 
@@ -504,12 +508,12 @@ def sqrt_vjp(m: Any, g: Any, out: Any, x: Any) -> tuple:
 SQRT = Primitive("sqrt", "sqrt", "SqrtBackward0", sqrt, sqrt_vjp)
 
 
-def abs(m: Any, x: Any) -> Any:  # noqa: A001 - torch.abs's name; FloatMath uses builtins.abs
+def abs(m: Math, x: Any) -> Any:  # torch.abs's name (FloatMath uses builtins.abs)
     """|x|"""
     return m.abs(x)
 
 
-def abs_vjp(m: Any, g: Any, out: Any, x: Any) -> tuple:
+def abs_vjp(m: Math, g: Any, out: Any, x: Any) -> tuple:
     """f(x) = |x|, f′(x) = sign(x)  (0 at 0, as PyTorch)"""
     return (g * m.sign(x),)
 
@@ -517,12 +521,12 @@ def abs_vjp(m: Any, g: Any, out: Any, x: Any) -> tuple:
 ABS = Primitive("abs", "abs", "AbsBackward0", abs, abs_vjp)
 
 
-def clamp(m: Any, x: Any, c: tuple) -> Any:
+def clamp(m: Math, x: Any, c: tuple) -> Any:
     """min(max(x, lo), hi), c = (lo, hi), either bound may be None"""
     return m.clamp(x, *c)
 
 
-def clamp_vjp(m: Any, g: Any, out: Any, x: Any, c: tuple) -> tuple:
+def clamp_vjp(m: Math, g: Any, out: Any, x: Any, c: tuple) -> tuple:
     """f(x) = min(max(x, lo), hi), f′(x) = 1 if lo ≤ x ≤ hi else 0"""
     return (g * m.inside(x, *c),)
 
@@ -539,12 +543,12 @@ CLAMP = Primitive(
 
 
 # === One operand and a number: the operators x ** 2, 2 - x, 2 ** x ==============================
-def pow_constant(m: Any, x: Any, c: float) -> Any:
+def pow_constant(m: Math, x: Any, c: float) -> Any:
     """xᶜ"""
     return m.pow_by_number(x, c)
 
 
-def pow_constant_vjp(m: Any, g: Any, out: Any, x: Any, c: float) -> tuple:
+def pow_constant_vjp(m: Math, g: Any, out: Any, x: Any, c: float) -> tuple:
     """f(x) = xᶜ, f′(x) = c·xᶜ⁻¹  (0 for c = 0)"""
     return (0.0 if c == 0 else g * (c * m.pow_by_number(x, c - 1)),)
 
@@ -560,12 +564,12 @@ POW_CONSTANT = Primitive(
 )
 
 
-def rsub_constant(m: Any, x: Any, c: float) -> Any:
+def rsub_constant(m: Math, x: Any, c: float) -> Any:
     """c - x"""
     return c - x
 
 
-def rsub_constant_vjp(m: Any, g: Any, out: Any, x: Any, c: float) -> tuple:
+def rsub_constant_vjp(m: Math, g: Any, out: Any, x: Any, c: float) -> tuple:
     """f(x) = c - x, f′(x) = -1"""
     return (-g,)
 
@@ -582,12 +586,12 @@ RSUB_CONSTANT = Primitive(
 )
 
 
-def rpow_constant(m: Any, x: Any, c: float) -> Any:
+def rpow_constant(m: Math, x: Any, c: float) -> Any:
     """cˣ"""
     return m.pow(c, x)
 
 
-def rpow_constant_vjp(m: Any, g: Any, out: Any, x: Any, c: float) -> tuple:
+def rpow_constant_vjp(m: Math, g: Any, out: Any, x: Any, c: float) -> tuple:
     """f(x) = cˣ, f′(x) = cˣ·ln c"""
     return (pow_dy(m, g, out, c, x),)
 

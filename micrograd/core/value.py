@@ -4,8 +4,9 @@ The graph model (PyTorch's names in brackets):
 
 * a ``Value`` holds ``data`` and ``grad`` [a 0-dim Tensor];
 * ``_node`` is its history (``nodes.py``): ``None`` for a constant, ``LEAF`` for a variable you
-  created [AccumulateGrad], the ``Primitive`` that made it (``rules.py``) [MulBackward0 ...], or
-  the node of a custom ``Function``;
+  created [AccumulateGrad], the ``Primitive`` that made it (``rules.py``: one object shared by
+  all its results, such as ``rules.MUL``) [MulBackward0 ...], that primitive's ``Freed`` once a
+  backward pass ran through it, or the node of a custom ``Function``;
 * ``_a`` and ``_b`` are a primitive's operands, in order (``_b`` is None for one operand; for
   ``x ** 2`` it holds the constant 2).  A number operand (the 2 in ``x * 2``) stays a float
   (karpathy's micrograd makes it a Value; PyTorch keeps a "wrapped number");
@@ -16,14 +17,18 @@ Nothing points from an input to its result, so the graph has no reference cycles
 last reference to a result goes, reference counting frees the whole graph at once.
 
 Follow ``x * y``: ``Value.__mul__`` → ``apply(rules.MUL, x, y)`` runs ``rules.mul`` and records
-MUL in the result's ``_node``; ``z.backward()`` → ``backward`` (checks the seeds) →
-``backward.backpropagate``, which calls ``MUL.local_gradients`` → ``rules.mul_vjp``.
+MUL in the result's ``_node``; ``z.backward()`` → ``backward`` (checks the seeds) → the pass:
+``backward.backpropagate`` calls ``MUL.local_gradients`` → ``rules.mul_vjp``.  (A plain
+``loss.backward()`` takes ``backward.plain_backward``, the same steps written out for speed,
+which calls ``rules.mul_vjp`` itself.)
 """
 
 from __future__ import annotations
 
 import itertools
 import threading
+import weakref
+from functools import partial
 from typing import Any, Callable, Sequence
 
 from . import rules
@@ -154,7 +159,7 @@ class Value:
             raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
         hooks = HOOKS.setdefault(self, [])
         hooks.append(hook)
-        return RemovableHandle(hooks, hook)
+        return RemovableHandle(hooks, hook, when_empty=partial(_forget_hooks, weakref.ref(self)))
 
     # --- copies: a new Value, with a stamp of its own ---------------------------------
     def __reduce__(self) -> tuple:
@@ -254,6 +259,13 @@ class Value:
         for x, was, g in zip(self._prev, before, grads):
             if x is was:  # (a number operand made a Value by _prev got its share there)
                 x.grad = (x.grad or 0.0) + float(g)
+
+
+def _forget_hooks(ref: weakref.ref) -> None:
+    """A Value's last hook was removed: forget it, so that a plain backward is fast again."""
+    value = ref()
+    if value is not None:
+        HOOKS.pop(value, None)
 
 
 def _rebuilt(data: float, requires_grad: bool, label: str) -> Value:

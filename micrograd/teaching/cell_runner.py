@@ -122,10 +122,10 @@ def run_cell(
     sys.displayhook = shown.show
     try:
         with contextlib.redirect_stdout(shown), contextlib.redirect_stderr(shown):
-            exec(compile(body, filename, "exec"), namespace)  # noqa: S102 - running the cell is the point
+            exec(compile(body, filename, "exec"), namespace)
             if last:  # "single" mode shows the value: sys.displayhook
-                exec(compile(ast.Interactive(body=last), filename, "single"), namespace)  # noqa: S102
-    except BaseException as err:  # noqa: BLE001 - every error is the cell's output
+                exec(compile(ast.Interactive(body=last), filename, "single"), namespace)
+    except BaseException as err:
         shown.outputs.append(Output("error", _traceback(err)))
     finally:
         sys.displayhook = hook

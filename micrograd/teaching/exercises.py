@@ -47,7 +47,7 @@ def _call(answer: Callable, *args: Any) -> Any:
         raise ExerciseFailed(
             say(f"your answer is not written yet ({err})", f"你的答案还没有写（{err}）")
         ) from None
-    except Exception as err:  # noqa: BLE001 - the student's code may raise anything; say so plainly
+    except Exception as err:
         raise ExerciseFailed(
             say(
                 f"your answer raised {type(err).__name__}: {err} (called with {args})",
@@ -204,7 +204,7 @@ def check_cube_function(answer: type) -> str:
         x = Value(x0)
         try:
             out = answer.apply(x)
-        except Exception as err:  # noqa: BLE001
+        except Exception as err:
             raise ExerciseFailed(
                 say(
                     f"Cube.apply raised {type(err).__name__}: {err}",
@@ -235,7 +235,7 @@ def check_cube_function(answer: type) -> str:
         x = Value(x0)
         try:
             answer.apply(x).backward(upstream)
-        except Exception as err:  # noqa: BLE001
+        except Exception as err:
             raise ExerciseFailed(
                 say(
                     f"backward raised {type(err).__name__}: {err}",
@@ -397,7 +397,7 @@ def check_central_difference(
 
 def check_jacobian_column(answer: Callable[[Callable, Tensor, int], Tensor]) -> str:
     """Lesson 9: answer(f, x, j) = the j-th column of f's Jacobian at x, by one forward pass (jvp)."""
-    f = lambda x: tensor([1.0, 2.0, 3.0]) * x.sum() + x * x  # noqa: E731
+    f = lambda x: tensor([1.0, 2.0, 3.0]) * x.sum() + x * x
     x = tensor([0.5, -1.0, 2.0])
     jacobian = func.jacrev(f)(x).tolist()
     for j in range(3):
@@ -524,7 +524,7 @@ def check_tanh_neuron(answer: Callable[[list, list, Value], Value]) -> str:
 
 def check_newton_step(answer: Callable[[Callable[[Value], Value], float], float]) -> str:
     """Lesson 14: answer(f, x) = x − f'(x)/f''(x)."""
-    quadratic = lambda x: 3 * (x - 1.5) ** 2 + 2  # noqa: E731
+    quadratic = lambda x: 3 * (x - 1.5) ** 2 + 2
     for x0 in _points(-5, 5, 5):
         got = _call(answer, quadratic, x0)
         if not _close(got, 1.5):
@@ -534,7 +534,7 @@ def check_newton_step(answer: Callable[[Callable[[Value], Value], float], float]
                     f"对二次函数，牛顿法走一步就落在最小值点 1.5；你从 {x0:.3f} 走到了 {got}",
                 )
             )
-    f = lambda x: x.exp() - 2 * x  # noqa: E731
+    f = lambda x: x.exp() - 2 * x
     for x0 in _points(0, 2, 5):
         expected = x0 - (math.exp(x0) - 2) / math.exp(x0)
         got = _call(answer, f, x0)

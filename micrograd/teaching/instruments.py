@@ -14,7 +14,7 @@ from typing import Any, Callable
 
 from ..autograd import forward_ad
 from ..autograd.reverse import grad as autograd_grad
-from ..core import rules as ops, value as engine
+from ..core import rules, value as engine
 from ..core.graph import topological_order
 from ..core.value import Value
 
@@ -91,7 +91,7 @@ class TracedGraph:
             v.data = float(x)
         for node in self.schedule:  # each node's row of the table, forward
             operands = (node._a,) if node._b is None else (node._a, node._b)
-            node.data = ops.evaluate(
+            node.data = rules.evaluate(
                 node._node.rule.forward, *[getattr(x, "data", x) for x in operands]
             )
         return self.output.data

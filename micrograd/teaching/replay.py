@@ -127,7 +127,7 @@ def caption(
     fmt: str = ".4g",
 ) -> str:
     """The step's caption: ∂L/∂v by the chain rule, in symbols, then in numbers."""
-    d = lambda top, bottom: f"∂{_wrapped(top)}/∂{_wrapped(bottom)}"  # noqa: E731
+    d = lambda top, bottom: f"∂{_wrapped(top)}/∂{_wrapped(bottom)}"
     name = names[id(v)]
     if not terms:
         return say(

@@ -55,8 +55,8 @@ def _frame(
 ) -> tuple:
     """Axes with ticks, labels and title; returns the maps from data to pixels (x, y)."""
     (x0, x1), (y0, y1) = x_range, y_range
-    px = lambda x: LEFT + (x - x0) / ((x1 - x0) or 1) * (WIDTH - LEFT - RIGHT)  # noqa: E731
-    py = lambda y: HEIGHT - BOTTOM - (y - y0) / ((y1 - y0) or 1) * (HEIGHT - TOP - BOTTOM)  # noqa: E731
+    px = lambda x: LEFT + (x - x0) / ((x1 - x0) or 1) * (WIDTH - LEFT - RIGHT)
+    py = lambda y: HEIGHT - BOTTOM - (y - y0) / ((y1 - y0) or 1) * (HEIGHT - TOP - BOTTOM)
     title, x_label, y_label = (html.escape(text) for text in labels)
     parts.append(
         f'<rect x="{LEFT}" y="{TOP}" width="{WIDTH - LEFT - RIGHT}" height="{HEIGHT - TOP - BOTTOM}" '

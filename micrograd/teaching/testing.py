@@ -167,7 +167,7 @@ def _mentions_variable(e: Expression) -> bool:
 def _safe_binary(op: str, a: Expression, b: Expression) -> Expression:
     positive = lambda e: Expression(
         "add", (Expression("mul", (e, e)), Expression("const", value=1.0))
-    )  # noqa: E731
+    )
     if op == "div":
         return Expression("div", (a, positive(b)))
     if op == "pow":  # a positive base, an exponent in (-1, 1): no overflow, no complex

@@ -23,10 +23,10 @@ def _accelerator(kind: str) -> NotSupported:
     )
 
 
-class device:  # noqa: N801 - PyTorch's name
+class device:
     """``torch.device``: here always ``device(type='cpu')``."""
 
-    def __init__(self, type: Any = "cpu", index: int | None = None) -> None:  # noqa: A002 - PyTorch's name
+    def __init__(self, type: Any = "cpu", index: int | None = None) -> None:
         if isinstance(type, device):
             type, index = type.type, type.index
         if not isinstance(type, str):
