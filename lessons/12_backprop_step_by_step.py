@@ -161,7 +161,8 @@ print(order)
 assert order == [("s", 1.0), ("r", 1.0), ("q", 2.0), ("p", 4.0)]
 
 # %% [markdown]
-# Adding a primitive to micrograd means adding its two functions and one `Primitive` line.
+# Adding a primitive to micrograd means adding its two functions and its `Primitive`, listed in
+# the table `rules.PRIMITIVES`.
 # `clamp` arrived that way: min(max(x, lo), hi), whose slope is 1 between the bounds (bounds
 # included) and 0 outside. From that it became `Value.clamp`, `Tensor.clamp`, `micrograd.clamp`,
 # a function of `micrograd draw` formulas and a case of the property tests, with no other list

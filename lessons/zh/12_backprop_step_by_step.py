@@ -155,7 +155,8 @@ print(order)
 assert order == [("s", 1.0), ("r", 1.0), ("q", 2.0), ("p", 4.0)]
 
 # %% [markdown]
-# 给 micrograd 添加一个基本运算，就是写出它的两个函数，再加一行 `Primitive`。
+# 给 micrograd 添加一个基本运算，就是写出它的两个函数和它的 `Primitive`，再把它列进
+# 表 `rules.PRIMITIVES`。
 # `clamp` 就是这样加进来的：min(max(x, lo), hi)，在上下界之间（含边界）斜率为 1，界外为 0。
 # 有了它们，它就成了 `Value.clamp`、`Tensor.clamp`、`micrograd.clamp`、`micrograd draw`
 # 公式里可用的函数，也进入了性质测试，不需要再改任何别的列表：

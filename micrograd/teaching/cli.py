@@ -62,7 +62,7 @@ def demo(out_dir: str) -> int:
     print("   they agree.")
     written += [save(draw(f), os.path.join(out_dir, "graph.svg"))] + ([page] if page else [])
 
-    print("\n2. The seed tutorial's linear regression: y = 0.5·x + 30 + noise, by gradient descent")
+    print("\n2. Linear regression: y = 0.5·x + 30 + noise, by gradient descent")
     xs, ys = data.linear()
     w, b, losses = fit_line(xs, ys)
     best_w, best_b = least_squares(xs, ys)

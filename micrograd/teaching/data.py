@@ -23,7 +23,7 @@ def _shuffled(X: list, y: list, rng: random.Random) -> tuple[list, list]:
 def linear(
     n: int = 11, w: float = 0.5, b: float = 30.0, noise: float = 1.0, seed: int = 2024
 ) -> tuple[list[float], list[float]]:
-    """The seed tutorial's data: x integers in [-5, 30), y = w·x + b + noise·N(0, 1)."""
+    """The linear-regression example's data: x integers in [-5, 30), y = w·x + b + noise·N(0, 1)."""
     rng = random.Random(seed)
     xs = [float(rng.randrange(-5, 30)) for _ in range(n)]
     return xs, [w * x + b + noise * rng.gauss(0, 1) for x in xs]

@@ -2,7 +2,7 @@
 
 * ``fit_classifier``: karpathy's demo loop: an MLP on 2-D points, max-margin (hinge) loss
   plus L2 regularisation, full-batch gradient descent with a decaying learning rate.
-* ``fit_line``: the seed tutorial's linear regression y ≈ w·x + b by gradient descent on Tensors,
+* ``fit_line``: linear regression y ≈ w·x + b by gradient descent on Tensors,
   and ``least_squares``, the closed form it should reach.
 """
 
@@ -83,8 +83,9 @@ def fit_line(
     learning_rate: float = 0.05,
     scale: float = 0.1,
 ) -> tuple[float, float, list[float]]:
-    """Gradient descent on mean((w·(scale·x) + b - y)²) with Tensors, as in the seed tutorial
-    (which scales x by 0.1); returns w and b in the units of x, and the loss per epoch."""
+    """Gradient descent on mean((w·(scale·x) + b - y)²) with Tensors, x scaled by 0.1 as in
+    PyTorch's linear-regression examples; returns w and b in the units of x, and the loss per
+    epoch."""
     x = tensor([scale * v for v in xs])
     target = tensor(list(ys))
     w = tensor(1.0, requires_grad=True)

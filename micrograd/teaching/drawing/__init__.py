@@ -1,6 +1,6 @@
 """Drawing the computation graph with Graphviz: variables as ellipses, operations as rectangles.
 
-The picture of the seed tutorial 000: for z = w·x + b the leaves w, x, b and the root z are
+The picture PyTorch's autograd tutorials draw: for z = w·x + b the leaves w, x, b and the root z are
 ellipses, ``*`` and ``+`` are rectangles, and edges run forward, input -> operation -> output.
 
 * ``draw(root)`` returns a ``graphviz.Digraph`` (shown inline by Jupyter); ``view="scalar"``
