@@ -129,8 +129,10 @@ print(a.grad, b.grad)
 assert (a.grad, b.grad) == (3.0, 2.0)
 
 # %% [markdown]
-# (A plain `loss.backward()` runs `passes.plain_backward`, the same three steps written out for
-# speed; the tests check that both passes give the same gradients on random graphs.)
+# `receive` is where `.grad` is written (after any hooks ran on the gradient). A plain
+# `loss.backward()` runs `passes.plain_backward`, the same steps written out in one loop for
+# speed; the tests check that both passes give the same gradients on random graphs. To step
+# through the readable pass in a debugger, set `passes.use_fast_pass = False` first.
 #
 # How does the pass know which Value is "newest"? Each Value gets a stamp when it is made
 # (`_stamp`: 0, -1, -2..., counting down), and an operation's inputs always exist before its

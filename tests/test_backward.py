@@ -191,3 +191,11 @@ def test_a_second_pass_through_a_freed_node_raises_in_both_passes():
         run_pass(passes.Pass({y: 1.0}))
         with pytest.raises(RuntimeError, match="backward through the graph a second time"):
             run_pass(passes.Pass({y: 1.0}))
+
+
+def test_use_fast_pass_false_sends_a_plain_backward_through_the_readable_pass(monkeypatch):
+    taken = spy(monkeypatch)
+    monkeypatch.setattr(passes, "use_fast_pass", False)
+    x = Value(3.0)
+    (x * x).backward()
+    assert taken == ["backpropagate"] and x.grad == 6.0

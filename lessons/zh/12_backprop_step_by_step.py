@@ -125,8 +125,10 @@ print(a.grad, b.grad)
 assert (a.grad, b.grad) == (3.0, 2.0)
 
 # %% [markdown]
-# （普通的 `loss.backward()` 走的是 `passes.plain_backward`：同样的三步，为了速度展开来写；
-# 测试会在随机计算图上检查两条路径给出的梯度完全相同。）
+# `.grad` 是在 `receive` 里写入的（先运行钩子函数，再累加梯度）。普通的 `loss.backward()`
+# 走的是 `passes.plain_backward`：同样的步骤，为了速度展开成一个循环；测试会在随机计算图上
+# 检查两条路径给出的梯度完全相同。想在调试器里一步步走可读的那条路径，先设
+# `passes.use_fast_pass = False`。
 #
 # 反向传播怎么知道哪个 Value 是"最新"的？每个 Value 创建时都会得到一个编号
 # （`_stamp`：0、-1、-2……依次递减），而一个运算的输入总是先于它的结果被创建，

@@ -29,6 +29,10 @@ from .nodes import LEAF
 from .pending import Pending
 from .rules import FloatMath, Primitive
 
+use_fast_pass = True
+"""False: every backward pass takes ``backpropagate``, to step through the readable pass in a
+debugger (``micrograd.core.backward.use_fast_pass = False``); the numbers are the same."""
+
 HOOKS: weakref.WeakKeyDictionary[Any, list] = weakref.WeakKeyDictionary()
 """Value -> the hooks ``register_hook`` gave it, called when its gradient is complete."""
 

@@ -258,7 +258,9 @@ class Primitive:
         return evaluate(self.vjp, g, value.data, _number(a), _number(b))
 
     def local_gradients(self, value: Any, g: Any, run: Any) -> zip:
-        """One step of the backward pass `run`: (input, ∂L/∂input) for each input of `value`."""
+        """One step of the backward pass `run`: for each input x of `value`, the pair (x, its
+        share g·∂value/∂x), the local derivative times the upstream g.  Without retain_graph
+        the node is freed after this step (a second pass through it raises)."""
         grads = self.gradients(value, g, run.create_graph)
         if run.check_nan:
             nan_check(self.grad_fn_name, grads)

@@ -32,6 +32,7 @@ from functools import partial
 from typing import Any, Callable, Sequence
 
 from . import rules
+from . import backward as passes
 from .backward import HOOKS, Pass, backpropagate, plain_backward
 from .errors import LEAF_INPLACE_ERROR, NO_GRAD_ERROR, NotSupported, unsupported_operand
 from .ieee import as_float
@@ -405,7 +406,7 @@ def backward(
         wanted=set(inputs or ()),
         accumulate=accumulate,
     )
-    plain = accumulate and not (inputs or create_graph or HOOKS)
+    plain = passes.use_fast_pass and accumulate and not (inputs or create_graph or HOOKS)
     for observe in backward_observers:
         observe(list(seeds))
     with _passes, grad_mode(create_graph):
