@@ -538,3 +538,14 @@ def test_every_primitive_defined_in_rules_is_in_the_table():
     defined = {name for name, obj in vars(rules).items() if isinstance(obj, rules.Primitive)}
     listed = {name for name, obj in vars(rules).items() if obj in rules.PRIMITIVES}
     assert defined == listed, defined ^ listed  # a Primitive left out is silently unused
+
+
+EDGES = [0.0, -0.0, math.inf, -math.inf, math.nan, -1.0, 1.0, 1e-320, -1e-320, 800.0, -800.0]
+
+
+@pytest.mark.parametrize("name", sorted(n for n, p in rules.UNARY.items() if not p.constant))
+@pytest.mark.parametrize("x0", EDGES)
+def test_forward_values_at_edges_match_pytorch_to_the_sign_of_zero(torch, name, x0):
+    ours = getattr(Value(x0), name)().data
+    theirs = getattr(torch.tensor(x0, dtype=torch.float64), name)().item()
+    assert repr(ours) == repr(theirs)  # -0.0 and 0.0 differ; nan matches nan

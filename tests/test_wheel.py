@@ -120,6 +120,12 @@ def installed(wheel, tmp_path_factory):
     subprocess.run([sys.executable, "-m", "venv", str(env_dir)], check=True, capture_output=True)
     scripts = env_dir / ("Scripts" if os.name == "nt" else "bin")
     python = str(scripts / "python")
+    # nothing of the clone on the path, for the install as for the commands
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("PYTHONPATH", "VIRTUAL_ENV", "MICROGRAD_LESSONS_OUT")
+    }
     done = subprocess.run(
         [
             python,
@@ -132,13 +138,10 @@ def installed(wheel, tmp_path_factory):
         ],
         capture_output=True,
         text=True,
+        env=env,
+        cwd=env_dir,
     )
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in ("PYTHONPATH", "VIRTUAL_ENV", "MICROGRAD_LESSONS_OUT")
-    }
     env["PATH"] = str(scripts) + os.pathsep + env.get("PATH", "")
     elsewhere = tmp_path_factory.mktemp("elsewhere")
 

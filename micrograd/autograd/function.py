@@ -348,7 +348,6 @@ def primitive_function(prim: rules.Primitive) -> type[Function]:
         {
             "forward": staticmethod(forward),
             "backward": staticmethod(backward),
-            "primitive": prim,
             "__doc__": f"{prim.name} as a Function: {prim.math}",
         },
     )
@@ -356,7 +355,10 @@ def primitive_function(prim: rules.Primitive) -> type[Function]:
 
 PRIMITIVE_FUNCTIONS: dict[str, type[Function]] = {
     function.__name__: function
-    for function in map(primitive_function, [*rules.BINARY.values(), *rules.UNARY.values()])
-    if not function.primitive.constant
+    for function in (
+        primitive_function(prim)
+        for prim in [*rules.BINARY.values(), *rules.UNARY.values()]
+        if not prim.constant
+    )
 }
 """The primitives of rules.py as Functions, by name: Add, Sub, Mul, Div, Pow, Neg, Exp, ..."""

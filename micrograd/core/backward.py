@@ -59,7 +59,8 @@ class Pass:
         self.create_graph, self.retain_graph = create_graph, retain_graph
         self.wanted, self.accumulate = wanted, accumulate
         self.check_nan = anomaly.enabled
-        self.hooks = HOOKS if HOOKS else {}  # (the check costs a call: made once per pass)
+        # HOOKS is a WeakKeyDictionary, whose every test is a Python call: looked at once a pass
+        self.hooks = HOOKS if HOOKS else {}
         self.found: dict[Any, Any] = {}
         self.pending: Pending | None = None
 

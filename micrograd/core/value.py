@@ -410,7 +410,10 @@ def backward(
     for observe in backward_observers:
         observe(list(seeds))
     with _passes, grad_mode(create_graph):
-        plain_backward(run) if plain else backpropagate(run)
+        if plain:
+            plain_backward(run)
+        else:
+            backpropagate(run)
     for observe in backward_observers:
         observe(None)  # the pass is over
     return run.found

@@ -257,7 +257,7 @@ def lessons_command(args: argparse.Namespace) -> int:
             import jupytext
         except ImportError:
             raise UsageError(
-                "exporting notebooks needs jupytext: pip install 'micrograd-classroom[notebooks]'"
+                "exporting notebooks needs jupytext: pip install jupytext (or the extra [notebooks] of micrograd-classroom)"
             ) from None
         _check_folder(args.target, "export")
         os.makedirs(args.target, exist_ok=True)
