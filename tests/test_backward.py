@@ -199,3 +199,20 @@ def test_use_fast_pass_false_sends_a_plain_backward_through_the_readable_pass(mo
     x = Value(3.0)
     (x * x).backward()
     assert taken == ["backpropagate"] and x.grad == 6.0
+
+
+@settings(max_examples=100, deadline=None)
+@given(program=PROGRAMS, start=st.floats(-3, 3))
+def test_on_an_accumulated_grad_the_passes_agree_but_for_the_last_digit(program, start):
+    # the fast pass adds each share into .grad, the readable one (and PyTorch) adds their sum once
+    results = []
+    for run_pass in (passes.plain_backward, passes.backpropagate):
+        leaves, made, loss = build(program)
+        if not loss.requires_grad:
+            return
+        for x in leaves:
+            x.grad = start
+        run_pass(passes.Pass({loss: 1.0}))
+        results.append(grads(leaves))
+    fast, readable = results
+    assert fast == pytest.approx(readable, rel=1e-12, abs=1e-12, nan_ok=True)

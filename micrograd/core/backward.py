@@ -31,7 +31,8 @@ from .rules import FloatMath, Primitive
 
 use_fast_pass = True
 """False: every backward pass takes ``backpropagate``, to step through the readable pass in a
-debugger (``micrograd.core.backward.use_fast_pass = False``); the numbers are the same."""
+debugger (``micrograd.core.backward.use_fast_pass = False``).  The numbers are the same on
+a fresh ``.grad``; see ``plain_backward`` for the last digit of an accumulated one."""
 
 HOOKS: weakref.WeakKeyDictionary[Any, list] = weakref.WeakKeyDictionary()
 """Value -> the hooks ``register_hook`` gave it, called when its gradient is complete."""
@@ -121,6 +122,8 @@ def plain_backward(run: Pass) -> None:
     difference in bookkeeping, not in result: a variable's share goes straight into its
     ``.grad`` (a leaf passes nothing on, so it need not wait for its turn).  The additions come
     in the same order, so a fresh graph gets the very same numbers as from ``backpropagate``.
+    Where ``.grad`` already holds a sum, each share is added into it one by one, where the
+    readable pass (and PyTorch) adds their sum once: the last digit may differ.
     """
     seeds = run.seeds
     check_nan, retain_graph = run.check_nan, run.retain_graph

@@ -464,7 +464,7 @@ def relu(m: Math, x: Any) -> Any:
 
 
 def relu_vjp(m: Math, g: Any, out: Any, x: Any) -> tuple:
-    """f(x) = max(x, 0), f′(x) = 1 if x > 0 else 0"""
+    """f(x) = max(x, 0), f′(x) = 1 if x > 0 else 0  (nan passes g on, as in PyTorch)"""
     return (0.0 if out <= 0 else g,)
 
 
