@@ -12,11 +12,13 @@ per input, so it wins when n is small.  They nest: ``grad(grad(f))`` is f''.
 
 from __future__ import annotations
 
+import functools
 from typing import Any, Callable, Sequence
 
 from .autograd.transforms import grad, hessian, jacfwd, jacrev, jvp, keep_graph, vjp
 from .core.errors import missing_name
-from .tensors import as_tensor, stack
+from .core.modes import no_grad
+from .tensors import as_tensor, stack, zeros
 
 
 def vmap(
@@ -29,27 +31,24 @@ def vmap(
 ) -> Callable[..., Any]:
     """``torch.func.vmap``: f applied to each slice of its arguments along `in_dims` (None: not
     batched), the results stacked along `out_dims`.  PyTorch batches the work; here it is a loop,
-    which gives the same numbers and gradients."""
+    which gives the same numbers and gradients.  A batch of size 0 gives empty results, shaped
+    from one call of f on zeros (PyTorch too calls f once, on the empty batch)."""
 
     def batched(*args: Any) -> Any:
-        dims = tuple(in_dims) if isinstance(in_dims, (tuple, list)) else (in_dims,) * len(args)
-        if len(dims) != len(args):
+        dims = _in_dims(f, in_dims, args)
+        sizes = [a.shape[d] for a, d in zip(args, dims) if d is not None]
+        if not sizes:
+            raise ValueError("vmap: Expected at least one Tensor to vmap over")
+        if len(set(sizes)) != 1:
             raise ValueError(
-                f"vmap: in_dims has {len(dims)} entries but f got {len(args)} arguments"
+                "vmap: Expected all tensors to have the same size in the mapped dimension, got "
+                f"sizes {sizes} for the mapped dimension"
             )
-        sizes = {a.shape[d] for a, d in zip(args, dims) if d is not None}
-        if len(sizes) != 1:
-            raise ValueError(
-                "vmap: "
-                + (
-                    "at least one argument must be batched (an in_dims entry not None)"
-                    if not sizes
-                    else f"the batched arguments have different sizes {sorted(sizes)}"
-                )
-            )
+        if sizes[0] == 0:
+            return _empty_batch(f, args, dims, out_dims)
         outs = [
             f(*[a if d is None else a.movedim(d, 0)[i] for a, d in zip(args, dims)])
-            for i in range(sizes.pop())
+            for i in range(sizes[0])
         ]
         if isinstance(outs[0], tuple):
             return tuple(
@@ -58,6 +57,68 @@ def vmap(
         return stack([as_tensor(o) for o in outs], out_dims)
 
     return batched
+
+
+def _name(f: Any) -> str:
+    """How torch.func names a function in its messages."""
+    if hasattr(f, "__name__"):
+        return f.__name__
+    if isinstance(f, functools.partial):
+        return f"functools.partial({_name(f.func)}, ...)"
+    return repr(f)
+
+
+def _in_dims(f: Callable[..., Any], in_dims: Any, args: tuple) -> tuple:
+    """One batch dimension (or None) per argument, each checked as torch.func checks it, with its
+    messages; a negative dimension counts from the end."""
+    where = f"vmap({_name(f)}, in_dims={in_dims}, ...)(<inputs>)"
+    if isinstance(in_dims, bool) or not isinstance(in_dims, (int, tuple, list)):
+        raise ValueError(
+            f"{where}: expected `in_dims` to be int or a (potentially nested) tuple matching the "
+            f"structure of inputs, got: {type(in_dims)}."
+        )
+    dims = tuple(in_dims) if isinstance(in_dims, (tuple, list)) else (in_dims,) * len(args)
+    if len(dims) != len(args):
+        raise ValueError(
+            f"{where}: in_dims is not compatible with the structure of `inputs`: in_dims has "
+            f"{len(dims)} entries but f got {len(args)} arguments"
+        )
+    checked = []
+    for a, d in zip(args, dims):
+        if d is not None and (isinstance(d, bool) or not isinstance(d, int)):
+            raise ValueError(f"{where}: in_dims must be int or None for each input, got {d!r}")
+        if d is not None and not hasattr(a, "shape"):
+            raise ValueError(
+                f"{where}: Got in_dim={d} for an input but the input is of type {type(a)}. We "
+                "cannot vmap over non-Tensor arguments, please use None as the respective in_dim"
+            )
+        if d is not None and not -a.dim() <= d < a.dim():
+            n = a.dim()
+            raise ValueError(
+                f"{where}: Got in_dim={d} for some input, but that input is a Tensor of "
+                f"dimensionality {n} so expected in_dim to satisfy -{n} <= in_dim < {n}."
+            )
+        checked.append(None if d is None else d % a.dim())
+    return tuple(checked)
+
+
+def _empty_batch(f: Callable[..., Any], args: tuple, dims: tuple, out_dims: int) -> Any:
+    """vmap over a batch of size 0: each result empty, with the shape and dtype f's result has for
+    one slice (from a call of f on zeros shaped as a slice), the batch dimension of size 0."""
+    examples = [
+        a if d is None else zeros(*(a.shape[:d] + a.shape[d + 1 :]), dtype=a.dtype)
+        for a, d in zip(args, dims)
+    ]
+    with no_grad():
+        out = f(*examples)
+
+    def empty(o: Any) -> Any:
+        o = as_tensor(o)
+        shape = list(o.shape)
+        shape.insert(out_dims % (len(shape) + 1), 0)
+        return zeros(*shape, dtype=o.dtype)
+
+    return tuple(empty(o) for o in out) if isinstance(out, tuple) else empty(out)
 
 
 def functional_call(

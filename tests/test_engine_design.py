@@ -87,7 +87,7 @@ def test_every_enumeration_of_primitives_comes_from_the_table():
     assert set(expression.FUNCTIONS) == functions  # the formula whitelist
     assert set(testing.UNARY) == functions and set(testing.BINARY) == set(rules.BINARY)
     for prim in rules.PRIMITIVES:  # grad_fn names as the rows say
-        if not prim.operator:
+        if not prim.operator and prim not in rules.FOR_TENSORS:
             x = Value(0.5)
             out = getattr(x, prim.name)(*([0.0, 1.0] if prim.constant else []))
             assert type(out.grad_fn).__name__ == prim.grad_fn_name
@@ -168,7 +168,8 @@ def test_create_graph_returns_nan_gradients_and_only_detect_anomaly_refuses_them
     (tg,) = torch.autograd.grad(t.sqrt(), [t], create_graph=True)
     assert g.data != g.data and tg.item() != tg.item()
     with mg.detect_anomaly(), pytest.raises(RuntimeError, match="SqrtBackward0"):
-        autograd.grad(Value(-1.0).sqrt(), [Value(-1.0)], create_graph=True, allow_unused=True)
+        x = Value(-1.0)  # the input of the sqrt: a pass runs only nodes leading to the inputs
+        autograd.grad(x.sqrt(), [x], create_graph=True)
 
 
 def test_value_cannot_be_subclassed_and_says_why():

@@ -4,6 +4,7 @@ A dual number is ``primal + tangent·ε`` with ``ε² = 0``, so ``f(x + tε) = f
 carrying the tangent through every operation computes a Jacobian-vector product in one
 forward pass.  The tangent of each result is ``Σᵢ ∂f/∂xᵢ · tᵢ``; the partials ``∂f/∂xᵢ`` are
 the primitives' vjp functions (core/rules.py) evaluated with ``g = 1``: there is no second table.
+Levels are per thread, as PyTorch's: dual numbers made in one thread carry no tangent in another.
 
 >>> with dual_level():
 ...     x = make_dual(Value(1.0), 1.0)
@@ -13,6 +14,7 @@ the primitives' vjp functions (core/rules.py) evaluated with ``g = 1``: there is
 
 from __future__ import annotations
 
+import threading
 from typing import Any, NamedTuple
 
 from ..core import rules, value as engine
@@ -21,14 +23,23 @@ from ..core.modes import grad_state as _grad_mode
 from ..core.rules import ValueMath, evaluate
 from ..pytree import flatten, unflatten
 
-# One dict per level of forward mode (nested jvp makes several): Value -> its tangent there.
-_levels: list[dict[Value, Any]] = []
-# Per level, the tensors make_dual made: id -> (dual, the tangent given), so that unpack_dual
-# gives back that very tangent object, as PyTorch does.
-_given: list[dict[int, tuple[Any, Any]]] = []
-# While the tangent of level L is being computed, the operations doing it get tangents at the
-# levels below L only (their derivative along the outer directions): _top is L then.
-_top: list[int | None] = [None]
+
+class _Levels(threading.local):
+    """Forward mode's state, per thread (as PyTorch's levels are): a jvp in one thread never sees
+    another thread's dual numbers."""
+
+    def __init__(self) -> None:
+        # One dict per level of forward mode (nested jvp makes several): Value -> its tangent.
+        self.tangents: list[dict[Value, Any]] = []
+        # Per level, the tensors make_dual made: id -> (dual, the tangent given), so that
+        # unpack_dual gives back that very tangent object, as PyTorch does.
+        self.given: list[dict[int, tuple[Any, Any]]] = []
+        # While the tangent of level L is being computed, the operations doing it get tangents
+        # at the levels below L only (their derivative along the outer directions): top is L.
+        self.top: int | None = None
+
+
+_state = _Levels()
 
 NO_LEVEL_ERROR = (
     "Trying to create a dual Tensor for forward AD but no level exists, make sure to "
@@ -47,11 +58,12 @@ def _propagate(fn: Any, out: Value, x: Any, y: Any) -> None:
     """Called by the engine after each operation: at each level, give `out` its tangent
     Σᵢ ∂out/∂xᵢ · tᵢ, the partials being the primitive's vjp with g = 1 (rules.py)."""
     operands = (x,) if y is None or fn.constant else (x, y)
-    top = len(_levels) if _top[0] is None else _top[0]
+    levels = _state.tangents
+    top = len(levels) if _state.top is None else _state.top
     for level in range(top):
-        tangents = [_levels[level].get(i) if i.__class__ is Value else None for i in operands]
+        tangents = [levels[level].get(i) if i.__class__ is Value else None for i in operands]
         if any(t is not None for t in tangents):
-            _levels[level][out] = _tangent(level, fn, out, x, y, tangents)
+            levels[level][out] = _tangent(level, fn, out, x, y, tangents)
 
 
 def _tangent(level: int, fn: Any, out: Value, x: Any, y: Any, tangents: list) -> Any:
@@ -64,29 +76,29 @@ def _tangent(level: int, fn: Any, out: Value, x: Any, y: Any, tangents: list) ->
         partials = evaluate(fn.vjp, 1.0, out.data, *data)
         terms = [float(t) * p for p, t in zip(partials, tangents) if t is not None]
         return sum(terms[1:], terms[0])
-    saved, _top[0] = _top[0], level
+    saved, _state.top = _state.top, level
     try:
         partials = fn.vjp(ValueMath, 1.0, out, *((x,) if y is None else (x, y)))
         terms = [t * p for p, t in zip(partials, tangents) if t is not None]
         return sum(terms[1:], terms[0])
     finally:
-        _top[0] = saved
+        _state.top = saved
 
 
 class dual_level:
     """Context manager: dual numbers made inside live until it exits."""
 
     def __enter__(self) -> int:
-        if not _levels:
-            engine.observers.append(_propagate)
-        _levels.append({})
-        _given.append({})
-        return len(_levels) - 1
+        if not _state.tangents:
+            engine.observers.append(_propagate)  # this thread's operations only
+        _state.tangents.append({})
+        _state.given.append({})
+        return len(_state.tangents) - 1
 
     def __exit__(self, *exc: object) -> None:
-        _levels.pop()
-        _given.pop()
-        if not _levels:
+        _state.tangents.pop()
+        _state.given.pop()
+        if not _state.tangents:
             engine.observers.remove(_propagate)
 
 
@@ -102,7 +114,7 @@ def exit_dual_level(*, level: int | None = None) -> None:
 
 def make_dual(tensor: Any, tangent: Any, *, level: int | None = None) -> Any:
     """A copy of `tensor` (a Value or Tensor) carrying `tangent`; gradients still flow to `tensor`."""
-    if not _levels:
+    if not _state.tangents:
         raise RuntimeError(NO_LEVEL_ERROR)
     primal_flat, tangent_flat = flatten(tensor), flatten(tangent)
     if primal_flat is None:
@@ -121,12 +133,12 @@ def make_dual(tensor: Any, tangent: Any, *, level: int | None = None) -> Any:
         tangent_values = [t if t.requires_grad else t.data for t in tangent_flat[0]]
     # p + 0: gradients flow back to p, and p's tangents at the other levels carry over.
     duals = [engine.apply(rules.ADD, p, 0.0) for p in primal_flat[0]]
-    tangents_here = _levels[-1 if level is None else level]
+    tangents_here = _state.tangents[-1 if level is None else level]
     for dual, t in zip(duals, tangent_values):
         tangents_here[dual] = t
     result = unflatten(tensor, primal_flat[1], duals)
     if tangent_flat is not None and not isinstance(result, Value):
-        _given[-1 if level is None else level][id(result)] = (result, tangent)
+        _state.given[-1 if level is None else level][id(result)] = (result, tangent)
     return result
 
 
@@ -135,8 +147,9 @@ def unpack_dual(tensor: Any, *, level: int | None = None) -> UnpackedDualTensor:
     flat = flatten(tensor)
     if flat is None:
         raise TypeError(f"unpack_dual expects a Value or Tensor, got {type(tensor).__name__}")
-    here = _levels[-1 if level is None else level] if _levels else {}
-    given = _given[-1 if level is None else level].get(id(tensor)) if _levels else None
+    levels, index = _state.tangents, -1 if level is None else level
+    here = levels[index] if levels else {}
+    given = _state.given[index].get(id(tensor)) if levels else None
     if given is not None and given[0] is tensor:
         return UnpackedDualTensor(tensor, given[1])
     tangents = [here.get(v) for v in flat[0]]
@@ -151,33 +164,33 @@ def unpack_dual(tensor: Any, *, level: int | None = None) -> UnpackedDualTensor:
 
 def tangents_of(values: list[Value]) -> list:
     """Each Value's tangent at the innermost level (None where it has none)."""
-    here = _levels[-1] if _levels else {}
+    here = _state.tangents[-1] if _state.tangents else {}
     return [here.get(v) for v in values]
 
 
 def set_tangents(values: list[Value], tangents: list) -> None:
     """Give these Values these tangents at the innermost level (a custom Function's jvp)."""
-    _levels[-1].update(zip(values, tangents))
+    _state.tangents[-1].update(zip(values, tangents))
 
 
 def has_tangents(values: Any) -> bool:
     """True if any of these Values carries a tangent (forward mode is running through them)."""
-    return any(v in level for level in _levels for v in values if v.__class__ is Value)
+    return any(v in level for level in _state.tangents for v in values if v.__class__ is Value)
 
 
 def active() -> bool:
     """True inside a dual level: reverse passes then record their steps, so that tangents
     flow through gradients too (forward over reverse)."""
-    return bool(_levels)
+    return bool(_state.tangents)
 
 
 def tangent_of(v: Value) -> Any:
     """v's tangent at the innermost level, or None (the drawings show it)."""
-    return _levels[-1].get(v) if _levels else None
+    return _state.tangents[-1].get(v) if _state.tangents else None
 
 
 def carry_tangents(source: Value, copy: Value) -> None:
     """Give `copy`, a fresh Value with the same number, `source`'s tangents at every level."""
-    for level in _levels:
+    for level in _state.tangents:
         if source in level:
             level[copy] = level[source]

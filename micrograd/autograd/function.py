@@ -11,11 +11,13 @@ containers of Values registered in ``pytree.py`` (Tensor is one).
 
 from __future__ import annotations
 
+import itertools
+import math
 import weakref
 from typing import Any
 
 from ..core import rules
-from ..core.errors import RETAIN_GRAPH_ERROR
+from ..core.errors import RETAIN_GRAPH_ERROR, NotSupported, NotSupportedAttribute
 from ..core.value import Value, apply, as_float
 from ..core.modes import nan_check
 from ..core.modes import is_grad_enabled, no_grad, set_grad_enabled
@@ -26,6 +28,47 @@ from . import forward_ad
 
 def _shape_of(obj: Any) -> tuple:
     return tuple(getattr(obj, "shape", ()))
+
+
+_TORCH_CTX_NAMES = frozenset(
+    {
+        "apply_jvp",
+        "dirty_tensors",
+        "mark_shared_storage",
+        "materialize_grads",
+        "maybe_clear_saved_tensors",
+        "non_differentiable",
+        "register_hook",
+        "register_prehook",
+        "requires_grad",
+        "save_for_forward",
+        "saved_for_forward",
+        "saved_variables",
+        "to_save",
+    }
+)
+"""Names PyTorch's ctx has that micrograd's lacks (the others it has: save_for_backward...)."""
+
+
+def _expands_to(shape: tuple, target: tuple) -> bool:
+    """True if `shape` broadcasts to `target` (each of its dimensions, from the right, is the
+    target's or 1): a gradient of shape `target` then sums down to `shape`, as PyTorch does."""
+    if len(shape) > len(target):
+        return False
+    return all(s in (t, 1) for s, t in zip(reversed(shape), reversed(target)))
+
+
+def _sum_to(values: list, shape: tuple, target: tuple) -> list:
+    """The elements (row-major) of a gradient of `shape` summed down to `target`, which
+    broadcasts to `shape`: ∂L/∂xⱼ = Σ of the gradient over the elements xⱼ was broadcast to."""
+    padded = (1,) * (len(shape) - len(target)) + tuple(target)
+    sums: list = [None] * math.prod(target)
+    for value, index in zip(values, itertools.product(*map(range, shape))):
+        position = 0
+        for i, size in zip(index, padded):
+            position = position * size + (i if size > 1 else 0)
+        sums[position] = value if sums[position] is None else sums[position] + value
+    return [0.0 if s is None else s for s in sums]
 
 
 class FunctionNode(BackwardNode):
@@ -74,6 +117,24 @@ class FunctionNode(BackwardNode):
     def set_materialize_grads(self, value: bool) -> None:
         """With False, backward receives None (not zeros) for an output that got no gradient."""
         self._materialize = value
+
+    def mark_dirty(self, *args: Any) -> None:
+        """Not supported: PyTorch's in-place custom Function (forward changes an input and
+        returns it) needs the input's history rewritten; here each element is a Value of its own."""
+        raise NotSupported(
+            "ctx.mark_dirty is not supported by micrograd: a custom Function may not change its "
+            "inputs in place; return a new result instead"
+        )
+
+    def __getattr__(self, name: str) -> Any:
+        # only for a name not set on ctx: PyTorch's ctx names micrograd lacks are NotSupported
+        # (an AttributeError too, for hasattr); any other name is Python's AttributeError
+        if name in _TORCH_CTX_NAMES:
+            raise NotSupportedAttribute(
+                f"ctx.{name} is not supported by micrograd (PyTorch's FunctionCtx.{name}); "
+                "see the README for what a custom Function's ctx has"
+            )
+        raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
 
     # --- the node protocol (core/nodes.py): what the backward pass and the drawings call ---
     def inputs_of(self, value: Value) -> tuple:
@@ -137,8 +198,9 @@ class FunctionNode(BackwardNode):
             if stop is None:
                 grad_outputs.append(None)
             elif start is None or all(g is None for g in out_grads[start:stop]):
+                count = stop - (start or 0)  # a recorded output's Values are refs[start:stop]
                 grad_outputs.append(
-                    unflatten(like, aux, [0.0] * stop) if self._materialize else None
+                    unflatten(like, aux, [0.0] * count) if self._materialize else None
                 )
             else:
                 grad_outputs.append(
@@ -174,12 +236,16 @@ class FunctionNode(BackwardNode):
             grad_inner = flatten(grad)
             if grad_inner is None:
                 raise RuntimeError(f"expected Variable or None (got {type(grad).__name__})")
+            values = [v if create_graph else v.data for v in grad_inner[0]]
             if _shape_of(grad) != _shape_of(arg):
-                raise RuntimeError(
-                    f"Function {self.name()} returned an invalid gradient at index {index} - got "
-                    f"{list(_shape_of(grad))} but expected shape compatible with {list(_shape_of(arg))}"
-                )
-            flat.extend(v if create_graph else v.data for v in grad_inner[0])
+                if not _expands_to(_shape_of(arg), _shape_of(grad)):
+                    raise RuntimeError(
+                        f"Function {self.name()} returned an invalid gradient at index {index} - "
+                        f"got {list(_shape_of(grad))} but expected shape compatible with "
+                        f"{list(_shape_of(arg))}"
+                    )
+                values = _sum_to(values, _shape_of(grad), _shape_of(arg))
+            flat.extend(values)
         return flat
 
 
@@ -252,8 +318,6 @@ class Function:
         ctx.inputs = tuple(inputs)
         new_outputs, layout, refs = [], [], []
         for out in outputs:
-            if isinstance(out, (int, float)) and not isinstance(out, bool):
-                out = Value(out, requires_grad=False)
             inner = flatten(out)
             if inner is None:  # not a Value: returned as it is, gradient None
                 new_outputs.append(out)

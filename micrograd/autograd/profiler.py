@@ -13,7 +13,7 @@ event to its own end, so it includes the Python work that led to it (building th
 around it).  A backward pass is one ``backward`` row with its time; the steps it took are
 counted by node (``MulBackward0``...), their time being part of the pass's.  ``record_function``
 names a block: its row shows the block's total time and, as Self CPU, what its operations
-did not take.
+did not take.  As PyTorch's, a profile sees the operations of the thread that runs it only.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from ..core import value as engine
 from ..core.errors import NotSupported
 from ..core.graph import topological_order
 
-_active: list[profile] = []  # the profile blocks running (innermost last)
+_active = engine.PerThread()  # the profile blocks running in this thread (innermost last)
 
 
 class FunctionEventAvg:

@@ -23,8 +23,23 @@ from . import forward_ad
 from .reverse import grad as autograd_grad
 
 
-def _argnums(argnums: int | Sequence[int]) -> tuple[int, ...]:
-    return (argnums,) if isinstance(argnums, int) else tuple(argnums)
+def _argnums(argnums: int | Sequence[int], count: int) -> tuple[int, ...]:
+    """The positions of the arguments to differentiate, checked against the `count` arguments
+    given, as torch.func checks them (with its messages); a negative one counts from the end."""
+    nums = (argnums,) if isinstance(argnums, int) else argnums
+    if not isinstance(nums, tuple) or not all(
+        isinstance(i, int) and not isinstance(i, bool) for i in nums
+    ):
+        raise RuntimeError(f"argnums must be int or Tuple[int, ...], got: {type(argnums)}")
+    if not nums:
+        raise RuntimeError("argnums must be non-empty")
+    for i in nums:
+        if not -count <= i < count:
+            raise RuntimeError(f"Got argnum={i}, but only {count} positional inputs")
+    found = tuple(i % count for i in nums)
+    if len(set(found)) != len(found):
+        raise RuntimeError(f"argnums elements must be unique, got {argnums}")
+    return found
 
 
 class _Call:
@@ -220,10 +235,10 @@ def grad(
 
     >>> grad(lambda x: x ** 3)(2.0)          # 3x² = 12
     """
-    nums = _argnums(argnums)
     f, aux = _with_aux(f, has_aux)
 
     def gradient(*args: Any) -> Any:
+        nums = _argnums(argnums, len(args))
         call, args = _Call(), list(args)
         for i in nums:
             args[i] = call.variables(args[i])
@@ -339,10 +354,10 @@ def jacrev(
     With several outputs (a tuple or dict) the result is indexed [output][argument], as in
     torch.func; arguments may be tuples, lists or dicts of tensors; with has_aux, (Jacobian, aux).
     """
-    nums = _argnums(argnums)
     f, aux = _with_aux(f, has_aux)
 
     def jacobian(*args: Any) -> Any:
+        nums = _argnums(argnums, len(args))
         call, args = _Call(), list(args)
         for i in nums:
             args[i] = call.variables(args[i])
@@ -373,9 +388,9 @@ def jacfwd(
 ) -> Callable[..., Any]:
     """The Jacobian by forward mode: one forward pass per input element (``torch.func.jacfwd``);
     with has_aux, (Jacobian, aux)."""
-    nums = _argnums(argnums)
 
     def jacobian(*args: Any) -> Any:
+        nums = _argnums(argnums, len(args))
         args = [Value(a, requires_grad=False) if isinstance(a, (int, float)) else a for a in args]
         leaves, layout = _leaves_of(args, nums)
         flat = [v for leaf in leaves for v in flatten(leaf)[0]]

@@ -38,13 +38,31 @@ def missing_name(module: str, name: str) -> Exception:
     )
 
 
-def unsupported_operand(operation: str, operand: Any) -> Any:
+def unsupported_operand(operator: str, operand: Any, *, left: bool = False) -> Any:
     """NotImplemented for types that handle Values themselves (Tensor: Python then calls its
-    reflected method); otherwise a TypeError that names the type."""
+    reflected method); otherwise Python's TypeError for the operator (``+``, ``*``...), the
+    operand's type on its side: ``Value(1.0) + None`` and ``None + Value(1.0)``."""
     if getattr(operand, "handles_values", False):
         return NotImplemented
+    types = (type(operand).__name__, "Value") if left else ("Value", type(operand).__name__)
     raise TypeError(
-        f"unsupported operand type for {operation}: 'Value' and "
-        f"'{type(operand).__name__}' "
-        f"({operand!r:.40}); use a number or a Value"
+        f"unsupported operand type(s) for {operator}: '{types[0]}' and '{types[1]}' "
+        "(use a number or a Value)"
+    )
+
+
+def bad_data(data: Any) -> TypeError:
+    """What an operation raises on a Value whose ``data`` was set to something not a real
+    number (``v.data = "abc"``): the assignment is not checked, its first use is."""
+    return TypeError(
+        f"Value.data must be a real number (a float), got {data!r:.40} of type "
+        f"{type(data).__name__}"
+    )
+
+
+def bad_grad(grad: Any) -> TypeError:
+    """What a backward pass raises on a ``.grad`` set to something it cannot add to."""
+    return TypeError(
+        f"Value.grad must be a number, a Value or None (no gradient yet), got {grad!r:.40} of "
+        f"type {type(grad).__name__}"
     )

@@ -31,6 +31,7 @@ import builtins
 from typing import Any, Callable, Sequence
 
 from . import ieee
+from .errors import bad_data
 from .modes import nan_check
 from .nodes import Freed, backward_node_class
 
@@ -253,9 +254,13 @@ class Primitive:
         if create_graph:
             operands = (a,) if b is None else (a, b)
             return self.vjp(ValueMath, g, value, *operands)
-        if b is None:
-            return evaluate(self.vjp, g, value.data, _number(a))
-        return evaluate(self.vjp, g, value.data, _number(a), _number(b))
+        try:
+            if b is None:
+                return evaluate(self.vjp, g, value.data, _number(a))
+            return evaluate(self.vjp, g, value.data, _number(a), _number(b))
+        except TypeError:
+            _check_numbers(value.data, _number(a), _number(b))
+            raise
 
     def local_gradients(self, value: Any, g: Any, run: Any) -> zip:
         """One step of the backward pass `run`: for each input x of `value`, the pair (x, its
@@ -307,6 +312,14 @@ class Primitive:
 
     def __repr__(self) -> str:
         return f"<primitive {self.name}: {self.math}>"
+
+
+def _check_numbers(*numbers: Any) -> None:
+    """Raise a clear TypeError if a Value's data (an operand's, or the result's) is not a real
+    number: ``v.data = "abc"`` after the operation is not checked, its first use is."""
+    for number in numbers:
+        if number is not None and not isinstance(number, tuple) and ieee.as_float(number) is None:
+            raise bad_data(number)
 
 
 def _number_text(c: Any) -> str:
@@ -361,8 +374,10 @@ def div(m: Math, x: Any, y: Any) -> Any:
 
 
 def div_vjp(m: Math, g: Any, out: Any, x: Any, y: Any) -> tuple:
-    """x/y: ∂/∂x = 1/y, ∂/∂y = -x/y²  (written -out/y, out = x/y)"""
-    return g / y, -g * out / y
+    """x/y: ∂/∂x = 1/y, ∂/∂y = -x/y²  (written -(x/y)/y, PyTorch's formula and rounding)"""
+    # not from out: PyTorch's DivBackward0 saves the inputs only, so an in-place change of the
+    # result after the division does not change its gradient
+    return g / y, -g * ((x / y) / y)
 
 
 DIV = Primitive("div", "/", "DivBackward0", div, div_vjp, inputs=2)
@@ -530,7 +545,9 @@ def clamp(m: Math, x: Any, c: tuple) -> Any:
 
 def clamp_vjp(m: Math, g: Any, out: Any, x: Any, c: tuple) -> tuple:
     """f(x) = min(max(x, lo), hi), f′(x) = 1 if lo ≤ x ≤ hi else 0"""
-    return (g * m.inside(x, *c),)
+    # a choice, not a product with a 0/1 mask: outside the bounds the gradient is 0 even where
+    # g is inf or nan (inf·0 would be nan), as PyTorch's where(mask, g, 0)
+    return (m.where(m.inside(x, *c), g, 0.0),)
 
 
 CLAMP = Primitive(
@@ -609,6 +626,52 @@ RPOW_CONSTANT = Primitive(
 )
 
 
+# === Copying and choosing, for tensors ===========================================================
+# A tensor copy (cat, clone, x[[0, 1]]) needs new Values, so that writing into the copy leaves
+# the source alone; a choice (where, t[i] = v) must still send a zero to the operand it did not
+# choose, as PyTorch does (a zero times an infinite local derivative upstream is nan there).
+def copy(m: Math, x: Any) -> Any:
+    """x, as a new Value"""
+    return x
+
+
+def copy_vjp(m: Math, g: Any, out: Any, x: Any) -> tuple:
+    """f(x) = x, f′(x) = 1"""
+    return (g,)
+
+
+COPY = Primitive("copy", "copy", "CloneBackward0", copy, copy_vjp, saves=False)
+
+
+def choose_x(m: Math, x: Any, y: Any) -> Any:
+    """x (where the condition holds)"""
+    return x
+
+
+def choose_x_vjp(m: Math, g: Any, out: Any, x: Any, y: Any) -> tuple:
+    """where(true, x, y) = x: ∂/∂x = 1, ∂/∂y = 0"""
+    return g, 0.0
+
+
+CHOOSE_X = Primitive("choose_x", "where", "WhereBackward0", choose_x, choose_x_vjp, inputs=2)
+
+
+def choose_y(m: Math, x: Any, y: Any) -> Any:
+    """y (where the condition does not hold, or y written over x)"""
+    return y
+
+
+def choose_y_vjp(m: Math, g: Any, out: Any, x: Any, y: Any) -> tuple:
+    """where(false, x, y) = y: ∂/∂x = 0, ∂/∂y = 1"""
+    return 0.0, g
+
+
+CHOOSE_Y = Primitive("choose_y", "where", "WhereBackward0", choose_y, choose_y_vjp, inputs=2)
+
+FOR_TENSORS = (COPY, CHOOSE_X, CHOOSE_Y)
+"""The primitives tensors use for copies and choices: no Value method, operator or formula."""
+
+
 # === The table ==================================================================================
 PRIMITIVES: tuple[Primitive, ...] = (
     ADD,
@@ -630,12 +693,17 @@ PRIMITIVES: tuple[Primitive, ...] = (
     POW_CONSTANT,
     RSUB_CONSTANT,
     RPOW_CONSTANT,
+    *FOR_TENSORS,
 )
 """Every primitive, in order."""
 
-BINARY: dict[str, Primitive] = {p.name: p for p in PRIMITIVES if p.inputs == 2}
+BINARY: dict[str, Primitive] = {
+    p.name: p for p in PRIMITIVES if p.inputs == 2 and p not in FOR_TENSORS
+}
 """The operations of two Values: add, sub, mul, div, pow (reached through Python's operators)."""
 
-UNARY: dict[str, Primitive] = {p.name: p for p in PRIMITIVES if not p.operator}
+UNARY: dict[str, Primitive] = {
+    p.name: p for p in PRIMITIVES if not p.operator and p not in FOR_TENSORS
+}
 """The functions of one Value: neg, exp, log, ..., clamp.  Each is a method of Value and Tensor
 (``x.exp()``), a function of the package (``micrograd.exp(x)``) and a function of formulas."""

@@ -29,12 +29,18 @@ import itertools
 import threading
 import weakref
 from functools import partial
-from typing import Any, Callable, Sequence
+from typing import Any, Callable, Iterator, Sequence
 
 from . import rules
 from . import backward as passes
 from .backward import HOOKS, Pass, backpropagate, plain_backward
-from .errors import LEAF_INPLACE_ERROR, NO_GRAD_ERROR, NotSupported, unsupported_operand
+from .errors import (
+    LEAF_INPLACE_ERROR,
+    NO_GRAD_ERROR,
+    NotSupported,
+    bad_data,
+    unsupported_operand,
+)
 from .ieee import as_float
 from .modes import grad_mode, grad_state
 from .nodes import LEAF, BackwardNode, RemovableHandle
@@ -294,6 +300,8 @@ def apply(prim: Primitive, x: Any, y: Any = None) -> Value:
     constant, y is that constant.  This is the hot path of every program: the common types are
     tested first, and the new Value's slots are filled directly (object.__new__) rather than
     through __init__'s checks; the benchmark shows each of these saves 10-20% of an operation.
+    Wrong operands cost nothing until they fail: a TypeError from the forward, or a result that
+    is not a float (``v.data = "abc"`` makes ``v + v`` a string), is explained then.
     """
     if x.__class__ is Value:
         xd = x.data
@@ -301,13 +309,18 @@ def apply(prim: Primitive, x: Any, y: Any = None) -> Value:
     else:
         operand, x = x, as_float(x)
         if x is None:
-            return unsupported_operand(prim.name, operand)
+            return _refused(prim, operand, left=True)
         xd, requires_grad = x, False
     if y is None:
         try:
             data = prim.forward(rules.FloatMath, xd)
         except ArithmeticError:
             data = rules.on_ieee_floats(prim.forward, xd)
+        except TypeError:
+            if prim.inputs == 2:  # x + None: the operator's None operand
+                return _refused(prim, None)
+            _check_operands(x, y)
+            raise
     else:
         if y.__class__ is Value:
             yd = y.data
@@ -317,12 +330,17 @@ def apply(prim: Primitive, x: Any, y: Any = None) -> Value:
         else:
             operand, y = y, as_float(y)
             if y is None:
-                return unsupported_operand(prim.name, operand)
+                return _refused(prim, operand)
             yd = y
         try:
             data = prim.forward(rules.FloatMath, xd, yd)
         except ArithmeticError:
             data = rules.on_ieee_floats(prim.forward, xd, yd)
+        except TypeError:
+            _check_operands(x, y)
+            raise
+    if data.__class__ is not float:
+        data = _as_result(data, x, y)
     out = _new(Value)
     out.data = data
     out.grad = 0
@@ -335,23 +353,94 @@ def apply(prim: Primitive, x: Any, y: Any = None) -> Value:
     else:
         out._node = None
         out._a = out._b = None
-    if observers:
-        for observe in observers:
+    if _watched:  # some thread observes operations: call this thread's observers
+        for observe in observers.here():
             observe(prim, out, x, y)
     return out
 
 
+# the operator each primitive reached through Python's operators is, as Python's TypeError names it
+_SYMBOLS = {"add": "+", "sub": "-", "rsub": "-", "mul": "*", "div": "/", "pow": "** or pow()"}
+
+
+def _refused(prim: Primitive, operand: Any, left: bool = False) -> Any:
+    """Python's TypeError for an operand that is not a number (``Value(1.0) + None``), or
+    NotImplemented for a type that handles Values itself (a Tensor)."""
+    return unsupported_operand(_SYMBOLS.get(prim.name, prim.name), operand, left=left)
+
+
+def _check_operands(*operands: Any) -> None:
+    """Raise a clear TypeError if an operand is a Value whose data is not a real number
+    (``v.data = "abc"``: an assignment is not checked, so that writing ``data`` stays as fast as
+    writing a slot; its first use is)."""
+    for operand in operands:
+        if operand.__class__ is Value and as_float(operand.data) is None:
+            raise bad_data(operand.data)
+
+
+def _as_result(data: Any, x: Any, y: Any) -> float:
+    """The result of an operation as a float: another real number (an int, after ``v.data = 3``;
+    a numpy float) is converted; anything else means an operand's data is not a number."""
+    number = as_float(data)
+    if number is None:
+        _check_operands(x, y)
+        raise bad_data(data)
+    return number
+
+
+class PerThread:
+    """Functions registered per thread: ``append`` in one thread makes them see that thread's
+    operations only (forward mode's levels, the profiler, ``count_operations``), as PyTorch's
+    forward-mode levels and profiler are per thread.
+
+    ``apply`` tests the one list ``anywhere``, every thread's functions together, which is as
+    cheap as testing a plain list: only while some thread observes does an operation look up its
+    own thread's list (``here``)."""
+
+    def __init__(self) -> None:
+        self._local = threading.local()
+        self._lock = threading.Lock()
+        self.anywhere: list = []
+
+    def here(self) -> list:
+        """This thread's functions, in the order they were added."""
+        try:
+            return self._local.functions
+        except AttributeError:
+            self._local.functions = []
+            return self._local.functions
+
+    def append(self, function: Callable[..., Any]) -> None:
+        """Call `function` for this thread's operations from now on."""
+        with self._lock:
+            self.here().append(function)
+            self.anywhere.append(function)
+
+    def remove(self, function: Callable[..., Any]) -> None:
+        """Stop calling `function` (added in this thread)."""
+        with self._lock:
+            self.here().remove(function)
+            self.anywhere.remove(function)
+
+    def __iter__(self) -> Iterator[Callable[..., Any]]:
+        return iter(list(self.here()) if self.anywhere else ())
+
+    def __len__(self) -> int:
+        return len(self.here()) if self.anywhere else 0
+
+
 # Usually empty: functions called after every operation with (primitive, result, x, y), x and y
 # as given to apply (forward mode propagates tangents so), and before each backward pass with its
-# roots and after it with None (count_operations and the profiler count and time so).
-observers: list[Callable[[Primitive, Value, Any, Any], None]] = []
-backward_observers: list[Callable[[list[Value] | None], None]] = []
+# roots and after it with None (count_operations and the profiler count and time so).  Per thread.
+observers = PerThread()
+backward_observers = PerThread()
+_watched = observers.anywhere
 
 
 def _apply_constant(prim: Primitive, x: Value, c: Any) -> Value:
     """`prim` with the number c as a node attribute (x ** c, c - x, c ** x)."""
     if as_float(c) is None:
-        return unsupported_operand(prim.name, c)
+        return _refused(prim, c, left=prim is not rules.POW_CONSTANT)
     return apply(prim, x, c if isinstance(c, (int, float)) else float(c))
 
 
@@ -407,15 +496,17 @@ def backward(
         accumulate=accumulate,
     )
     plain = passes.use_fast_pass and accumulate and not (inputs or create_graph or HOOKS)
-    for observe in backward_observers:
-        observe(list(seeds))
+    if backward_observers.anywhere:
+        for observe in backward_observers:
+            observe(list(seeds))
     with _passes, grad_mode(create_graph):
         if plain:
             plain_backward(run)
         else:
             backpropagate(run)
-    for observe in backward_observers:
-        observe(None)  # the pass is over
+    if backward_observers.anywhere:
+        for observe in backward_observers:
+            observe(None)  # the pass is over
     return run.found
 
 

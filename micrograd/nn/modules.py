@@ -24,6 +24,7 @@ import warnings
 from types import MappingProxyType
 from typing import Any, Callable, Iterator, Mapping, Sequence
 
+from ..core.errors import NotSupportedAttribute
 from ..core.value import Value
 from ..tensors import Tensor, as_tensor, randomness, tensor
 from ..tensors.gradients import clear_gradients
@@ -164,6 +165,19 @@ class Parameter(Tensor):
     __str__ = __repr__
 
 
+_TORCH_MODULE_NAMES = frozenset(
+    """add_module apply bfloat16 buffers compile cpu cuda double dump_patches float
+    get_buffer get_extra_state get_parameter get_submodule half ipu load_state_dict modules
+    mtia named_buffers named_modules register_backward_hook register_buffer
+    register_full_backward_hook register_full_backward_pre_hook
+    register_load_state_dict_post_hook register_load_state_dict_pre_hook register_module
+    register_state_dict_post_hook register_state_dict_pre_hook requires_grad_ set_extra_state
+    set_submodule share_memory state_dict to to_empty type xpu""".split()
+)
+"""PyTorch's public nn.Module names (torch 2.13); those micrograd's Module lacks are refused
+with NotSupported (``Module.__getattr__``)."""
+
+
 class Module:
     """Something with parameters: ``parameters()``, ``named_parameters()``, ``zero_grad()``."""
 
@@ -245,6 +259,17 @@ class Module:
     def extra_repr(self) -> str:
         """What the repr shows inside the parentheses (Linear: its sizes)."""
         return ""
+
+    def __getattr__(self, name: str) -> Any:
+        # only for a name the module lacks: PyTorch's Module names are NotSupported (an
+        # AttributeError too, for hasattr and getattr with a default); others Python's error
+        if name in _TORCH_MODULE_NAMES:
+            raise NotSupportedAttribute(
+                f"micrograd's nn.Module has no '{name}': PyTorch's Module.{name} is not "
+                "supported here (micrograd is a teaching package; see its README for what it "
+                "covers)"
+            )
+        raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
 
     def __repr__(self) -> str:
         """As PyTorch prints a module: Name(extra) or its sub-modules, one per line."""
