@@ -12,11 +12,17 @@ through them; the math of each is in its docstring.
 
 from __future__ import annotations
 
+import math
+import struct
+import warnings
 from typing import Any, Callable
 
 from ..core.value import Value
 from ..core.errors import NotSupported, missing_name
 from ..tensors import Tensor, as_tensor, int64
+from ..tensors.dtypes import promote
+from ..tensors.history import constant_value
+from ..tensors.shapes import broadcast_index, broadcast_shapes
 
 REDUCTIONS = ("mean", "sum", "none")
 
@@ -81,8 +87,15 @@ def _named(result: Tensor, grad_fn: str, op: str, *inputs: Any) -> Tensor:
 
 
 # --- losses ------------------------------------------------------------------------------------------
+EPSILON = struct.unpack("f", struct.pack("f", 1e-12))[0]
+"""PyTorch's floor under p(1 − p) in binary_cross_entropy's backward: 1e-12 as a float32."""
+
+LOG_FLOOR = -100.0
+"""PyTorch clamps both logs of binary_cross_entropy here, so that p = 0 or 1 costs 100, not inf."""
+
+
 def _pairs(prediction: Any, target: Any) -> tuple[list, list]:
-    """Predictions and targets as two lists of scalars (Values or numbers)."""
+    """Predictions and targets as two lists of scalars (Values or numbers), paired in order."""
 
     def flat(x: Any) -> list:
         if isinstance(x, Tensor):
@@ -101,11 +114,86 @@ def _pairs(prediction: Any, target: Any) -> tuple[list, list]:
     return p, t
 
 
+def _operands(
+    input: Any, target: Any, same_size: str | None = None
+) -> tuple[Any, Any, list, list, tuple | None]:
+    """(input, target, their elements paired, the shape of the pairs).  Lists of Values (karpathy's
+    style) pair in order, shape None.  Tensors broadcast against each other, as PyTorch's losses
+    do; a different shape is refused with the error `same_size` (binary cross-entropy), or
+    broadcast with PyTorch's warning (mse_loss, l1_loss)."""
+    if not isinstance(input, Tensor) and not isinstance(target, Tensor):
+        p, t = _pairs(input, target)
+        return input, target, p, t, None
+    x, y = as_tensor(input), as_tensor(target)
+    if x.shape != y.shape:
+        if same_size is not None:
+            raise ValueError(same_size.format(target=y.shape, input=x.shape))
+        warnings.warn(
+            f"Using a target size ({y.shape}) that is different to the input size ({x.shape}). "
+            "This will likely lead to incorrect results due to broadcasting. "
+            "Please ensure they have the same size.",
+            UserWarning,
+            stacklevel=3,  # the line that called the loss
+        )
+    shape = _broadcast(x.shape, y.shape)
+    return x, y, _expanded(x, shape), _expanded(y, shape), shape
+
+
+def _broadcast(a: tuple, b: tuple) -> tuple:
+    """The shape two shapes broadcast to, or torch.broadcast_tensors' error."""
+    for i in range(1, min(len(a), len(b)) + 1):
+        if a[-i] != b[-i] and 1 not in (a[-i], b[-i]):
+            raise RuntimeError(
+                f"The size of tensor a ({a[-i]}) must match the size of tensor b ({b[-i]}) at "
+                f"non-singleton dimension {max(len(a), len(b)) - i}"
+            )
+    return broadcast_shapes(a, b)
+
+
+def _expanded(x: Tensor, shape: tuple) -> list:
+    """x's elements broadcast to `shape`, in row-major order (an element may repeat)."""
+    values = x._values
+    return values if x.shape == shape else [values[i] for i in broadcast_index(x.shape, shape)]
+
+
+def _weights(weight: Any, shape: tuple | None, count: int, name: str) -> list[float]:
+    """Per-element weights (numbers: PyTorch does not differentiate a loss by its weight),
+    broadcast to the elements' `shape`; all 1 without a weight."""
+    if weight is None:
+        return [1.0] * count
+    w = as_tensor(weight)
+    if w.requires_grad:
+        raise RuntimeError(
+            f"The function '{name}' is not differentiable with respect to argument 'weight'. "
+            "This input cannot have requires_grad True."
+        )
+    if shape is None:  # lists of Values: one weight, or one per element
+        numbers = [v.data for v in w._values]
+        if len(numbers) not in (1, count):
+            raise ValueError(f"{name}: {len(numbers)} weights for {count} elements")
+        return numbers * count if len(numbers) == 1 else numbers
+    if _broadcast(w.shape, shape) != tuple(shape):
+        raise RuntimeError(
+            f"{name}: a weight of shape {tuple(w.shape)} does not broadcast to the input's shape "
+            f"{tuple(shape)}"
+        )
+    return [v.data for v in _expanded(w, tuple(shape))]
+
+
 def _total(terms: list) -> Any:
     total = terms[0]
     for term in terms[1:]:
         total = total + term
     return total
+
+
+def _legacy(name: str, size_average: Any, reduce: Any) -> None:
+    """size_average= and reduce=, deprecated in PyTorch: refused, naming reduction= instead."""
+    if size_average is not None or reduce is not None:
+        raise NotSupported(
+            f"{name}(size_average=..., reduce=...) is not supported (deprecated in PyTorch): "
+            "use reduction='mean', 'sum' or 'none'"
+        )
 
 
 def _reduce(
@@ -116,73 +204,204 @@ def _reduce(
     prediction: Any,
     target: Any = None,
     shape: tuple | None = None,
+    divisor: float | None = None,
+    dtype_: Any = None,
 ) -> Any:
-    """The per-element losses `terms` reduced: their mean (Σ·(1/n)), their sum, or all of them ("none",
-    shaped like the prediction or `shape`).  Values in, Values out; Tensors in, a Tensor named `grad_fn`."""
+    """The per-element losses `terms` reduced: their mean Σ·(1/divisor) (the number of terms
+    unless given: the sum of the weights, or of the targets not ignored), their sum, or all of
+    them ("none", shaped like the prediction or `shape`).  A mean of nothing (divisor 0) is
+    nan, as 0/0.  Values in, Values out; Tensors in, a Tensor named `grad_fn`."""
     if reduction not in REDUCTIONS:
         raise ValueError(
             f"{reduction!r} is not a valid value for reduction: use 'mean', 'sum' or 'none'"
         )
+    if isinstance(prediction, Tensor):
+        dtype_ = dtype_ or prediction.dtype
     if reduction == "none":
         if not isinstance(prediction, Tensor):
             return terms
-        out = Tensor(terms, prediction.shape if shape is None else shape, prediction.dtype)
+        out = Tensor(terms, prediction.shape if shape is None else shape, dtype_)
     else:
-        total = _total(terms)
-        loss = total * (1.0 / len(terms)) if reduction == "mean" else total
+        total = _total(terms) if terms else constant_value(0.0)
+        if reduction == "mean":
+            n = len(terms) if divisor is None else divisor
+            # a mean of nothing: nan, yet the terms keep their gradient 0 (PyTorch's too)
+            loss = total * (1.0 / n) if n else total + math.nan
+        else:
+            loss = total
         if not isinstance(prediction, Tensor):
             return loss
-        out = Tensor([loss], (), prediction.dtype)
+        out = Tensor([loss], (), dtype_)
     return _named(out, grad_fn, op, prediction, target)
 
 
-def mse_loss(input: Any, target: Any, reduction: str = "mean") -> Any:
-    """mean((x − t)²): ∂/∂xᵢ = 2(xᵢ − tᵢ)/n."""
-    p, t = _pairs(input, target)
+def _dtype_of(x: Any, y: Any) -> Any:
+    """The result's dtype: the promotion of the input's and the target's (None for Values)."""
+    return promote(x.dtype, y.dtype) if isinstance(x, Tensor) else None
+
+
+def mse_loss(
+    input: Any,
+    target: Any,
+    size_average: Any = None,
+    reduce: Any = None,
+    reduction: str = "mean",
+    weight: Any = None,
+) -> Any:
+    """mean((x − t)²): ∂/∂xᵢ = 2(xᵢ − tᵢ)/n.  Tensors of different shapes broadcast (with
+    PyTorch's warning).  With `weight`: Σ wᵢ(xᵢ − tᵢ)² / Σ wᵢ."""
+    _legacy("mse_loss", size_average, reduce)
+    x, y, p, t, shape = _operands(input, target)
+    terms = [(a - b) * (a - b) for a, b in zip(p, t)]
+    if weight is None:
+        return _reduce(
+            terms, reduction, "MseLossBackward0", "mse_loss", x, y, shape, dtype_=_dtype_of(x, y)
+        )
+    return _weighted(terms, weight, x, y, shape, reduction, "mse_loss")
+
+
+def l1_loss(
+    input: Any,
+    target: Any,
+    size_average: Any = None,
+    reduce: Any = None,
+    reduction: str = "mean",
+    weight: Any = None,
+) -> Any:
+    """mean(|x − t|): ∂/∂xᵢ = sign(xᵢ − tᵢ)/n.  Tensors of different shapes broadcast (with
+    PyTorch's warning).  With `weight`: Σ wᵢ|xᵢ − tᵢ| / Σ wᵢ."""
+    _legacy("l1_loss", size_average, reduce)
+    x, y, p, t, shape = _operands(input, target)
+    terms = [abs(a - b) for a, b in zip(p, t)]
+    if weight is None:
+        name = {"mean": "MeanBackward0", "sum": "SumBackward0", "none": "AbsBackward0"}
+        return _reduce(
+            terms,
+            reduction,
+            name.get(reduction, ""),
+            "l1_loss",
+            x,
+            y,
+            shape,
+            dtype_=_dtype_of(x, y),
+        )
+    return _weighted(terms, weight, x, y, shape, reduction, "l1_loss")
+
+
+def _weighted(
+    terms: list, weight: Any, x: Any, y: Any, shape: tuple | None, reduction: str, op: str
+) -> Any:
+    """mse_loss and l1_loss with `weight` (of the input's size, as PyTorch asks): wᵢ·termᵢ, then
+    their sum, or that sum divided by Σ wᵢ (PyTorch's names: MulBackward0, SumBackward0,
+    DivBackward0)."""
+    if isinstance(x, Tensor) and as_tensor(weight).shape != x.shape:
+        raise ValueError("Weights and input must have the same size.")
+    w = _weights(weight, shape, len(terms), op)
+    name = {"mean": "DivBackward0", "sum": "SumBackward0", "none": "MulBackward0"}
     return _reduce(
-        [(a - b) * (a - b) for a, b in zip(p, t)],
+        [term * wi for term, wi in zip(terms, w)],
         reduction,
-        "MseLossBackward0",
-        "mse_loss",
+        name.get(reduction, ""),
+        op,
+        x,
+        y,
+        shape,
+        divisor=sum(w),
+        dtype_=_dtype_of(x, y),
+    )
+
+
+def _bce_term(p: Any, t: Any) -> Any:
+    """−(t·log p + (1 − t)·log(1 − p)), as PyTorch computes it: each log clamped at −100, so
+    that p = 0 or 1 costs at most 100 (not inf, nor 0·inf = nan), and the derivative
+    ∂/∂p = (p − t)/p(1 − p) taken with p(1 − p) no smaller than EPSILON.
+
+    Where p(1 − p) ≥ EPSILON neither guard acts, and the term is the plain formula in Values.
+    Nearer 0 or 1 it is built as c + k·(p − p₀): c the clamped loss (a number), p₀ = p.data, so
+    that p − p₀ is exactly 0 and k = (p₀ − t)/EPSILON is PyTorch's derivative."""
+    pn, tn = _number(p), _number(t)
+    if pn * (1 - pn) >= EPSILON:
+        return -(t * p.log() + (1 - t) * (1 - p).log())
+    log_p = max(math.log(pn), LOG_FLOOR) if pn > 0 else LOG_FLOOR
+    log_q = max(math.log1p(-pn), LOG_FLOOR) if pn < 1 else LOG_FLOOR
+    term = (p - pn) * ((pn - tn) / EPSILON) + (-(tn * log_p + (1 - tn) * log_q))
+    if isinstance(t, Value) and t.requires_grad:  # ∂/∂t = log(1 − p) − log p, unclamped
+        slope = (math.log1p(-pn) if pn < 1 else -math.inf) - (math.log(pn) if pn > 0 else -math.inf)
+        if not math.isfinite(slope):
+            raise NotSupported(
+                "binary_cross_entropy: the gradient to a target at p = 0 or 1 is infinite "
+                "(PyTorch gives ±inf); give a target that does not require grad there"
+            )
+        term = term + (t - tn) * slope
+    return term
+
+
+def _check_unit(numbers: list[float], what: str) -> None:
+    """PyTorch's check that probabilities (and their targets) lie in [0, 1] (nan does not)."""
+    if not all(0.0 <= n <= 1.0 for n in numbers):
+        raise RuntimeError(f"all elements of {what} should be between 0 and 1")
+
+
+def binary_cross_entropy(
+    input: Any,
+    target: Any,
+    weight: Any = None,
+    size_average: Any = None,
+    reduce: Any = None,
+    reduction: str = "mean",
+) -> Any:
+    """mean(−w·(t·log p + (1 − t)·log(1 − p))) for probabilities p and targets t in [0, 1],
+    each log clamped at −100 as PyTorch does: ∂/∂p = w(p − t)/max(p(1 − p), 1e-12) / n.
+    `weight` (w, 1 by default) broadcasts to the input's shape; input and target must have
+    the same shape."""
+    _legacy("binary_cross_entropy", size_average, reduce)
+    x, y, p, t, shape = _operands(
         input,
         target,
+        same_size="Using a target size ({target}) that is different to the input size ({input}) "
+        "is deprecated. Please ensure they have the same size.",
     )
+    _check_unit([_number(a) for a in p], "input")
+    _check_unit([_number(b) for b in t], "target")
+    w = _weights(weight, shape, len(p), "binary_cross_entropy")
+    terms = [_bce_term(a, b) if wi == 1 else _bce_term(a, b) * wi for a, b, wi in zip(p, t, w)]
+    return _reduce(terms, reduction, "BinaryCrossEntropyBackward0", "binary_cross_entropy", x, y)
 
 
-def l1_loss(input: Any, target: Any, reduction: str = "mean") -> Any:
-    """mean(|x − t|): ∂/∂xᵢ = sign(xᵢ − tᵢ)/n."""
-    p, t = _pairs(input, target)
-    name = {"mean": "MeanBackward0", "sum": "SumBackward0", "none": "AbsBackward0"}.get(
-        reduction, ""
-    )
-    return _reduce([abs(a - b) for a, b in zip(p, t)], reduction, name, "l1_loss", input, target)
-
-
-def binary_cross_entropy(input: Any, target: Any, reduction: str = "mean") -> Any:
-    """mean(−(t·log p + (1 − t)·log(1 − p))) for probabilities p in (0, 1) and targets t in [0, 1]."""
-    p, t = _pairs(input, target)
-    terms = [-(b * a.log() + (1 - b) * (1 - a).log()) for a, b in zip(p, t)]
-    return _reduce(
-        terms, reduction, "BinaryCrossEntropyBackward0", "binary_cross_entropy", input, target
-    )
-
-
-def binary_cross_entropy_with_logits(input: Any, target: Any, reduction: str = "mean") -> Any:
+def binary_cross_entropy_with_logits(
+    input: Any,
+    target: Any,
+    weight: Any = None,
+    size_average: Any = None,
+    reduce: Any = None,
+    reduction: str = "mean",
+    pos_weight: Any = None,
+) -> Any:
     """binary_cross_entropy(σ(x), t) = log(1 + eˣ) − x·t, whose derivative is σ(x) − t.  Computed
     stably: log(1 + eˣ) = x + log(1 + e⁻ˣ) for x > 0, so e never overflows.  (Written with relu and
-    |x| instead, the derivative at x = 0 would come out −t, not ½ − t: both have a kink there.)"""
-    p, t = _pairs(input, target)
+    |x| instead, the derivative at x = 0 would come out −t, not ½ − t: both have a kink there.)
+    `weight` multiplies each term; input and target must have the same shape."""
+    _legacy("binary_cross_entropy_with_logits", size_average, reduce)
+    if pos_weight is not None:
+        raise NotSupported(
+            "binary_cross_entropy_with_logits(pos_weight=...) is not supported: weight the "
+            "positive terms yourself, or give weight= per element"
+        )
+    x, y, p, t, shape = _operands(
+        input, target, same_size="Target size ({target}) must be the same as input size ({input})"
+    )
+    w = _weights(weight, shape, len(p), "binary_cross_entropy_with_logits")
     terms = [
-        (x + ((-x).exp() + 1).log() if _number(x) > 0 else (x.exp() + 1).log()) - x * b
-        for x, b in zip(p, t)
+        (a + ((-a).exp() + 1).log() if _number(a) > 0 else (a.exp() + 1).log()) - a * b
+        for a, b in zip(p, t)
     ]
     return _reduce(
-        terms,
+        [term if wi == 1 else term * wi for term, wi in zip(terms, w)],
         reduction,
         "BinaryCrossEntropyWithLogitsBackward0",
         "binary_cross_entropy_with_logits",
-        input,
-        target,
+        x,
+        y,
     )
 
 
@@ -199,31 +418,83 @@ def _rows(input: Tensor, what: str) -> list[list[Value]]:
             f"{what} of a {input.dim()}-D input is not supported: give (N, C) scores or (C,)"
         )
     n, c = input.shape
-    return [list(input._values[i * c : (i + 1) * c]) for i in range(n)]
+    values = input._values
+    return [list(values[i * c : (i + 1) * c]) for i in range(n)]
 
 
-def _classes(target: Any, rows: int, classes: int) -> list[int]:
-    """Class indices from a target tensor of int64, one per row, each in [0, classes)."""
+def _classes(target: Any, rows: int, classes: int, ignore_index: int) -> list[int]:
+    """Class indices from a target tensor of int64, one per row, each in [0, classes) or
+    `ignore_index` (a row that does not count)."""
     target = as_tensor(target)
+    if target.dtype is not int64:
+        raise RuntimeError(
+            f"expected target dtype to be Long or Byte, but got {target.dtype.name.capitalize()}"
+        )
     labels = [int(v.data) for v in target._values]
-    if target.dtype is not int64 or len(labels) != rows:
+    if len(labels) != rows:
         raise RuntimeError(
             f"the target should hold {rows} class indices (int64, e.g. torch.tensor([0, 2, 1])), got "
-            f"shape {tuple(target.shape)} of {target.dtype}"
+            f"shape {tuple(target.shape)}"
         )
     for label in labels:
-        if not 0 <= label < classes:
+        if label != ignore_index and not 0 <= label < classes:
             raise IndexError(f"Target {label} is out of bounds: the classes are 0 to {classes - 1}")
     return labels
 
 
-def nll_loss(input: Any, target: Any, reduction: str = "mean", **options: Any) -> Any:
-    """mean(−log pₜ): input holds log-probabilities (N, C), target the class indices (N,)."""
-    _refuse(options, "nll_loss")
+def _class_weights(weight: Any, classes: int, name: str) -> list[float]:
+    """One weight per class (numbers: PyTorch does not differentiate by them); all 1 without."""
+    if weight is None:
+        return [1.0] * classes
+    w = as_tensor(weight)
+    if w.requires_grad:
+        raise RuntimeError(
+            f"The function '{name}' is not differentiable with respect to argument 'weight'. "
+            "This input cannot have requires_grad True."
+        )
+    if w.dim() != 1 or w.numel() != classes:
+        raise RuntimeError(
+            f"weight tensor should be defined either for all {classes} classes or no classes but "
+            f"got weight tensor of shape: {list(w.shape)}"
+        )
+    return [v.data for v in w._values]
+
+
+def _nothing(row: list[Value]) -> Any:
+    """The loss of an ignored row: 0, kept in the graph with gradient 0 (as x·x·0: +0 even for a
+    negative x) so that backward reaches the input even when every row is ignored; a constant 0
+    where the row holds nan or inf, which PyTorch never reads either."""
+    x = row[0] if row else None
+    if x is None or not math.isfinite(x.data):
+        return constant_value(0.0)
+    return x * x * 0.0
+
+
+def nll_loss(
+    input: Any,
+    target: Any,
+    weight: Any = None,
+    size_average: Any = None,
+    ignore_index: int = -100,
+    reduce: Any = None,
+    reduction: str = "mean",
+) -> Any:
+    """Σᵢ −w[tᵢ]·xᵢ,ₜᵢ / Σᵢ w[tᵢ] over the rows i whose target tᵢ is not `ignore_index`: input
+    holds log-probabilities (N, C) (or (C,)), target the class indices (N,) (or a 0-D one),
+    `weight` one weight per class (1 by default).  ∂/∂xᵢ,ₜᵢ = −w[tᵢ]/Σ w; an ignored row has
+    loss 0 and gradient 0, and when every row is ignored the mean is 0/0 = nan."""
+    _legacy("nll_loss", size_average, reduce)
     x = as_tensor(input)
     rows = _rows(x, "nll_loss")
-    labels = _classes(target, len(rows), len(rows[0]))
-    terms = [-row[label] for row, label in zip(rows, labels)]
+    labels = _classes(target, len(rows), x.shape[-1], ignore_index)
+    w = _class_weights(weight, x.shape[-1], "nll_loss")
+    terms, total_weight = [], 0.0
+    for row, label in zip(rows, labels):
+        if label == ignore_index:
+            terms.append(_nothing(row))
+            continue
+        terms.append(-row[label] if w[label] == 1 else -row[label] * w[label])
+        total_weight += w[label]
     return _reduce(
         terms,
         reduction,
@@ -231,31 +502,43 @@ def nll_loss(input: Any, target: Any, reduction: str = "mean", **options: Any) -
         "nll_loss",
         x,
         shape=(len(terms),) if x.dim() == 2 else (),
+        divisor=total_weight,
     )
 
 
-def cross_entropy(input: Any, target: Any, reduction: str = "mean", **options: Any) -> Any:
-    """mean(−log softmax(x)ₜ) over the rows of (N, C) scores and class indices t (N,):
-    ∂/∂xᵢⱼ = (softmax(xᵢ)ⱼ − [j = tᵢ])/N.  Targets as probabilities are not supported."""
-    _refuse(options, "cross_entropy")
-    x = as_tensor(input)
-    return nll_loss(log_softmax(x, dim=x.dim() - 1), target, reduction)
-
-
-def _refuse(options: dict, name: str) -> None:
-    """weight=, ignore_index=, label_smoothing=: not supported, said plainly (never silently ignored)."""
-    given = {
-        k: v
-        for k, v in options.items()
-        if not (k == "ignore_index" and v == -100)
-        and not (k == "label_smoothing" and v == 0.0)
-        and not (k == "weight" and v is None)
-    }
-    if given:
+def cross_entropy(
+    input: Any,
+    target: Any,
+    weight: Any = None,
+    size_average: Any = None,
+    ignore_index: int = -100,
+    reduce: Any = None,
+    reduction: str = "mean",
+    label_smoothing: float = 0.0,
+) -> Any:
+    """nll_loss(log_softmax(x), t): mean(−log softmax(xᵢ)ₜᵢ) over the rows of (N, C) scores
+    whose class index tᵢ is not `ignore_index`: ∂/∂xᵢⱼ = (softmax(xᵢ)ⱼ − [j = tᵢ])/N.
+    `weight` weighs each class, as in nll_loss.  Targets as probabilities, and label_smoothing,
+    are not supported."""
+    if label_smoothing != 0.0:
         raise NotSupported(
-            f"{name}({', '.join(f'{k}=...' for k in sorted(given))}) is not supported: "
-            "micrograd computes the plain loss, every class weighted 1"
+            f"cross_entropy(label_smoothing={label_smoothing}) is not supported: micrograd "
+            "computes the plain loss against class indices"
         )
+    _legacy("cross_entropy", size_average, reduce)
+    if as_tensor(target).dtype.is_floating_point:
+        raise NotSupported(
+            "cross_entropy with class probabilities as targets (a float target) is not "
+            "supported: give class indices (int64, e.g. torch.tensor([0, 2, 1]))"
+        )
+    x = as_tensor(input)
+    return nll_loss(
+        log_softmax(x, dim=x.dim() - 1),
+        target,
+        weight,
+        ignore_index=ignore_index,
+        reduction=reduction,
+    )
 
 
 def hinge(scores: Any, labels: Any) -> Any:

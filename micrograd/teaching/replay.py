@@ -23,7 +23,7 @@ import json
 from typing import Any, NamedTuple
 
 from ..autograd.reverse import grad as autograd_grad
-from .drawing import draw, format_number, node_label, svg, value_lines
+from .drawing import check_max_nodes, draw, format_number, node_label, svg, value_lines
 from ..core.value import Value
 from ..core.graph import topological_order
 from .language import say
@@ -78,7 +78,7 @@ def chain_rule_terms(steps: list[tuple[Value, float]]) -> dict[int, list[Term]]:
 def value_names(steps: list[tuple[Value, float]], scope: dict[str, Any]) -> dict[int, str]:
     """A name for each Value of `steps`: its label; the variable of `scope` holding it (x, or
     x[0] for an element of a tensor x); the expression that made it, if short (x**2); else #k."""
-    names: dict[int, str] = {id(v): v.label for v, _ in steps if v.label}
+    names: dict[int, str] = {id(v): str(v.label) for v, _ in steps if v.label}  # label=3 too
     for variable, obj in scope.items():
         if variable.startswith("_"):  # IPython's _, __, _1...: not names a student chose
             continue
@@ -273,6 +273,7 @@ def replay(
         root = root._values[0]
     if not isinstance(root, Value) or not root.requires_grad:
         raise ValueError("replay needs a Value (or one-element Tensor) that requires grad")
+    check_max_nodes(max_nodes)
     if names is None:
         caller = inspect.currentframe().f_back
         names = {**caller.f_globals, **caller.f_locals}
@@ -286,8 +287,9 @@ def replay(
     root_name = (
         called[id(root)] if root.label or held else "L"
     )  # the output: its name, or L for loss
-    if root.label.partition(" = ")[0].isidentifier():  # a label "f = x**2" names it f
-        root_name = root.label.partition(" = ")[0]
+    label = str(root.label) if root.label else ""
+    if label.partition(" = ")[0].isidentifier():  # a label "f = x**2" names it f
+        root_name = label.partition(" = ")[0]
     called[id(root)] = root_name
     ids = {id(v): f"v{index}" for index, (v, _) in enumerate(steps)}
     drawing = draw(

@@ -55,24 +55,32 @@ class _Formatter:
         return " " * (self.max_width - len(text)) + text
 
 
-def _summarized(t: Any) -> list[float]:
-    """The numbers that will be shown (the edges of large tensors)."""
-    if t.dim() == 0:
-        return [t._values[0].data]
-    rows = range(t.shape[0])
-    if t.numel() > THRESHOLD and t.shape[0] > 2 * EDGEITEMS:
-        rows = list(range(EDGEITEMS)) + list(range(t.shape[0] - EDGEITEMS, t.shape[0]))
-    if t.dim() == 1:
-        return [t._values[i].data for i in rows]
-    return [x for i in rows for x in _summarized(t[i])]
+def _shown(size: int, summarize: bool) -> list[int]:
+    """The indices of a dimension that are printed: its edges if summarized, else all."""
+    if summarize and size > 2 * EDGEITEMS:
+        return list(range(EDGEITEMS)) + list(range(size - EDGEITEMS, size))
+    return list(range(size))
 
 
-def _body(t: Any, indent: int, summarize: bool, formatter: _Formatter) -> str:
-    if t.dim() == 0:
-        return formatter.format(t._values[0].data)
-    if t.dim() == 1:
+def _summarized(numbers: list[float], shape: tuple, summarize: bool) -> list[float]:
+    """The numbers that will be shown, which alone set the format (PyTorch's
+    get_summarized_data): in a summarized tensor, only the edges of every dimension."""
+    positions = [0]
+    for size in shape:  # the row-major positions of the shown elements
+        positions = [p * size + i for p in positions for i in _shown(size, summarize)]
+    return [numbers[p] for p in positions]
+
+
+def _body(
+    numbers: list[float], shape: tuple, indent: int, summarize: bool, formatter: _Formatter
+) -> str:
+    """The bracketed text of a tensor of these `numbers` (row-major) and `shape`, as PyTorch's
+    _tensor_str_with_formatter writes it: the rows of a matrix one per line, the matrices of a
+    batch a blank line apart, and only the edges of every dimension in a summarized tensor."""
+    if not shape:
+        return formatter.format(numbers[0])
+    if len(shape) == 1:
         per_line = max(1, (LINEWIDTH - indent) // (formatter.max_width + 2))
-        numbers = [v.data for v in t._values]
         if summarize and len(numbers) > 2 * EDGEITEMS:
             items = (
                 [formatter.format(x) for x in numbers[:EDGEITEMS]]
@@ -83,19 +91,14 @@ def _body(t: Any, indent: int, summarize: bool, formatter: _Formatter) -> str:
             items = [formatter.format(x) for x in numbers]
         lines = [", ".join(items[i : i + per_line]) for i in range(0, len(items), per_line)]
         return "[" + ("," + "\n" + " " * (indent + 1)).join(lines) + "]"
-    rows = range(t.shape[0])
-    if summarize and t.shape[0] > 2 * EDGEITEMS:
-        slices = (
-            [_body(t[i], indent + 1, summarize, formatter) for i in range(EDGEITEMS)]
-            + ["..."]
-            + [
-                _body(t[i], indent + 1, summarize, formatter)
-                for i in range(t.shape[0] - EDGEITEMS, t.shape[0])
-            ]
-        )
-    else:
-        slices = [_body(t[i], indent + 1, summarize, formatter) for i in rows]
-    return "[" + ("," + "\n" * (t.dim() - 1) + " " * (indent + 1)).join(slices) + "]"
+    size, inner = shape[0], math.prod(shape[1:])
+    slices = [
+        _body(numbers[i * inner : (i + 1) * inner], shape[1:], indent + 1, summarize, formatter)
+        for i in _shown(size, summarize)
+    ]
+    if summarize and size > 2 * EDGEITEMS:
+        slices.insert(EDGEITEMS, "...")
+    return "[" + ("," + "\n" * (len(shape) - 1) + " " * (indent + 1)).join(slices) + "]"
 
 
 def tensor_repr(t: Any) -> str:
@@ -112,7 +115,9 @@ def tensor_repr(t: Any) -> str:
         if t.dtype not in DEFAULT_DTYPES:
             suffixes.append(f"dtype={t.dtype!r}")
         summarize = t.numel() > THRESHOLD
-        body = _body(t, indent, summarize, _Formatter(_summarized(t), t.dtype))
+        numbers, shape = [v.data for v in t._values], tuple(t.shape)
+        formatter = _Formatter(_summarized(numbers, shape, summarize), t.dtype)
+        body = _body(numbers, shape, indent, summarize, formatter)
     if t.grad_fn is not None:
         suffixes.append(f"grad_fn=<{type(t.grad_fn).__name__}>")
     elif t.requires_grad:

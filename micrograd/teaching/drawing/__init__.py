@@ -13,6 +13,7 @@ ellipses, ``*`` and ``+`` are rectangles, and edges run forward, input -> operat
 
 from __future__ import annotations
 
+import math
 import unicodedata
 from typing import Any, Iterable
 
@@ -122,6 +123,20 @@ def _operation(v: Value, fmt: str) -> str:
     return symbol
 
 
+def check_max_nodes(max_nodes: Any) -> None:
+    """max_nodes must be a whole number (or math.inf, no limit) of at least 1: said by name, before
+    any graph is walked (a string would otherwise fail deep inside as '>' not supported)."""
+    if isinstance(max_nodes, bool) or not (
+        isinstance(max_nodes, int) or max_nodes == math.inf and isinstance(max_nodes, float)
+    ):
+        raise TypeError(
+            f"max_nodes must be a whole number (or math.inf), got {max_nodes!r} of type "
+            f"{type(max_nodes).__name__}"
+        )
+    if max_nodes < 1:
+        raise ValueError(f"max_nodes must be at least 1, got {max_nodes}")
+
+
 def _check_size(count: int, max_nodes: int, view: str) -> None:
     """Refuse a graph with more than max_nodes shapes, saying its real size (so the advice works)."""
     if count > max_nodes:
@@ -179,7 +194,7 @@ def _tensor_lines(t: Any, fmt: str, show_grad: bool) -> list[str]:
     lines.append(f"shape {tuple(t.shape)}" if t.dim() else "scalar")
     if len(numbers) <= 4:
         lines.append("data " + ", ".join(format_number(x, fmt) for x in numbers))
-    gradient = t.grad if show_grad and t.requires_grad else None
+    gradient = t._gradient() if show_grad and t.requires_grad else None
     if gradient is not None and gradient.numel() <= 4:
         lines.append("grad " + ", ".join(format_number(v.data, fmt) for v in gradient._values))
     return lines
@@ -212,6 +227,7 @@ def draw(
         raise ValueError(f"rankdir must be 'auto', 'LR', 'TB', 'RL' or 'BT', got {rankdir!r}")
     if view not in ("scalar", "tensor"):
         raise ValueError(f"view must be 'scalar' or 'tensor', got {view!r}")
+    check_max_nodes(max_nodes)
     dot = Drawing(node_attr={"fontname": "Helvetica"})
     if not isinstance(root, (Value, Tensor)):
         if not all(hasattr(root, name) for name in ("data", "_prev", "_op")):
@@ -428,4 +444,5 @@ __all__ = [
     "node_label",
     "format_number",
     "value_lines",
+    "check_max_nodes",
 ]
