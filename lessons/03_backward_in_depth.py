@@ -62,6 +62,34 @@ except RuntimeError as err:
     print("third time:", str(err)[:60], "...")
 
 # %% [markdown]
+# **Which tensors keep `.grad`.** As in PyTorch, backward fills the `.grad` of leaves only (the
+# tensors you made with `requires_grad=True`).  Reading `.grad` of a computed tensor warns and
+# gives None, unless `retain_grad()` was called on it before backward.  (Scalar Values keep every
+# gradient, as in karpathy's micrograd: that is what the drawings show.)
+#
+# **Changed after it was saved.** `y = h.exp()` keeps y for its backward pass, because eˣ is its
+# own derivative.  Changing y in place afterwards would make that gradient wrong, so backward
+# refuses, with PyTorch's error.  Each tensor counts its in-place changes in `y._version`, and
+# the node remembers the version it saved.
+
+# %%
+x = torch.tensor([1.0, 2.0], requires_grad=True)
+h = x * 3
+h.retain_grad()                                  # before backward: keep h's gradient
+y = h.exp()
+loss = y.sum()
+loss.backward(retain_graph=True)
+print(h.grad, x.grad, y._version)
+assert abs(h.grad.tolist()[0] - math.exp(3.0)) < 1e-4 and y._version == 0
+y.add_(1)                                        # in place, after exp saved y
+print("y._version =", y._version)
+try:
+    loss.backward()
+    raise AssertionError("backward should refuse a y that changed after exp saved it")
+except RuntimeError as err:
+    print(str(err)[:125], "...")
+
+# %% [markdown]
 # **create_graph.** With `create_graph=True` the backward pass is itself recorded, so the
 # gradient can be differentiated again: the second derivative of x³ at 3 is 18.
 

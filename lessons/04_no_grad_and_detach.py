@@ -78,21 +78,20 @@ print(x.grad == u)
 assert bool((x.grad == u).all())
 
 # %% [markdown]
-# `detach()` gives new numbers, not a view: in micrograd every element is a Value holding its
-# own number, so the detached tensor is made of new Values with the same numbers.  An in-place
-# change to one (`y.zero_()`, `y[0] = 5`) does not show in the other.  In PyTorch `detach()`
-# shares memory with its source, and it would.  To change a parameter in place without
-# recording, use `with torch.no_grad():` or `x.data` (both change `x` itself, in both libraries).
+# `detach()` is not a copy: the detached tensor shares its elements with its source (the same
+# storage, as in PyTorch), it only leaves the graph.  So an in-place change to one
+# (`y.zero_()`, `y[0] = 5`) shows in the other; `x.detach().clone()` is a copy of its own.
+# To change a parameter in place without recording, use `with torch.no_grad():`.
 
 # %%
 y = x.detach()
 y.zero_()
 print(x, y)
-assert x.tolist() == [0.0, 1.0, 2.0, 3.0] and y.tolist() == [0.0, 0.0, 0.0, 0.0]
+assert x.tolist() == [0.0, 0.0, 0.0, 0.0] and not y.requires_grad
 with torch.no_grad():
     x.add_(1.0)
 print(x)
-assert x.tolist() == [1.0, 2.0, 3.0, 4.0]
+assert x.tolist() == [1.0, 1.0, 1.0, 1.0]
 
 # %% [markdown]
 # ## Exercise

@@ -292,6 +292,18 @@ def test_every_leaf_a_backward_pass_reaches_gets_a_gradient_zeros_too(torch):
     )
 
 
+def test_an_empty_tensor_requires_grad_as_asked_and_passes_it_on(torch):
+    same(
+        torch, "x = T.ones(0, requires_grad=True)\ny = x * 2\nz = y.sum()\nz.backward()\n", "x", "y"
+    )
+    same(
+        torch,
+        "a = T.tensor([1., 2.])\nd = a.detach().requires_grad_()\n(d * d).sum().backward()\n",
+        "a",
+        "d",
+    )
+
+
 def test_where_sends_zeros_to_the_branch_it_did_not_choose_so_nan_as_torch(torch):
     same(
         torch,
@@ -315,8 +327,7 @@ def test_strides_offsets_and_contiguity_are_pytorchs(torch):
     for lib_view in ("x.t()", "x[:, 1:]", "x[1]", "x[None]", "x.expand(2, 3, 4)", "x[:, ::2]"):
         shown = []
         for lib in (mg, torch):
-            x = lib.ones(3, 4)
-            v = eval(lib_view)
+            v = eval(lib_view, {"x": lib.ones(3, 4)})
             shown.append((tuple(v.stride()), v.storage_offset(), v.is_contiguous()))
         assert shown[0] == shown[1], lib_view
 

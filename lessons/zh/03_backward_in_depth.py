@@ -61,6 +61,32 @@ except RuntimeError as err:
     print("third time:", str(err)[:60], "...")
 
 # %% [markdown]
+# **哪些张量保留 `.grad`。** 与 PyTorch 相同，反向传播只填写叶子张量（用 `requires_grad=True` 创建的张量）的 `.grad`。
+# 读取计算得到的张量的 `.grad` 会发出警告并得到 None，除非在反向传播之前对它调用了 `retain_grad()`。
+# （标量 Value 会保留每一个梯度，与 karpathy 的 micrograd 相同：计算图的图示画的就是这些梯度。）
+#
+# **保存之后又被修改。** `y = h.exp()` 会为反向传播保存 y，因为 eˣ 的导数就是它自己。
+# 之后再原地修改 y，这个梯度就会算错，所以反向传播会拒绝执行，并给出与 PyTorch 相同的错误。
+# 每个张量都用 `y._version` 记录自己被原地修改的次数，计算图的节点则记住它保存时的版本号。
+
+# %%
+x = torch.tensor([1.0, 2.0], requires_grad=True)
+h = x * 3
+h.retain_grad()                                  # 在反向传播之前调用：保留 h 的梯度
+y = h.exp()
+loss = y.sum()
+loss.backward(retain_graph=True)
+print(h.grad, x.grad, y._version)
+assert abs(h.grad.tolist()[0] - math.exp(3.0)) < 1e-4 and y._version == 0
+y.add_(1)                                        # 原地修改，发生在 exp 保存 y 之后
+print("y._version =", y._version)
+try:
+    loss.backward()
+    raise AssertionError("backward should refuse a y that changed after exp saved it")
+except RuntimeError as err:
+    print(str(err)[:125], "...")
+
+# %% [markdown]
 # **create_graph。** 使用 `create_graph=True` 时，反向传播本身也被记录，梯度可以再次求导：
 # x³ 在 3 处的二阶导数是 18。
 

@@ -75,21 +75,19 @@ print(x.grad == u)
 assert bool((x.grad == u).all())
 
 # %% [markdown]
-# `detach()` 得到的是新的数，而不是视图：在 micrograd 中，每个元素都是一个保存着自己数值的 Value，
-# 所以分离出来的张量由数值相同的新 Value 组成。对其中一个做原地修改（`y.zero_()`、`y[0] = 5`），
-# 另一个不会跟着变。而在 PyTorch 中，`detach()` 与原张量共享内存，另一个会跟着变。
-# 如果想在不记录计算图的情况下原地修改参数，请使用 `with torch.no_grad():` 或 `x.data`
-# （在两个库中，二者都会修改 `x` 本身）。
+# `detach()` 不是复制：分离出来的张量与原张量共享元素（同一块存储，与 PyTorch 相同），只是离开了计算图。
+# 所以对其中一个做原地修改（`y.zero_()`、`y[0] = 5`），另一个也会跟着变；要得到独立的副本，请用
+# `x.detach().clone()`。如果想在不记录计算图的情况下原地修改参数，请使用 `with torch.no_grad():`。
 
 # %%
 y = x.detach()
 y.zero_()
 print(x, y)
-assert x.tolist() == [0.0, 1.0, 2.0, 3.0] and y.tolist() == [0.0, 0.0, 0.0, 0.0]
+assert x.tolist() == [0.0, 0.0, 0.0, 0.0] and not y.requires_grad
 with torch.no_grad():
     x.add_(1.0)
 print(x)
-assert x.tolist() == [1.0, 2.0, 3.0, 4.0]
+assert x.tolist() == [1.0, 1.0, 1.0, 1.0]
 
 # %% [markdown]
 # ## 练习

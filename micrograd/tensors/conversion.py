@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, Iterable
 from ..core.errors import NotSupported
 from . import devices, dtypes
 from .dtypes import bool_, float32, float64, int64
-from .history import constant_value
+from .elements import cast_values, copies, element_values
 from .printing import tensor_repr
 
 if TYPE_CHECKING:  # these methods belong to Tensor; tensor.py imports this module
@@ -47,21 +47,18 @@ class ConversionMethods:
             raise NotSupported(f"Tensor.to() does not support {sorted(kwargs)}")
         if dtype is None or dtype is self._dtype:
             return self
-        convert = {"int64": lambda x: float(math.trunc(x)), "bool": lambda x: float(x != 0)}.get(
-            dtype.name, float
-        )
-        if dtype.is_floating_point == self._dtype.is_floating_point or not self.requires_grad:
-            values = (
-                [constant_value(convert(v.data)) for v in self._values]
-                if not self.requires_grad
-                else [v + 0.0 for v in self._values]
-                if dtype is float32
-                else list(self._values)
-            )
-            return self._result(values, self._shape, "ToCopyBackward0", "to", (self,), dtype)
-        return self._plain(
-            [constant_value(convert(v.data)) for v in self._values], self._shape, dtype
-        )
+        return self._converted(dtype)
+
+    def _converted(self, kind: dtypes.dtype) -> Tensor:
+        """A copy with dtype `kind` (PyTorch's .to() is a copy unless the dtype is the same):
+        a float result stays in the graph (∂/∂x = 1), an integer or bool one is a constant."""
+        if kind.is_floating_point and self._dtype.is_floating_point:
+            mine = self._values
+            values = cast_values(mine, self._dtype, kind)
+            values = copies(values) if values is mine else values
+            return self._result(values, self._shape, "ToCopyBackward0", "to", (self,), kind)
+        numbers = [dtypes.cast_number(v.data, kind, checked=kind is int64) for v in self._values]
+        return self._plain(element_values(numbers, kind), self._shape, kind)
 
     def float(self) -> Tensor:
         """As float32."""
@@ -76,8 +73,11 @@ class ConversionMethods:
         return self.to(int64)
 
     def int(self) -> Tensor:
-        """As int64 (truncated)."""
-        return self.to(int64)
+        """Refused: PyTorch's .int() is int32, a dtype micrograd does not have."""
+        raise NotSupported(
+            ".int() makes an int32 tensor in PyTorch, and micrograd has no int32 (its dtypes are "
+            "float32, float64, int64 and bool): use .long() for int64"
+        )
 
     def bool(self) -> Tensor:
         """As bool (non-zero is True)."""

@@ -12,7 +12,8 @@ from typing import Any, Callable
 
 from ..core.errors import NotSupported
 from .devices import as_device
-from .dtypes import dtype, float32, float64, int64
+from .dtypes import INT64_MAX, INT64_MIN, cast_number, dtype, float32, float64, int64
+from .dtypes import result_type
 from .randomness import generator
 from .shapes import shape_from
 from .tensor import Tensor, from_data, leaf_tensor, legacy_arguments
@@ -89,11 +90,13 @@ def full(
     device: Any = None,
     **kw: Any,
 ) -> Tensor:
-    """A tensor of the given shape, every element fill_value (torch.full)."""
-    kind = dtype or (
-        int64 if isinstance(fill_value, int) and not isinstance(fill_value, bool) else float32
-    )
-    return filled(lambda n: [float(fill_value)] * n, (size,), None, kind, requires_grad, device, kw)
+    """A tensor of the given shape, every element fill_value (torch.full).  Its dtype is
+    fill_value's own (bool, int64 for an int, float32 for a float) unless given."""
+    kind = dtype or result_type(fill_value)
+    if isinstance(fill_value, int) and not INT64_MIN <= fill_value <= INT64_MAX:
+        fill_value = float(fill_value)  # PyTorch reads an int too large for int64 as a float
+    fill_value = cast_number(fill_value, kind, checked=True)  # PyTorch's checks, as in fill_
+    return filled(lambda n: [fill_value] * n, (size,), None, kind, requires_grad, device, kw)
 
 
 def empty(
@@ -184,7 +187,7 @@ def randint(
             f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}"
         )
     return filled(
-        lambda n: [float(generator.randrange(low, high)) for _ in range(n)],
+        lambda n: [generator.randrange(low, high) for _ in range(n)],
         (),
         size,
         dtype,
@@ -205,17 +208,20 @@ def arange(
     device: Any = None,
     **kw: Any,
 ) -> Tensor:
-    """start, start + step, ... up to but not including end (torch.arange)."""
+    """start, start + step, ... up to but not including end (torch.arange).  The bounds must
+    be finite, and the step non-zero (nan counts as zero, as in PyTorch)."""
     if end is None:
         start, end = 0, start
-    if step == 0:
+    if not (math.isfinite(start) and math.isfinite(end)):
+        raise RuntimeError(f"unsupported range: {_scalar_text(start)} -> {_scalar_text(end)}")
+    if step == 0 or step != step:
         raise RuntimeError("step must be nonzero")
     if (end - start) * step < 0:
         raise RuntimeError("upper bound and lower bound inconsistent with step sign")
     count = max(0, math.ceil((end - start) / step))
     integral = all(isinstance(x, int) and not isinstance(x, bool) for x in (start, end, step))
     return filled(
-        lambda n: [float(start + i * step) for i in range(n)],
+        lambda n: [start + i * step for i in range(n)],  # ints stay exact
         (count,),
         None,
         dtype,
@@ -224,6 +230,12 @@ def arange(
         kw,
         default=int64 if integral else float32,
     )
+
+
+def _scalar_text(x: float) -> str:
+    """A bound as PyTorch's messages print it: an int in full, a float as C++ streams it (six
+    significant digits, no trailing zeros: 0, 1.5, 1e+20, inf)."""
+    return str(x) if isinstance(x, int) else f"{x:g}"
 
 
 def linspace(

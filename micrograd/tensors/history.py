@@ -6,10 +6,11 @@ which operation made a tensor from which tensors (``MulBackward0`` from ``x`` an
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Iterator
 
 from ..core.value import Value
 from ..core.nodes import AccumulateGrad, BackwardNode, backward_node_class
+from .saved import saved_by
 
 
 class NoGrad(float):
@@ -23,7 +24,12 @@ NO_GRAD = NoGrad(0.0)
 
 
 class TensorNode(BackwardNode):
-    """A tensor's grad_fn: its PyTorch name, the operation and the input tensors (for drawing)."""
+    """A tensor's grad_fn: its PyTorch name, the operation and the input tensors (for drawing),
+    and the versions of the tensors it saved for backward (``saved``, see ``check_versions``)."""
+
+    # (which input, -1 for the result; the tensor; its storage; the storage's version then;
+    # the name of the node that made the tensor)
+    saved: tuple = ()
 
     def __init__(self, op: str, parents: tuple) -> None:
         self.op, self.parents = op, parents
@@ -62,3 +68,74 @@ def constant_value(x: float) -> Value:
     v = Value(x, requires_grad=False)
     v.grad = NO_GRAD
     return v
+
+
+# --- version counters -----------------------------------------------------------------------
+def remember_saved(node: TensorNode, result: Any) -> None:
+    """Note the versions of the tensors `node` saves for backward, as PyTorch saves them
+    (``saved.py``: which inputs, and whether the result, by the node's name)."""
+    parents = node.parents
+    requires = tuple(is_tensor(p) and p.requires_grad for p in parents)
+    shapes = [tuple(p.shape) if is_tensor(p) else () for p in parents]
+    inputs, keeps_result = saved_by(node.name(), requires, op=node.op, shapes=shapes)
+    saved = [
+        (i, parents[i], parents[i]._storage, parents[i]._storage.version, maker(parents[i]))
+        for i in inputs
+        if i < len(parents) and is_tensor(parents[i])
+    ]
+    if keeps_result:
+        saved.append((-1, result, result._storage, result._storage.version, node.name()))
+    node.saved = tuple(saved)
+
+
+def maker(t: Any) -> str:
+    """The name of the node that made t ("" for a leaf)."""
+    return t._grad_fn.name() if t._grad_fn is not None else ""
+
+
+def walk(roots: list[Any]) -> Iterator[tuple[Any, BackwardNode | None]]:
+    """Each tensor of the history below `roots` once, with its grad_fn (a TensorNode, None for a
+    leaf, or the node of a Function, whose inputs are not followed)."""
+    seen: set[int] = set()
+    stack = list(roots)
+    while stack:
+        t = stack.pop()
+        if id(t) in seen:
+            continue
+        seen.add(id(t))
+        node = t.grad_fn
+        yield t, node
+        if isinstance(node, TensorNode):
+            stack.extend(p for p in node.parents if is_tensor(p))
+
+
+def check_versions(roots: list[Any]) -> None:
+    """Refuse a backward pass that would read a tensor changed in place after it was saved."""
+    for _, node in walk(roots):
+        for _, t, storage, version, made_by in getattr(node, "saved", ()):
+            if storage.version != version:
+                raise RuntimeError(modified_message(t, made_by, storage.version, version))
+
+
+def modified_message(t: Any, made_by: str, now: int, then: int) -> str:
+    """PyTorch's words for a saved tensor changed in place, with a hint of our own."""
+    kind = {"float32": "Float", "float64": "Double", "int64": "Long", "bool": "Bool"}
+    which = f", which is output 0 of {made_by.split('Backward')[0]}," if made_by else ""
+    return (
+        "one of the variables needed for gradient computation has been modified by an inplace "
+        f"operation: [torch.{kind[t.dtype.name]}Tensor {list(t.shape)}]{which} is at version "
+        f"{now}; expected version {then} instead. Hint: an operation saved this tensor for the "
+        "backward pass, and an in-place change (a method ending in _, +=, t[i] = ...) came "
+        "after it; compute a new tensor instead (x = x + 1), or do the change before the "
+        "operation."
+    )
+
+
+def reachable_leaves(roots: list[Any]) -> list[Any]:
+    """The leaf tensors that require grad below `roots`: backward gives each a gradient."""
+    return [t for t, node in walk(roots) if node is None and t.requires_grad]
+
+
+def is_tensor(x: Any) -> bool:
+    """True for a Tensor (history.py does not import tensor.py, which imports it)."""
+    return hasattr(x, "_storage")

@@ -1,7 +1,10 @@
 """Indexing, as methods of Tensor: ``t[0]``, ``t[:, 1:]``, ``t[None]``, ``t[[0, 2]]``, and assignment.
 
-A key selects flat positions of the elements; reading returns a view of those Values,
-assigning records new Values at those positions (PyTorch's ``CopySlices``).
+As in PyTorch, ints, slices, None and ... ("basic" indices) give a view: the same storage with
+other strides and offset, so ``t[0][1] = 5`` writes into t.  Lists, integer tensors and boolean
+masks ("advanced" indices) give a copy.  Assignment ``t[key] = v`` writes into the elements the
+key selects, recorded as PyTorch's ``CopySlices`` when it needs a gradient: each new element
+is a choice of v's over the old one, which gets a zero gradient.
 """
 
 from __future__ import annotations
@@ -9,22 +12,73 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, Any
 
-from ..core.errors import LEAF_INPLACE_ERROR
+from ..core import rules
 from ..core.modes import is_grad_enabled
-from .history import tensor_node
-from .dtypes import bool_, float32, float64, round_to_float32
+from ..core.value import apply
+from .dtypes import bool_, float32, float64
+from .elements import cast_values
 from .shapes import broadcast_index, broadcast_shapes, nested_numbers, strides_of
-
 
 if TYPE_CHECKING:  # these methods belong to Tensor; tensor.py imports this module
     from .tensor import Tensor
 
 
+def is_tensor(x: Any) -> bool:
+    """True for a Tensor (a number written is checked against the dtype, a tensor is not)."""
+    return hasattr(x, "_storage")
+
+
 class IndexingMethods:
     """Indexing of Tensor (a part of the class, kept in a module of its own)."""
 
-    def _positions(self, key: Any) -> tuple[list[int], tuple[int, ...], str]:
-        """The flat positions `key` selects, the result's shape, and the grad_fn name.
+    def __getitem__(self, key: Any) -> Tensor:
+        items = _items(self, list(key) if isinstance(key, tuple) else [key])
+        if any(kind == "array" for kind, _ in items):
+            positions, shape = self._advanced(items)
+            values = self._values
+            return self._copy_of([values[p] for p in positions], shape, "IndexBackward0", "index")
+        shape, strides, offset = self._basic(items)
+        name = "AliasBackward0" if key is Ellipsis else _grad_fn_name(items)
+        return self._view(shape, strides, offset, name, "index")
+
+    def _basic(self, items: list[tuple[str, Any]]) -> tuple[list, list, int]:
+        """The shape, strides and offset of the view that ints, slices and None select."""
+        shape: list[int] = []
+        strides: list[Any] = []
+        offset, dim = self._offset, 0
+        for kind, k in items:
+            if kind == "new":
+                shape.append(1)
+                strides.append(None)  # filled in below, as unsqueeze gives it
+                continue
+            if dim >= self.dim():
+                raise IndexError(f"too many indices for tensor of dimension {self.dim()}")
+            size, stride = self._shape[dim], self._strides[dim]
+            if kind == "int":
+                if not -size <= k < size:
+                    raise IndexError(
+                        f"index {k} is out of bounds for dimension {dim} with size {size}"
+                    )
+                offset += (k % size) * stride
+            else:
+                if k.step is not None and k.step <= 0:
+                    raise ValueError("step must be greater than zero")
+                start, _, step = k.indices(size)
+                length = len(range(*k.indices(size)))
+                offset += start * stride if length else 0
+                shape.append(length)
+                strides.append(stride * step)
+            dim += 1
+        shape.extend(self._shape[dim:])
+        strides.extend(self._strides[dim:])
+        for i in range(len(strides) - 1, -1, -1):
+            if strides[i] is None:
+                strides[i] = strides[i + 1] * shape[i + 1] if i + 1 < len(strides) else 1
+        return shape, strides, offset
+
+    def _advanced(self, items: list[tuple[str, Any]]) -> tuple[list[int], tuple[int, ...]]:
+        """The positions (in row-major order of self's index) that a key with lists, integer
+        tensors or masks selects, and the result's shape.
 
         As in PyTorch (and NumPy): ints, slices, None and ... index one dimension each; a
         boolean mask covers as many dimensions as it has and keeps the elements where it is
@@ -32,14 +86,9 @@ class IndexingMethods:
         in pairs (``t[[0, 1], [2, 0]]`` is ``[t[0, 2], t[1, 0]]``).  The dimensions they
         make go where the first one was if they are adjacent, else first.
         """
-        items = _items(self, list(key) if isinstance(key, tuple) else [key])
         strides = strides_of(self._shape)
-        factors: list[
-            tuple[list[int], tuple[int, ...]]
-        ] = []  # (offsets, shape) of each output part
-        group: list[
-            tuple[list[int], tuple[int, ...], int]
-        ] = []  # advanced indices: (indices, shape, stride)
+        factors: list[tuple[list[int], tuple[int, ...]]] = []  # (offsets, shape) of each part
+        group: list[tuple[list[int], tuple[int, ...], int]] = []  # (indices, shape, stride)
         group_at, last_kind, dim = None, None, 0
         out_of_bounds = ""  # an advanced index out of bounds is an error only if something is read
         for kind, k in items:
@@ -60,6 +109,8 @@ class IndexingMethods:
                     if kind == "int":
                         raise IndexError(out_of_bounds)
             if kind == "slice":
+                if k.step is not None and k.step <= 0:
+                    raise ValueError("step must be greater than zero")
                 chosen = range(*k.indices(size))
                 factors.append(([i * stride for i in chosen], (len(chosen),)))
             elif kind == "int":  # PyTorch selects first, even among advanced indices
@@ -83,41 +134,41 @@ class IndexingMethods:
             shape += part
         if out_of_bounds and positions:
             raise IndexError(out_of_bounds)
-        return positions, shape, _grad_fn_name(items, bool(group))
-
-    def __getitem__(self, key: Any) -> Tensor:
-        positions, shape, name = self._positions(key)
-        return self._same_values(shape, name, "index", [self._values[p] for p in positions])
+        return positions, shape
 
     def __setitem__(self, key: Any, value: Any) -> None:
-        positions, shape, _ = self._positions(key)
-        source = self._coerce(value)
-        values = [
-            source._values[i]
-            for i in broadcast_index(source.shape, broadcast_shapes(source.shape, shape))
-        ]
-        if len(values) != len(positions):
-            raise RuntimeError(
-                f"shape mismatch: value tensor of shape {tuple(source.shape)} cannot be broadcast "
-                f"to indexing result of shape {shape}"
-            )
-        if not is_grad_enabled() or not (self.requires_grad or source.requires_grad):
-            for p, v in zip(positions, values):
-                self._values[p].data = v.data
-            if self._dtype is float32:
-                round_to_float32([self._values[p] for p in positions])
-            self._write_back()
-            return
-        if self.is_leaf and self.requires_grad:
-            raise RuntimeError(LEAF_INPLACE_ERROR)
-        for p, v in zip(positions, values):  # recorded: the positions now hold the new Values
-            self._values[p] = v + 0.0
-        if self._dtype is float32:
-            round_to_float32([self._values[p] for p in positions])
-        self._grad_fn = tensor_node("CopySlices", "setitem", (self._copy_history(), source))
+        items = _items(self, list(key) if isinstance(key, tuple) else [key])
+        if any(kind == "array" for kind, _ in items):
+            positions, shape = self._advanced(items)
+            mine = self._slots()
+            slots = [mine[p] for p in positions]
+        else:
+            shape, strides, offset = self._basic(items)
+            from .storage import slots as slots_of
 
-    def _copy_history(self) -> Tensor:
-        return self._plain(list(self._values), self._shape, self._dtype, self._grad_fn)
+            slots = slots_of(shape, strides, offset)
+        source = self._coerce(value)  # a float into an int64 tensor is truncated, as PyTorch's
+        target = broadcast_shapes(source.shape, tuple(shape))
+        if target != tuple(shape):
+            raise RuntimeError(
+                f"shape mismatch: value tensor of shape {list(source.shape)} cannot be broadcast "
+                f"to indexing result of shape {list(shape)}"
+            )
+        elements = source._values
+        new = [elements[i] for i in broadcast_index(source.shape, shape)]
+        self._check_writable()
+        recorded = (
+            is_grad_enabled()
+            and self._dtype.is_floating_point
+            and (self.requires_grad or source.requires_grad)
+        )
+        if not recorded:
+            self._store_numbers(slots, [v.data for v in new], checked=not is_tensor(value))
+            return
+        stored = self._storage.values
+        new = cast_values(new, source.dtype, self._dtype)
+        chosen = [apply(rules.CHOOSE_Y, stored[s], v) for s, v in zip(slots, new)]
+        self._store_values(slots, chosen, None, source)
 
 
 def _items(tensor: Tensor, keys: list) -> list[tuple[str, Any]]:
@@ -213,10 +264,8 @@ def _paired(
     return offsets, shape
 
 
-def _grad_fn_name(items: list[tuple[str, Any]], advanced: bool) -> str:
-    """PyTorch's name for the last indexing step: IndexBackward0 when any index is advanced."""
-    if advanced:
-        return "IndexBackward0"
+def _grad_fn_name(items: list[tuple[str, Any]]) -> str:
+    """PyTorch's name for the last step of a basic index: Unsqueeze, Select or Slice."""
     kinds = [kind for kind, _ in items]
     last = kinds[-1] if kinds else "slice"
     return {"new": "UnsqueezeBackward0", "int": "SelectBackward0"}.get(last, "SliceBackward0")

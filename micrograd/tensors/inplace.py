@@ -1,124 +1,251 @@
-"""In-place updates, as methods of Tensor: ``t += 1``, ``t.zero_()``, ``t.fill_(2)``, ``t.add_(u)``,
-``t.uniform_(a, b)``, ``t.normal_(mean, std)``, and ``t.exp_()``, ``t.clamp_(min=0)``... for every
-function of the table (made in tensor.py).
+"""In-place updates, as methods of Tensor: ``t += 1``, ``t.add_(u)``, ``t.zero_()``, ``t.fill_(2)``,
+``t.copy_(u)``, ``t.uniform_(a, b)``, ``t.normal_(mean, std)``, and ``t.exp_()``,
+``t.clamp_(min=0)``... for every function of the table (made in tensor.py); ``t[i] = v`` is in
+``indexing.py`` and uses the same two steps.
 
-As in PyTorch they are allowed under ``no_grad`` (the optimizer's ``w -= lr * w.grad``) and
-on tensors that do not require grad, refused on a leaf that requires grad, and recorded out
-of place on other tensors that require grad.  A ``.grad`` or ``.data`` tensor passes changes
-on to the tensor it came from.
+An in-place update is the operation computed out of place, then *stored* into the tensor's
+slots of its storage (``storage.py``), so the tensor, its base and all its views see it:
+
+* **recorded**, when grad mode is on and the result requires grad: the new Values, computed
+  from the old ones, take the old ones' slots.  The tensor's ``grad_fn`` becomes the
+  operation's (``AddBackward0``); written through a view, the base's becomes ``CopySlices``
+  and the views' ``AsStridedBackward0``, as PyTorch names them;
+* **not recorded** otherwise (``no_grad``, the optimizer's ``w -= lr * w.grad``, tensors that
+  do not require grad): the numbers are written into the Values, which stay where they are.
+
+Either way the storage's version goes up by one, so a backward pass that would read a tensor
+an operation saved before the change refuses to run (``history.check_versions``).  PyTorch's
+errors come first: an in-place update on a leaf that requires grad, or on a view of one, with
+grad mode on; on a view made under ``no_grad``; on one of the views ``unbind``/``split``
+return; on a tensor whose elements overlap (``expand``).
 """
 
 from __future__ import annotations
 
-import operator
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 from ..core import rules
-from ..core.value import as_float
-from ..core.errors import LEAF_INPLACE_ERROR
+from ..core.errors import LEAF_INPLACE_ERROR, NotSupported
 from ..core.modes import is_grad_enabled
-from .dtypes import float32, float32_numbers
+from ..core.value import Value, apply, as_float
+from .dtypes import cast_for_storage, check_can_cast, float32, round_to_float32
+from .history import tensor_node
 from .randomness import generator
-from .shapes import broadcast_index, broadcast_shapes
 
-PRIMITIVE_OF = {
-    operator.add: rules.ADD,
-    operator.sub: rules.SUB,
-    operator.mul: rules.MUL,
-    operator.truediv: rules.DIV,
-}
 if TYPE_CHECKING:  # these methods belong to Tensor; tensor.py imports this module
     from .tensor import Tensor
+
+VIEW_OF_LEAF_ERROR = (
+    "a view of a leaf Variable that requires grad is being used in an in-place operation."
+)
+NO_GRAD_VIEW_ERROR = (
+    "A view was created in no_grad mode and is being modified inplace with grad mode enabled. "
+    "Given that this use case is ambiguous and error-prone, it is forbidden. You can clarify "
+    "your code by moving both the view and the inplace either both inside the no_grad block "
+    "(if you don't want the inplace to be tracked) or both outside (if you want the inplace to "
+    "be tracked)."
+)
+OVERLAP_ERROR = (
+    "unsupported operation: more than one element of the written-to tensor refers to a single "
+    "memory location. Please clone() the tensor before performing the operation."
+)
+DTYPE_NAMES = {"float32": "Float", "float64": "Double", "int64": "Long", "bool": "Bool"}
 
 
 class InPlaceMethods:
     """The in-place methods of Tensor (a part of the class, kept in a module of its own)."""
 
-    def _assign(self, numbers: list[float]) -> Tensor:
-        """Write the numbers into the elements (as float32 numbers in a float32 tensor)."""
-        if is_grad_enabled() and self.requires_grad and self.is_leaf:
+    # --- the two ways of storing ---------------------------------------------------------------
+    def _check_writable(self) -> None:
+        """PyTorch's refusals of an in-place update with grad mode on."""
+        if not is_grad_enabled():
+            return
+        if self._no_grad_view:
+            raise RuntimeError(NO_GRAD_VIEW_ERROR)
+        base = self._base
+        if self._grad_fn is None and self._base is None and self.requires_grad:
             raise RuntimeError(LEAF_INPLACE_ERROR)
-        for v, x in zip(
-            self._values, float32_numbers(numbers) if self._dtype is float32 else numbers
-        ):
-            v.data = x
+        if base is not None and base.requires_grad and base.is_leaf and not self._detached:
+            raise RuntimeError(VIEW_OF_LEAF_ERROR)
+        if self._multi_view and self.requires_grad:
+            raise RuntimeError(
+                f"Output 0 of {self._multi_view} is a view and is being modified inplace. This "
+                "view is the output of a function that returns multiple views. Such functions do "
+                "not allow the output views to be modified inplace. You should replace the "
+                "inplace operation by an out-of-place one."
+            )
+
+    def _store_numbers(
+        self, slots: Sequence[int], numbers: Sequence[Any], checked: bool = False
+    ) -> None:
+        """Write numbers into the Values at `slots` (not recorded), as this dtype stores them
+        (``dtypes.cast_for_storage``; `checked`: numbers the user gave, as to fill_)."""
+        stored = self._storage.values
+        for s, x in zip(slots, cast_for_storage(numbers, self._dtype, checked)):
+            stored[s].data = x
+        self._count_write()
         self._write_back()
-        return self
+
+    def _store_values(
+        self, slots: Sequence[int], values: list[Value], node: Any, source: Any = None
+    ) -> None:
+        """Put new Values (computed from the old ones) into `slots`: a recorded write.  `node`
+        is the operation's grad_fn; `source`, for t[i] = v, the tensor written."""
+        if self._detached:
+            raise NotSupported(
+                "an in-place operation that needs a gradient, on a tensor from detach() or "
+                ".data: micrograd cannot give the alias a history of its own while it shares "
+                "its elements; write into a clone() or compute out of place"
+            )
+        if self._dtype is float32:
+            round_to_float32([v for v in values if v.data.__class__ is float])
+        base = self if self._base is None else self._base
+        before = base._snapshot()
+        stored = self._storage.values
+        for s, v in zip(slots, values):
+            stored[s] = v
+        self._count_write()
+        if self._base is not None:  # written through a view: the base's grad_fn is CopySlices
+            result = self._plain(values, self.shape, self._dtype, node)
+            base._grad_fn = tensor_node("CopySlices", "copy_slices", (before, result))
+        elif node is None:
+            self._grad_fn = tensor_node("CopySlices", "copy_slices", (before, source))
+        else:
+            self._grad_fn = node
+
+    def _snapshot(self) -> Tensor:
+        """This tensor as it is now, as a tensor of its own: what a recorded write started from."""
+        return self._plain(list(self._values), self.shape, self._dtype, self._grad_fn)
+
+    def _count_write(self) -> None:
+        """One more in-place write: the version goes up (not through .data, as in PyTorch)."""
+        self._storage.writes += 1
+        if self._tracked:
+            self._storage.version += 1
 
     def _write_back(self) -> None:
-        """A .grad or .data alias passes in-place changes on to the tensor it came from."""
+        """A .grad alias passes in-place changes on to the tensor it came from."""
         if self._alias is None:
             return
-        owner, what = self._alias
+        owner, _ = self._alias
         for mine, theirs in zip(self._values, owner._values):
-            if what == "grad":
-                theirs.grad = mine.data
-            else:
-                theirs.data = mine.data
+            theirs.grad = mine.data
 
-    def _in_place(self, other: Any, combine: Callable) -> Tensor:
-        b = self._coerce(other)
-        if broadcast_shapes(self.shape, b.shape) != tuple(self.shape):
+    def _assign(self, numbers: Sequence[Any], tracked: bool = True) -> Tensor:
+        """Write numbers into every element, not recorded (``w.data = ...`` is not tracked)."""
+        was, self._tracked = self._tracked, self._tracked and tracked
+        try:
+            self._store_numbers(self._slots(), numbers)
+        finally:
+            self._tracked = was
+        return self
+
+    # --- an operation, in place -----------------------------------------------------------------
+    def _in_place(self, compute: Callable[[], Tensor], overlap_ok: bool = False) -> Tensor:
+        """self becomes compute()'s result, computed out of place from self, and stored."""
+        self._check_writable()
+        result = compute()
+        if tuple(result.shape) != tuple(self.shape):
             raise RuntimeError(
                 f"output with shape {list(self.shape)} doesn't match the broadcast shape "
-                f"{list(broadcast_shapes(self.shape, b.shape))}"
+                f"{list(result.shape)}"
             )
-        if is_grad_enabled() and (self.requires_grad or b.requires_grad) and not self.is_leaf:
-            return self._become(
-                self._binary(other, combine, PRIMITIVE_OF[combine], grad_fn="CopySlices")
-            )
-        bv = [b._values[i].data for i in broadcast_index(b.shape, self.shape)]
-        rule = PRIMITIVE_OF[combine].forward  # the table's rule, IEEE-safe: t /= 0 gives inf
-        return self._assign([rules.evaluate(rule, v.data, x) for v, x in zip(self._values, bv)])
+        check_can_cast(result.dtype, self._dtype)
+        slots = self._slots()
+        if not overlap_ok and len(set(slots)) != len(slots):
+            raise RuntimeError(OVERLAP_ERROR)
+        if is_grad_enabled() and result.requires_grad:
+            node, before = result._grad_fn, self._snapshot()
+            self._store_values(slots, list(result._values), node)
+            if node is not None:
+                self._adopt(node, result, before)
+        else:
+            self._store_numbers(slots, [v.data for v in result._values])
+        return self
+
+    def _adopt(self, node: Any, result: Tensor, before: Tensor) -> None:
+        """The node of an in-place operation: self's old state (`before`) stands where self was
+        its first input, and what the node saved of its result is self, at the new version."""
+        if node.parents and node.parents[0] is self:
+            node.parents = (before, *node.parents[1:])
+        saved = []
+        for which, t, storage, version, made_by in node.saved:
+            if which == 0 and t is self:
+                t, storage, version = before, before._storage, before._storage.version
+            elif t is result:
+                t, storage, version = self, self._storage, self._storage.version
+            saved.append((which, t, storage, version, made_by))
+        node.saved = tuple(saved)
 
     def __iadd__(self, other):
-        return self._in_place(other, operator.add)
+        return self._in_place(lambda: self.add(other))
 
     def __isub__(self, other):
-        return self._in_place(other, operator.sub)
+        return self._in_place(lambda: self.sub(other))
 
     def __imul__(self, other):
-        return self._in_place(other, operator.mul)
+        return self._in_place(lambda: self.mul(other))
 
     def __itruediv__(self, other):
-        return self._in_place(other, operator.truediv)
+        return self._in_place(lambda: self.div(other))
 
-    add_, sub_, mul_, div_ = __iadd__, __isub__, __imul__, __itruediv__
+    def __ipow__(self, other):
+        return self._in_place(lambda: self.pow(other))
 
-    def _take(self, result: Tensor) -> Tensor:
-        """An in-place function (t.sin_(), t.clamp_(min=0)): self becomes `result`, computed out of
-        place; its history too when self requires grad (PyTorch's grad_fn is then SinBackward0)."""
+    add_, sub_, mul_, div_, pow_ = __iadd__, __isub__, __imul__, __itruediv__, __ipow__
+
+    def _take(self, compute: Callable[[], Tensor]) -> Tensor:
+        """A function of the table in place (t.sin_(), t.clamp_(min=0)): its grad_fn, if it is
+        recorded, is the function's (SinBackward0)."""
+        return self._in_place(compute)
+
+    # --- writing given numbers ----------------------------------------------------------------
+    def _fill(self, numbers: list[Any], name: str) -> Tensor:
+        """Every element set to the given numbers (constants): recorded as a choice of the new
+        number over the old element, so the old one gets a zero gradient, as in PyTorch."""
+        self._check_writable()
         if is_grad_enabled() and self.requires_grad:
-            if self.is_leaf:
-                raise RuntimeError(LEAF_INPLACE_ERROR)
-            return self._become(result)
-        return self._assign([v.data for v in result._values])
-
-    def _become(self, result: Tensor) -> Tensor:
-        """self takes the elements and history of `result`, computed out of place from self: in
-        that history, self's old state (a tensor of its own) stands where self was."""
-        before = self._plain(self._values, self.shape, self._dtype, self._grad_fn)
-        node = result._grad_fn
-        if node is not None:
-            node.parents = tuple(before if p is self else p for p in node.parents)
-        self._values, self._grad_fn = result._values, node
+            new = [constant(x) for x in cast_for_storage(numbers, self._dtype, checked=True)]
+            before = self._snapshot()
+            chosen = [apply(rules.CHOOSE_Y, o, n) for o, n in zip(before._values, new)]
+            self._store_values(self._slots(), chosen, tensor_node(name, name, (before,)))
+            return self
+        self._store_numbers(self._slots(), numbers, checked=True)
         return self
 
     def zero_(self) -> Tensor:
         """Set every element to 0, in place."""
-        return self._assign([0.0] * self.numel())
+        return self._fill([0] * self.numel(), "ZeroBackward0")
 
-    def fill_(self, value: float) -> Tensor:
+    def fill_(self, value: Any) -> Tensor:
         """Set every element to `value`, in place."""
-        number = as_float(value)
-        if number is None:
+        number = value.item() if hasattr(value, "item") and hasattr(value, "_values") else value
+        if as_float(number) is None:
             raise TypeError(f"fill_ expects a number, got {value!r} of type {type(value).__name__}")
-        return self._assign([number] * self.numel())
+        return self._fill([number] * self.numel(), "FillBackward2")
 
     def uniform_(self, a: float = 0.0, b: float = 1.0) -> Tensor:
-        """Every element drawn uniformly from [a, b), in place (micrograd's generator: see manual_seed)."""
-        return self._assign([generator.uniform(a, b) for _ in range(self.numel())])
+        """Every element drawn uniformly from [a, b), in place (micrograd's generator: see
+        manual_seed)."""
+        return self._fill(
+            [generator.uniform(a, b) for _ in range(self.numel())], "UniformBackward0"
+        )
 
     def normal_(self, mean: float = 0.0, std: float = 1.0) -> Tensor:
         """Every element drawn from the normal distribution N(mean, std²), in place."""
-        return self._assign([generator.gauss(mean, std) for _ in range(self.numel())])
+        return self._fill(
+            [generator.gauss(mean, std) for _ in range(self.numel())], "NormalBackward0"
+        )
+
+    def copy_(self, src: Any, non_blocking: bool = False) -> Tensor:
+        """src's elements written into this tensor (broadcast to its shape), in place."""
+        self[...] = src
+        node = self._grad_fn
+        if self._base is None and node is not None and node.name() == "CopySlices":
+            self._grad_fn = tensor_node("CopyBackwards", "copy_", node.parents)
+        return self
+
+
+def constant(x: float) -> Value:
+    """A constant Value."""
+    return Value(x, requires_grad=False)

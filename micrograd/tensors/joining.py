@@ -1,7 +1,9 @@
 """Joining and choosing: ``cat``, ``stack``, ``where``.
 
-They make no arithmetic: the result holds the same Values (``where`` adds ``+ 0.0`` to each,
-so the choice shows as a node), and gradients flow back to the tensors they came from.
+They make no arithmetic, but the result is a new tensor, as in PyTorch: ``cat`` and ``stack``
+copy each element (a ``copy`` node, ∂copy/∂x = 1), and ``where(c, x, y)`` chooses each
+element with a node of both operands, so the one not chosen gets a zero gradient (and so
+PyTorch's nan when its own derivative is infinite: the reason for the "double where" trick).
 """
 
 from __future__ import annotations
@@ -9,10 +11,12 @@ from __future__ import annotations
 import math
 from typing import Any, Sequence
 
-from ..core.value import Value
-from .dtypes import promote
+from ..core import rules
+from ..core.value import Value, apply
+from .dtypes import result_type
 from .history import tensor_node
 from .shapes import broadcast_index, broadcast_shapes, normalize_dim
+from .elements import cast_values, copies
 from .tensor import Tensor, as_tensor
 
 
@@ -21,6 +25,10 @@ def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
     tensors = [as_tensor(t) for t in tensors]
     if not tensors:
         raise RuntimeError("cat(): expected a non-empty list of Tensors")
+    for at, t in enumerate(tensors):
+        if t.dim() == 0:
+            raise RuntimeError(f"zero-dimensional tensor (at position {at}) cannot be concatenated")
+    tensors = [t for t in tensors if t.shape != (0,)] or tensors[:1]  # PyTorch skips empty 1-D
     first = tensors[0]
     d = normalize_dim(dim, first.dim())
     for t in tensors[1:]:
@@ -33,17 +41,21 @@ def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
             )
     outer = math.prod(first.shape[:d])
     values: list[Value] = []
+    kind = result_type(*tensors)
+    elements = [cast_values(t._values, t.dtype, kind) for t in tensors]
     for o in range(outer):
-        for t in tensors:
+        for t, mine in zip(tensors, elements):
             block = math.prod(t.shape[d:])
-            values.extend(t._values[o * block : (o + 1) * block])
+            values.extend(mine[o * block : (o + 1) * block])
     shape = first.shape[:d] + (sum(t.shape[d] for t in tensors),) + first.shape[d + 1 :]
-    return first._result(values, shape, "CatBackward0", "cat", tuple(tensors))
+    return first._result(copies(values), shape, "CatBackward0", "cat", tuple(tensors), kind)
 
 
 def stack(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
     """Join tensors of the same shape along a new dimension."""
     tensors = [as_tensor(t) for t in tensors]
+    if not tensors:
+        raise RuntimeError("stack expects a non-empty TensorList")
     if any(t.shape != tensors[0].shape for t in tensors):
         raise RuntimeError(
             f"stack expects each tensor to be equal size, but got {[tuple(t.shape) for t in tensors]}"
@@ -58,10 +70,14 @@ def stack(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
 
 def where(condition: Tensor, a: Any, b: Any) -> Tensor:
     """Elementwise a where condition holds, else b."""
+    kind = result_type(a, b)  # a Python number counts as a number here, not as a tensor
     condition, a, b = as_tensor(condition), as_tensor(a), as_tensor(b)
     shape = broadcast_shapes(broadcast_shapes(condition.shape, a.shape), b.shape)
-    c = [condition._values[i].data for i in broadcast_index(condition.shape, shape)]
-    av = [a._values[i] for i in broadcast_index(a.shape, shape)]
-    bv = [b._values[i] for i in broadcast_index(b.shape, shape)]
-    values = [x + 0.0 if keep else y + 0.0 for keep, x, y in zip(c, av, bv)]
-    return a._result(values, shape, "WhereBackward0", "where", (a, b), promote(a._dtype, b._dtype))
+    conditions, elements_a, elements_b = condition._values, a._values, b._values
+    c = [conditions[i].data for i in broadcast_index(condition.shape, shape)]
+    av = cast_values([elements_a[i] for i in broadcast_index(a.shape, shape)], a.dtype, kind)
+    bv = cast_values([elements_b[i] for i in broadcast_index(b.shape, shape)], b.dtype, kind)
+    values = [
+        apply(rules.CHOOSE_X if keep else rules.CHOOSE_Y, x, y) for keep, x, y in zip(c, av, bv)
+    ]
+    return a._result(values, shape, "WhereBackward0", "where", (a, b), kind)

@@ -28,11 +28,12 @@ class Storage:
     """One Value per element, in the order the tensor that made them laid them out, and the
     number of in-place writes so far."""
 
-    __slots__ = ("values", "version")
+    __slots__ = ("values", "version", "writes")
 
     def __init__(self, values: list[Any]) -> None:
         self.values = values
-        self.version = 0
+        self.version = 0  # PyTorch's: in-place writes autograd sees (not through .data)
+        self.writes = 0  # every write: a view's list of its elements is good until the next
 
 
 def contiguous_strides(shape: Sequence[int]) -> tuple[int, ...]:
@@ -85,8 +86,7 @@ def view_strides(
     for tensor_d in range(len(shape) - 1, -1, -1):
         tensor_numel *= shape[tensor_d]
         chunk_ends = tensor_d == 0 or (
-            shape[tensor_d - 1] != 1
-            and strides[tensor_d - 1] != tensor_numel * chunk_base_stride
+            shape[tensor_d - 1] != 1 and strides[tensor_d - 1] != tensor_numel * chunk_base_stride
         )
         if chunk_ends:
             while view_d >= 0 and (view_numel < tensor_numel or new_shape[view_d] == 1):

@@ -5,25 +5,37 @@ rule can be watched element by element: ``y = 2 * dot(x, x)`` is three multiplic
 their sums in the Value graph.  Beside that graph each result keeps its tensor-level history
 (``history.py``) for ``grad_fn`` names and the tensor view of drawings.
 
+A tensor is a view (shape, strides, offset) of a ``Storage`` of Values (``storage.py``), as in
+PyTorch: views share the storage, in-place writes go into it, and its version counter lets
+backward refuse values that changed after an operation saved them.
+
 Data are Python floats (float64 arithmetic); ``dtype`` decides printing and which tensors
 may require grad.
 """
 
 from __future__ import annotations
 
+import copy
 import math
 import operator
+import warnings
 from typing import Any, Callable, Sequence
 
 from ..core import rules
 from ..autograd.reverse import backward as autograd_backward
 from ..core.value import Value, apply, as_float
+from ..core.ieee import ieee_div
 from ..core.errors import NotSupported, NotSupportedAttribute
 from ..core.modes import is_grad_enabled
 from ..core.nodes import LEAF, BackwardNode
 from ..pytree import register_container
-from .dtypes import bool_, dtype, float32, float32_numbers, int64, promote, round_to_float32
-from .history import NO_GRAD, NoGrad, constant_value, tensor_node
+from .dtypes import bool_, dtype, float32, float64, round_to_float32
+from .dtypes import cast_for_storage, cast_number, check_arithmetic, check_bool_function
+from .dtypes import data_dtype, floating, integer_pow, integer_results, result_type
+from .history import NO_GRAD, NoGrad, check_versions, constant_value, reachable_leaves
+from .history import remember_saved, tensor_node
+from .elements import cast_values, copies, element_values
+from .storage import Storage, contiguous_strides, slots
 from .conversion import ConversionMethods
 from .indexing import IndexingMethods
 from .inplace import InPlaceMethods
@@ -73,17 +85,122 @@ class Tensor(
     handles_values = True  # Value * Tensor: Value lets Tensor.__rmul__ answer
     __array_priority__ = 1000  # numpy scalar * Tensor: numpy lets Tensor answer too
 
+    # What a new tensor that owns a fresh storage has; views and aliases set their own.
+    _alias: tuple[Tensor, str] | None = None  # .grad of another tensor: writes go back to it
+    _base: Tensor | None = None  # the tensor whose storage a view shows (PyTorch's t._base)
+    _slot_list: list[int] | None = None  # storage positions, row-major; None: all, in order
+    _detached = False  # elements read as constants: detach(), .data, views made under no_grad
+    _no_grad_view = False  # a view of a tensor that requires grad, made under no_grad
+    _multi_view = ""  # "Unbind"...: a view from a function returning several views
+    _tracked = True  # in-place writes count in the version (not through .data, as in PyTorch)
+    _view_version = 0  # the storage's version when this view's grad_fn was made
+    _retains_grad = False  # retain_grad() was called: .grad of a non-leaf is kept
+    _cached: tuple[int, list] | None = None  # a view's elements, as of the storage's writes
+    _leaf_requires_grad: bool | None = None  # set by requires_grad_ (empty tensors need it)
+    _reached = False  # a backward pass reached this leaf
+
     def __init__(
         self, values: Any = (), shape: Any = None, dtype_: Any = float32, node: Any = None
     ) -> None:
         if shape is None or isinstance(shape, int):  # torch.Tensor([1, 2]) or torch.Tensor(2, 3)
             values, shape, dtype_, node = legacy_arguments(values, shape, dtype_, node)
-        self._values = values
+        self._storage = Storage(values if isinstance(values, list) else list(values))
         self._shape = Size(shape)
+        self._strides = contiguous_strides(self._shape)
+        self._offset = 0
         self._dtype = dtype_
         self._grad_fn = node
-        self._alias: tuple[Tensor, str] | None = None  # .grad or .data of another tensor
         self.label = ""  # its name in drawings
+
+    # --- the storage -------------------------------------------------------------------------
+    @property
+    def _values(self) -> list[Value]:
+        """The elements, in row-major order of the index (constants if detached)."""
+        storage = self._storage
+        if self._slot_list is None and not self._detached:
+            return storage.values
+        cached = self._cached
+        if cached is not None and cached[0] == storage.writes:
+            return cached[1]
+        stored = storage.values
+        elements = stored if self._slot_list is None else [stored[i] for i in self._slot_list]
+        if self._detached:
+            elements = [constant_value(v.data) for v in elements]
+        self._cached = (storage.writes, elements)
+        return elements
+
+    def _slots(self) -> list[int]:
+        """The storage position of each element, in row-major order of the index."""
+        return list(range(self.numel())) if self._slot_list is None else self._slot_list
+
+    def _view(
+        self,
+        shape: Sequence[int],
+        strides: Sequence[int],
+        offset: int,
+        name: str,
+        op: str,
+        multi: str = "",
+    ) -> Tensor:
+        """A tensor on this storage with other strides: PyTorch's view, named `name`."""
+        view = object.__new__(self._plain)
+        view._storage, view._shape = self._storage, Size(shape)
+        view._strides, view._offset = tuple(strides), offset
+        view._dtype, view._grad_fn, view.label = self._dtype, None, ""
+        view._base = self if self._base is None else self._base
+        if (
+            tuple(strides) != contiguous_strides(shape)
+            or offset
+            or (math.prod(shape) != len(self._storage.values))
+        ):
+            view._slot_list = slots(shape, strides, offset)
+        view._view_version = self._storage.version
+        view._detached, view._tracked = self._detached, self._tracked
+        view._multi_view = multi
+        if self.requires_grad:
+            if is_grad_enabled():
+                view._grad_fn = tensor_node(name, op, (self,))
+            else:
+                view._detached = view._no_grad_view = True
+        return view
+
+    def stride(self, dim: int | None = None) -> Any:
+        """How many storage slots apart neighbours along each dimension are."""
+        return self._strides if dim is None else self._strides[normalize_dim(dim, self.dim())]
+
+    def storage_offset(self) -> int:
+        """Where the first element lies in the storage."""
+        return self._offset
+
+    def is_contiguous(self, memory_format: Any = None) -> bool:
+        """True if the elements lie in the storage in row-major order without gaps."""
+        from .storage import is_contiguous
+
+        return is_contiguous(self._shape, self._strides)
+
+    def contiguous(self, memory_format: Any = None) -> Tensor:
+        """The tensor itself if contiguous, else a contiguous copy (``clone``)."""
+        return self if self.is_contiguous() else self.clone()
+
+    def data_ptr(self) -> int:
+        """An address for the first element: equal for tensors that share it (a teaching aid;
+        the storage is a Python list, not memory)."""
+        return id(self._storage) + self._offset * (
+            8 if self._dtype.name in ("float64", "int64") else 4
+        )
+
+    def untyped_storage(self) -> Storage:
+        """The storage the tensor shows (its ``values`` are the element Values)."""
+        return self._storage
+
+    @property
+    def _version(self) -> int:
+        """How many in-place writes the storage has had (PyTorch's version counter)."""
+        return self._storage.version
+
+    def _is_view(self) -> bool:
+        """True for a view of another tensor's storage."""
+        return self._base is not None
 
     # --- attributes --------------------------------------------------------------------------
     @property
@@ -103,7 +220,7 @@ class Tensor(
 
     def numel(self) -> int:
         """The number of elements."""
-        return len(self._values)
+        return math.prod(self._shape)
 
     @property
     def dtype(self) -> dtype:
@@ -112,7 +229,13 @@ class Tensor(
 
     @property
     def requires_grad(self) -> bool:
-        """True if gradients flow to this tensor."""
+        """True if gradients flow to this tensor: a leaf made to, or a result of one."""
+        if self._detached:
+            return False
+        if self._grad_fn is not None:
+            return True
+        if self._leaf_requires_grad is not None:
+            return self._leaf_requires_grad
         return any(v._node is not None for v in self._values)
 
     @requires_grad.setter
@@ -134,9 +257,20 @@ class Tensor(
                 "a computed variable in a subgraph that doesn't require differentiation use "
                 "var_no_grad = var.detach()."
             )
+        if self._detached and requires_grad:
+            self._own_elements()
         for v in self._values:
             v.requires_grad_(requires_grad)
+        self._leaf_requires_grad = requires_grad
         return self
+
+    def _own_elements(self) -> None:
+        """Give this alias (from detach() or .data) elements of its own: a Value holds both a
+        number and a gradient, so a leaf that requires grad cannot share another's Values."""
+        values = element_values([v.data for v in self._values], self._dtype)
+        self._storage, self._slot_list, self._cached = Storage(values), None, None
+        self._strides, self._offset = contiguous_strides(self._shape), 0
+        self._base, self._detached, self._no_grad_view, self._tracked = None, False, False, True
 
     @property
     def is_leaf(self) -> bool:
@@ -145,8 +279,15 @@ class Tensor(
 
     @property
     def grad_fn(self) -> BackwardNode | None:
-        """The tensor's backward node (MulBackward0...), None for a leaf."""
-        if self._grad_fn is not None:
+        """The tensor's backward node (MulBackward0...), None for a leaf.
+
+        A view whose storage was written since it was made shows the base's new state, as
+        PyTorch's ``AsStridedBackward0``."""
+        if self._base is not None and self._view_version != self._storage.version:
+            self._view_version = self._storage.version
+            if not self._detached and self._base.requires_grad:
+                self._grad_fn = tensor_node("AsStridedBackward0", "as_strided", (self._base,))
+        if self._grad_fn is not None or self._detached:
             return self._grad_fn
         first = self._values[0]._node if self._values else None
         if first is None or first is LEAF or not all(v._node is first for v in self._values):
@@ -155,16 +296,37 @@ class Tensor(
 
     @property
     def grad(self) -> Tensor | None:
-        """None until a backward pass reaches this tensor, then a Tensor of its gradients.
+        """None until a backward pass reaches this leaf, then a Tensor of its gradients.
 
-        (Unlike PyTorch, intermediate tensors keep their gradients too, for drawings.)
+        As in PyTorch, a tensor computed from others (not a leaf) has no ``.grad`` unless
+        ``retain_grad()`` was called on it: reading it warns and gives None.  (Its elements,
+        Values, keep their gradients all the same: drawings show them.)
         """
+        if not self._retains_grad and not self.is_leaf:
+            warnings.warn(NON_LEAF_GRAD_WARNING, UserWarning, stacklevel=2)
+            return None
+        return self._gradient()
+
+    def _gradient(self) -> Tensor | None:
+        """The elements' gradients as a tensor (None if no backward pass reached them), for a
+        leaf or not: what drawings show."""
         grads = [v.grad for v in self._values]
+        if not grads:
+            return Tensor([], self._shape, self._floating()) if self._reached else None
+        untouched = all(g.__class__ is not Value and g == 0.0 for g in grads)
         if all(g.__class__ is NoGrad for g in grads) or (
-            self._grad_fn is not None and all(g.__class__ is not Value and g == 0.0 for g in grads)
+            untouched and (self._grad_fn is not None or not self.requires_grad)
         ):
             return None
-        result = Tensor([constant_value(float(g)) for g in grads], self._shape, self._floating())
+        numbers = [constant_value(float(g)) for g in grads if g.__class__ is not Value]
+        if self._dtype is float32:
+            round_to_float32(numbers)  # summed in float64, shown as the float32 PyTorch holds
+        made = iter(numbers)
+        result = Tensor(
+            [g if g.__class__ is Value else next(made) for g in grads],
+            self._shape,
+            self._floating(),
+        )
         result._alias = (self, "grad")
         return result
 
@@ -185,30 +347,25 @@ class Tensor(
 
     @property
     def data(self) -> Tensor:
-        """The same numbers without history; in-place changes to it change this tensor."""
+        """The same elements without history: in-place changes to it change this tensor, and
+        (as in PyTorch) they do not count in its version, so autograd does not see them."""
         result = self.detach()
-        result._alias = (self, "data")
+        result._tracked = False
         return result
 
     @data.setter
     def data(self, value: Any) -> None:
         """``w.data = new`` replaces the numbers, keeping w's identity and history, as in PyTorch;
         ``w.data -= lr * w.grad`` (an in-place change to the alias, then this assignment) too."""
-        if isinstance(value, Tensor) and value._alias == (self, "data"):
-            return  # w.data -= ...: the alias already wrote its numbers back
+        if isinstance(value, Tensor) and value._storage is self._storage and not value._tracked:
+            return  # w.data -= ...: the alias already wrote into w's storage
         value = as_tensor(value)
         if value.shape != self.shape:
             raise NotSupported(
                 f"w.data = ... with a new shape {tuple(value.shape)} (w has {tuple(self.shape)}): "
                 "micrograd keeps a tensor's shape; make a new tensor instead"
             )
-        for v, x in zip(self._values, value._values):
-            v.data = x.data
-
-    @property
-    def T(self) -> Tensor:
-        """The dimensions in reverse order (the transpose of a matrix)."""
-        return self.permute(*reversed(range(self.dim())))
+        self._assign([x.data for x in value._values], tracked=False)
 
     def _floating(self) -> dtype:
         return self._dtype if self._dtype.is_floating_point else float32
@@ -239,15 +396,15 @@ class Tensor(
             node = tensor_node(name, op, parents)
         if (dtype_ or self._dtype) is float32 and not stored:
             round_to_float32(values)
-        return Tensor(values, shape, dtype_ or self._dtype, node)
+        result = Tensor(values, shape, dtype_ or self._dtype, node)
+        if node is not None:
+            remember_saved(node, result)
+        return result
 
-    def _same_values(
-        self, shape: Sequence[int], name: str, op: str, values: list[Value] | None = None
-    ) -> Tensor:
-        """A view: the same elements (no new scalar nodes) under another shape or order."""
-        return self._result(
-            self._values if values is None else values, shape, name, op, (self,), stored=True
-        )
+    def _copy_of(self, values: list[Value], shape: Sequence[int], name: str, op: str) -> Tensor:
+        """A new tensor of copies of these elements of self (PyTorch's copies: cat, x[[0, 1]]...):
+        new Values, so that writing into one never changes the other; ∂copy/∂x = 1."""
+        return self._result(copies(values), shape, name, op, (self,), stored=True)
 
     # --- elementwise arithmetic ------------------------------------------------------------------
     def _binary(
@@ -260,28 +417,49 @@ class Tensor(
         grad_fn: str | None = None,
     ) -> Tensor:
         """Elementwise `combine` of self and other, broadcast; the result is named after `prim`
-        (or `grad_fn`)."""
+        (or `grad_fn`).  Its dtype is PyTorch's (``result_type``; true division makes floats),
+        and both operands are converted to it first, as PyTorch converts them: a number too,
+        so ``tensor([0.1]) - 0.1`` is 0.  Integer and bool results are exact Python ints."""
         other_tensor = as_tensor(other, like=self)
         a, b = (other_tensor, self) if reverse else (self, other_tensor)
         shape = broadcast_shapes(a.shape, b.shape)
-        av = (
-            a._values
-            if a.shape == shape
-            else [a._values[i] for i in broadcast_index(a.shape, shape)]
-        )
-        bv = (
-            b._values
-            if b.shape == shape
-            else [b._values[i] for i in broadcast_index(b.shape, shape)]
-        )
+        av, bv = a._values, b._values
+        if a.shape != shape:
+            av = [av[i] for i in broadcast_index(a.shape, shape)]
+        if b.shape != shape:
+            bv = [bv[i] for i in broadcast_index(b.shape, shape)]
         number = None if isinstance(other, (Tensor, Value)) else as_float(other)
-        if number is not None and reverse:  # a number on the left: keep it a number
-            values = [combine(number, y) for y in bv]
-        elif number is not None:
-            values = [combine(x, number) for x in av]
+        # as_tensor gave a number the dtype of its result with self (``result_type``)
+        result_dtype = dtype_ or (
+            other_tensor._dtype
+            if number is not None
+            else result_type(self, numpy_array_or(other, other_tensor))
+        )
+        if prim is rules.DIV:
+            result_dtype = floating(result_dtype)  # true division: int / int is float32
+        own = other_tensor._dtype if number is None else result_type(other)  # True is bool
+        left, right = (own, self._dtype) if reverse else (self._dtype, own)
+        exponent = other if number is not None and not reverse else None  # t ** number
+        check_arithmetic(prim.name, left, right, result_dtype, exponent)
+        operand = None if number is None else cast_number(other, result_dtype)
+        if not result_dtype.is_floating_point:  # never requires grad: computed on the numbers
+            operate = integer_pow if combine is operator.pow else combine
+            xs = cast_for_storage([v.data for v in av], result_dtype)  # a number's 0-dim tensor
+            ys = cast_for_storage([v.data for v in bv], result_dtype)  # holds it, cast already
+            results = integer_results(map(operate, xs, ys), result_dtype)
+            values = element_values(results, result_dtype)
+        elif operand is not None and reverse:  # a number on the left: keep it a number
+            bv = cast_values(bv, b._dtype, result_dtype)
+            values = [combine(operand, y) for y in bv]
+            if prim is rules.DIV:  # PyTorch computes c / t as c * (1 / t): two roundings
+                reciprocals = cast_for_storage([ieee_div(1.0, y.data) for y in bv], result_dtype)
+                for v, r in zip(values, reciprocals):
+                    v.data = operand * r
+        elif operand is not None:
+            values = [combine(x, operand) for x in cast_values(av, a._dtype, result_dtype)]
         else:
-            values = list(map(combine, av, bv))
-        result_dtype = dtype_ or promote(a._dtype, b._dtype)
+            av = cast_values(av, a._dtype, result_dtype)
+            values = list(map(combine, av, cast_values(bv, b._dtype, result_dtype)))
         # a number is an input without history, (None, 0) among next_functions, unless it is a
         # constant of the operation (x ** 2, 1 - x: PowBackward0 and RsubBackward1 have one input)
         parents = (a, b) if number is None else (self,) if prim.constant else (self, None)
@@ -313,17 +491,12 @@ class Tensor(
     def __rmul__(self, other):
         return self._binary(other, operator.mul, rules.MUL, reverse=True)
 
-    def __truediv__(self, other):
-        return self._binary(other, operator.truediv, rules.DIV, dtype_=self._floating())
+    def __truediv__(self, other):  # always floating: _binary makes division's dtype a float
+        return self._binary(other, operator.truediv, rules.DIV)
 
     def __rtruediv__(self, other):  # PyTorch computes number / t as number * t⁻¹: MulBackward0
         return self._binary(
-            other,
-            operator.truediv,
-            rules.DIV,
-            reverse=True,
-            dtype_=self._floating(),
-            grad_fn="MulBackward0",
+            other, operator.truediv, rules.DIV, reverse=True, grad_fn="MulBackward0"
         )
 
     def __pow__(self, other):
@@ -353,9 +526,24 @@ class Tensor(
     multiply, subtract, divide, true_divide = mul, sub, div, div
 
     def _elementwise(self, prim: rules.Primitive, constants: tuple | None, grad_fn: str) -> Tensor:
-        """`prim` (a function of the table) applied to every element."""
-        if not self._dtype.is_floating_point and prim.name not in INTEGER_SAFE:
-            return self.float()._elementwise(prim, constants, grad_fn)
+        """`prim` (a function of the table) applied to every element.  On integer and bool
+        tensors neg, abs, relu and clamp keep integers, computed on the numbers (clamp only with
+        integer bounds: its dtype is ``result_type(self, min, max)``); the others make float32."""
+        if not self._dtype.is_floating_point:
+            kind = self._dtype if prim.name in INTEGER_SAFE else float32
+            if prim.name == "clamp" and constants:
+                kind = result_type(self, *[c for c in constants if c is not None])
+            if self._dtype is bool_:
+                check_bool_function(prim.name, constants, kind)
+            if kind.is_floating_point:
+                return self.float()._elementwise(prim, constants, grad_fn)
+            if prim.constant and constants:
+                constants = tuple(None if c is None else cast_number(c, kind) for c in constants)
+            args = () if constants is None else (constants,)
+            numbers = cast_for_storage([v.data for v in self._values], kind)
+            results = [prim.forward(rules.FloatMath, x, *args) for x in numbers]
+            values = element_values(integer_results(results, kind), kind)
+            return self._result(values, self._shape, grad_fn, prim.symbol, (self,), kind)
         values = [apply(prim, v, constants) for v in self._values]
         return self._result(values, self._shape, grad_fn, prim.symbol, (self,))
 
@@ -365,10 +553,19 @@ class Tensor(
 
     # --- comparisons: constant bool tensors ----------------------------------------------------
     def _compare(self, other: Any, test: Callable[[float, float], bool]) -> Tensor:
+        """`test` of the elements of self and other, broadcast, as a bool tensor.  Both sides are
+        first converted to their ``result_type``, as PyTorch compares: float32 0.1 == 0.1."""
         b = as_tensor(other, like=self)
+        kind = result_type(self, numpy_array_or(other, b))
         shape = broadcast_shapes(self.shape, b.shape)
-        av = [self._values[i].data for i in broadcast_index(self.shape, shape)]
-        bv = [b._values[i].data for i in broadcast_index(b.shape, shape)]
+
+        def numbers(t: Tensor) -> list:
+            elements = t._values
+            data = [elements[i].data for i in broadcast_index(t.shape, shape)]
+            exact = t._dtype is kind or (t._dtype is float32 and kind is float64)
+            return data if exact else cast_for_storage(data, kind)
+
+        av, bv = numbers(self), numbers(b)
         return Tensor([constant_value(float(test(x, y))) for x, y in zip(av, bv)], shape, bool_)
 
     def __eq__(self, other):
@@ -424,23 +621,59 @@ class Tensor(
 
     # --- copies -----------------------------------------------------------------------------------
     def detach(self) -> Tensor:
-        """A new constant tensor with the same numbers, cut off from the graph."""
-        return Tensor([constant_value(v.data) for v in self._values], self._shape, self._dtype)
+        """The same elements cut off from the graph: a tensor that shares this one's storage
+        (writing through it changes this tensor) and does not require grad."""
+        alias = self._view(self._shape, self._strides, self._offset, "", "")
+        alias._base, alias._grad_fn = self._base, None
+        alias._detached, alias._no_grad_view, alias._multi_view = True, False, ""
+        return alias
 
     def detach_(self) -> Tensor:
-        """Cut this tensor off from the graph, in place."""
-        self._values, self._grad_fn = [constant_value(v.data) for v in self._values], None
+        """Cut this tensor off from the graph, in place: its elements become constants."""
+        if self._base is not None:
+            raise RuntimeError(
+                "Can't detach views in-place. Use detach() instead. If you are using "
+                "DistributedDataParallel (DDP) for training, and gradient_as_bucket_view is set "
+                "as True, gradients are views of DDP buckets, and hence detach_() cannot be "
+                "called on these gradients. To fix this error, please refer to the "
+                "Optimizer.zero_grad() function in torch/optim/optimizer.py as the solution."
+            )
+        stored = self._storage.values
+        for i in self._slots():
+            stored[i] = constant_value(stored[i].data)
+        self._storage.writes += 1
+        self._grad_fn = None
         return self
 
     def clone(self) -> Tensor:
-        """A copy that stays in the graph: ∂copy/∂x = 1."""
-        return self._result(
-            [v + 0.0 if v.requires_grad else constant_value(v.data) for v in self._values],
-            self._shape,
-            "CloneBackward0",
-            "clone",
-            (self,),
-        )
+        """A copy that stays in the graph: new elements (a new storage), ∂copy/∂x = 1."""
+        return self._copy_of(self._values, self._shape, "CloneBackward0", "clone")
+
+    # --- pickle and deepcopy: the numbers, not the history, as in PyTorch -------------------------
+    def __reduce_ex__(self, protocol: Any) -> tuple:
+        """Pickled as its numbers, shape, dtype and requires_grad (a leaf again when loaded)."""
+        numbers = [v.data for v in self._values]
+        return rebuilt, (type(self), numbers, tuple(self.shape), self._dtype, self.requires_grad)
+
+    def __deepcopy__(self, memo: dict) -> Tensor:
+        """A copy of a leaf, its .grad included; PyTorch refuses a non-leaf, and so do we."""
+        if not self.is_leaf:
+            raise RuntimeError(
+                "Only Tensors created explicitly by the user (graph leaves) support the deepcopy "
+                "protocol at the moment."
+            )
+        numbers = [v.data for v in self._values]
+        copied = rebuilt(type(self), numbers, tuple(self.shape), self._dtype, self.requires_grad)
+        memo[id(self)] = copied
+        grad = self._gradient()
+        if grad is not None:
+            for v, g in zip(copied._values, grad._values):
+                v.grad = g.data
+        for key, value in vars(self).items():  # a label, a Parameter's own attributes
+            if key not in vars(copied):
+                setattr(copied, key, copy.deepcopy(value, memo))
+        copied.label = self.label
+        return copied
 
     # --- differentiation -------------------------------------------------------------------------
     def backward(
@@ -455,6 +688,7 @@ class Tensor(
             raise RuntimeError(
                 "element 0 of tensors does not require grad and does not have a grad_fn"
             )
+        check_versions([self])
         if gradient is None and self.numel() != 1:
             raise RuntimeError("grad can be implicitly created only for scalar outputs")
         if gradient is not None:
@@ -464,9 +698,19 @@ class Tensor(
                     f"Mismatch in shape: grad_output[0] has a shape of {gradient.shape!r} and "
                     f"output[0] has a shape of {self.shape!r}."
                 )
-        autograd_backward(
-            [self], [gradient], retain_graph=retain_graph, create_graph=create_graph, inputs=inputs
-        )
+        if any(v._node is not None for v in self._values):
+            autograd_backward(
+                [self],
+                [gradient],
+                retain_graph=retain_graph,
+                create_graph=create_graph,
+                inputs=inputs,
+            )
+        for leaf in reachable_leaves([self]) if inputs is None else ():
+            leaf._reached = True  # an empty leaf's .grad is an empty tensor from now on
+            for v in leaf._values:  # PyTorch gives every leaf it reached a gradient, zeros too
+                if v.grad.__class__ is NoGrad:
+                    v.grad = 0.0
 
     def register_hook(self, hook: Callable[[Tensor], Any]) -> Any:
         """Not supported on tensors: register hooks on the element Values."""
@@ -475,7 +719,15 @@ class Tensor(
         )
 
     def retain_grad(self) -> None:
-        """Intermediate tensors always keep their gradients in micrograd: nothing to do."""
+        """Keep this non-leaf tensor's gradient in ``.grad`` (a leaf keeps it anyway)."""
+        if not self.requires_grad:
+            raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
+        self._retains_grad = True
+
+    @property
+    def retains_grad(self) -> bool:
+        """True if ``.grad`` of this non-leaf tensor is kept (``retain_grad()``)."""
+        return self._retains_grad and not self.is_leaf
 
     # Jacobians for micrograd.func: entries columns[j][i] = ∂outᵢ/∂xⱼ, shape out.shape + x.shape
     def _coerce(self, x: Any) -> Tensor:
@@ -502,6 +754,25 @@ class Tensor(
 
 Tensor._plain = Tensor  # what methods make: a Tensor, also from a subclass such as nn.Parameter
 
+NON_LEAF_GRAD_WARNING = (
+    "The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its .grad "
+    "attribute won't be populated during autograd.backward(). If you indeed want the .grad field "
+    "to be populated for a non-leaf Tensor, use .retain_grad() on the non-leaf Tensor. If you "
+    "access the non-leaf Tensor by mistake, make sure you access the leaf Tensor instead."
+)
+
+
+def rebuilt(cls: type, numbers: list, shape: tuple, dtype_: dtype, requires_grad: bool) -> Tensor:
+    """A leaf tensor of class `cls` (Tensor, nn.Parameter) from pickled numbers."""
+    made = object.__new__(cls)
+    values = []
+    for x in numbers:
+        v = Value(x, requires_grad=requires_grad)
+        v.data, v.grad = x, NO_GRAD  # int64 keeps its Python ints
+        values.append(v)
+    Tensor.__init__(made, values, shape, dtype_)
+    return made
+
 
 # --- numbers, lists and Values as tensors ------------------------------------------------------------
 def as_tensor(x: Any, like: Tensor | None = None) -> Tensor:
@@ -510,14 +781,9 @@ def as_tensor(x: Any, like: Tensor | None = None) -> Tensor:
         return x
     if isinstance(x, Value):
         return Tensor([x], (), float32)
-    number = as_float(x)
-    if number is not None:
-        kind = (
-            float32
-            if isinstance(x, float) or (like is not None and like._dtype.is_floating_point)
-            else (bool_ if isinstance(x, bool) else int64)
-        )
-        return Tensor([constant_value(number)], (), kind)
+    if as_float(x) is not None:  # a number: of its dtype in an operation with `like`
+        kind = result_type(x) if like is None else result_type(like, x)
+        return Tensor(element_values([cast_number(x, kind)], kind), (), kind)
     if isinstance(x, (list, tuple)) or hasattr(x, "tolist"):
         return from_data(x)
     raise TypeError(
@@ -525,42 +791,40 @@ def as_tensor(x: Any, like: Tensor | None = None) -> Tensor:
     )
 
 
+def numpy_array_or(x: Any, tensor: Tensor) -> Any:
+    """x if it is a NumPy array (whose dtype rules differ from a 0-dim tensor's: see
+    ``result_type``), else `tensor`, the Tensor made of x."""
+    is_array = not isinstance(x, (Tensor, Value, list, tuple)) and as_float(x) is None
+    return x if is_array and hasattr(x, "dtype") else tensor
+
+
 def leaf_tensor(
     numbers: list[float], shape: Sequence[int], dtype_: dtype, requires_grad: bool
 ) -> Tensor:
-    """A leaf tensor of these numbers: each element a Value that requires grad if asked."""
+    """A leaf tensor of these numbers, stored as `dtype_` stores them (``cast_for_storage``:
+    rounded to float32, truncated to int64...): each element a Value that requires grad if
+    asked."""
     if requires_grad and not dtype_.is_floating_point:
         raise RuntimeError("Only Tensors of floating point and complex dtype can require gradients")
-    values = []
-    for x in float32_numbers(numbers) if dtype_ is float32 else numbers:
-        v = Value(x, requires_grad=requires_grad)
-        v.grad = NO_GRAD
-        values.append(v)
-    return Tensor(values, shape, dtype_)
+    values = element_values(cast_for_storage(numbers, dtype_), dtype_, requires_grad)
+    made = Tensor(values, shape, dtype_)
+    made._leaf_requires_grad = requires_grad
+    return made
 
 
 def from_data(data: Any, dtype_: dtype | None = None, requires_grad: bool = False) -> Tensor:
-    """A leaf tensor from nested lists of numbers, its dtype inferred as torch infers it."""
+    """A leaf tensor from nested lists of numbers (or a NumPy array), its dtype inferred as
+    torch infers it (``data_dtype``: a float makes float32, ``np.array([0.1])`` float64), its
+    numbers stored as the dtype stores them (ints exactly; what int64 cannot hold refused)."""
+    kind = dtype_ or data_dtype(data)
     flat, shape = nested_numbers(data)
     numbers = []
     for x in flat:
-        number = x.data if isinstance(x, Value) else as_float(x)
+        number = x.data if isinstance(x, Value) else x if isinstance(x, int) else as_float(x)
         if number is None:
             raise TypeError(f"tensor() needs numbers, got {x!r} of type {type(x).__name__}")
         numbers.append(number)
-    if dtype_ is None:
-        if all(isinstance(x, bool) for x in flat) and flat:
-            dtype_ = bool_
-        elif (
-            all(isinstance(x, int) or (hasattr(x, "dtype") and "int" in str(x.dtype)) for x in flat)
-            and flat
-        ):
-            dtype_ = int64
-        else:
-            dtype_ = float32
-    if dtype_ is int64:
-        numbers = [float(math.trunc(x)) for x in numbers]
-    return leaf_tensor(numbers, shape, dtype_, requires_grad)
+    return leaf_tensor(numbers, shape, kind, requires_grad)
 
 
 def _elementwise_method(
@@ -584,7 +848,7 @@ def _in_place_method(method: Callable[..., Tensor]) -> Callable[..., Tensor]:
     """Tensor.<name>_ : the method `method`, in place (t.exp_())."""
 
     def in_place(self: Tensor, *args: Any, **kwargs: Any) -> Tensor:
-        return self._take(method(self, *args, **kwargs))
+        return self._take(lambda: method(self, *args, **kwargs))
 
     in_place.__name__ = in_place.__qualname__ = method.__name__ + "_"
     in_place.__doc__ = f"{method.__name__}, in place."

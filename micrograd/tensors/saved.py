@@ -1,0 +1,286 @@
+"""What each backward node saves for the backward pass, as PyTorch 2.13 saves it: the table
+behind version counters.
+
+Version counters
+----------------
+A tensor counts the in-place changes made to its storage: ``t._version`` starts at 0, and each
+in-place operation (``t.add_(1)``, ``t *= 2``, ``t[0] = 5``, even ``t.add_(0)``) adds one, for
+the tensor and all its views.  An operation that needs a tensor to compute its gradient keeps
+it (PyTorch *saves* it): ``z = x * y`` keeps ``y``, because ∂z/∂x = y.  The node remembers the
+version it saw; if the tensor was changed in place since, ``z.backward()`` refuses to compute a
+gradient from the new numbers and raises
+
+    RuntimeError: one of the variables needed for gradient computation has been modified by an
+    inplace operation: ...
+
+Changing a tensor that no node saved is harmless: ``x + y`` keeps neither (∂/∂x = 1).
+
+Why the table comes from PyTorch
+--------------------------------
+What a node keeps is not always what its derivative suggests: ``exp`` keeps its result, not
+its input; ``x * y`` keeps ``y`` only if ``x`` requires grad; ``x ** y`` keeps x, y and the
+result as soon as either requires grad; ``l1_loss`` keeps neither of its inputs (only their
+difference, a tensor of its own).  So that micrograd raises exactly where PyTorch raises, this
+table was found by experiment on PyTorch 2.13: for every operation, every choice of which
+inputs require grad, and every input (and the result) in turn, change it with ``add_(0)`` after
+the operation and see whether backward raises.  ``tests/test_saved_table.py`` runs that
+experiment again and compares it with this file, so a change in PyTorch (or a typo here) fails.
+
+How to read the table
+---------------------
+``SAVES[name]`` is a *pattern*: for each input j of the node (in the order of
+``TensorNode.parents``), what PyTorch keeps when input j requires grad: input indices, and
+``OUT`` for the result.  The node keeps the union over its inputs that require grad; inputs
+past the end of the pattern keep nothing.  ``MulBackward0``: ``((1,), (0,))``, "when x requires
+grad, keep y; when y requires grad, keep x".  ``saved_by`` reads a pattern for you::
+
+    saved_by("MulBackward0", (True, False))   # ((1,), False): y is kept, the result is not
+    saved_by("ExpBackward0", (True,))         # ((), True): the result is kept
+
+A Python number among the inputs (``x * 2``: parents ``(x, None)``) does not require grad and
+cannot change; an index that points at it is to be skipped.
+
+A few names are shared by operations that save differently: ``BY_OP`` gives those by
+``(name, op)``, ``op`` being ``TensorNode.op``; pass it (``saved_by(name, requires, op=op)``).
+``a @ b`` beyond 1-D and 2-D copies some operands before saving them, depending on the shapes:
+pass them too (``shapes=``, see ``matmul_copies``).  ``ALSO_SAVED`` lists tensors PyTorch keeps
+that are not inputs of micrograd's node (where's condition, nll_loss's target...).
+
+Names not in the table (a custom ``Function``'s ``<Name>Backward``, whose ``ctx`` decides what
+it saves, or any name added later) get a conservative answer: every input saved, the result
+not (``UNKNOWN``).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Sequence, Union
+
+OUT = "out"
+"""In a pattern: the node's result (output 0)."""
+
+Pattern = tuple[tuple[Union[int, str], ...], ...]
+"""For each input j, what PyTorch keeps when input j requires grad (input indices and OUT)."""
+
+# === The patterns ===============================================================================
+NOTHING: Pattern = ()
+"""Keeps nothing: the gradient reads no value (x + y, views, sums, copies)."""
+
+INPUT: Pattern = ((0,),)
+"""Keeps its one input (log x: f′ = 1/x)."""
+
+RESULT: Pattern = ((OUT,),)
+"""Keeps its result (eˣ: f′ = the result)."""
+
+INPUT_AND_RESULT: Pattern = ((0, OUT),)
+"""Keeps its input and its result (prod, max, norm)."""
+
+EACH_OTHER: Pattern = ((1,), (0,))
+"""Each input for the other's gradient (x·y: ∂/∂x = y, ∂/∂y = x; dot, mv, mm, bmm, matmul)."""
+
+BOTH: Pattern = ((0, 1), (0, 1))
+"""Both inputs, whichever requires grad (the losses: mse, binary cross-entropy)."""
+
+DIVISION: Pattern = ((1,), (0, 1))
+"""x/y: y for x's gradient (1/y), x and y for y's (-x/y²)."""
+
+POWER: Pattern = ((0, 1, OUT), (0, 1, OUT))
+"""xʸ: x, y and the result, whichever requires grad."""
+
+RECIPROCAL_TIMES: Pattern = ((), (0,))
+"""number / t, PyTorch's t.reciprocal() * number: keeps the number's side for t's gradient."""
+
+UNKNOWN = "every input, not the result"
+"""What saved_by answers for a name not in the table."""
+
+# === The table: grad_fn name -> pattern =========================================================
+SAVES: dict[str, Pattern] = {
+    # --- arithmetic (x + y, x * 2, 2 - x, x ** 2, 2 ** x...) -------------------------------------
+    "AddBackward0": NOTHING,
+    "SubBackward0": NOTHING,
+    "RsubBackward1": NOTHING,  # 2 - x
+    "NegBackward0": NOTHING,
+    "MulBackward0": EACH_OTHER,  # x * y; number / t: see BY_OP
+    "DivBackward0": DIVISION,
+    "PowBackward0": INPUT,  # x ** 2, x.square()
+    "PowBackward1": POWER,  # x ** y
+    "PowBackward2": INPUT_AND_RESULT,  # 2 ** x
+    # --- functions of one tensor -----------------------------------------------------------------
+    "ExpBackward0": RESULT,
+    "LogBackward0": INPUT,
+    "TanhBackward0": RESULT,  # 1 - tanh²x
+    "SigmoidBackward0": RESULT,  # σ(1 - σ)
+    "ReluBackward0": RESULT,  # the result > 0
+    "SinBackward0": INPUT,
+    "CosBackward0": INPUT,
+    "SqrtBackward0": RESULT,  # 1/(2√x)
+    "AbsBackward0": INPUT,  # sign(x); l1_loss(reduction="none"): see BY_OP
+    "ClampBackward1": INPUT,
+    "ClampMinBackward0": INPUT,
+    "ClampMaxBackward0": INPUT,
+    # --- copies and conversions ------------------------------------------------------------------
+    "CloneBackward0": NOTHING,  # also a @ b: see BY_OP
+    "ToCopyBackward0": NOTHING,
+    "CatBackward0": NOTHING,  # of any number of tensors
+    "StackBackward0": NOTHING,
+    "WhereBackward0": NOTHING,  # but the condition: see ALSO_SAVED
+    "IndexBackward0": NOTHING,  # x[[0, 1]], x[mask]; index tensors: see ALSO_SAVED
+    "DiagonalBackward0_copy": NOTHING,  # torch.diag(matrix)
+    "DiagEmbedBackward0": NOTHING,  # torch.diag(vector)
+    # --- views -----------------------------------------------------------------------------------
+    "ViewBackward0": NOTHING,
+    "UnsafeViewBackward0": EACH_OTHER,  # a @ b (two inputs; see matmul_copies); reshape: nothing
+    "AliasBackward0": NOTHING,  # x[...]
+    "AsStridedBackward0": NOTHING,  # a view whose base was written
+    "PermuteBackward0": NOTHING,
+    "TransposeBackward0": NOTHING,  # also a @ b: see BY_OP
+    "TBackward0": NOTHING,
+    "UnsqueezeBackward0": NOTHING,
+    "SqueezeBackward0": NOTHING,
+    "SqueezeBackward1": NOTHING,
+    "SqueezeBackward2": NOTHING,
+    "SqueezeBackward4": NOTHING,  # squeeze_ in place: a 1-D @ 2-D product
+    "ExpandBackward0": NOTHING,
+    "DiagonalBackward0": NOTHING,
+    "SelectBackward0": NOTHING,
+    "SliceBackward0": NOTHING,
+    "UnbindBackward0": NOTHING,
+    "SplitBackward0": NOTHING,
+    "SplitWithSizesBackward0": NOTHING,
+    # --- in-place writes -------------------------------------------------------------------------
+    "CopySlices": NOTHING,  # t[i] = v, copy_; written through a view, the view's own node saves
+    "ZeroBackward0": NOTHING,
+    "FillBackward2": NOTHING,  # t.fill_(2.0)
+    "CopyBackwards": NOTHING,  # t.copy_(u)
+    "UniformBackward0": NOTHING,
+    "NormalBackward0": NOTHING,
+    # --- reductions ------------------------------------------------------------------------------
+    "SumBackward0": NOTHING,
+    "SumBackward1": NOTHING,
+    "MeanBackward0": NOTHING,
+    "MeanBackward1": NOTHING,
+    "ProdBackward0": INPUT_AND_RESULT,
+    "ProdBackward1": INPUT_AND_RESULT,
+    "MaxBackward1": INPUT_AND_RESULT,  # x.max()
+    "MinBackward1": INPUT_AND_RESULT,
+    "MaxBackward0": NOTHING,  # x.max(dim): the indices, see ALSO_SAVED
+    "MinBackward0": NOTHING,
+    "LinalgVectorNormBackward0": INPUT_AND_RESULT,
+    # --- products --------------------------------------------------------------------------------
+    "DotBackward0": EACH_OTHER,
+    "MvBackward0": EACH_OTHER,
+    "MmBackward0": EACH_OTHER,
+    "BmmBackward0": EACH_OTHER,
+    # --- nn.functional ---------------------------------------------------------------------------
+    "SoftmaxBackward0": RESULT,
+    "LogSoftmaxBackward0": RESULT,
+    "MseLossBackward0": BOTH,  # every reduction
+    "BinaryCrossEntropyBackward0": BOTH,
+    "BinaryCrossEntropyWithLogitsBackward0": BOTH,
+    "NllLossBackward0": INPUT,  # the target too: see ALSO_SAVED
+}
+"""What each backward node keeps, by its grad_fn name (the inputs in TensorNode.parents' order)."""
+
+BY_OP: dict[tuple[str, str], Pattern] = {
+    ("MulBackward0", "/"): RECIPROCAL_TIMES,  # number / t (and Value / t: parents (value, t))
+    ("AbsBackward0", "l1_loss"): NOTHING,  # |x - t|: abs keeps the difference, not x or t
+    ("TransposeBackward0", "matmul"): EACH_OTHER,  # matrix @ batch: (bᵀ @ aᵀ)ᵀ
+    ("CloneBackward0", "matmul"): EACH_OTHER,  # the same, made contiguous
+}
+"""The names whose saving depends on the operation (TensorNode.op) as well."""
+
+ALSO_SAVED: dict[str, str] = {
+    "WhereBackward0": "the condition (a bool tensor)",
+    "NllLossBackward0": "the target (the class indices)",
+    "MaxBackward0": "the indices it returns (x.max(dim).indices)",
+    "MinBackward0": "the indices it returns (x.min(dim).indices)",
+    "IndexBackward0": "the index tensors (x[i] with i an integer tensor)",
+}
+"""Tensors PyTorch also keeps that are not inputs of micrograd's node: changing one in place
+after the operation makes PyTorch's backward raise too."""
+
+
+def pattern_of(name: str, op: str | None = None) -> Pattern | None:
+    """The pattern of a node named `name` made by `op`, or None if the table does not know it."""
+    return BY_OP.get((name, op), SAVES.get(name)) if op is not None else SAVES.get(name)
+
+
+def saved_by(
+    name: str,
+    requires: tuple[bool, ...],
+    *,
+    op: str | None = None,
+    shapes: Sequence[Sequence[int]] | None = None,
+) -> tuple[tuple[int, ...], bool]:
+    """(the inputs PyTorch saves, whether it saves the result) for a node named `name`, given
+    for each input (TensorNode.parents, in order) whether it requires grad: False for a number.
+
+    `op` (TensorNode.op) tells apart the names of BY_OP; `shapes`, the inputs' shapes, matter
+    only for ``a @ b`` (op "matmul", see matmul_copies).  An unknown name: every input saved,
+    the result not.
+
+    >>> saved_by("MulBackward0", (True, False))
+    ((1,), False)
+    >>> saved_by("MulBackward0", (True, False), op="/")  # 2 / t: parents (t, None)
+    ((), False)
+    """
+    pattern = pattern_of(name, op)
+    if pattern is None:
+        return tuple(range(len(requires))), False
+    kept: set = set()
+    for needs, required in zip(pattern, requires):
+        if required:
+            kept.update(needs)
+    inputs = [i for i in range(len(requires)) if i in kept]
+    if op == "matmul" and shapes is not None:
+        copied = matmul_copies(shapes[0], shapes[1], (requires[0], requires[1]))
+        inputs = [i for i in inputs if not copied[i]]
+    return tuple(inputs), OUT in kept
+
+
+def matmul_copies(
+    a: Sequence[int], b: Sequence[int], requires: tuple[bool, bool]
+) -> tuple[bool, bool]:
+    """For ``a @ b`` beyond 1-D and 2-D (contiguous operands of these shapes): whether PyTorch
+    2.13 saves a copy of a, of b, instead of the tensor itself, so that changing it after the
+    product is harmless.  torch.matmul (ATen's _matmul_impl) computes
+
+    * a batch times a matrix or vector, (…, n, k) @ (k, m): the batch folded into the rows of
+      one matrix, a view of a: nothing copied;
+    * a matrix or vector times a batch, (n, k) @ (…, k, m), when a requires grad: the transpose
+      (bᵀ @ aᵀ)ᵀ with bᵀ folded, a copy of b unless k = 1, m = 1 or the batch has one element
+      (when a does not require grad, nothing is copied);
+    * two batches: each operand expanded to the common batch shape and reshaped to one batch
+      dimension, a copy of an operand whose batch dimensions mix broadcast ones (of size 1, or
+      missing) with others, where the common size is over 1.  Of two 3-D operands whose
+      batches differ, one with a batch of 1 that requires grad is first squeezed to a matrix:
+      then one of the cases above.
+    """
+    a, b = tuple(a), tuple(b)
+    if len(b) <= 2:
+        return False, False
+    if len(a) <= 2:
+        k, m = b[-2:]
+        return False, requires[0] and not (k == 1 or m == 1 or math.prod(b[:-2]) == 1)
+    if len(a) == len(b) == 3 and a[0] != b[0]:
+        if a[0] == 1 and requires[0]:
+            return matmul_copies(a[1:], b, requires)
+        if b[0] == 1 and requires[1]:
+            return matmul_copies(a, b[1:], requires)
+    batch = _broadcast(a[:-2], b[:-2])
+    return _mixes_broadcast(a[:-2], batch), _mixes_broadcast(b[:-2], batch)
+
+
+def _broadcast(x: tuple, y: tuple) -> tuple:
+    """The broadcast of two batch shapes."""
+    n = max(len(x), len(y))
+    x, y = (1,) * (n - len(x)) + x, (1,) * (n - len(y)) + y
+    return tuple(max(p, q) for p, q in zip(x, y))
+
+
+def _mixes_broadcast(own: tuple, batch: tuple) -> bool:
+    """True if, over the dimensions of `batch` of size > 1, `own` (a batch shape broadcast to it)
+    has both broadcast dimensions and real ones: then no strides show it as one dimension."""
+    own = (1,) * (len(batch) - len(own)) + own
+    kinds = {size == 1 for size, common in zip(own, batch) if common != 1}
+    return len(kinds) == 2

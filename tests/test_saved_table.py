@@ -1,0 +1,513 @@
+"""saved.py's table found again by experiment on PyTorch, and compared with it.
+
+For each probe (an operation, written once for both libraries where it can be), for each choice
+of which inputs require grad, and for each input and the result in turn: run the operation in
+PyTorch, change that tensor with ``add_(0)`` under no_grad (it bumps the version and nothing
+else), and see whether ``out.sum().backward()`` raises "modified by an inplace operation"
+(``sum`` saves nothing, so only the operation under test can raise).  The same operation in
+micrograd must give the probe's grad_fn name, op and parents, so the table is read with the
+keys micrograd uses.
+"""
+
+import itertools
+import random
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+import pytest
+
+import micrograd
+from micrograd.tensors import saved
+
+MODIFIED = "modified by an inplace operation"
+ROOT = Path(__file__).resolve().parent.parent
+M = (2, 3)
+
+
+@dataclass
+class Probe:
+    """One operation to probe.
+
+    `run(m, *inputs)` computes it with m = torch or micrograd (`micrograd_run`, when given,
+    in micrograd instead).  `parents` spells micrograd's node.parents, one character each:
+
+    * a digit k: input k (or a view of it: the same storage);
+    * n: a number (None);
+    * a capital A, B...: input 0, 1... in PyTorch, a tensor made of it in micrograd (Value / t
+      makes a 0-d tensor of the Value);
+    * a small a, b...: a copy of input 0, 1... made inside (clone, the state before an in-place
+      write): it requires grad as that input does, and no change to the input reaches it.
+    """
+
+    name: str
+    op: str
+    run: Callable[..., Any]
+    shapes: tuple
+    parents: str = ""
+    micrograd_run: Callable[..., Any] | None = None
+    torch_name: str = ""  # PyTorch's name, where it differs from micrograd's
+    matmul: bool = False  # pass the shapes to saved_by
+
+    def __post_init__(self) -> None:
+        self.parents = self.parents or "".join(str(i) for i in range(len(self.shapes)))
+
+
+def f(m: Any) -> Any:
+    return m.nn.functional
+
+
+def mask(m: Any) -> Any:
+    return m.tensor([[True, False, True], [False, True, False]])
+
+
+def in_place(method: str, *args: Any) -> Callable[..., Any]:
+    """y = x.clone(); y.<method>(*args, *other inputs): an in-place operation on a tensor that
+    is not a leaf, so that it is recorded."""
+
+    def run(m: Any, x: Any, *others: Any) -> Any:
+        y = x.clone()
+        getattr(y, method)(*args, *others)
+        return y
+
+    return run
+
+
+def setitem(m: Any, x: Any, u: Any) -> Any:
+    y = x.clone()
+    y[0] = u
+    return y
+
+
+def written_view(m: Any, x: Any) -> Any:
+    """A view of a tensor written in place since: its grad_fn is AsStridedBackward0."""
+    base = x.clone()
+    view = base[0]
+    base.mul_(2)
+    return view
+
+
+UNSAFE, CLONE, TRANSPOSE = "UnsafeViewBackward0", "CloneBackward0", "TransposeBackward0"
+MATRIX_TIMES_BATCHES = [  # a @ b beyond 1-D and 2-D, named as both libraries name it when a
+    ((2, 2, 3), (3, 4), UNSAFE),  # and b require grad (a matrix that does not require grad
+    ((2, 2, 3), (3,), UNSAFE),  # times a batch is an UnsafeView, whatever the shapes)
+    ((2, 1, 2, 3), (3, 4), UNSAFE),
+    ((3,), (2, 3, 4), UNSAFE),
+    ((2, 3), (2, 3, 4), CLONE),
+    ((1, 3), (2, 3, 4), TRANSPOSE),
+    ((2, 3), (2, 3, 1), TRANSPOSE),
+    ((2, 3), (1, 3, 4), CLONE),
+    ((2, 3), (1, 2, 3, 4), CLONE),
+    ((2, 2, 3), (2, 3, 4), UNSAFE),
+    ((1, 2, 3), (2, 3, 4), CLONE),
+    ((2, 2, 3), (1, 3, 4), UNSAFE),
+    ((2, 2, 3), (3, 1, 3, 4), UNSAFE),
+    ((2, 1, 2, 3), (3, 3, 4), UNSAFE),
+    ((1, 2, 2, 3), (3, 1, 3, 4), UNSAFE),
+    ((3, 1, 2, 3), (1, 2, 3, 4), UNSAFE),
+]
+
+
+PROBES = [
+    # --- arithmetic ------------------------------------------------------------------------------
+    Probe("AddBackward0", "+", lambda m, x, y: x + y, (M, M)),
+    Probe("AddBackward0", "+", lambda m, x, y: x + y, (M, (3,))),
+    Probe("AddBackward0", "+", lambda m, x: x + 2, (M,), "0n"),
+    Probe("AddBackward0", "+", lambda m, x: 2 + x, (M,), "0n"),
+    Probe("SubBackward0", "-", lambda m, x, y: x - y, (M, M)),
+    Probe("SubBackward0", "-", lambda m, x: x - 2, (M,), "0n"),
+    Probe("RsubBackward1", "2-", lambda m, x: 2 - x, (M,)),
+    Probe("NegBackward0", "neg", lambda m, x: -x, (M,)),
+    Probe("MulBackward0", "*", lambda m, x, y: x * y, (M, M)),
+    Probe("MulBackward0", "*", lambda m, x, y: x * y, (M, (3,))),
+    Probe("MulBackward0", "*", lambda m, x: x * 2, (M,), "0n"),
+    Probe("MulBackward0", "*", lambda m, x: 2 * x, (M,), "0n"),
+    Probe("MulBackward0", "/", lambda m, x: 2 / x, (M,), "0n"),
+    Probe(
+        "MulBackward0",
+        "/",
+        lambda m, s, x: x.reciprocal() * s,  # PyTorch's Tensor.__rtruediv__
+        ((), M),
+        "A1",
+        micrograd_run=lambda m, s, x: micrograd.Value(s.item(), requires_grad=True) / x,
+    ),
+    Probe("DivBackward0", "/", lambda m, x, y: x / y, (M, M)),
+    Probe("DivBackward0", "/", lambda m, x: x / 2, (M,), "0n"),
+    Probe("PowBackward0", "**2", lambda m, x: x**2, (M,)),
+    Probe("PowBackward0", "**2.5", lambda m, x: x**2.5, (M,)),
+    Probe("PowBackward0", "**2", lambda m, x: x.square(), (M,)),
+    Probe("PowBackward1", "**", lambda m, x, y: x**y, (M, M)),
+    Probe("PowBackward1", "**", lambda m, x, y: x**y, (M, ())),
+    Probe("PowBackward2", "2**", lambda m, x: 2**x, (M,)),
+    # --- functions of one tensor -----------------------------------------------------------------
+    Probe("ExpBackward0", "exp", lambda m, x: x.exp(), (M,)),
+    Probe("LogBackward0", "log", lambda m, x: x.log(), (M,)),
+    Probe("TanhBackward0", "tanh", lambda m, x: x.tanh(), (M,)),
+    Probe("SigmoidBackward0", "sigmoid", lambda m, x: x.sigmoid(), (M,)),
+    Probe("ReluBackward0", "ReLU", lambda m, x: x.relu(), (M,)),
+    Probe("SinBackward0", "sin", lambda m, x: x.sin(), (M,)),
+    Probe("CosBackward0", "cos", lambda m, x: x.cos(), (M,)),
+    Probe("SqrtBackward0", "sqrt", lambda m, x: x.sqrt(), (M,)),
+    Probe("AbsBackward0", "abs", lambda m, x: x.abs(), (M,)),
+    Probe("ClampBackward1", "clamp", lambda m, x: x.clamp(0.2, 0.8), (M,)),
+    Probe("ClampBackward1", "clamp", lambda m, x: x.clamp(min=0.2), (M,)),
+    Probe("ClampMinBackward0", "clamp", lambda m, x: x.clamp_min(0.2), (M,)),
+    Probe("ClampMaxBackward0", "clamp", lambda m, x: x.clamp_max(0.8), (M,)),
+    # --- the same, in place: micrograd's node keeps the state before the write (a copy) ----------
+    Probe("ExpBackward0", "exp", in_place("exp_"), (M,), "a"),
+    Probe("LogBackward0", "log", in_place("log_"), (M,), "a"),
+    Probe("TanhBackward0", "tanh", in_place("tanh_"), (M,), "a"),
+    Probe("SigmoidBackward0", "sigmoid", in_place("sigmoid_"), (M,), "a"),
+    Probe("ReluBackward0", "ReLU", in_place("relu_"), (M,), "a"),
+    Probe("SinBackward0", "sin", in_place("sin_"), (M,), "a"),
+    Probe("CosBackward0", "cos", in_place("cos_"), (M,), "a"),
+    Probe("SqrtBackward0", "sqrt", in_place("sqrt_"), (M,), "a"),
+    Probe("AbsBackward0", "abs", in_place("abs_"), (M,), "a"),
+    Probe("ClampBackward1", "clamp", in_place("clamp_", 0.2, 0.8), (M,), "a"),
+    Probe("NegBackward0", "neg", in_place("neg_"), (M,), "a"),
+    Probe("PowBackward0", "**2", in_place("pow_", 2), (M,), "a"),
+    Probe("AddBackward0", "+", in_place("add_"), (M, M), "a1"),
+    Probe("SubBackward0", "-", in_place("sub_"), (M, M), "a1"),
+    Probe("MulBackward0", "*", in_place("mul_"), (M, M), "a1"),
+    Probe("MulBackward0", "*", in_place("mul_", 2), (M,), "an"),
+    Probe("DivBackward0", "/", in_place("div_"), (M, M), "a1"),
+    Probe("PowBackward1", "**", in_place("pow_"), (M, M), "a1"),
+    Probe("ZeroBackward0", "ZeroBackward0", in_place("zero_"), (M,), "a"),
+    Probe("FillBackward2", "FillBackward2", in_place("fill_", 2.0), (M,), "a"),
+    Probe("UniformBackward0", "UniformBackward0", in_place("uniform_"), (M,), "a"),
+    Probe("NormalBackward0", "NormalBackward0", in_place("normal_"), (M,), "a"),
+    Probe(
+        "CopySlices",
+        "copy_slices",
+        setitem,
+        (M, (3,)),
+        "a1",
+        torch_name="torch::autograd::CopySlices",
+    ),
+    Probe(
+        "CopyBackwards",
+        "copy_",
+        in_place("copy_"),
+        (M, M),
+        "a1",
+        torch_name="torch::autograd::CopyBackwards",
+    ),
+    # --- copies and conversions ------------------------------------------------------------------
+    Probe("CloneBackward0", "clone", lambda m, x: x.clone(), (M,)),
+    Probe("ToCopyBackward0", "to", lambda m, x: x.to(m.float32), (M,)),
+    Probe("CatBackward0", "cat", lambda m, x, y: m.cat([x, y]), (M, M)),
+    Probe("CatBackward0", "cat", lambda m, x, y, z: m.cat([x, y, z], 1), (M, M, M)),
+    Probe("StackBackward0", "stack", lambda m, x, y: m.stack([x, y]), (M, M)),
+    Probe("WhereBackward0", "where", lambda m, x, y: m.where(mask(m), x, y), (M, M)),
+    Probe("IndexBackward0", "index", lambda m, x: x[[0, 1, 1]], (M,)),
+    Probe("IndexBackward0", "index", lambda m, x: x[mask(m)], (M,)),
+    Probe("DiagonalBackward0_copy", "diag", lambda m, x: m.diag(x), ((3, 3),)),
+    Probe("DiagEmbedBackward0", "diag", lambda m, x: m.diag(x), ((3,),)),
+    # --- views -----------------------------------------------------------------------------------
+    Probe("ViewBackward0", "view", lambda m, x: x.view(6), (M,)),
+    Probe("ViewBackward0", "view", lambda m, x: x.reshape(3, 2), (M,)),
+    Probe("ViewBackward0", "view", lambda m, x: x.flatten(), (M,)),
+    Probe("UnsafeViewBackward0", "reshape", lambda m, x: x.t().reshape(6), (M,)),
+    Probe("AliasBackward0", "index", lambda m, x: x[...], (M,)),
+    Probe("AsStridedBackward0", "as_strided", written_view, (M,), "a"),
+    Probe("PermuteBackward0", "permute", lambda m, x: x.permute(1, 0), (M,)),
+    Probe("PermuteBackward0", "movedim", lambda m, x: x.movedim(0, 1), (M,)),
+    Probe("TransposeBackward0", "transpose", lambda m, x: x.transpose(0, 1), (M,)),
+    Probe("TBackward0", "t", lambda m, x: x.t(), (M,)),
+    Probe("UnsqueezeBackward0", "unsqueeze", lambda m, x: x.unsqueeze(0), (M,)),
+    Probe("UnsqueezeBackward0", "index", lambda m, x: x[None], (M,)),
+    Probe("SqueezeBackward0", "squeeze", lambda m, x: x.squeeze(), ((1, 3, 1),)),
+    Probe("SqueezeBackward1", "squeeze", lambda m, x: x.squeeze(0), ((1, 3),)),
+    Probe("SqueezeBackward2", "squeeze", lambda m, x: x.squeeze((0, 2)), ((1, 3, 1),)),
+    Probe(
+        "SqueezeBackward4",
+        "squeeze",
+        in_place("squeeze_", 0),  # PyTorch's 1-D @ 2-D: unsqueeze(0), mm, squeeze_(0)
+        ((1, 3),),
+        "a",
+        micrograd_run=lambda m, x: x[0] @ x.t(),
+    ),
+    Probe("ExpandBackward0", "expand", lambda m, x: x.expand(2, 3), ((1, 3),)),
+    Probe("DiagonalBackward0", "diagonal", lambda m, x: x.diagonal(), (M,)),
+    Probe("SelectBackward0", "index", lambda m, x: x[0], (M,)),
+    Probe("SelectBackward0", "select", lambda m, x: x.select(1, 2), (M,)),
+    Probe("SliceBackward0", "index", lambda m, x: x[1:], (M,)),
+    Probe("SliceBackward0", "narrow", lambda m, x: x.narrow(1, 1, 2), (M,)),
+    Probe("UnbindBackward0", "unbind", lambda m, x: x.unbind(0)[1], (M,)),
+    Probe("SplitBackward0", "split", lambda m, x: x.split(2, 1)[0], (M,)),
+    Probe("SplitWithSizesBackward0", "split", lambda m, x: x.split([1, 2], 1)[1], (M,)),
+    # --- reductions ------------------------------------------------------------------------------
+    Probe("SumBackward0", "sum", lambda m, x: x.sum(), (M,)),
+    Probe("SumBackward1", "sum", lambda m, x: x.sum(0), (M,)),
+    Probe("MeanBackward0", "mean", lambda m, x: x.mean(), (M,)),
+    Probe("MeanBackward1", "mean", lambda m, x: x.mean(0), (M,)),
+    Probe("ProdBackward0", "prod", lambda m, x: x.prod(), (M,)),
+    Probe("ProdBackward1", "prod", lambda m, x: x.prod(1), (M,)),
+    Probe("MaxBackward1", "max", lambda m, x: x.max(), (M,)),
+    Probe("MaxBackward0", "max", lambda m, x: x.max(0).values, (M,)),
+    Probe("MinBackward1", "min", lambda m, x: x.min(), (M,)),
+    Probe("MinBackward0", "min", lambda m, x: x.min(1).values, (M,)),
+    Probe("LinalgVectorNormBackward0", "norm", lambda m, x: x.norm(), (M,)),
+    Probe("LinalgVectorNormBackward0", "norm", lambda m, x: x.norm(dim=0), (M,)),
+    # --- products --------------------------------------------------------------------------------
+    Probe("DotBackward0", "dot", lambda m, x, y: m.dot(x, y), ((3,), (3,))),
+    Probe("DotBackward0", "dot", lambda m, x, y: x @ y, ((3,), (3,))),
+    Probe("MvBackward0", "mv", lambda m, x, y: x @ y, (M, (3,))),
+    Probe("MmBackward0", "mm", lambda m, x, y: x @ y, (M, (3, 4))),
+    Probe("MmBackward0", "mm", lambda m, x, y: x.mm(y.t()), (M, (4, 3))),
+    Probe("BmmBackward0", "bmm", lambda m, x, y: x.bmm(y), ((2, 2, 3), (2, 3, 4))),
+    *[
+        Probe(name, "matmul", lambda m, x, y: x @ y, (a, b), matmul=True)
+        for a, b, name in MATRIX_TIMES_BATCHES
+    ],
+    # --- nn.functional ---------------------------------------------------------------------------
+    Probe("SoftmaxBackward0", "softmax", lambda m, x: f(m).softmax(x, 1), (M,)),
+    Probe("LogSoftmaxBackward0", "log_softmax", lambda m, x: f(m).log_softmax(x, 1), (M,)),
+    *[
+        Probe(
+            name, op, lambda m, x, y, loss=op, r=r: getattr(f(m), loss)(x, y, reduction=r), (M, M)
+        )
+        for op, names in [
+            ("mse_loss", ["MseLossBackward0"] * 3),
+            ("l1_loss", ["MeanBackward0", "SumBackward0", "AbsBackward0"]),
+            ("binary_cross_entropy", ["BinaryCrossEntropyBackward0"] * 3),
+            ("binary_cross_entropy_with_logits", ["BinaryCrossEntropyWithLogitsBackward0"] * 3),
+        ]
+        for name, r in zip(names, ["mean", "sum", "none"])
+    ],
+    *[
+        Probe(
+            "NllLossBackward0",
+            "nll_loss",
+            lambda m, x, r=r: f(m).nll_loss(x, m.tensor([0, 2]), reduction=r),
+            (M,),
+        )
+        for r in ["mean", "sum", "none"]
+    ],
+    Probe(
+        "MeanBackward0",
+        "hinge",
+        lambda m, s, y: (1 - y.detach().clone() * s).relu().mean(),  # micrograd's formula
+        (M, M),
+        "0",  # micrograd keeps the labels out of the node
+        micrograd_run=lambda m, s, y: f(m).hinge(s, y),
+    ),
+]
+
+
+def numbers(shape: tuple, rng: random.Random) -> Any:
+    """Nested lists of numbers in (0.1, 0.9): inside every domain (log, sqrt, probabilities)."""
+    if not shape:
+        return 0.1 + 0.8 * rng.random()
+    return [numbers(shape[1:], rng) for _ in range(shape[0])]
+
+
+def leaves(m: Any, shapes: tuple, requires: tuple) -> list:
+    """float64 leaves of torch or micrograd (m), the same numbers in both."""
+    rng = random.Random(0)
+    return [
+        m.tensor(numbers(s, rng), dtype=m.float64, requires_grad=r)
+        for s, r in zip(shapes, requires)
+    ]
+
+
+def input_of(c: str) -> int | None:
+    """The input a character of Probe.parents stands for (None for a number)."""
+    return None if c == "n" else int(c) if c.isdigit() else ord(c.lower()) - ord("a")
+
+
+def bump(torch: Any, t: Any) -> None:
+    """One more version for t, its numbers unchanged (an expanded tensor cannot be written)."""
+    try:
+        with torch.no_grad():
+            t.add_(0)
+    except RuntimeError as error:
+        assert "more than one element" in str(error), error
+        torch.autograd.graph.increment_version(t)
+
+
+def raises(torch: Any, probe: Probe, requires: tuple, change: Any) -> bool:
+    """Does backward raise once `change` (an input's index, "out", or None) was changed?"""
+    inputs = leaves(torch, probe.shapes, requires)
+    out = probe.run(torch, *inputs)
+    total = out.sum()
+    if change is not None:
+        bump(torch, out if change == "out" else inputs[change])
+    try:
+        total.backward()
+    except RuntimeError as error:
+        if MODIFIED in str(error):
+            return True
+        raise
+    return False
+
+
+def found(torch: Any, probe: Probe) -> tuple[dict, dict]:
+    """{requires grad per input: (the inputs whose change makes backward raise, the result's)}
+    for every choice that gives PyTorch's result a grad_fn, and {the same: the grad_fn name}."""
+    table, names = {}, {}
+    for requires in itertools.product([False, True], repeat=len(probe.shapes)):
+        node = probe.run(torch, *leaves(torch, probe.shapes, requires)).grad_fn
+        if node is None:
+            continue
+        assert not raises(torch, probe, requires, None), "the control raised: the probe is wrong"
+        changed = tuple(i for i in range(len(probe.shapes)) if raises(torch, probe, requires, i))
+        table[requires], names[requires] = (
+            (changed, raises(torch, probe, requires, "out")),
+            node.name(),
+        )
+    assert table, "no choice of inputs gives the result a grad_fn"
+    return table, names
+
+
+def expected(probe: Probe, requires: tuple, name: str) -> tuple:
+    """What saved.py says PyTorch should show for these inputs, read through probe.parents."""
+    inputs = [input_of(c) for c in probe.parents]
+    node_requires = tuple(k is not None and requires[k] for k in inputs)
+    shapes = [probe.shapes[k] for k in inputs] if probe.matmul else None
+    kept, result = saved.saved_by(name, node_requires, op=probe.op, shapes=shapes)
+    changed = sorted(
+        inputs[p] for p in kept if probe.parents[p].isdigit() or probe.parents[p].isupper()
+    )
+    return tuple(changed), result
+
+
+def probe_id(probe: Probe) -> str:
+    return f"{probe.name}-{probe.op}-{'x'.join(map(str, probe.shapes[0]))}"
+
+
+@pytest.mark.parametrize("probe", PROBES, ids=[probe_id(p) for p in PROBES])
+def test_the_table_says_what_pytorch_saves(torch, probe):
+    table, names = found(torch, probe)
+    # a product's name depends on which operand requires grad, in micrograd as in PyTorch
+    named = {r: names[r] if probe.matmul else probe.name for r in table}
+    assert {r: expected(probe, r, named[r]) for r in table} == table
+
+
+def micrograd_node_differs(probe: Probe) -> str:
+    """How micrograd's node for the probe differs from what the probe says ("" if it does not)."""
+    inputs = leaves(micrograd, probe.shapes, [True] * len(probe.shapes))
+    node = (probe.micrograd_run or probe.run)(micrograd, *inputs).grad_fn
+    if (type(node).__name__, getattr(node, "op", None)) != (probe.name, probe.op):
+        return f"{node!r}, op {getattr(node, 'op', None)!r}"
+    if len(node.parents) != len(probe.parents):
+        return f"{len(node.parents)} parents"
+    for at, (parent, c) in enumerate(zip(node.parents, probe.parents)):
+        if c == "n":
+            right = parent is None
+        elif c.isdigit():
+            right = getattr(parent, "_storage", None) is inputs[int(c)]._storage
+        else:
+            right = getattr(parent, "_storage", inputs[input_of(c)]._storage) is not (
+                inputs[input_of(c)]._storage
+            )
+        if not right:
+            return f"parent {at} is not {c!r}: {parent!r}"
+    return ""
+
+
+def test_micrograd_names_its_nodes_as_the_probes_say():
+    """The table is read with micrograd's keys: its grad_fn name, its op and its parents."""
+    differ = {probe_id(p): micrograd_node_differs(p) for p in PROBES}
+    assert {k: v for k, v in differ.items() if v} == {}
+
+
+def test_pytorch_names_the_probed_nodes_as_micrograd_does(torch):
+    differ = {}
+    for probe in PROBES:
+        inputs = leaves(torch, probe.shapes, [True] * len(probe.shapes))
+        name = probe.run(torch, *inputs).grad_fn.name()
+        if name != (probe.torch_name or probe.name):
+            differ[probe_id(probe)] = name
+    assert differ == {}
+
+
+def test_every_entry_of_the_table_is_probed():
+    assert set(saved.SAVES) == {p.name for p in PROBES} | {"FillBackward2"}
+    assert set(saved.BY_OP) <= {(p.name, p.op) for p in PROBES}
+
+
+def test_every_grad_fn_name_written_in_micrograd_is_in_the_table():
+    """Names written as string literals in the package (the reductions build theirs: listed)."""
+    text = "".join(
+        path.read_text()
+        for folder in ["tensors", "nn", "core"]
+        for path in (ROOT / "micrograd" / folder).glob("*.py")
+    )
+    written = set(re.findall(r'"([A-Z][A-Za-z]*Backward\d(?:_copy)?)"', text))
+    built = {f"{r}Backward{i}" for r in ["Sum", "Prod", "Max", "Min"] for i in (0, 1)}
+    assert written | built <= set(saved.SAVES) | {"CopySlices"}
+
+
+# --- what PyTorch keeps that is not an input of micrograd's node ---------------------------------
+def where_condition(torch, x):
+    condition = torch.tensor([[True, False, True], [False, True, False]])
+    return torch.where(condition, x, x * 2), condition
+
+
+def nll_target(torch, x):
+    target = torch.tensor([0, 2])
+    return torch.nn.functional.nll_loss(x, target), target
+
+
+def max_indices(torch, x):
+    found = x.max(0)
+    return found.values, found.indices
+
+
+def min_indices(torch, x):
+    found = x.min(1)
+    return found.values, found.indices
+
+
+def index_tensor(torch, x):
+    index = torch.tensor([0, 1, 1])
+    return x[index], index
+
+
+ALSO_SAVED = {
+    "WhereBackward0": where_condition,
+    "NllLossBackward0": nll_target,
+    "MaxBackward0": max_indices,
+    "MinBackward0": min_indices,
+    "IndexBackward0": index_tensor,
+}
+
+
+@pytest.mark.parametrize("name", sorted(ALSO_SAVED))
+def test_pytorch_also_keeps_what_also_saved_says(torch, name):
+    x = leaves(torch, (M,), (True,))[0]
+    out, other = ALSO_SAVED[name](torch, x)
+    assert out.grad_fn.name() == name
+    total = out.sum()
+    with torch.no_grad():
+        other.copy_(other.clone())  # the same numbers: only the version changes
+    with pytest.raises(RuntimeError, match=MODIFIED):
+        total.backward()
+    assert set(saved.ALSO_SAVED) == set(ALSO_SAVED)
+
+
+# --- reading the table ---------------------------------------------------------------------------
+def test_saved_by_reads_the_patterns():
+    assert saved.saved_by("MulBackward0", (True, False)) == ((1,), False)
+    assert saved.saved_by("MulBackward0", (True, True)) == ((0, 1), False)
+    assert saved.saved_by("MulBackward0", (True, False), op="/") == ((), False)
+    assert saved.saved_by("ExpBackward0", (True,)) == ((), True)
+    assert saved.saved_by("PowBackward1", (True, False)) == ((0, 1), True)
+    assert saved.saved_by("CatBackward0", (True,) * 5) == ((), False)
+    assert saved.saved_by("UnsafeViewBackward0", (True,), op="reshape") == ((), False)
+
+
+def test_an_unknown_name_saves_every_input_and_not_the_result():
+    assert saved.saved_by("SquareBackward", (True, False)) == ((0, 1), False)
+
+
+def test_without_shapes_matmul_saves_at_least_what_pytorch_saves():
+    for a, b, _ in MATRIX_TIMES_BATCHES:
+        for requires in [(True, False), (False, True), (True, True)]:
+            with_shapes, _ = saved.saved_by(
+                "UnsafeViewBackward0", requires, op="matmul", shapes=(a, b)
+            )
+            without, _ = saved.saved_by("UnsafeViewBackward0", requires, op="matmul")
+            assert set(with_shapes) <= set(without)
