@@ -15,6 +15,7 @@ from .core.value import Value
 from .core.modes import no_grad
 from .tensors import Tensor
 from .tensors.gradients import clear_gradients
+from .tensors.dtypes import float32, round_to_float32
 from .tensors.history import NoGrad
 
 
@@ -114,6 +115,10 @@ class Optimizer:
                         if v.grad is not None and v.grad.__class__ is not NoGrad:
                             g = -float(v.grad) if group["maximize"] else float(v.grad)
                             v.data = self._update(group, v, v.data, g)
+                    if isinstance(p, Tensor):  # an in-place write, as PyTorch's step is
+                        if p.dtype is float32:  # the parameter holds float32 numbers
+                            round_to_float32(p._values)
+                        p._count_write()
 
     def _update(self, group: dict[str, Any], v: Value, x: float, g: float) -> float:
         raise NotImplementedError

@@ -550,3 +550,31 @@ def test_a_negative_argnum_counts_from_the_end_as_in_torch(torch):
         x, y = lib.tensor(1.5, dtype=lib.float64), lib.tensor(2.0, dtype=lib.float64)
         results.append(lib.func.grad(lambda x, y: x * y * y, argnums=-1)(x, y).item())
     assert results[0] == results[1] == 6.0
+
+
+SECOND_ORDER = {
+    "abs": lambda lib, x: x.abs(),
+    "relu": lambda lib, x: x.relu(),
+    "clamp": lambda lib, x: x.clamp(0, 1.5),
+    "cat": lambda lib, x: lib.cat([x, x]),
+    "index": lambda lib, x: x[[0]],
+    "max": lambda lib, x: x.max(),
+    "times 2": lambda lib, x: x * 2,
+    "where": lambda lib, x: lib.where(x > 1, x, 0.0),
+    "square": lambda lib, x: x * x,
+}
+
+
+@pytest.mark.parametrize("name", sorted(SECOND_ORDER))
+def test_differentiating_a_gradient_again_requires_grad_where_torch_does(torch, name):
+    outcomes = []
+    for lib in (mg, torch):
+        x = lib.tensor([1.0, -2.0, 0.5], requires_grad=True)
+        (g,) = lib.autograd.grad(SECOND_ORDER[name](lib, x).sum(), x, create_graph=True)
+        try:
+            (h,) = lib.autograd.grad(g.sum(), x)
+        except RuntimeError:
+            outcomes.append((g.requires_grad, "raises"))
+        else:
+            outcomes.append((g.requires_grad, (h + 0).tolist()))  # torch: a lazy zero tensor
+    assert outcomes[0] == outcomes[1]

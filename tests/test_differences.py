@@ -7,6 +7,8 @@ import gc
 import tracemalloc
 import weakref
 
+import pytest
+
 import micrograd as mg
 from micrograd import Value, autograd
 
@@ -67,3 +69,50 @@ def test_prod_gradient_with_a_nan_factor_is_the_product_of_the_others(torch):
     theirs.prod().backward()
     assert str(ours.grad.tolist()) == "[nan, 6.0, nan]"
     assert str(theirs.grad.tolist()) == "[nan, nan, nan]"  # result/xᵢ: nan everywhere
+
+
+def test_an_unselected_element_gets_no_gradient_where_torch_sends_a_zero(torch):
+    grads = []
+    for lib in (mg, torch):
+        x = lib.tensor([0.0, 1.0], requires_grad=True)
+        y = x.log()
+        y[1].backward()
+        grads.append(str(x.grad.tolist()))
+    assert grads == ["[0.0, 1.0]", "[nan, 1.0]"]
+
+
+def test_a_detached_alias_that_is_made_a_leaf_stops_sharing(torch):
+    for lib, shares in ((mg, False), (torch, True)):
+        x = lib.tensor([1.0, 2.0])
+        d = x.detach().requires_grad_()
+        with lib.no_grad():
+            x.add_(1.0)
+        assert (d.tolist() == [2.0, 3.0]) is shares
+    alias = mg.tensor([1.0]).detach()
+    with pytest.raises(mg.NotSupported):
+        alias.add_(mg.tensor([1.0], requires_grad=True))
+
+
+def test_numpy_gives_a_copy_where_torch_shares(torch):
+    for lib, shares in ((mg, False), (torch, True)):
+        x = lib.tensor([1.0, 2.0])
+        array = x.numpy()
+        x.add_(1.0)
+        assert (array.tolist() == [2.0, 3.0]) is shares
+
+
+def test_int64_refuses_what_it_cannot_hold_where_torch_wraps_around(torch):
+    big = 2**63 - 1
+    assert (torch.tensor([big]) + 1).item() == -(2**63)
+    with pytest.raises(RuntimeError):
+        mg.tensor([big]) + 1
+    with pytest.raises(mg.NotSupported):
+        mg.tensor([1.5]).int()
+    assert torch.tensor([1.5]).int().dtype == torch.int32
+
+
+def test_a_values_gradient_is_kept_whether_it_is_a_leaf_or_not():
+    x = Value(2.0)
+    h = x * 3
+    (h * h).backward()
+    assert (h.grad, x.grad) == (12.0, 36.0)

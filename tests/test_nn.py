@@ -88,7 +88,7 @@ def test_linear_regression_recovers_w_and_b_of_the_least_squares_fit():
 
 def test_sgd_step_matches_a_hand_computed_step():
     w = Value(2.0)
-    b = mg.tensor([1.0, -1.0], requires_grad=True)
+    b = mg.tensor([1.0, -1.0], requires_grad=True, dtype=mg.float64)  # float32 rounds each step
     optimizer = SGD([w, b], lr=0.1, momentum=0.9, weight_decay=0.01)
     for _ in range(2):
         optimizer.zero_grad()

@@ -349,3 +349,34 @@ def test_a_large_loop_of_in_place_updates_keeps_the_gradient_exact():
         total += w * k
     total.sum().backward()
     assert w.grad.tolist() == [math.fsum(range(1, 21))] * 2
+
+
+def test_autograd_grad_checks_versions_and_gives_float32_gradients(torch):
+    same(
+        torch,
+        "x = T.tensor([1., 2.], requires_grad=True)\ny = x * 1\ny *= y\n"
+        "g = T.autograd.grad(y.sum(), x)\n",
+        "x",
+    )
+    same(
+        torch,
+        "x = T.tensor([0.1, 0.7], requires_grad=True)\n"
+        "(g,) = T.autograd.grad((x * x * 0.3).sum(), x)\n",
+        "g",
+    )
+    same(
+        torch,
+        "x = T.ones(0, 2, requires_grad=True)\nw = T.ones(2, 3, requires_grad=True)\n"
+        "(g,) = T.autograd.grad((x @ w).sum(), w)\n",
+        "g",
+    )
+
+
+def test_a_view_made_under_no_grad_requires_grad_and_is_refused_with_grad_on(torch):
+    same(torch, "x = T.ones(2, requires_grad=True)\nwith T.no_grad():\n    v = x.T\n", "v")
+    x = mg.ones(2, requires_grad=True)
+    with mg.no_grad():
+        v = x[0:1]
+        assert (v * 2).tolist() == [2.0]
+    with pytest.raises(mg.NotSupported):
+        v * 2

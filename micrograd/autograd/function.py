@@ -100,12 +100,22 @@ class FunctionNode(BackwardNode):
                     f"is of type {type(v).__name__}"
                 )
         self._saved = values
+        # the version of each saved tensor's storage: backward refuses one changed in place since
+        self._saved_versions = [
+            (v, v._storage, v._storage.version) for v in values if hasattr(v, "_storage")
+        ]
 
     @property
     def saved_tensors(self) -> tuple:
-        """What forward saved with save_for_backward (an error once backward has freed it)."""
+        """What forward saved with save_for_backward (an error once backward has freed it, or
+        if one of them was changed in place since, as in PyTorch)."""
         if self._freed:
             raise RuntimeError(RETAIN_GRAPH_ERROR)
+        for t, storage, version in getattr(self, "_saved_versions", ()):
+            if storage.version != version:
+                from ..tensors.history import maker, modified_message
+
+                raise RuntimeError(modified_message(t, maker(t), storage.version, version))
         return self._saved
 
     saved_values = saved_tensors

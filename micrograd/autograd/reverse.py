@@ -66,6 +66,7 @@ def backward(
 ) -> None:
     """Accumulate the gradients of `tensors` into ``.grad`` of the leaves (``torch.autograd.backward``)."""
     outputs = _as_list(tensors)
+    _check_versions(outputs)
     roots, seeds = _seeds(outputs, grad_tensors)
     if inputs is not None:
         raise NotImplementedError(
@@ -88,22 +89,34 @@ def grad(
     differentiated again); gradients of Tensors are Tensors.
     """
     outputs_list, inputs_list = _as_list(outputs), _as_list(inputs)
+    _check_versions(outputs_list)
     roots, seeds = _seeds(outputs_list, grad_outputs)
     wanted, layout = _scalars(inputs_list, "inputs")
     for v in wanted:
         if v._node is None:
             raise RuntimeError("One of the differentiated Tensors does not require grad")
-    found = engine.backward(
-        roots,
-        seeds,
-        retain_graph=retain_graph,
-        create_graph=create_graph,
-        inputs=wanted,
-        accumulate=False,
+    if any(getattr(out, "_grad_fn", None) is not None for out in outputs_list):
+        # a tensor that requires grad through its history, with elements in no graph (a sum
+        # over nothing): those elements send nothing
+        connected = [(r, g) for r, g in zip(roots, seeds) if r._node is not None]
+        roots, seeds = [r for r, _ in connected], [g for _, g in connected]
+    found = (
+        engine.backward(
+            roots,
+            seeds,
+            retain_graph=retain_graph,
+            create_graph=create_graph,
+            inputs=wanted,
+            accumulate=False,
+        )
+        if roots
+        else {}
     )
     result: list = []
     for index, (obj, aux, start, stop) in enumerate(layout):
         grads = [found.get(v) for v in wanted[start:stop]]
+        if all(g is None for g in grads) and _in_history(outputs_list, obj):
+            grads = [0.0] * len(grads)  # in the history, but no element used: zeros, as PyTorch
         if all(g is None for g in grads):
             if not allow_unused:
                 raise RuntimeError(
@@ -117,5 +130,19 @@ def grad(
                 Value(g, requires_grad=False) if create_graph and not isinstance(g, Value) else g
             )
         else:
-            result.append(unflatten(obj, aux, [0.0 if g is None else g for g in grads]))
+            made = unflatten(obj, aux, [0.0 if g is None else g for g in grads])
+            result.append(made._as_gradient() if hasattr(made, "_as_gradient") else made)
     return tuple(result)
+
+
+def _check_versions(outputs: list) -> None:
+    """A tensor output checks that nothing it saved was changed in place since (its
+    ``_check_versions``: tensors know their history, this module does not import them)."""
+    for out in outputs:
+        if hasattr(out, "_check_versions"):
+            out._check_versions()
+
+
+def _in_history(outputs: list, obj: Any) -> bool:
+    """True if the tensor obj is in the tensor history of one of `outputs`."""
+    return any(hasattr(out, "_has_in_history") and out._has_in_history(obj) for out in outputs)

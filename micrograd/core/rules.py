@@ -62,6 +62,11 @@ class FloatMath:
         return x == 0
 
     @staticmethod
+    def linked(value: Any, to: Any) -> Any:
+        """value itself: on floats nothing is recorded, so there is nothing to link."""
+        return value
+
+    @staticmethod
     def where(condition: bool, a: float, b: float) -> float:
         """a if condition else b."""
         return a if condition else b
@@ -146,6 +151,15 @@ class ValueMath:
     def is_zero(x: Any) -> bool:
         """x == 0."""
         return _number(x) == 0
+
+    @staticmethod
+    def linked(value: Any, to: Any) -> Any:
+        """value, recorded as depending on `to` with derivative 0.  PyTorch's backward formulas
+        for abs (g·sgn x) and relu (g where the result > 0) read a saved tensor that requires
+        grad, so their gradient requires grad too and differentiating it again gives 0."""
+        if _is_number(to) or to._node is None:
+            return value
+        return to._linked(value)
 
     @staticmethod
     def where(condition: bool, a: Any, b: Any) -> Any:
@@ -480,7 +494,7 @@ def relu(m: Math, x: Any) -> Any:
 
 def relu_vjp(m: Math, g: Any, out: Any, x: Any) -> tuple:
     """f(x) = max(x, 0), f′(x) = 1 if x > 0 else 0  (nan passes g on, as in PyTorch)"""
-    return (0.0 if out <= 0 else g,)
+    return (m.linked(0.0 if out <= 0 else g, out),)
 
 
 RELU = Primitive("relu", "ReLU", "ReluBackward0", relu, relu_vjp)
@@ -532,7 +546,7 @@ def abs(m: Math, x: Any) -> Any:  # torch.abs's name (FloatMath uses builtins.ab
 
 def abs_vjp(m: Math, g: Any, out: Any, x: Any) -> tuple:
     """f(x) = |x|, f′(x) = sign(x)  (0 at 0, as PyTorch)"""
-    return (g * m.sign(x),)
+    return (g * m.linked(m.sign(x), x),)
 
 
 ABS = Primitive("abs", "abs", "AbsBackward0", abs, abs_vjp)

@@ -125,6 +125,10 @@ class Value:
         """True if gradients flow to this Value (a variable, or computed from one)."""
         self.requires_grad_(flag)
 
+    def _linked(self, value: Any) -> Value:
+        """value, recorded as a function of self with derivative 0 (``ValueMath.linked``)."""
+        return apply(rules.CHOOSE_X, value, self)
+
     def requires_grad_(self, requires_grad: bool = True) -> Value:
         """Make this leaf a variable (True) or a constant (False); returns self."""
         if not self.is_leaf:

@@ -33,7 +33,7 @@ from .dtypes import bool_, dtype, float32, float64, round_to_float32
 from .dtypes import cast_for_storage, cast_number, check_arithmetic, check_bool_function
 from .dtypes import data_dtype, floating, integer_pow, integer_results, result_type
 from .history import NO_GRAD, NoGrad, check_versions, constant_value, reachable_leaves
-from .history import remember_saved, tensor_node
+from .history import remember_saved, tensor_node, walk
 from .elements import cast_values, copies, element_values
 from .storage import Storage, contiguous_strides, slots
 from .conversion import ConversionMethods
@@ -125,7 +125,7 @@ class Tensor(
         stored = storage.values
         elements = stored if self._slot_list is None else [stored[i] for i in self._slot_list]
         if self._detached:
-            elements = [constant_value(v.data) for v in elements]
+            elements = [constant_like(v) for v in elements]
         self._cached = (storage.writes, elements)
         return elements
 
@@ -230,6 +230,8 @@ class Tensor(
     @property
     def requires_grad(self) -> bool:
         """True if gradients flow to this tensor: a leaf made to, or a result of one."""
+        if self._no_grad_view:
+            return True  # PyTorch makes it a leaf that requires grad (see _result)
         if self._detached:
             return False
         if self._grad_fn is not None:
@@ -393,6 +395,8 @@ class Tensor(
         Unless they are `stored` already (a view's), float32 values are rounded to float32."""
         node = None
         if is_grad_enabled() and any(isinstance(p, Tensor) and p.requires_grad for p in parents):
+            if any(isinstance(p, Tensor) and p._no_grad_view for p in parents):
+                raise NotSupported(NO_GRAD_VIEW_USED)
             node = tensor_node(name, op, parents)
         if (dtype_ or self._dtype) is float32 and not stored:
             round_to_float32(values)
@@ -569,9 +573,13 @@ class Tensor(
         return Tensor([constant_value(float(test(x, y))) for x, y in zip(av, bv)], shape, bool_)
 
     def __eq__(self, other):
+        if not comparable(other):  # t.grad == None: False, as in PyTorch (Python's fallback)
+            return NotImplemented
         return self._compare(other, operator.eq)
 
     def __ne__(self, other):
+        if not comparable(other):
+            return NotImplemented
         return self._compare(other, operator.ne)
 
     def __lt__(self, other):
@@ -712,6 +720,24 @@ class Tensor(
                 if v.grad.__class__ is NoGrad:
                     v.grad = 0.0
 
+    def _check_versions(self) -> None:
+        """Refuse a backward pass through a tensor changed in place after it was saved."""
+        check_versions([self])
+
+    def _has_in_history(self, t: Any) -> bool:
+        """True if t is this tensor or one of those it was computed from."""
+        return any(found is t for found, _ in walk([self]))
+
+    def _as_gradient(self) -> Tensor:
+        """This tensor of gradients as its dtype holds them: float32 rounded.  A constant may be
+        an element of another tensor (a seed passed through), so it is replaced; a Value
+        recorded with create_graph was made by this backward pass, so it is rounded in place."""
+        if self._dtype is not float32:
+            return self
+        values = [v if v._node is not None else constant_like(v) for v in self._values]
+        round_to_float32(values)
+        return Tensor(values, self._shape, self._dtype)
+
     def register_hook(self, hook: Callable[[Tensor], Any]) -> Any:
         """Not supported on tensors: register hooks on the element Values."""
         raise NotSupported(
@@ -754,12 +780,30 @@ class Tensor(
 
 Tensor._plain = Tensor  # what methods make: a Tensor, also from a subclass such as nn.Parameter
 
+NO_GRAD_VIEW_USED = (
+    "a view made under no_grad() of a tensor that requires grad, used with grad mode on: "
+    "PyTorch makes such a view a leaf of its own that shares its elements, which micrograd "
+    "cannot (a Value holds both a number and a gradient).  Make the view outside no_grad(), or "
+    "use view.detach() for the numbers only."
+)
 NON_LEAF_GRAD_WARNING = (
     "The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its .grad "
     "attribute won't be populated during autograd.backward(). If you indeed want the .grad field "
     "to be populated for a non-leaf Tensor, use .retain_grad() on the non-leaf Tensor. If you "
     "access the non-leaf Tensor by mistake, make sure you access the leaf Tensor instead."
 )
+
+
+def constant_like(v: Value) -> Value:
+    """A constant with v's number (an int64 element's int kept exact)."""
+    c = constant_value(v.data)
+    c.data = v.data
+    return c
+
+
+def comparable(x: Any) -> bool:
+    """True for what == can compare elementwise: tensors, Values, numbers, lists, arrays."""
+    return x is not None and not isinstance(x, str)
 
 
 def rebuilt(cls: type, numbers: list, shape: tuple, dtype_: dtype, requires_grad: bool) -> Tensor:
