@@ -8,6 +8,8 @@ is found, shrunk to a few lines, and let pass when it is listed as a known diffe
 """
 
 import os
+import pathlib
+import re
 import types
 
 import pytest
@@ -28,6 +30,8 @@ def test_micrograd_agrees_with_torch_on_random_programs(torch):
     assert not report.findings, "\n" + report.summary(top=40)
 
 
+@pytest.mark.slow
+@pytest.mark.fuzz
 def test_torch_agrees_with_itself(torch):
     """With torch on both sides the interpreter reports nothing: its comparisons (nan, -0.0,
     tolerances, str, aliasing, gradients) raise no false alarm."""
@@ -46,6 +50,17 @@ def test_torch_agrees_with_itself(torch):
     check()
 
 
+def test_known_differences_quote_the_readme():
+    """Every difference the fuzzer lets pass is one the README documents, in its words."""
+    from fuzz.known import KNOWN_DIFFERENCES
+
+    readme = (pathlib.Path(__file__).parent.parent / "README.md").read_text()
+    section = readme.split("## Where micrograd differs from PyTorch", 1)[1].split("\n## ", 1)[0]
+    words = lambda text: re.sub(r"\s+", " ", text)
+    for difference in KNOWN_DIFFERENCES:
+        assert words(difference.readme) in words(section), difference.name
+
+
 def torch_with_a_bug(torch):
     """A copy of torch whose ``cat`` puts its tensors in reverse order."""
     mutant = types.ModuleType("torch_with_a_bug")
@@ -54,6 +69,8 @@ def torch_with_a_bug(torch):
     return mutant
 
 
+@pytest.mark.slow
+@pytest.mark.fuzz
 def test_a_planted_bug_is_found_reported_and_let_pass_when_known(torch):
     """One program with the planted bug gives one mismatch, with its signature and a
     reproduction; listed as a known difference, it is counted and not reported."""

@@ -50,21 +50,18 @@ class Finding:
     shrunk: bool = False
 
     def offer(self, reproduction: str, shrunk: bool = False) -> None:
-        """Keep `reproduction` if it is shorter (in lines, then characters) or newly shrunk."""
+        """Keep `reproduction` if it is shorter (in lines, then characters) than the one kept."""
         size = (reproduction.count("\n"), len(reproduction))
         mine = (self.reproduction.count("\n"), len(self.reproduction))
-        if (
-            not self.reproduction
-            or (shrunk and not self.shrunk)
-            or (shrunk == self.shrunk and size < mine)
-        ):
-            self.reproduction, self.shrunk = reproduction, shrunk or self.shrunk
+        if not self.reproduction or size < mine:
+            self.reproduction, self.shrunk = reproduction, shrunk
 
 
 @dataclass
 class Report:
     """What a campaign found."""
 
+    library: str = "micrograd"
     programs: int = 0
     steps: int = 0
     seconds: float = 0.0
@@ -108,7 +105,7 @@ class Report:
         """The report as text: totals, then the `top` signatures with a reproduction each,
         then the rest by name."""
         lines = [
-            f"micrograd against torch: {self.programs:,} programs, {self.steps:,} steps in "
+            f"{self.library} against torch: {self.programs:,} programs, {self.steps:,} steps in "
             f"{self.seconds:.0f} s ({self.workers} worker{'s' * (self.workers > 1)}, "
             f"{self.shrink_runs:,} more runs shrinking): {len(self.findings)} mismatch "
             "signatures"
@@ -431,7 +428,8 @@ def run(
             report = Report()
             for part in pool.map(_worker, jobs):
                 report.merge(part)
-    report.workers = max(workers, 1)
+    report.library = getattr(got, "__name__", "micrograd")
+    report.workers = 1 if got is not None else max(workers, 1)
     report.seconds = time.monotonic() - started
     return report
 
@@ -440,11 +438,11 @@ def main(argv: list[str] | None = None) -> int:
     """``python -m fuzz [N]``: a campaign of N programs; prints the signature summary and
     exits with 1 if there was any mismatch."""
     parser = argparse.ArgumentParser(prog="./dev fuzz", description=__doc__.split("\n\n")[0])
-    parser.add_argument("programs", nargs="?", type=int, default=100_000)
-    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("programs", nargs="?", type=int, default=100_000, help="default 100000")
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="processes")
     parser.add_argument("--seed", type=int, default=None, help="repeat a campaign exactly")
     parser.add_argument("--top", type=int, default=30, help="signatures shown with a program")
-    parser.add_argument("--shrink-runs", type=int, default=SHRINK_RUNS)
+    parser.add_argument("--shrink-runs", type=int, default=SHRINK_RUNS, help="per signature")
     parser.add_argument("--json", help="also write the report as JSON to this file")
     options = parser.parse_args(argv)
     report = run(options.programs, options.workers, options.seed, progress=True,

@@ -26,11 +26,14 @@ A difference the README documents (``known.py``) is not reported; the register i
 
 from __future__ import annotations
 
+import contextlib
 import math
+import signal
 import struct
+import threading
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
 from .known import KNOWN_DIFFERENCES, KnownDifference
 from .programs import REGISTER, Program, Step, run_line
@@ -41,6 +44,7 @@ ULPS = 8  # a function of exact inputs: torch's float32 exp and micrograd's roun
 RTOL = {"float32": 2.0**-12, "float64": 2.0**-32}  # everything else that is not exact
 TINY = {"float32": 2.0**-126, "float64": 2.0**-1022}  # below this, tolerances are absolute
 LARGEST = {"float32": 3.4028234663852886e38, "float64": 1.7976931348623157e308}
+STEP_SECONDS = 20.0  # a line of micrograd's that runs longer is reported as a StepTimeout
 
 
 # --- what a library shows of a register --------------------------------------------------------
@@ -135,17 +139,44 @@ def error_family(error: BaseException) -> str:
 
 
 # --- one library ---------------------------------------------------------------------------------
+class StepTimeout(Exception):
+    """A line that ran for longer than Library.time_limit seconds."""
+
+
+@contextlib.contextmanager
+def time_limit(seconds: float) -> Iterator[None]:
+    """Raise StepTimeout in the block after `seconds` (in the main thread; elsewhere no limit)."""
+    if not seconds or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expire(signum: int, frame: Any) -> None:
+        raise StepTimeout(f"the line ran for over {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
 class Library:
     """A library (torch or micrograd) running a program in a namespace of its own."""
 
-    def __init__(self, module: Any, unsupported: tuple[type, ...] = ()) -> None:
+    def __init__(
+        self, module: Any, unsupported: tuple[type, ...] = (), time_limit: float = 0.0
+    ) -> None:
         self.module = module
         self.unsupported = unsupported  # what it raises for a feature it does not have
+        self.time_limit = time_limit  # seconds a line may take (a hang becomes an error)
         self.env: dict[str, Any] = {"T": module, "inf": math.inf, "nan": math.nan}
 
     def run(self, step: Step) -> BaseException | None:
         """Run the step's line; its exception, or None."""
-        return run_line(self.env, step.text)
+        with time_limit(self.time_limit):
+            return run_line(self.env, step.text)
 
     def has(self, name: str) -> bool:
         """True if register `name` exists here."""
@@ -160,7 +191,7 @@ class Library:
             return None
 
 
-# --- the bookkeeping of each register --------------------------------------------------------------
+# --- the bookkeeping of each register ---------------------------------------------------------
 @dataclass
 class Register:
     """What the interpreter knows about one register (and pseudo-registers such as ``@grads``,
@@ -201,8 +232,10 @@ class Mismatch:
     got: str = ""
     numel: int | None = None
     tags: frozenset = frozenset()
-    detached_alias: bool = False  # in torch only, the two registers share memory through a
-    # detach()
+    unshared_alias: bool = False  # torch's registers share memory, micrograd's documented
+    # views do not join them
+    expected_values: list | None = None  # the numbers themselves, for known.py to look at
+    got_values: list | None = None
 
     @property
     def signature(self) -> str:
@@ -237,6 +270,11 @@ class Outcome:
         """The program's lines up to the mismatch, and a comment saying what differs."""
         lines = self.program.lines(upto=mismatch.step)
         return "\n".join([*lines, f"# {mismatch.describe()}"])
+
+
+def as_list(values: Any) -> list | None:
+    """`values` if it is a list of numbers (not a Raised), else None."""
+    return values if isinstance(values, list) else None
 
 
 def short(value: Any, width: int = 160) -> str:
@@ -286,7 +324,7 @@ def compare_values(expected: list, got: list, dtype: str, reg: Register) -> str 
                 return "values"
             if x == 0 and math.copysign(1, x) != math.copysign(1, float(y)):
                 zeros_differ = True
-        elif x != y or type(x) is bool and type(y) is not bool:
+        elif x != y or (type(x) is bool and type(y) is not bool):
             return "values"
     return "signed zero" if zeros_differ else None
 
@@ -320,7 +358,7 @@ def differences(expected: Look, got: Look, reg: Register) -> tuple[str, str, str
     return None
 
 
-# --- the interpreter -------------------------------------------------------------------------------
+# --- the interpreter -------------------------------------------------------------------------
 class Interpreter:
     """Runs a program on two libraries and collects the mismatches (see the module's doc)."""
 
@@ -366,7 +404,7 @@ class Interpreter:
         written = self.written(step)
         self.update(step, written, before, taint=tainted or unsupported)
         if not tainted and not unsupported:
-            self.compare_errors(index, step, expected_error, got_error)
+            self.compare_errors(index, step, expected_error, got_error, written)
         self.compare_registers(index, step)
 
     def written(self, step: Step) -> list[str]:
@@ -411,7 +449,9 @@ class Interpreter:
                 reg.root = self.register(step.view_of).root if step.view_of else name
             reg.seen = None
 
-    def compare_errors(self, index: int, step: Step, expected: Any, got: Any) -> None:
+    def compare_errors(
+        self, index: int, step: Step, expected: Any, got: Any, written: list[str]
+    ) -> None:
         """torch raises iff micrograd raises, and an error of the same family."""
         if expected is None and got is None:
             return
@@ -430,7 +470,7 @@ class Interpreter:
         tags = frozenset().union(*(self.register(n).tags for n in step.reads))
         mismatch = Mismatch(index, step.op, kind, detail, expected=text(expected),
                             got=text(got), tags=tags)  # fmt: skip
-        self.found(mismatch, [*step.targets, *step.extra_writes, step.mutates or ""])
+        self.found(mismatch, written)
 
     def compare_registers(self, index: int, step: Step) -> None:
         """Compare every register torch has with micrograd's."""
@@ -452,15 +492,20 @@ class Interpreter:
                 continue
             kind, detail, e, g = found
             where = "result" if name in step.targets or name == step.mutates else "alias"
-            detached = where == "alias" and self.detached_alias(step, name)
+            tags, unshared = reg.tags, False
+            if where == "alias" and step.mutates:
+                tags = tags | self.register(step.mutates).tags
+                unshared = self.unshared_alias(step, name)
             numel = len(expected.values) if isinstance(expected.values, list) else None
-            mismatch = Mismatch(index, step.op, kind, detail, name, where, e, g, numel,
-                                reg.tags, detached)  # fmt: skip
+            mismatch = Mismatch(
+                index, step.op, kind, detail, name, where, e, g, numel, tags, unshared,
+                expected_values=as_list(expected.values), got_values=as_list(got.values),
+            )  # fmt: skip
             self.found(mismatch, [name])
 
-    def detached_alias(self, step: Step, name: str) -> bool:
+    def unshared_alias(self, step: Step, name: str) -> bool:
         """True if register `name` shares torch's memory with what the step changed in place,
-        but only through a detach() (micrograd's views share; its detach copies)."""
+        but no chain of micrograd's views joins them (``Step.view_of``)."""
         if not step.mutates:
             return False
         memory = self.expected.storage(name)
@@ -497,5 +542,5 @@ def run(program: Program, expected: Any = None, got: Any = None, known: Any = No
 
         unsupported = (got.NotSupported,)
     known = KNOWN_DIFFERENCES if known is None else known
-    interpreter = Interpreter(program, Library(expected), Library(got, unsupported), known)
-    return interpreter.run()
+    tested = Library(got, unsupported, time_limit=STEP_SECONDS)
+    return Interpreter(program, Library(expected), tested, known).run()

@@ -10,10 +10,15 @@ of the registers the step reads): if True, the step's results carry the entry's 
 and so does everything made from them, for ``matches`` to look at.
 
 Add an entry only for a difference the README states, with its words; anything else the fuzzer
-finds is a bug to fix (or a difference to document first).  Two documented differences need no
-entry, because of how the fuzzer compares: gradients are compared within a tolerance, and the
-sign of their zeros is not compared ("Gradients are float64"; "a gradient of -0.0 arrives as
-0.0"); random numbers are never used ("manual_seed ... they are not PyTorch's").
+finds is a bug to fix (or a difference to document first).  Some documented differences need no
+entry because of how the fuzzer compares: gradients are compared within a tolerance and without
+the sign of their zeros ("Gradients are summed in float64 and shown rounded to float32"; "a
+gradient of -0.0 arrives as 0.0"; "the last digit may differ"), functions such as exp within a
+few ulps ("other functions (`exp`, `sin`...) are correctly rounded where PyTorch's may be one
+float32 step away"); random numbers are never drawn ("`manual_seed` ... they are not
+PyTorch's"); ``.long()`` of inf or nan is never written (torch's answer is undefined); and a
+``NotSupported`` is always skipped ("Features micrograd does not have ... raise
+`NotImplementedError` (`micrograd.NotSupported`)").
 """
 
 from __future__ import annotations
@@ -21,6 +26,11 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from typing import Any, Callable
+
+# indexes, slices (select, narrow, unbind, split, chunk, diagonal are slices), max/min, masks:
+# "a view or a selection holds the chosen Values only"
+SELECTIONS = ("t[", "t.select", "t.narrow", "t.unbind", "t.split", "t.chunk", "t.diagonal")
+SELECTIONS += ("t.max(", "t.min(", "t.amax(", "t.amin(")
 
 
 @dataclass(frozen=True)
@@ -33,49 +43,112 @@ class KnownDifference:
     marks: Callable[[Any, dict], bool] | None = None
 
 
-def has_nan(inputs: dict) -> bool:
-    """True if one of the tensors in `inputs` holds a nan."""
+def numbers(inputs: dict) -> list[tuple[str, float]]:
+    """(dtype, number) for every float number of the tensors in `inputs`."""
+    found = []
     for t in inputs.values():
-        values = getattr(t, "tolist", None)
-        if values is not None and any(_flat_nan(values())):
-            return True
-    return False
+        dtype = str(getattr(t, "dtype", "")).removeprefix("torch.")
+        if dtype in ("float32", "float64"):
+            found += [(dtype, x) for x in _flat(t.tolist())]
+    return found
 
 
-def _flat_nan(values: Any) -> list[bool]:
+def _flat(values: Any) -> list:
     if isinstance(values, list):
-        return [x for item in values for x in _flat_nan(item)]
-    return [isinstance(values, float) and math.isnan(values)]
+        return [x for item in values for x in _flat(item)]
+    return [values]
 
 
-def _is_gradient(mismatch: Any) -> bool:
+def _op(step: Any) -> str:
+    """The step's op without the ``no_grad:`` it may be written in."""
+    return step.op.removeprefix("no_grad: ")
+
+
+def is_gradient(mismatch: Any) -> bool:
     """True for a mismatch in a gradient (a backward pass, .grad, autograd.grad)."""
     return mismatch.op.startswith(("backward", "grad", "autograd.grad"))
 
 
+SQUARES = {"float32": (1e-22, 1e18), "float64": (1e-153, 1e153)}  # Σx² stays in range
+
+
+def squares_leave_range(step: Any, inputs: dict) -> bool:
+    """True if a number's square underflows or overflows in its dtype (PyTorch's Σx² does)."""
+    return any(
+        math.isfinite(x) and x != 0 and not SQUARES[dtype][0] < abs(x) < SQUARES[dtype][1]
+        for dtype, x in numbers(inputs)
+    )
+
+
+def torch_nan_only(mismatch: Any) -> bool:
+    """True if, wherever the values differ, torch's is nan and micrograd's a number."""
+    pairs = zip(mismatch.expected_values or [], mismatch.got_values or [])
+    differing = [(x, y) for x, y in pairs if not (x == y or (x != x and y != y))]
+    return bool(differing) and all(x != x and y == y for x, y in differing)
+
+
 KNOWN_DIFFERENCES: list[KnownDifference] = [
     KnownDifference(
-        "intermediate tensors keep their gradients",
-        "Intermediate Values and Tensors keep their gradients after backward (so drawings can "
-        "show them); PyTorch keeps only the leaves'.",
-        matches=lambda m: m.op.endswith("grad of a non-leaf"),
+        "unselected elements get no gradient",
+        "An unselected element gets no gradient from an index, a slice, `max`/`min` or a mask: "
+        "it is not in the graph of the result, so a backward pass through `y = x.log(); y[1]` "
+        "leaves `x.grad[0]` at 0 where PyTorch sends a zero through log and gets nan (0·∞).",
+        matches=lambda m: (
+            "unselected elements get no gradient" in m.tags
+            and is_gradient(m)
+            and m.kind == "values"
+            and torch_nan_only(m)
+        ),
+        marks=lambda step, inputs: _op(step).startswith(SELECTIONS),
     ),
     KnownDifference(
-        "detach() copies",
-        "`detach()` makes new Values with the same numbers: an in-place change to the detached "
-        "tensor does not show in its source (PyTorch's share memory).",
-        matches=lambda m: m.where == "alias" and m.detached_alias,
+        "detach().requires_grad_() has elements of its own",
+        "`x.detach().requires_grad_()` (and `nn.Parameter(t)`) gets elements of its own: from "
+        "then on it no longer shares with `x`.",
+        matches=lambda m: (
+            m.where == "alias"
+            and m.unshared_alias
+            and "detach().requires_grad_() has elements of its own" in m.tags
+        ),
+        marks=lambda step, inputs: _op(step) == "t.detach().requires_grad_()",
     ),
     KnownDifference(
-        "empty tensors never require grad",
-        "A tensor with no elements never requires grad (the flag lives on the elements).",
-        matches=lambda m: m.numel == 0 and m.kind in ("requires_grad", "is_leaf", "grad_fn", "str"),
+        "norm() gives the true length",
+        "`norm()` gives the true length where PyTorch's Σx² underflows or overflows (‖[1e-200, "
+        "1e-200]‖ is 1.4e-200, PyTorch says 0).",
+        matches=lambda m: (
+            "norm() gives the true length" in m.tags and (m.kind == "values" or is_gradient(m))
+        ),
+        marks=lambda step, inputs: (
+            _op(step).startswith("t.norm(") and squares_leave_range(step, inputs)
+        ),
     ),
     KnownDifference(
-        "prod's gradient with a nan factor",
-        "The gradient of `prod()` when a factor is nan is the product of the other factors; "
-        "PyTorch computes result/xᵢ, nan everywhere.",
-        matches=lambda m: "prod's gradient with a nan factor" in m.tags and _is_gradient(m),
-        marks=lambda step, inputs: ".prod(" in step.op and has_nan(inputs),
+        "int64 refuses to overflow",
+        "int64 tensors hold Python ints, exactly, and refuse a result outside int64 (PyTorch "
+        "wraps around silently)",
+        # the only way to tell this refusal from another error: micrograd's message says so
+        matches=lambda m: (
+            m.kind == "error"
+            and m.detail.startswith("micrograd raises")
+            and "does not fit in int64" in m.got
+        ),
+    ),
+    KnownDifference(
+        "prod's gradient with a nan or inf factor",
+        "The gradient of `prod()` when a factor is nan or inf is the product of the other "
+        "factors; PyTorch computes result/xᵢ, nan everywhere.",
+        matches=lambda m: "prod's gradient with a nan or inf factor" in m.tags and is_gradient(m),
+        marks=lambda step, inputs: (
+            _op(step).startswith("t.prod(")
+            and any(not math.isfinite(x) for _, x in numbers(inputs))
+        ),
+    ),
+    KnownDifference(
+        "grad_fn names in a gradient's own graph",
+        "A few `grad_fn` names in a gradient's own graph differ (after "
+        "`backward(create_graph=True)`, relu's is `WhereBackward0` where PyTorch prints "
+        "`ThresholdBackwardBackward0`).",
+        matches=lambda m: m.kind == "grad_fn" and m.op.startswith("autograd.grad via"),
     ),
 ]

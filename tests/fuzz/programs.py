@@ -761,7 +761,7 @@ def view(w: Writer) -> None:
     elif name == "data":
         w.assign(f"{a}.data", "t.data", **views)
     else:
-        w.assign(f"{a}.detach()", "t.detach()")
+        w.assign(f"{a}.detach()", "t.detach()", **views)  # shares (README), like .data
 
 
 def pieces(w: Writer, a: str, name: str) -> None:
@@ -1002,7 +1002,10 @@ def cast(w: Writer) -> None:
         w.emit(Step(f"{a}.requires_grad_({flag})", f"t.requires_grad_({flag})", mutates=a))
         return
     discrete = to_integer or "bool" in form.lower()
-    w.assign(f"{a}{form}", f"t{form}", discrete=discrete)
+    same = {".float()": "float32", ".double()": "float64", ".long()": "int64", ".bool()": "bool"}
+    target = same.get(form) or form.removeprefix(".to(T.").removesuffix(")")
+    views = {"view_of": a} if target == dtype_of(w, a) else {}  # torch returns the tensor itself
+    w.assign(f"{a}{form}", f"t{form}", discrete=discrete, **views)
 
 
 # --- the end: gradients ---------------------------------------------------------------------------
