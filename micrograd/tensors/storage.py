@@ -21,6 +21,7 @@ changed (``history.check_versions``), as PyTorch does.
 from __future__ import annotations
 
 import math
+from array import array
 from typing import Any, Sequence
 
 
@@ -57,12 +58,13 @@ def is_contiguous(shape: Sequence[int], strides: Sequence[int]) -> bool:
     return True
 
 
-def slots(shape: Sequence[int], strides: Sequence[int], offset: int) -> list[int]:
-    """The storage position of each element, in row-major order of the index."""
+def slots(shape: Sequence[int], strides: Sequence[int], offset: int) -> Sequence[int]:
+    """The storage position of each element, in row-major order of the index (an array of
+    machine integers: 8 bytes a position, where a list of Python ints takes 36)."""
     positions = [offset]
     for size, stride in zip(shape, strides):
         positions = [p + k * stride for p in positions for k in range(size)]
-    return positions
+    return array("q", positions)
 
 
 def view_strides(

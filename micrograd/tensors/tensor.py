@@ -88,7 +88,7 @@ class Tensor(
     # What a new tensor that owns a fresh storage has; views and aliases set their own.
     _alias: tuple[Tensor, str] | None = None  # .grad of another tensor: writes go back to it
     _base: Tensor | None = None  # the tensor whose storage a view shows (PyTorch's t._base)
-    _slot_list: list[int] | None = None  # storage positions, row-major; None: all, in order
+    _slot_list: Sequence[int] | None = None  # storage positions, row-major; None: all, in order
     _detached = False  # elements read as constants: detach(), .data, views made under no_grad
     _no_grad_view = False  # a view of a tensor that requires grad, made under no_grad
     _multi_view = ""  # "Unbind"...: a view from a function returning several views
@@ -129,9 +129,9 @@ class Tensor(
         self._cached = (storage.writes, elements)
         return elements
 
-    def _slots(self) -> list[int]:
+    def _slots(self) -> Sequence[int]:
         """The storage position of each element, in row-major order of the index."""
-        return list(range(self.numel())) if self._slot_list is None else self._slot_list
+        return range(self.numel()) if self._slot_list is None else self._slot_list
 
     def _view(
         self,
