@@ -28,7 +28,7 @@ class TensorNode(BackwardNode):
     and the versions of the tensors it saved for backward (``saved``, see ``check_versions``)."""
 
     # (which input, -1 for the result; the tensor; its storage; the storage's version then;
-    # the name of the node that made the tensor)
+    # the node that made the tensor, None for a leaf)
     saved: tuple = ()
 
     def __init__(self, op: str, parents: tuple) -> None:
@@ -76,21 +76,21 @@ def remember_saved(node: TensorNode, result: Any) -> None:
     (``saved.py``: which inputs, and whether the result, by the node's name)."""
     parents = node.parents
     requires = tuple(is_tensor(p) and p.requires_grad for p in parents)
-    shapes = [tuple(p.shape) if is_tensor(p) else () for p in parents]
+    shapes = [tuple(p.shape) for p in parents] if node.op == "matmul" else None
     inputs, keeps_result = saved_by(node.name(), requires, op=node.op, shapes=shapes)
     saved = [
-        (i, parents[i], parents[i]._storage, parents[i]._storage.version, maker(parents[i]))
+        (i, parents[i], parents[i]._storage, parents[i]._storage.version, parents[i]._grad_fn)
         for i in inputs
         if i < len(parents) and is_tensor(parents[i])
     ]
     if keeps_result:
-        saved.append((-1, result, result._storage, result._storage.version, node.name()))
+        saved.append((-1, result, result._storage, result._storage.version, node))
     node.saved = tuple(saved)
 
 
-def maker(t: Any) -> str:
-    """The name of the node that made t ("" for a leaf)."""
-    return t._grad_fn.name() if t._grad_fn is not None else ""
+def maker(t: Any) -> BackwardNode | None:
+    """The node that made t (None for a leaf): named in the version error."""
+    return t._grad_fn
 
 
 def walk(roots: list[Any]) -> Iterator[tuple[Any, BackwardNode | None]]:
@@ -117,10 +117,12 @@ def check_versions(roots: list[Any]) -> None:
                 raise RuntimeError(modified_message(t, made_by, storage.version, version))
 
 
-def modified_message(t: Any, made_by: str, now: int, then: int) -> str:
-    """PyTorch's words for a saved tensor changed in place, with a hint of our own."""
+def modified_message(t: Any, made_by: Any, now: int, then: int) -> str:
+    """PyTorch's words for a saved tensor changed in place (made_by: the node that made it,
+    None for a leaf), with a hint of our own."""
     kind = {"float32": "Float", "float64": "Double", "int64": "Long", "bool": "Bool"}
-    which = f", which is output 0 of {made_by.split('Backward')[0]}," if made_by else ""
+    name = made_by.name() if made_by is not None else ""
+    which = f", which is output 0 of {name.split('Backward')[0]}," if name else ""
     return (
         "one of the variables needed for gradient computation has been modified by an inplace "
         f"operation: [torch.{kind[t.dtype.name]}Tensor {list(t.shape)}]{which} is at version "
