@@ -260,3 +260,12 @@ class Adam(Optimizer):
         second = largest if group["amsgrad"] else s
         denominator = math.sqrt(second) / math.sqrt(1 - beta2**t) + group["eps"]
         return x - step_size * (m / denominator)
+
+
+def __getattr__(name: str) -> Any:
+    """torch.optim's other optimizers and lr_scheduler: NotSupported, naming what there is."""
+    if name.startswith("__"):
+        raise AttributeError(name)
+    raise NotSupportedAttribute(
+        f"torch.optim.{name} is not supported in micrograd: it has optim.SGD and optim.Adam"
+    )

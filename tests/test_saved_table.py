@@ -80,6 +80,18 @@ def setitem(m: Any, x: Any, u: Any) -> Any:
     return y
 
 
+def index_put(m: Any, x: Any, u: Any) -> Any:
+    y = x.clone()
+    y[[1, 0]] = u
+    return y
+
+
+def fill_with(m: Any, x: Any, u: Any) -> Any:
+    y = x.clone()
+    y.fill_(u)
+    return y
+
+
 def written_view(m: Any, x: Any) -> Any:
     """A view of a tensor written in place since: its grad_fn is AsStridedBackward0."""
     base = x.clone()
@@ -193,6 +205,8 @@ PROBES = [
         "a1",
         torch_name="torch::autograd::CopyBackwards",
     ),
+    Probe("IndexPutBackward0", "index_put_", index_put, (M, (3,)), "a1"),
+    Probe("FillBackward3", "FillBackward3", fill_with, (M, ()), "a1"),
     # --- copies and conversions ------------------------------------------------------------------
     Probe("CloneBackward0", "clone", lambda m, x: x.clone(), (M,)),
     Probe("ToCopyBackward0", "to", lambda m, x: x.to(m.float32), (M,)),

@@ -73,6 +73,9 @@ def backward(
             "backward(inputs=...) is not supported: use micrograd.autograd.grad"
         )
     engine.backward(roots, seeds, retain_graph=retain_graph, create_graph=create_graph)
+    for out in outputs:  # a leaf's .grad tensor already handed out takes the new numbers
+        if hasattr(out, "_refresh_leaf_grads"):
+            out._refresh_leaf_grads(fill=False)
 
 
 def grad(

@@ -111,7 +111,13 @@ class ConversionMethods:
         return _nested([self._python(v.data) for v in self._values], tuple(self._shape))
 
     def numpy(self) -> Any:
-        """The numbers as a NumPy array (needs numpy)."""
+        """The numbers as a NumPy array, a copy (needs numpy); refused, as in PyTorch, for a
+        tensor that requires grad."""
+        if self.requires_grad:
+            raise RuntimeError(
+                "Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() "
+                "instead."
+            )
         import numpy
 
         return numpy.array(

@@ -16,8 +16,15 @@ from .history import NO_GRAD
 
 def copies(values: list[Value]) -> list[Value]:
     """A new Value for each element: a copy in the graph (∂copy/∂x = 1) if it requires grad,
-    else a constant (forward mode follows it either way)."""
-    return [apply(rules.COPY, v) for v in values]
+    else a constant (forward mode follows it either way); an int64 element keeps its int."""
+    return [apply(rules.COPY, v) if v.data.__class__ is float else exact_copy(v) for v in values]
+
+
+def exact_copy(v: Value) -> Value:
+    """A constant holding v's number as it is (an int stays an int: Value() makes floats)."""
+    c = Value(0.0, requires_grad=False)
+    c.data, c.grad = v.data, NO_GRAD
+    return c
 
 
 def element_values(numbers: Sequence[Any], dtype_: dtype, requires_grad: bool = False) -> list:

@@ -30,6 +30,8 @@ from ..core.modes import is_grad_enabled
 from ..core.value import Value, apply, as_float
 from .dtypes import cast_for_storage, check_can_cast, float32, round_to_float32
 from .history import tensor_node
+from .indexing import OVERLAP_ERROR as PARTIAL_OVERLAP_ERROR
+from .indexing import overlap_status
 from .randomness import generator
 
 if TYPE_CHECKING:  # these methods belong to Tensor; tensor.py imports this module
@@ -56,8 +58,9 @@ class InPlaceMethods:
     """The in-place methods of Tensor (a part of the class, kept in a module of its own)."""
 
     # --- the two ways of storing ---------------------------------------------------------------
-    def _check_writable(self) -> None:
-        """PyTorch's refusals of an in-place update with grad mode on."""
+    def _check_writable(self, gaining: bool = False) -> None:
+        """PyTorch's refusals of an in-place update with grad mode on (`gaining`: the new
+        elements require grad, so a tensor that does not will)."""
         if not is_grad_enabled():
             return
         if self._no_grad_view:
@@ -67,7 +70,7 @@ class InPlaceMethods:
             raise RuntimeError(LEAF_INPLACE_ERROR)
         if base is not None and base.requires_grad and base.is_leaf and not self._detached:
             raise RuntimeError(VIEW_OF_LEAF_ERROR)
-        if self._multi_view and self.requires_grad:
+        if self._multi_view and (self.requires_grad or gaining):
             raise RuntimeError(
                 f"Output 0 of {self._multi_view} is a view and is being modified inplace. This "
                 "view is the output of a function that returns multiple views. Such functions do "
@@ -124,11 +127,12 @@ class InPlaceMethods:
             self._storage.version += 1
 
     def _write_back(self) -> None:
-        """A .grad alias passes in-place changes on to the tensor it came from."""
-        if self._alias is None:
+        """A tensor's .grad (or a view of it, or its .data) passes in-place changes on to the
+        gradients of that tensor's elements, where backward passes and optimizers read them."""
+        owner = self._storage.grad_of
+        if owner is None:
             return
-        owner, _ = self._alias
-        for mine, theirs in zip(self._values, owner._values):
+        for theirs, mine in zip(owner._values, self._storage.values):
             theirs.grad = mine.data
 
     def _assign(self, numbers: Sequence[Any], tracked: bool = True) -> Tensor:
@@ -141,9 +145,17 @@ class InPlaceMethods:
         return self
 
     # --- an operation, in place -----------------------------------------------------------------
-    def _in_place(self, compute: Callable[[], Tensor], overlap_ok: bool = False) -> Tensor:
-        """self becomes compute()'s result, computed out of place from self, and stored."""
+    def _in_place(
+        self, compute: Callable[[], Tensor], overlap_ok: bool = False, operand: Any = None
+    ) -> Tensor:
+        """self becomes compute()'s result, computed out of place from self (and `operand`),
+        and stored."""
         self._check_writable()
+        if hasattr(operand, "_storage") and not overlap_ok:
+            # PyTorch refuses an operand that shares some, not all, of the elements written
+            status = overlap_status(self._storage, self.shape, self._strides, self._offset, operand)
+            if status == "partial":
+                raise RuntimeError(PARTIAL_OVERLAP_ERROR)
         result = compute()
         if tuple(result.shape) != tuple(self.shape):
             raise RuntimeError(
@@ -151,6 +163,8 @@ class InPlaceMethods:
                 f"{list(result.shape)}"
             )
         check_can_cast(result.dtype, self._dtype)
+        if result.requires_grad and not self.requires_grad:
+            self._check_writable(gaining=True)  # a view of split() that would require grad
         slots = self._slots()
         if not overlap_ok and len(set(slots)) != len(slots):
             raise RuntimeError(OVERLAP_ERROR)
@@ -178,19 +192,19 @@ class InPlaceMethods:
         node.saved = tuple(saved)
 
     def __iadd__(self, other):
-        return self._in_place(lambda: self.add(other))
+        return self._in_place(lambda: self.add(other), operand=other)
 
     def __isub__(self, other):
-        return self._in_place(lambda: self.sub(other))
+        return self._in_place(lambda: self.sub(other), operand=other)
 
     def __imul__(self, other):
-        return self._in_place(lambda: self.mul(other))
+        return self._in_place(lambda: self.mul(other), operand=other)
 
     def __itruediv__(self, other):
-        return self._in_place(lambda: self.div(other))
+        return self._in_place(lambda: self.div(other), operand=other)
 
     def __ipow__(self, other):
-        return self._in_place(lambda: self.pow(other))
+        return self._in_place(lambda: self.pow(other), operand=other)
 
     add_, sub_, mul_, div_, pow_ = __iadd__, __isub__, __imul__, __itruediv__, __ipow__
 
@@ -219,7 +233,15 @@ class InPlaceMethods:
 
     def fill_(self, value: Any) -> Tensor:
         """Set every element to `value`, in place."""
-        number = value.item() if hasattr(value, "item") and hasattr(value, "_values") else value
+        if hasattr(value, "_values"):  # a tensor: its gradient flows (PyTorch's FillBackward3)
+            if value.dim():
+                raise RuntimeError(
+                    "fill_ only supports 0-dimension value tensor but got tensor with "
+                    f"{value.dim()} dimensions."
+                )
+            self._write(Ellipsis, value, "fill")
+            return self
+        number = value
         if as_float(number) is None:
             raise TypeError(f"fill_ expects a number, got {value!r} of type {type(value).__name__}")
         return self._fill([number] * self.numel(), "FillBackward2")
@@ -239,10 +261,7 @@ class InPlaceMethods:
 
     def copy_(self, src: Any, non_blocking: bool = False) -> Tensor:
         """src's elements written into this tensor (broadcast to its shape), in place."""
-        self[...] = src
-        node = self._grad_fn
-        if self._base is None and node is not None and node.name() == "CopySlices":
-            self._grad_fn = tensor_node("CopyBackwards", "copy_", node.parents)
+        self._write(Ellipsis, src, "copy")
         return self
 
 

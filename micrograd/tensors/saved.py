@@ -152,6 +152,8 @@ SAVES: dict[str, Pattern] = {
     "ZeroBackward0": NOTHING,
     "FillBackward2": NOTHING,  # t.fill_(2.0)
     "CopyBackwards": NOTHING,  # t.copy_(u)
+    "FillBackward3": NOTHING,  # t.fill_(u), t[...] = u with u 0-dim
+    "IndexPutBackward0": NOTHING,  # t[[0, 1]] = u, t[mask] = u
     "UniformBackward0": NOTHING,
     "NormalBackward0": NOTHING,
     # --- reductions ------------------------------------------------------------------------------

@@ -29,12 +29,13 @@ class Storage:
     """One Value per element, in the order the tensor that made them laid them out, and the
     number of in-place writes so far."""
 
-    __slots__ = ("values", "version", "writes")
+    __slots__ = ("values", "version", "writes", "grad_of")
 
     def __init__(self, values: list[Any]) -> None:
         self.values = values
         self.version = 0  # PyTorch's: in-place writes autograd sees (not through .data)
         self.writes = 0  # every write: a view's list of its elements is good until the next
+        self.grad_of: Any = None  # the tensor whose .grad this is: writes go to its elements
 
 
 def contiguous_strides(shape: Sequence[int]) -> tuple[int, ...]:

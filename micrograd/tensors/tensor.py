@@ -86,7 +86,7 @@ class Tensor(
     __array_priority__ = 1000  # numpy scalar * Tensor: numpy lets Tensor answer too
 
     # What a new tensor that owns a fresh storage has; views and aliases set their own.
-    _alias: tuple[Tensor, str] | None = None  # .grad of another tensor: writes go back to it
+    _grad_tensor: Tensor | None = None  # the .grad handed out: the same object until cleared
     _base: Tensor | None = None  # the tensor whose storage a view shows (PyTorch's t._base)
     _slot_list: Sequence[int] | None = None  # storage positions, row-major; None: all, in order
     _detached = False  # elements read as constants: detach(), .data, views made under no_grad
@@ -307,7 +307,26 @@ class Tensor(
         if not self._retains_grad and not self.is_leaf:
             warnings.warn(NON_LEAF_GRAD_WARNING, UserWarning, stacklevel=2)
             return None
-        return self._gradient()
+        return self._held_gradient()
+
+    def _held_gradient(self) -> Tensor | None:
+        """The .grad tensor, one object as in PyTorch (``w.grad is w.grad``; a backward pass
+        accumulates into it in place): its numbers are the elements' gradients, refreshed here,
+        and a write into it, or into a view of it, goes back to them (``_write_back``)."""
+        made = self._gradient()
+        if made is None:
+            self._grad_tensor = None
+            return None
+        held = self._grad_tensor
+        if any(v._node is not None for v in made._values):  # create_graph: a graph, not numbers
+            return made
+        if held is None or held.shape != made.shape or held._slot_list is not None:
+            self._grad_tensor = made
+            return made
+        for mine, x in zip(held._storage.values, made._storage.values):
+            mine.data = x.data
+        held._storage.writes += 1
+        return held
 
     def _gradient(self) -> Tensor | None:
         """The elements' gradients as a tensor (None if no backward pass reached them), for a
@@ -329,7 +348,7 @@ class Tensor(
             self._shape,
             self._floating(),
         )
-        result._alias = (self, "grad")
+        result._storage.grad_of = self
         return result
 
     @grad.setter
@@ -338,6 +357,7 @@ class Tensor(
         if value is None:
             for v in self._values:
                 v.grad = NO_GRAD
+            self._grad_tensor = None
             return
         value = as_tensor(value)
         if value.shape != self.shape:
@@ -346,6 +366,8 @@ class Tensor(
             )
         for v, g in zip(self._values, value._values):
             v.grad = g.data
+        if isinstance(value, Tensor) and value._slot_list is None and value._base is None:
+            value._storage.grad_of, self._grad_tensor = self, value  # w.grad is that tensor
 
     @property
     def data(self) -> Tensor:
@@ -597,6 +619,51 @@ class Tensor(
     eq, ne, lt, le, gt, ge = __eq__, __ne__, __lt__, __le__, __gt__, __ge__
     __hash__ = object.__hash__
 
+    # --- bitwise and logical operators: no gradient, integers and bools only ----------------
+    def _bitwise(self, other: Any, name: str, combine: Callable[[int, int], int]) -> Tensor:
+        """`combine` of the elements as integers (bools: logical), broadcast: ``mask & mask``."""
+        b = as_tensor(other, like=self)
+        kind = result_type(self, numpy_array_or(other, b))
+        if kind.is_floating_point:
+            raise NotImplementedError(f"\"{name}_cpu\" not implemented for 'Float'")
+        shape = broadcast_shapes(self.shape, b.shape)
+        mine, theirs = self._values, b._values
+        results = [
+            combine(int(mine[i].data), int(theirs[j].data))
+            for i, j in zip(broadcast_index(self.shape, shape), broadcast_index(b.shape, shape))
+        ]
+        return Tensor(element_values(cast_for_storage(results, kind), kind), shape, kind)
+
+    def __and__(self, other):
+        return self._bitwise(other, "bitwise_and", operator.and_)
+
+    def __or__(self, other):
+        return self._bitwise(other, "bitwise_or", operator.or_)
+
+    def __xor__(self, other):
+        return self._bitwise(other, "bitwise_xor", operator.xor)
+
+    __rand__, __ror__, __rxor__ = __and__, __or__, __xor__
+
+    def __invert__(self) -> Tensor:
+        """~mask: logical not of a bool tensor, bitwise not of an integer one."""
+        if self._dtype.is_floating_point:
+            raise TypeError(
+                "~ (operator.invert) is only implemented on integer and Boolean-type tensors"
+            )
+        flip = (lambda x: 1 - x) if self._dtype is bool_ else operator.invert
+        numbers = [flip(int(v.data)) for v in self._values]
+        return Tensor(
+            element_values(cast_for_storage(numbers, self._dtype), self._dtype),
+            self._shape,
+            self._dtype,
+        )
+
+    def __floordiv__(self, other):
+        raise NotSupported("// (floor division) of tensors is not supported in micrograd")
+
+    __rfloordiv__ = __mod__ = __rmod__ = __floordiv__
+
     def isclose(
         self, other: Any, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False
     ) -> Tensor:
@@ -673,12 +740,12 @@ class Tensor(
         numbers = [v.data for v in self._values]
         copied = rebuilt(type(self), numbers, tuple(self.shape), self._dtype, self.requires_grad)
         memo[id(self)] = copied
-        grad = self._gradient()
+        grad = self._gradient() if type(self) is Tensor else None  # a Parameter's: none, as torch
         if grad is not None:
             for v, g in zip(copied._values, grad._values):
                 v.grad = g.data
-        for key, value in vars(self).items():  # a label, a Parameter's own attributes
-            if key not in vars(copied):
+        for key, value in vars(self).items():  # a Parameter's own attributes, not the view's
+            if not key.startswith("_") and key not in vars(copied):
                 setattr(copied, key, copy.deepcopy(value, memo))
         copied.label = self.label
         return copied
@@ -714,11 +781,19 @@ class Tensor(
                 create_graph=create_graph,
                 inputs=inputs,
             )
-        for leaf in reachable_leaves([self]) if inputs is None else ():
-            leaf._reached = True  # an empty leaf's .grad is an empty tensor from now on
-            for v in leaf._values:  # PyTorch gives every leaf it reached a gradient, zeros too
-                if v.grad.__class__ is NoGrad:
-                    v.grad = 0.0
+        self._refresh_leaf_grads(inputs is None)
+
+    def _refresh_leaf_grads(self, fill: bool = True) -> None:
+        """After a backward pass: every leaf it reached gets a gradient, zeros too (with
+        `fill`), as PyTorch gives; a .grad already handed out takes the new numbers in place."""
+        for leaf in reachable_leaves([self]):
+            if fill:
+                leaf._reached = True  # an empty leaf's .grad is an empty tensor from now on
+                for v in leaf._values:
+                    if v.grad.__class__ is NoGrad:
+                        v.grad = 0.0
+            if leaf._grad_tensor is not None:
+                leaf._held_gradient()
 
     def _check_versions(self) -> None:
         """Refuse a backward pass through a tensor changed in place after it was saved."""

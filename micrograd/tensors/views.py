@@ -93,9 +93,9 @@ class ViewMethods:
 
     def permute(self, *dims: Any) -> Tensor:
         """The dimensions reordered: result[i₀, i₁...] = self[i at dims...]."""
+        if not dims:  # even for a 0-dim tensor, which takes permute(())
+            raise TypeError('permute() missing 1 required positional arguments: "dims"')
         dims = dims_argument(dims)
-        if not dims and self.dim():
-            raise TypeError("permute() missing 1 required positional argument: 'dims'")
         require_int_dims("permute()", *dims)
         if len(dims) != self.dim():
             raise RuntimeError(
@@ -140,7 +140,7 @@ class ViewMethods:
     @property
     def T(self) -> Tensor:
         """The dimensions in reverse order (the transpose of a matrix)."""
-        return self.permute(*reversed(range(self.dim())))
+        return self.permute(tuple(reversed(range(self.dim()))))
 
     @property
     def mT(self) -> Tensor:
@@ -162,7 +162,11 @@ class ViewMethods:
         if dim is None:
             drop, name = [d for d, s in enumerate(self._shape) if s == 1], "SqueezeBackward0"
         elif isinstance(dim, (tuple, list)):
-            dims = {normalize_dim(d, self.dim()) for d in dim}
+            listed = [normalize_dim(d, self.dim()) for d in dim]
+            dims = set(listed)
+            if len(dims) != len(listed):
+                twice = next(d for d in listed if listed.count(d) > 1)
+                raise RuntimeError(f"dim {twice} appears multiple times in the list of dims")
             drop, name = [d for d in dims if self.dim() and self._shape[d] == 1], "SqueezeBackward2"
         else:
             d = normalize_dim(dim, self.dim())
@@ -226,6 +230,11 @@ class ViewMethods:
         require_int_dims("movedim()", *sources, *targets)
         sources = [normalize_dim(d, self.dim()) for d in sources]
         targets = [normalize_dim(d, self.dim()) for d in targets]
+        for what, dims in (("source", sources), ("destination", targets)):
+            if len(set(dims)) != len(dims):
+                raise RuntimeError(f"movedim: repeated dim in `{what}` ({dims})")
+        if self.dim() == 0:  # nothing to move: PyTorch returns an alias
+            return self._view(self._shape, self._strides, self._offset, "AliasBackward0", "alias")
         rest = iter(d for d in range(self.dim()) if d not in sources)
         placed = dict(zip(targets, sources))
         return self._reorder(
@@ -238,10 +247,8 @@ class ViewMethods:
 
     def diagonal(self, offset: int = 0, dim1: int = 0, dim2: int = 1) -> Tensor:
         """The elements aᵢ,ᵢ₊ₒ (offset o) of dims dim1 and dim2, as a view (a last dimension)."""
-        if self.dim() < 2:
-            raise RuntimeError(
-                f"diagonal dimensions requires ndim larger than 1, but got ndim {self.dim()}"
-            )
+        # Two different dims in range exist only from 2 dimensions on, so the dims' checks are
+        # the errors PyTorch gives a 0-dim or 1-dim tensor.
         d1, d2 = normalize_dim(dim1, self.dim()), normalize_dim(dim2, self.dim())
         if d1 == d2:
             raise RuntimeError(f"diagonal dimensions cannot be identical {dim1}, {dim2}")
@@ -289,11 +296,20 @@ class ViewMethods:
 
     def narrow(self, dim: int, start: int, length: int) -> Tensor:
         """Elements start..start+length-1 along `dim`, as a view."""
+        if self.dim() == 0:
+            raise RuntimeError("narrow() cannot be applied to a 0-dim tensor.")
         d = normalize_dim(dim, self.dim())
         size = self._shape[d]
+        if not -size <= start <= size:
+            raise IndexError(
+                f"start out of range (expected to be in range of [{-size}, {size}], but got "
+                f"{start})"
+            )
         if start < 0:
             start += size
-        if not 0 <= start <= size or length < 0 or start + length > size:
+        if length < 0:
+            raise RuntimeError("narrow(): length must be non-negative.")
+        if start + length > size:
             raise RuntimeError(
                 f"start ({start}) + length ({length}) exceeds dimension size ({size})."
             )
@@ -327,7 +343,12 @@ class ViewMethods:
         size = self._shape[d]
         if isinstance(split_size_or_sections, (list, tuple)):
             sizes = list(split_size_or_sections)
-            if sum(sizes) != size or any(s < 0 for s in sizes):
+            if any(s < 0 for s in sizes):
+                raise RuntimeError(
+                    "split_with_sizes expects split_sizes have only non-negative entries, but "
+                    f"got split_sizes={sizes}"
+                )
+            if sum(sizes) != size:
                 raise RuntimeError(
                     f"split_with_sizes expects split_sizes to sum exactly to {size} (input "
                     f"tensor's size at dimension {d}), but got split_sizes={sizes}"
@@ -335,9 +356,18 @@ class ViewMethods:
             name, multi = "SplitWithSizesBackward0", "SplitWithSizes"
         else:
             step = split_size_or_sections
-            if step < 0 or (step == 0 and size):
-                raise RuntimeError(f"split expects split_size be non-negative, but got {step}")
-            sizes = [min(step, size - s) for s in range(0, size, step)] if step else [0]
+            if step < 0:
+                raise RuntimeError(
+                    f"split expects split_size be non-negative, but got split_size={step}"
+                )
+            if step == 0 and size:
+                raise RuntimeError(
+                    "split_size can only be 0 if dimension size is 0, but got dimension size "
+                    f"of {size}"
+                )
+            # At least one piece, as PyTorch gives: an empty dimension splits into one empty piece
+            sizes = [min(step, size - s) for s in range(0, size, step)] if step else []
+            sizes = sizes or [size]
             name, multi = "SplitBackward0", "Split"
         pieces, start = [], 0
         for length in sizes:
@@ -347,10 +377,14 @@ class ViewMethods:
 
     def chunk(self, chunks: int, dim: int = 0) -> tuple[Tensor, ...]:
         """`chunks` pieces (or fewer) of equal size along `dim`, the last possibly smaller."""
+        if self.dim() == 0:
+            raise RuntimeError("chunk expects at least a 1-dimensional tensor")
         if chunks <= 0:
             raise RuntimeError("chunk expects `chunks` to be greater than 0, got: " + str(chunks))
         d = normalize_dim(dim, self.dim())
-        return self.split(max(1, -(-self._shape[d] // chunks)), d)
+        if self._shape[d] == 0:  # empty: `chunks` empty pieces, as PyTorch's split_with_sizes
+            return self.split([0] * chunks, d)
+        return self.split(-(-self._shape[d] // chunks), d)
 
     def unflatten(self, dim: int, sizes: Sequence[int]) -> Tensor:
         """Dimension `dim` split into `sizes` (one may be -1)."""
