@@ -22,12 +22,18 @@ CI_SEED = 20240601  # the same programs every run, for a given micrograd
 @pytest.mark.fuzz
 def test_micrograd_agrees_with_torch_on_random_programs(torch):
     """CI_PROGRAMS random programs on two processes (about 3 minutes on this project's 2-core
-    machine); any mismatch signature fails the test, which prints one shrunk reproduction of
-    each (``./dev fuzz`` runs a longer campaign with the same summary)."""
+    machine); a mismatch signature that is not one of the open ones (``fuzz/open.py``) fails
+    the test, which prints one shrunk reproduction of each, and so does an open one that no
+    longer occurs (remove it from the list) (``./dev fuzz`` runs a longer campaign)."""
     from fuzz import campaign
+    from fuzz.open import OPEN
 
     report = campaign.run(CI_PROGRAMS, workers=2, base_seed=CI_SEED, shrink_runs=150)
-    assert not report.findings, "\n" + report.summary(top=40)
+    new = sorted(set(report.findings) - OPEN)
+    assert not new, f"new mismatches: {new}\n" + report.summary(top=40)
+    if CI_PROGRAMS == 3000:  # the open list was made with this campaign
+        fixed = sorted(OPEN - set(report.findings))
+        assert not fixed, f"fixed, remove them from fuzz/open.py: {fixed}"
 
 
 @pytest.mark.slow

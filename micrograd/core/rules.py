@@ -657,6 +657,19 @@ def copy_vjp(m: Math, g: Any, out: Any, x: Any) -> tuple:
 COPY = Primitive("copy", "copy", "CloneBackward0", copy, copy_vjp, saves=False)
 
 
+def pick(m: Math, x: Any) -> Any:
+    """x, read by an index (t[[0, 2]], t[mask]): a copy whose node keeps the index"""
+    return x
+
+
+def pick_vjp(m: Math, g: Any, out: Any, x: Any) -> tuple:
+    """f(x) = x, f′(x) = 1 (PyTorch keeps the index: a second pass needs retain_graph)"""
+    return (g,)
+
+
+PICK = Primitive("pick", "index", "IndexBackward0", pick, pick_vjp)
+
+
 def choose_x(m: Math, x: Any, y: Any) -> Any:
     """x (where the condition holds)"""
     return x
@@ -682,7 +695,7 @@ def choose_y_vjp(m: Math, g: Any, out: Any, x: Any, y: Any) -> tuple:
 
 CHOOSE_Y = Primitive("choose_y", "where", "WhereBackward0", choose_y, choose_y_vjp, inputs=2)
 
-FOR_TENSORS = (COPY, CHOOSE_X, CHOOSE_Y)
+FOR_TENSORS = (COPY, PICK, CHOOSE_X, CHOOSE_Y)
 """The primitives tensors use for copies and choices: no Value method, operator or formula."""
 
 

@@ -12,7 +12,7 @@ from typing import Any, Callable
 
 from ..core.errors import NotSupported
 from .devices import as_device
-from .dtypes import INT64_MAX, INT64_MIN, cast_number, dtype, float32, float64, int64
+from .dtypes import INT64_MAX, INT64_MIN, bool_, cast_number, dtype, float32, float64, int64
 from .dtypes import result_type
 from .randomness import generator
 from .shapes import shape_from
@@ -208,18 +208,29 @@ def arange(
     device: Any = None,
     **kw: Any,
 ) -> Tensor:
-    """start, start + step, ... up to but not including end (torch.arange).  The bounds must
-    be finite, and the step non-zero (nan counts as zero, as in PyTorch)."""
+    """start, start + step, ... up to but not including end (torch.arange).  The step must be
+    non-zero (nan counts as zero, as in PyTorch) and the bounds finite.  For int64, PyTorch
+    first truncates start, end and step to ints (``arange(1.5, dtype=int64)`` is [0]); there
+    is no bool arange."""
+    if dtype is bool_:
+        raise NotImplementedError("\"arange_cpu\" not implemented for 'Bool'")
     if end is None:
         start, end = 0, start
-    if not (math.isfinite(start) and math.isfinite(end)):
-        raise RuntimeError(f"unsupported range: {_scalar_text(start)} -> {_scalar_text(end)}")
     if step == 0 or step != step:
         raise RuntimeError("step must be nonzero")
+    if not (math.isfinite(start) and math.isfinite(end)):
+        raise RuntimeError(f"unsupported range: {_scalar_text(start)} -> {_scalar_text(end)}")
     if (end - start) * step < 0:
         raise RuntimeError("upper bound and lower bound inconsistent with step sign")
-    count = max(0, math.ceil((end - start) / step))
-    integral = all(isinstance(x, int) and not isinstance(x, bool) for x in (start, end, step))
+    integral = all(isinstance(x, int) for x in (start, end, step))  # bool is an int here too
+    if dtype is int64 or (dtype is None and integral):
+        start, end, step = int(start), int(end), int(step)
+        if step == 0:  # a float step under 1 (PyTorch checks it again, as an int, so)
+            raise ValueError("step must be nonzero")
+        sign = 1 if step > 0 else -1
+        count = abs(end - start + step - sign) // abs(step)  # C's division, toward zero
+    else:
+        count = max(0, math.ceil((end - start) / step))
     return filled(
         lambda n: [start + i * step for i in range(n)],  # ints stay exact
         (count,),
@@ -282,7 +293,9 @@ def _like(maker: Callable) -> Callable:
     def like(
         t: Tensor, *, dtype: dtype | None = None, requires_grad: bool = False, **kw: Any
     ) -> Tensor:
-        return maker(*t.shape, dtype=dtype or t.dtype, requires_grad=requires_grad, **kw)
+        # the shape as size=: a 0-dim tensor's () is a shape too, where maker() is no shape
+        size = tuple(t.shape)
+        return maker(size=size, dtype=dtype or t.dtype, requires_grad=requires_grad, **kw)
 
     like.__name__ = f"{maker.__name__}_like"
     like.__doc__ = f"{maker.__name__} with the shape (and dtype) of another tensor"

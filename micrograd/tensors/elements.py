@@ -20,6 +20,13 @@ def copies(values: list[Value]) -> list[Value]:
     return [apply(rules.COPY, v) if v.data.__class__ is float else exact_copy(v) for v in values]
 
 
+def picked(values: list[Value]) -> list[Value]:
+    """Copies read by an index (t[[0, 2]], t[mask]): as ``copies``, but their nodes keep what
+    they read, as PyTorch's IndexBackward0 keeps the index, so a second backward pass through
+    them needs retain_graph."""
+    return [apply(rules.PICK, v) if v.data.__class__ is float else exact_copy(v) for v in values]
+
+
 def exact_copy(v: Value) -> Value:
     """A constant holding v's number as it is (an int stays an int: Value() makes floats)."""
     c = Value(0.0, requires_grad=False)

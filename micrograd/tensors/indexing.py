@@ -17,7 +17,7 @@ from ..core.errors import NotSupported
 from ..core.modes import is_grad_enabled
 from ..core.value import apply
 from .dtypes import bool_, float32, float64
-from .elements import cast_values
+from .elements import cast_values, picked
 from .history import tensor_node
 from .shapes import broadcast_index, broadcast_shapes, nested_numbers, strides_of
 from .storage import slots as slots_of
@@ -51,7 +51,8 @@ class IndexingMethods:
         if any(kind in ADVANCED for kind, _ in items):
             positions, shape = self._advanced(items)
             values = self._values
-            return self._copy_of([values[p] for p in positions], shape, "IndexBackward0", "index")
+            chosen = picked([values[p] for p in positions])
+            return self._result(chosen, shape, "IndexBackward0", "index", (self,), stored=True)
         shape, strides, offset = self._basic(items)
         # PyTorch skips the whole slices of a tuple, not a lone slice: t[:] is a SliceBackward0
         last = "SliceBackward0" if isinstance(key, slice) else _last_view(self, items)

@@ -13,11 +13,21 @@ from typing import Any, Sequence
 
 from ..core import rules
 from ..core.value import Value, apply
+from .dtypes import INT64_MAX, INT64_MIN, SCALAR_TYPE_NAMES, bool_, cast_number, dtype
 from .dtypes import result_type
+from .elements import cast_values, copies, element_values
 from .history import tensor_node
 from .shapes import broadcast_index, broadcast_shapes, normalize_dim
-from .elements import cast_values, copies
 from .tensor import Tensor, as_tensor
+
+
+def copied(values: list[Value], kind: dtype) -> list[Value]:
+    """New Values for these elements of a `kind` result: copies in the graph, or of an integer
+    or bool dtype (which never requires grad) the same numbers, an int64's int kept exact (a
+    Value's arithmetic, a copy's too, makes floats)."""
+    if kind.is_floating_point:
+        return copies(values)
+    return element_values([v.data for v in values], kind)
 
 
 def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
@@ -28,6 +38,7 @@ def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
     for at, t in enumerate(tensors):
         if t.dim() == 0:
             raise RuntimeError(f"zero-dimensional tensor (at position {at}) cannot be concatenated")
+    kind = result_type(*tensors)  # of them all: a skipped one counts too
     tensors = [t for t in tensors if t.shape != (0,)] or tensors[:1]  # PyTorch skips empty 1-D
     first = tensors[0]
     d = normalize_dim(dim, first.dim())
@@ -41,14 +52,13 @@ def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
             )
     outer = math.prod(first.shape[:d])
     values: list[Value] = []
-    kind = result_type(*tensors)
     elements = [cast_values(t._values, t.dtype, kind) for t in tensors]
     for o in range(outer):
         for t, mine in zip(tensors, elements):
             block = math.prod(t.shape[d:])
             values.extend(mine[o * block : (o + 1) * block])
     shape = first.shape[:d] + (sum(t.shape[d] for t in tensors),) + first.shape[d + 1 :]
-    return first._result(copies(values), shape, "CatBackward0", "cat", tuple(tensors), kind)
+    return first._result(copied(values, kind), shape, "CatBackward0", "cat", tuple(tensors), kind)
 
 
 def stack(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
@@ -56,11 +66,13 @@ def stack(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
     tensors = [as_tensor(t) for t in tensors]
     if not tensors:
         raise RuntimeError("stack expects a non-empty TensorList")
-    if any(t.shape != tensors[0].shape for t in tensors):
-        raise RuntimeError(
-            f"stack expects each tensor to be equal size, but got {[tuple(t.shape) for t in tensors]}"
-        )
-    d = normalize_dim(dim, tensors[0].dim() + 1)
+    d = normalize_dim(dim, tensors[0].dim() + 1)  # before the shapes, as in PyTorch
+    for at, t in enumerate(tensors):
+        if t.shape != tensors[0].shape:
+            raise RuntimeError(
+                f"stack expects each tensor to be equal size, but got {list(tensors[0].shape)} "
+                f"at entry 0 and {list(t.shape)} at entry {at}"
+            )
     result = cat([t.unsqueeze(d) for t in tensors], d)
     result._grad_fn = (
         tensor_node("StackBackward0", "stack", tuple(tensors)) if result._grad_fn else None
@@ -69,15 +81,43 @@ def stack(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
 
 
 def where(condition: Tensor, a: Any, b: Any) -> Tensor:
-    """Elementwise a where condition holds, else b."""
-    kind = result_type(a, b)  # a Python number counts as a number here, not as a tensor
-    condition, a, b = as_tensor(condition), as_tensor(a), as_tensor(b)
+    """Elementwise a where condition (a bool tensor) holds, else b.  The dtype is
+    ``result_type(a, b)`` (a Python number counts as a number, not as a tensor), and a number
+    is stored into it as ``full`` stores it: refused if the dtype cannot hold it."""
+    kind = result_type(a, b)
+    a, b = _where_operand(a, kind), _where_operand(b, kind)
+    condition = as_tensor(condition)
+    if condition.dtype is not bool_:
+        raise RuntimeError(
+            "where expected condition to be a boolean tensor, but got a tensor with dtype "
+            f"{SCALAR_TYPE_NAMES[condition.dtype]}"
+        )
     shape = broadcast_shapes(broadcast_shapes(condition.shape, a.shape), b.shape)
     conditions, elements_a, elements_b = condition._values, a._values, b._values
     c = [conditions[i].data for i in broadcast_index(condition.shape, shape)]
     av = cast_values([elements_a[i] for i in broadcast_index(a.shape, shape)], a.dtype, kind)
     bv = cast_values([elements_b[i] for i in broadcast_index(b.shape, shape)], b.dtype, kind)
-    values = [
-        apply(rules.CHOOSE_X if keep else rules.CHOOSE_Y, x, y) for keep, x, y in zip(c, av, bv)
-    ]
+    if kind.is_floating_point:
+        values = [
+            apply(rules.CHOOSE_X if keep else rules.CHOOSE_Y, x, y) for keep, x, y in zip(c, av, bv)
+        ]
+    else:  # never requires grad: the chosen numbers, an int64's int kept exact
+        values = element_values([x.data if keep else y.data for keep, x, y in zip(c, av, bv)], kind)
     return a._result(values, shape, "WhereBackward0", "where", (a, b), kind)
+
+
+def _where_operand(x: Any, kind: dtype) -> Tensor:
+    """An operand of where as a tensor: a Python number as a 0-dim `kind` tensor, stored with
+    PyTorch's checks (an int PyTorch reads as uint64 fits a float result only)."""
+    if isinstance(x, (Tensor, Value)) or not isinstance(x, (bool, int, float)):
+        return as_tensor(x)
+    if isinstance(x, int) and not isinstance(x, bool) and not INT64_MIN <= x <= INT64_MAX:
+        if x < 0:
+            raise OverflowError("can't convert negative int to unsigned")
+        if x >= 2**64:
+            raise OverflowError("int too big to convert")
+        if not kind.is_floating_point:
+            raise RuntimeError("value cannot be converted to type int64_t without overflow")
+        x = float(x)
+    number = cast_number(x, kind, checked=True)
+    return Tensor(element_values([number], kind), (), kind)

@@ -11,34 +11,133 @@ import math
 from typing import TYPE_CHECKING, Any, Iterable
 
 from ..core.value import Value
-from .dtypes import promote
-from .shapes import broadcast_shapes
-from .elements import copies
+from .dtypes import SCALAR_TYPE_NAMES, bool_, check_int64, dtype, float32, float64, int64
+from .elements import copies, element_values
 from .history import constant_value
+from .shapes import broadcast_shapes
 
 if TYPE_CHECKING:  # these methods belong to Tensor; tensor.py imports this module
     from .tensor import Tensor
 
 
-def sum_of_products(pairs: Iterable[tuple[Value, Value]]) -> Value:
-    """Σ aᵢ·bᵢ as a chain of Value operations (0.0 for no pairs)."""
+CPP_TYPE_NAMES = {float32: "float", float64: "double", int64: "long int", bool_: "bool"}
+"""The names of the dtypes' C++ types, as some of PyTorch's messages print them."""
+
+
+def sum_of_products(pairs: Iterable[tuple[Value, Value]], kind: dtype = float32) -> Value:
+    """Σ aᵢ·bᵢ as a chain of Value operations (0.0 for no pairs).  Of an integer dtype, the
+    exact sum of the ints: a Value's arithmetic is float, and integer tensors never require
+    grad, so no graph is lost."""
+    if not kind.is_floating_point:
+        total = check_int64(sum(int(a.data) * int(b.data) for a, b in pairs))
+        return element_values([total], kind)[0]
     total = None
     for a, b in pairs:
         total = a * b if total is None else total + a * b
     return total if total is not None else constant_value(0.0)
 
 
-def matrix_products(left: Tensor, right: Tensor) -> list[Value]:
+def matrix_products(left: Tensor, right: Tensor, kind: dtype) -> list[Value]:
     """The entries of the products of two batches of matrices of the same batch shape,
-    (…, n, k) and (…, k, m): for each batch, row by row, Σₖ aᵢₖbₖⱼ (0 when k = 0)."""
+    (…, n, k) and (…, k, m), of dtype `kind`: for each batch, row by row, Σₖ aᵢₖbₖⱼ (0 when
+    k = 0)."""
     (n, k), m = left.shape[-2:], right.shape[-1]
     lv, rv = left._values, right._values
     values = []
     for b in range(math.prod(left.shape[:-2])):
         rows = [lv[(b * n + i) * k : (b * n + i + 1) * k] for i in range(n)]
         columns = [rv[b * k * m + j : (b + 1) * k * m : m] for j in range(m)]
-        values += [sum_of_products(zip(row, column)) for row in rows for column in columns]
+        values += [sum_of_products(zip(row, column), kind) for row in rows for column in columns]
     return values
+
+
+def refuse_bool(kernel: str, kind: dtype, work: int) -> None:
+    """PyTorch has no products of bool tensors: it refuses them, naming its kernel, unless there
+    is nothing to multiply (a size 0 anywhere gives zeros)."""
+    if kind is bool_ and work:
+        raise NotImplementedError(f"\"{kernel}\" not implemented for 'Bool'")
+
+
+def check_dot(a: Tensor, b: Tensor) -> None:
+    """torch.dot's checks, in its order: 1-D, the same dtype, the same length, not bool."""
+    if a.dim() != 1 or b.dim() != 1:
+        raise RuntimeError(f"1D tensors expected, but got {a.dim()}D and {b.dim()}D tensors")
+    if a._dtype is not b._dtype:
+        raise RuntimeError(
+            "dot : expected both vectors to have same dtype, but found "
+            f"{SCALAR_TYPE_NAMES[a._dtype]} and {SCALAR_TYPE_NAMES[b._dtype]}"
+        )
+    if a.numel() != b.numel():
+        raise RuntimeError(
+            f"inconsistent tensor size, expected tensor [{a.numel()}] and src [{b.numel()}] to "
+            f"have the same number of elements, but got {a.numel()} and {b.numel()} elements "
+            "respectively"
+        )
+    refuse_bool("dot", a._dtype, 1)  # even of empty vectors
+
+
+def check_mv(shape: tuple, v: Tensor, kind: dtype) -> None:
+    """torch.mv's checks of a matrix of this shape and dtype (a batch folded into rows, for
+    matmul) and a vector: 2-D and 1-D, sizes, the same dtype, not bool."""
+    if not shape:  # the size of its result is read first
+        raise IndexError("Dimension specified as 0 but tensor has no dimensions")
+    if len(shape) != 2 or v.dim() != 1:
+        raise RuntimeError(f"vector + matrix @ vector expected, got 1, {len(shape)}, {v.dim()}")
+    rows, cols = shape
+    if cols != v.shape[0]:
+        raise RuntimeError(
+            f"size mismatch, got input ({rows}), mat ({rows}x{cols}), vec ({v.shape[0]})"
+        )
+    if kind is not v._dtype:
+        vec = SCALAR_TYPE_NAMES[v._dtype]  # the result, made of the vector's dtype, first
+        raise RuntimeError(
+            "addmv input tensors must have the same dtype, but got "
+            f"{vec}, {SCALAR_TYPE_NAMES[kind]}, and {vec}"
+        )
+    refuse_bool("addmv_impl_cpu", kind, rows * cols)
+
+
+def check_mm(a_shape: tuple, b_shape: tuple, a_kind: dtype, b_kind: dtype) -> None:
+    """torch.mm's checks of two matrices of these shapes and dtypes (a batch folded into rows,
+    for matmul): 2-D, sizes, the same dtype, not bool."""
+    if len(a_shape) != 2:
+        raise RuntimeError("self must be a matrix")
+    if len(b_shape) != 2:
+        raise RuntimeError("mat2 must be a matrix")
+    if a_shape[1] != b_shape[0]:
+        raise RuntimeError(
+            f"mat1 and mat2 shapes cannot be multiplied ({'x'.join(map(str, a_shape))} and "
+            f"{'x'.join(map(str, b_shape))}): matmul of {tuple(a_shape)} and {tuple(b_shape)}"
+        )
+    if a_kind is not b_kind:
+        raise RuntimeError(
+            "expected m1 and m2 to have the same dtype, but got: "
+            f"{CPP_TYPE_NAMES[a_kind]} != {CPP_TYPE_NAMES[b_kind]}"
+        )
+    refuse_bool("addmm_impl_cpu_", a_kind, math.prod(a_shape) * b_shape[1])
+
+
+def check_bmm(a_shape: tuple, b_shape: tuple, a_kind: dtype, b_kind: dtype) -> None:
+    """torch.bmm's checks of two batches of these shapes and dtypes (3-D ones: matmul folds
+    its batch dimensions into one): sizes, then, unless there is nothing to multiply, the same
+    dtype and not bool."""
+    if len(a_shape) != 3:
+        raise RuntimeError("batch1 must be a 3D tensor")
+    if len(b_shape) != 3:
+        raise RuntimeError("batch2 must be a 3D tensor")
+    if b_shape[0] != a_shape[0] or b_shape[1] != a_shape[2]:
+        raise RuntimeError(
+            f"Expected size for first two dimensions of batch2 tensor to be: "
+            f"[{a_shape[0]}, {a_shape[2]}] but got: [{b_shape[0]}, {b_shape[1]}]."
+        )
+    if not math.prod(a_shape) * b_shape[2]:  # nothing to multiply: zeros of batch2's dtype
+        return
+    if a_kind is not b_kind:
+        raise RuntimeError(
+            f"expected scalar type {SCALAR_TYPE_NAMES[a_kind]} but found "
+            f"{SCALAR_TYPE_NAMES[b_kind]}"
+        )
+    refuse_bool("bmm", a_kind, math.prod(a_shape) * b_shape[2])
 
 
 def matmul_grad_fn_name(a: Tensor, b: Tensor) -> str:
@@ -62,60 +161,64 @@ def matmul_grad_fn_name(a: Tensor, b: Tensor) -> str:
     return "UnsafeViewBackward0"
 
 
+def folds_transposed(a: Tensor, b: Tensor) -> bool:
+    """True where PyTorch's matmul of a vector or matrix `a` and a batch `b` (3-D or more)
+    multiplies bᵀ, folded into one matrix, by aᵀ (an mv or mm, checked as such) instead of
+    broadcasting to one bmm: when `a` requires grad (a matrix, or a vector), else, for a vector,
+    when the folding needs no copy: bᵀ is empty, or its dimensions but the last are
+    contiguous."""
+    if a.dim() > 2:  # two batches: one bmm
+        return False
+    if a.requires_grad:
+        return True
+    if a.dim() == 2:
+        return False
+    if b.numel() == 0:
+        return True
+    shape, strides = list(b.shape), list(b.stride())
+    shape[-2:], strides[-2:] = shape[:-3:-1], strides[:-3:-1]  # bᵀ: the last two swapped
+    return all(strides[i] == strides[i + 1] * shape[i + 1] for i in range(len(shape) - 2))
+
+
 class LinalgMethods:
     """The products of Tensor (a part of the class, kept in a module of its own)."""
 
     def dot(self, other: Any) -> Tensor:
-        """⟨a, b⟩ = Σᵢ aᵢbᵢ for two 1-D tensors of the same length."""
+        """⟨a, b⟩ = Σᵢ aᵢbᵢ for two 1-D tensors of the same length and dtype."""
         a, b = self, self._coerce(other)
-        if a.dim() != 1 or b.dim() != 1:
-            raise RuntimeError(f"1D tensors expected, but got {a.dim()}D and {b.dim()}D tensors")
-        if a.numel() != b.numel():
-            raise RuntimeError(
-                f"inconsistent tensor size, expected tensor [{a.numel()}] and src [{b.numel()}] to "
-                "have the same number of elements, but got different sizes"
-            )
+        check_dot(a, b)
         return a._result(
-            [sum_of_products(zip(a._values, b._values))],
+            [sum_of_products(zip(a._values, b._values), a._dtype)],
             (),
             "DotBackward0",
             "dot",
             (a, b),
-            promote(a._dtype, b._dtype),
         )
 
     def mv(self, vec: Any) -> Tensor:
-        """Matrix-vector product (m @ v)ᵢ = Σₖ mᵢₖvₖ."""
+        """Matrix-vector product (m @ v)ᵢ = Σₖ mᵢₖvₖ, of the same dtype."""
         m, v = self, self._coerce(vec)
-        if m.dim() != 2 or v.dim() != 1 or m.shape[1] != v.shape[0]:
-            raise RuntimeError(
-                f"size mismatch, got input ({tuple(m.shape)}), vec ({tuple(v.shape)}): cannot multiply"
-            )
+        check_mv(tuple(m.shape), v, m._dtype)
         rows, cols = m.shape
         values = [
-            sum_of_products(zip(m._values[i * cols : (i + 1) * cols], v._values))
+            sum_of_products(zip(m._values[i * cols : (i + 1) * cols], v._values), m._dtype)
             for i in range(rows)
         ]
-        return m._result(values, (rows,), "MvBackward0", "mv", (m, v), promote(m._dtype, v._dtype))
+        return m._result(values, (rows,), "MvBackward0", "mv", (m, v))
 
     def mm(self, mat2: Any) -> Tensor:
-        """Matrix product (a @ b)ᵢⱼ = Σₖ aᵢₖbₖⱼ."""
+        """Matrix product (a @ b)ᵢⱼ = Σₖ aᵢₖbₖⱼ, of the same dtype."""
         a, b = self, self._coerce(mat2)
-        if a.dim() != 2 or b.dim() != 2 or a.shape[1] != b.shape[0]:
-            raise RuntimeError(
-                f"mat1 and mat2 shapes cannot be multiplied "
-                f"({'x'.join(map(str, a.shape))} and {'x'.join(map(str, b.shape))}): "
-                f"matmul of {tuple(a.shape)} and {tuple(b.shape)}"
-            )
+        check_mm(tuple(a.shape), tuple(b.shape), a._dtype, b._dtype)
         n, k = a.shape
         m = b.shape[1]
         columns = [b._values[j::m] for j in range(m)]
         values = [
-            sum_of_products(zip(a._values[i * k : (i + 1) * k], columns[j]))
+            sum_of_products(zip(a._values[i * k : (i + 1) * k], columns[j]), a._dtype)
             for i in range(n)
             for j in range(m)
         ]
-        return a._result(values, (n, m), "MmBackward0", "mm", (a, b), promote(a._dtype, b._dtype))
+        return a._result(values, (n, m), "MmBackward0", "mm", (a, b))
 
     def matmul(self, other: Any) -> Tensor:
         """a @ b: dot for 1-D·1-D, mv for 2-D·1-D, mm for 2-D·2-D, a row times a matrix for
@@ -123,7 +226,8 @@ class LinalgMethods:
         a, b = self, self._coerce(other)
         if a.dim() == 0 or b.dim() == 0:
             raise RuntimeError(
-                f"both arguments to matmul need to be at least 1D, but they are {a.dim()}D and {b.dim()}D"
+                "both arguments to matmul need to be at least 1D, but they are "
+                f"{a.dim()}D and {b.dim()}D"
             )
         if a.dim() == 1 and b.dim() == 1:
             return a.dot(b)
@@ -144,40 +248,40 @@ class LinalgMethods:
         """Batches of matrix products, without broadcasting: (b, n, k) @ (b, k, m) → (b, n, m),
         (a @ b)ᵦᵢⱼ = Σₖ aᵦᵢₖbᵦₖⱼ."""
         a, b = self, self._coerce(mat2)
-        if a.dim() != 3:
-            raise RuntimeError("batch1 must be a 3D tensor")
-        if b.dim() != 3:
-            raise RuntimeError("batch2 must be a 3D tensor")
-        if b.shape[0] != a.shape[0] or b.shape[1] != a.shape[2]:
-            raise RuntimeError(
-                f"Expected size for first two dimensions of batch2 tensor to be: "
-                f"[{a.shape[0]}, {a.shape[2]}] but got: [{b.shape[0]}, {b.shape[1]}]."
-            )
-        values = matrix_products(a, b)
+        check_bmm(tuple(a.shape), tuple(b.shape), a._dtype, b._dtype)
+        values = matrix_products(a, b, b._dtype)
         shape = (a.shape[0], a.shape[1], b.shape[2])
-        return a._result(values, shape, "BmmBackward0", "bmm", (a, b), promote(a._dtype, b._dtype))
+        return a._result(values, shape, "BmmBackward0", "bmm", (a, b), b._dtype)
 
     def _batched_matmul(self, other: Tensor) -> Tensor:
         """Batches of matrix products: a 1-D operand is a row (left) or a column (right), and the
-        dimensions before the last two broadcast, as in torch.matmul."""
+        dimensions before the last two broadcast, as in torch.matmul.  PyTorch folds a batch
+        times a matrix or a vector into one mm or mv, anything else into one bmm, and checks
+        them as such: their messages are of the folded shapes."""
         left = self.unsqueeze(0) if self.dim() == 1 else self
         right = other.unsqueeze(-1) if other.dim() == 1 else other
         (n, k), (k2, m) = left.shape[-2:], right.shape[-2:]
-        if k != k2:
-            raise RuntimeError(
-                f"matmul of {tuple(self.shape)} and {tuple(other.shape)}: the first's last dimension "
-                f"({k}) must equal the second's second-to-last ({k2})"
-            )
+        if other.dim() <= 2:
+            rows = (math.prod(self.shape[:-1]), k)
+            if other.dim() == 1:
+                check_mv(rows, other, self._dtype)
+            else:
+                check_mm(rows, tuple(other.shape), self._dtype, other._dtype)
+        elif folds_transposed(self, other):  # bᵀ folded into rows, times aᵀ
+            rows = (math.prod(other.shape[:-2]) * m, k2)
+            if self.dim() == 1:
+                check_mv(rows, self, other._dtype)
+            else:
+                check_mm(rows, (k, n), other._dtype, self._dtype)
         batch = tuple(broadcast_shapes(left.shape[:-2], right.shape[:-2]))
-        values = matrix_products(left.expand(*batch, n, k), right.expand(*batch, k, m))
+        if other.dim() > 2:
+            count = math.prod(batch)
+            check_bmm((count, n, k), (count, k2, m), self._dtype, other._dtype)
+        kind = other._dtype  # the operands' own, or, with nothing to multiply, the second's
+        values = matrix_products(left.expand(*batch, n, k), right.expand(*batch, k, m), kind)
         shape = batch + ((n,) if self.dim() > 1 else ()) + ((m,) if other.dim() > 1 else ())
         return self._result(
-            values,
-            shape,
-            matmul_grad_fn_name(self, other),
-            "matmul",
-            (self, other),
-            promote(self._dtype, other._dtype),
+            values, shape, matmul_grad_fn_name(self, other), "matmul", (self, other), kind
         )
 
     def diag(self, diagonal: int = 0) -> Tensor:

@@ -15,7 +15,8 @@ from collections import namedtuple
 from typing import TYPE_CHECKING, Any, Callable
 
 from ..core.errors import NotSupported
-from .dtypes import bool_, int64
+from .dtypes import SCALAR_TYPE_NAMES, bool_, check_int64, int64
+from .elements import copies, element_values
 from .history import constant_value
 from .shapes import normalize_dim, strides_of
 
@@ -90,17 +91,31 @@ class ReductionMethods:
         several: bool = True,
     ) -> Tensor:
         groups, shape = self._groups(self._dims(dim, op, several), keepdim)
-        # a group of one element still gets a node of its own (+ 0.0), so the sum shows in drawings;
-        # a group of none is the operation's identity (0 for sum, 1 for prod), as in PyTorch
+        kind = int64 if self._dtype is bool_ else self._dtype
+        if not kind.is_floating_point:  # exact ints: a Value's arithmetic is float
+            numbers = [int(v.data) for v in self._values]
+            totals = [
+                check_int64(functools.reduce(combine, [numbers[i] for i in g], int(empty)))
+                for g in groups
+            ]
+            suffix = "0" if dim is None else "1"
+            return self._result(
+                element_values(totals, kind), shape, f"{name}{suffix}", op, (self,), kind
+            )
+        # a group of one element still gets a node of its own (+ 0.0, * 1.0), so the sum shows in
+        # drawings; a group of none is the operation's identity (0 for sum, 1 for prod), as in
+        # PyTorch
         elements = self._values
         values = [
             functools.reduce(combine, [elements[i] for i in group])
             if len(group) > 1
-            else elements[group[0]] + 0.0
+            else combine(elements[group[0]], empty)
             if group
             else constant_value(empty)
             for group in groups
         ]
+        if combine is operator.add:
+            positive_zeros(values)
         suffix = "0" if dim is None else "1"
         return self._result(
             values,
@@ -134,6 +149,7 @@ class ReductionMethods:
             else constant_value(math.nan)
             for g in groups
         ]  # the mean of nothing: 0/0
+        positive_zeros(values)
         return self._result(
             values, shape, "MeanBackward0" if dim is None else "MeanBackward1", "mean", (self,)
         )
@@ -158,6 +174,9 @@ class ReductionMethods:
             return (x != x, x) if pick is builtins.max else (x == x, x)
 
         chosen = [pick(g, key=key) for g in groups]
+        if dim is None and not self._dtype.is_floating_point:
+            values = self._chosen([elements[c] for c in chosen])
+            return self._result(values, shape, f"{name}Backward1", op, (self,))
         if dim is None:
             return self._result(
                 [_evenly(elements, g, c) for g, c in zip(groups, chosen)],
@@ -166,11 +185,61 @@ class ReductionMethods:
                 op,
                 (self,),
             )
-        values = [elements[i] + 0.0 for i in chosen]
+        values = self._chosen([elements[i] for i in chosen])
         strides = strides_of(self._shape)
         at = [(i // strides[d]) % self._shape[d] if self.dim() else 0 for i in chosen]
         indices = self._plain([constant_value(float(i)) for i in at], shape, int64)
         return result(self._result(values, shape, f"{name}Backward0", op, (self,)), indices)
+
+    def _chosen(self, values: list) -> list:
+        """New Values for chosen elements: copies in the graph (which keep a zero's sign, as
+        x + 0.0 would not), or of an integer dtype, the exact ints."""
+        if self._dtype.is_floating_point:
+            return copies(values)
+        return element_values([v.data for v in values], self._dtype)
+
+    def _amax_amin(self, pick: Callable, dim: Any, keepdim: bool, name: str) -> Tensor:
+        """amax/amin: the largest/smallest elements over `dim` (all for ()), nan winning; the
+        gradient is shared evenly among the elements equal to the result, as in PyTorch (nan
+        everywhere in a group whose result is nan: no element equals it)."""
+        op = name.lower()
+        # each dimension's size is checked as it is read: before repeats are looked for
+        for d in [dim] if isinstance(dim, int) else dim if isinstance(dim, (list, tuple)) else ():
+            if isinstance(d, int) and not isinstance(d, bool) and self.dim():
+                if self._shape[normalize_dim(d, self.dim())] == 0:
+                    raise IndexError(
+                        f"{op}(): Expected reduction dim {normalize_dim(d, self.dim())} to have "
+                        "non-zero size."
+                    )
+        dims = self._dims(dim, op)
+        if not self._values and not (dim or dim == 0):
+            raise RuntimeError(
+                f"{op}(): Expected reduction dim to be specified for input.numel() == 0. "
+                "Specify the reduction dim with the 'dim' argument."
+            )
+        groups, shape = self._groups(dims, keepdim)
+        elements = self._values
+
+        def key(i: int) -> tuple:  # nan wins; of equal elements the first (as PyTorch's)
+            x = elements[i].data
+            return (x != x, x) if pick is builtins.max else (x == x, x)
+
+        chosen = [pick(g, key=key) for g in groups]
+        if self._dtype.is_floating_point:
+            values = [_evenly(elements, g, c, nan_ties=False) for g, c in zip(groups, chosen)]
+        else:
+            values = self._chosen([elements[c] for c in chosen])
+        return self._result(values, shape, f"{name}Backward0", op, (self,))
+
+    def amax(self, dim: Any = (), keepdim: bool = False) -> Tensor:
+        """The largest elements over `dim` (an int or a tuple; () for all), without indices; the
+        gradient is shared evenly among the elements equal to the largest."""
+        return self._amax_amin(builtins.max, dim, keepdim, "Amax")
+
+    def amin(self, dim: Any = (), keepdim: bool = False) -> Tensor:
+        """The smallest elements over `dim` (an int or a tuple; () for all), without indices; the
+        gradient is shared evenly among the elements equal to the smallest."""
+        return self._amax_amin(builtins.min, dim, keepdim, "Amin")
 
     def max(self, dim: int | None = None, keepdim: bool = False) -> Any:
         """The largest element (or, with dim, (values, indices)); the gradient goes to the chosen element."""
@@ -180,12 +249,17 @@ class ReductionMethods:
         """The smallest element (or, with dim, (values, indices)); the gradient goes to the chosen element."""
         return self._extreme(builtins.min, dim, keepdim, "Min", MinResult)
 
-    def norm(self, p: float = 2, dim: Any = None, keepdim: bool = False) -> Tensor:
-        """The Euclidean length ‖x‖ = √(Σ xᵢ²) over all elements or `dim` (only p = 2):
-        ∂‖x‖/∂xᵢ = xᵢ/‖x‖, and 0 at the zero vector.  Never underflows nor overflows in Σ xᵢ²."""
-        if p != 2:
-            raise NotSupported(f"norm(p={p}) is not supported: only the Euclidean norm p=2")
-        if isinstance(dim, (list, tuple)) and len(dim) > 2:  # PyTorch sends these to matrix_norm
+    def norm(self, p: Any = "fro", dim: Any = None, keepdim: bool = False) -> Tensor:
+        """A vector norm over all elements or `dim`: p = 2 (and the default "fro") the Euclidean
+        length ‖x‖ = √(Σ xᵢ²), ∂‖x‖/∂xᵢ = xᵢ/‖x‖ (0 at the zero vector, and never underflowing
+        nor overflowing in Σ xᵢ²); p = 1 Σ |xᵢ|; p = inf max |xᵢ|, its gradient sign(xᵢ) shared
+        among the largest, as in PyTorch."""
+        if isinstance(p, str) and p != "fro":
+            raise NotSupported(f"norm(p={p!r}) is not supported: only p=1, p=2 and p=inf")
+        if not isinstance(p, str) and p not in (1, 2, math.inf):
+            raise NotSupported(f"norm(p={p}) is not supported: only p=1, p=2 and p=inf")
+        if p == "fro" and isinstance(dim, (list, tuple)) and len(dim) > 2:
+            # PyTorch sends these to matrix_norm
             if self.dim() < 2:
                 raise RuntimeError(
                     "linalg.matrix_norm: The input tensor A must have at least 2 dimensions."
@@ -193,24 +267,77 @@ class ReductionMethods:
             raise RuntimeError(
                 f"linalg.matrix_norm: dim must be a 2-tuple. Got {' '.join(map(str, dim))}"
             )
-        groups, shape = self._groups(self._dims(dim, "norm"), keepdim)
+        if not self._dtype.is_floating_point:  # before the dims are read, as in PyTorch
+            raise RuntimeError(
+                "linalg.vector_norm: Expected a floating point or complex tensor as input. "
+                f"Got {SCALAR_TYPE_NAMES[self._dtype]}"
+            )
+        dims = self._dims(dim, "norm")
+        groups, shape = self._groups(dims, keepdim)
+        if p == math.inf and any(not g for g in groups):
+            empty = [d for d in sorted(dims) if self._shape[d] == 0]
+            where = f"the dimension {empty[0]}" if dim is not None else "an empty tensor "
+            raise RuntimeError(  # sic: PyTorch's message has no space after the dimension
+                f"linalg.vector_norm cannot compute the inf norm on {where}because "
+                + ("this dimension is empty and " if dim is not None else "")
+                + "the operation does not have an identity"
+            )
+        length = _length if p in ("fro", 2) else _sum_of_sizes if p == 1 else _largest_size
         elements = self._values
-        values = [_length([elements[i] for i in g]) for g in groups]
+        values = [length([elements[i] for i in g]) for g in groups]
         return self._result(values, shape, "LinalgVectorNormBackward0", "norm", (self,))
 
 
-def _evenly(values: list, group: list[int], chosen: int) -> Any:
+def _sign(x: float) -> float:
+    """sign(x) as PyTorch's norms use it: 0 at 0 and at nan."""
+    return 1.0 if x > 0 else -1.0 if x < 0 else 0.0
+
+
+def _sum_of_sizes(xs: list) -> Any:
+    """‖x‖₁ = Σ |xᵢ|, made of xᵢ·sign(xᵢ): its gradient is sign(xᵢ), 0 at 0 and at nan (as
+    PyTorch's sgn)."""
+    if not xs:
+        return constant_value(0.0)
+    return functools.reduce(operator.add, [x * _sign(x.data) for x in xs]) + 0.0
+
+
+def _largest_size(xs: list) -> Any:
+    """‖x‖∞ = max |xᵢ| (nan if any is nan); its gradient sign(xᵢ) is shared evenly among the
+    elements of that size (and the nans, whose sign is 0), as in PyTorch."""
+    sizes = [abs(x.data) for x in xs]
+    largest = math.nan if any(s != s for s in sizes) else builtins.max(sizes)
+    ties = [x for x, s in zip(xs, sizes) if s == largest or s != s]
+    result = functools.reduce(operator.add, [x * (_sign(x.data) / len(ties)) for x in ties]) + 0.0
+    result.data = largest
+    return result
+
+
+def positive_zeros(values: list) -> None:
+    """Make a sum's zeros +0.0: PyTorch adds the elements to a +0.0, so that the sum of -0.0s
+    is +0.0 (Σ of a chain starting at x₀ keeps x₀'s sign)."""
+    for v in values:
+        if v.data == 0:
+            v.data = 0.0
+
+
+def _evenly(values: list, group: list[int], chosen: int, nan_ties: bool = True) -> Any:
     """max()/min() without dim: the gradient is shared evenly among the elements equal to the
     result (PyTorch's evenly_distribute_backward), so the result is their mean.  Its number
-    is set to the chosen element's: (a + a + a)/3 may round away from a."""
+    is set to the chosen element's: (a + a + a)/3 may round away from a.  A nan result shares
+    it among the nans, or with `nan_ties` False (amax, amin: PyTorch's mask result == x holds
+    nowhere, and its grad/0·0 is nan) sends nan to every element of the group."""
     x = values[chosen].data
+    if x != x and not nan_ties:
+        everywhere = functools.reduce(operator.add, [values[i] * math.nan for i in group])
+        everywhere.data = x
+        return everywhere
     ties = [
         values[i]
         for i in group
         if values[i].data == x or (x != x and values[i].data != values[i].data)
     ]
     if len(ties) == 1:
-        return ties[0] + 0.0
+        return copies(ties)[0]  # a node of its own that keeps a zero's sign
     mean = functools.reduce(operator.add, ties) / len(ties)
     mean.data = x
     return mean

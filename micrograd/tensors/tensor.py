@@ -157,7 +157,9 @@ class Tensor(
         view._view_version = self._storage.version
         view._detached, view._tracked = self._detached, self._tracked
         view._multi_view = multi
-        if self.requires_grad:
+        if self._no_grad_view:  # a view of one made under no_grad is one too
+            view._no_grad_view = True
+        elif self.requires_grad:
             if is_grad_enabled():
                 view._grad_fn = tensor_node(name, op, (self,))
             else:
@@ -686,13 +688,25 @@ class Tensor(
         """True if both tensors have the same shape and elements."""
         return self.shape == as_tensor(other).shape and bool(self.eq(other).all())
 
-    def all(self) -> Tensor:
-        """True if every element is non-zero (a bool tensor)."""
-        return Tensor([constant_value(float(all(v.data for v in self._values)))], (), bool_)
+    def all(self, dim: Any = None, keepdim: bool = False) -> Tensor:
+        """True if every element (over all, or along `dim`) is non-zero (a bool tensor)."""
+        return self._test_elements(all, dim, keepdim)
 
-    def any(self) -> Tensor:
-        """True if some element is non-zero (a bool tensor)."""
-        return Tensor([constant_value(float(any(v.data for v in self._values)))], (), bool_)
+    def any(self, dim: Any = None, keepdim: bool = False) -> Tensor:
+        """True if some element (over all, or along `dim`) is non-zero (a bool tensor)."""
+        return self._test_elements(any, dim, keepdim)
+
+    def _test_elements(self, test: Callable, dim: Any, keepdim: bool) -> Tensor:
+        """all()/any() of the numbers, over everything or the groups of ``dim``."""
+        if dim is None:
+            return Tensor([constant_value(float(test(v.data for v in self._values)))], (), bool_)
+        groups, shape = self._groups(self._dims(dim, test.__name__), keepdim)
+        values = self._values
+        return Tensor(
+            [constant_value(float(test(values[i].data for i in g))) for g in groups],
+            shape,
+            bool_,
+        )
 
     # --- copies -----------------------------------------------------------------------------------
     def detach(self) -> Tensor:
