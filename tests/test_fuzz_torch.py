@@ -101,11 +101,11 @@ def test_a_planted_bug_is_found_reported_and_let_pass_when_known(torch):
 @pytest.mark.slow
 def test_a_planted_bug_is_found_by_a_campaign_and_shrunk(torch):
     """A short campaign against the copy of torch with a bug finds ``T.cat``'s signature and
-    shrinks its reproduction to a few lines."""
+    shrinks its reproduction to a few lines (the planted bug needs about four)."""
     from fuzz import campaign
 
     report = campaign.run(300, base_seed=1, got=torch_with_a_bug(torch))
     cats = [f for f in report.findings.values() if f.signature.startswith("T.cat |")]
     assert cats, report.summary()
     shortest = min(cats, key=lambda f: len(f.reproduction.splitlines()))
-    assert shortest.shrunk and len(shortest.reproduction.splitlines()) <= 6, shortest.reproduction
+    assert shortest.shrunk and len(shortest.reproduction.splitlines()) <= 9, shortest.reproduction
