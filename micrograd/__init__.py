@@ -72,7 +72,10 @@ from .tensors.functions import (
     add,
     all,
     allclose,
+    amax,
+    amin,
     any,
+    bmm,
     clone,
     detach,
     diag,
@@ -117,6 +120,9 @@ float = float32  # torch.float
 bool = bool_  # torch.bool
 
 __all__ = [
+    "amax",
+    "amin",
+    "bmm",
     "draw",
     "render",
     "replay",

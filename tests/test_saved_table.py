@@ -260,6 +260,8 @@ PROBES = [
     Probe("ProdBackward1", "prod", lambda m, x: x.prod(1), (M,)),
     Probe("MaxBackward1", "max", lambda m, x: x.max(), (M,)),
     Probe("MaxBackward0", "max", lambda m, x: x.max(0).values, (M,)),
+    Probe("AmaxBackward0", "amax", lambda m, x: x.amax(1), (M,)),
+    Probe("AminBackward0", "amin", lambda m, x: x.amin(1), (M,)),
     Probe("MinBackward1", "min", lambda m, x: x.min(), (M,)),
     Probe("MinBackward0", "min", lambda m, x: x.min(1).values, (M,)),
     Probe("LinalgVectorNormBackward0", "norm", lambda m, x: x.norm(), (M,)),

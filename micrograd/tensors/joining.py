@@ -39,7 +39,10 @@ def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
         if t.dim() == 0:
             raise RuntimeError(f"zero-dimensional tensor (at position {at}) cannot be concatenated")
     kind = result_type(*tensors)  # of them all: a skipped one counts too
-    tensors = [t for t in tensors if t.shape != (0,)] or tensors[:1]  # PyTorch skips empty 1-D
+    inputs = tuple(tensors)  # each an input of the result's grad_fn, as in PyTorch
+    tensors = [t for t in tensors if t.shape != (0,)]  # PyTorch skips empty 1-D tensors
+    if not tensors:  # nothing but them: no dimension to check
+        return inputs[0]._result([], (0,), "CatBackward0", "cat", inputs, kind)
     first = tensors[0]
     d = normalize_dim(dim, first.dim())
     for t in tensors[1:]:
@@ -58,7 +61,7 @@ def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
             block = math.prod(t.shape[d:])
             values.extend(mine[o * block : (o + 1) * block])
     shape = first.shape[:d] + (sum(t.shape[d] for t in tensors),) + first.shape[d + 1 :]
-    return first._result(copied(values, kind), shape, "CatBackward0", "cat", tuple(tensors), kind)
+    return first._result(copied(values, kind), shape, "CatBackward0", "cat", inputs, kind)
 
 
 def stack(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:

@@ -161,22 +161,26 @@ def matmul_grad_fn_name(a: Tensor, b: Tensor) -> str:
     return "UnsafeViewBackward0"
 
 
-def folds_transposed(a: Tensor, b: Tensor) -> bool:
-    """True where PyTorch's matmul of a vector or matrix `a` and a batch `b` (3-D or more)
-    multiplies bᵀ, folded into one matrix, by aᵀ (an mv or mm, checked as such) instead of
-    broadcasting to one bmm: when `a` requires grad (a matrix, or a vector), else, for a vector,
-    when the folding needs no copy: bᵀ is empty, or its dimensions but the last are
-    contiguous."""
-    if a.dim() > 2:  # two batches: one bmm
+def folds(a: Tensor, b: Tensor) -> bool:
+    """True where PyTorch's matmul of a batch and a matrix or vector folds the batch into the
+    rows of one matrix, to make one mm or mv (checked as such), instead of broadcasting both to
+    one bmm: a batch `a` times `b` as it is, a vector or matrix `a` times a batch `b` as
+    bᵀ times aᵀ.  It folds when the smaller operand requires grad; else, unless `a` is the
+    matrix, when the folding needs no copy: the batch (bᵀ) is empty, or its dimensions but the
+    last are contiguous."""
+    larger = a.dim() >= b.dim()
+    batch, other = (a, b) if larger else (b, a)
+    if not (batch.dim() >= 3 and other.dim() <= 2):
         return False
-    if a.requires_grad:
+    if other.requires_grad:
         return True
-    if a.dim() == 2:
+    if a.dim() == 2:  # transposed, the result would have to be copied
         return False
-    if b.numel() == 0:
+    if batch.numel() == 0:
         return True
-    shape, strides = list(b.shape), list(b.stride())
-    shape[-2:], strides[-2:] = shape[:-3:-1], strides[:-3:-1]  # bᵀ: the last two swapped
+    shape, strides = list(batch.shape), list(batch.stride())
+    if not larger:  # bᵀ: the last two swapped
+        shape[-2:], strides[-2:] = shape[:-3:-1], strides[:-3:-1]
     return all(strides[i] == strides[i + 1] * shape[i + 1] for i in range(len(shape) - 2))
 
 
@@ -261,22 +265,22 @@ class LinalgMethods:
         left = self.unsqueeze(0) if self.dim() == 1 else self
         right = other.unsqueeze(-1) if other.dim() == 1 else other
         (n, k), (k2, m) = left.shape[-2:], right.shape[-2:]
-        if other.dim() <= 2:
+        batch = tuple(broadcast_shapes(left.shape[:-2], right.shape[:-2]))
+        if not folds(self, other):
+            count = math.prod(batch)
+            check_bmm((count, n, k), (count, k2, m), self._dtype, other._dtype)
+        elif other.dim() <= 2:  # the batch's rows times b
             rows = (math.prod(self.shape[:-1]), k)
             if other.dim() == 1:
                 check_mv(rows, other, self._dtype)
             else:
                 check_mm(rows, tuple(other.shape), self._dtype, other._dtype)
-        elif folds_transposed(self, other):  # bᵀ folded into rows, times aᵀ
+        else:  # bᵀ folded into rows, times aᵀ
             rows = (math.prod(other.shape[:-2]) * m, k2)
             if self.dim() == 1:
                 check_mv(rows, self, other._dtype)
             else:
                 check_mm(rows, (k, n), other._dtype, self._dtype)
-        batch = tuple(broadcast_shapes(left.shape[:-2], right.shape[:-2]))
-        if other.dim() > 2:
-            count = math.prod(batch)
-            check_bmm((count, n, k), (count, k2, m), self._dtype, other._dtype)
         kind = other._dtype  # the operands' own, or, with nothing to multiply, the second's
         values = matrix_products(left.expand(*batch, n, k), right.expand(*batch, k, m), kind)
         shape = batch + ((n,) if self.dim() > 1 else ()) + ((m,) if other.dim() > 1 else ())

@@ -272,20 +272,36 @@ class ReductionMethods:
                 "linalg.vector_norm: Expected a floating point or complex tensor as input. "
                 f"Got {SCALAR_TYPE_NAMES[self._dtype]}"
             )
+        if p == math.inf and dim is not None:  # each dimension's size is checked as it is read
+            for d in (
+                [dim] if isinstance(dim, int) else dim if isinstance(dim, (list, tuple)) else ()
+            ):
+                if (
+                    isinstance(d, int)
+                    and self.dim()
+                    and not self._shape[normalize_dim(d, self.dim())]
+                ):
+                    self._no_inf_norm(normalize_dim(d, self.dim()))
         dims = self._dims(dim, "norm")
         groups, shape = self._groups(dims, keepdim)
         if p == math.inf and any(not g for g in groups):
             empty = [d for d in sorted(dims) if self._shape[d] == 0]
-            where = f"the dimension {empty[0]}" if dim is not None else "an empty tensor "
-            raise RuntimeError(  # sic: PyTorch's message has no space after the dimension
-                f"linalg.vector_norm cannot compute the inf norm on {where}because "
-                + ("this dimension is empty and " if dim is not None else "")
-                + "the operation does not have an identity"
-            )
+            self._no_inf_norm(empty[0] if dim is not None else None)
         length = _length if p in ("fro", 2) else _sum_of_sizes if p == 1 else _largest_size
         elements = self._values
         values = [length([elements[i] for i in g]) for g in groups]
         return self._result(values, shape, "LinalgVectorNormBackward0", "norm", (self,))
+
+    @staticmethod
+    def _no_inf_norm(dim: int | None) -> None:
+        """PyTorch's refusal of the inf norm over nothing (max has no identity): over dimension
+        `dim`, or (None) over all the elements of an empty tensor."""
+        where = f"the dimension {dim}" if dim is not None else "an empty tensor "
+        raise RuntimeError(  # sic: PyTorch's message has no space after the dimension
+            f"linalg.vector_norm cannot compute the inf norm on {where}because "
+            + ("this dimension is empty and " if dim is not None else "")
+            + "the operation does not have an identity"
+        )
 
 
 def _sign(x: float) -> float:

@@ -166,6 +166,8 @@ SAVES: dict[str, Pattern] = {
     "MaxBackward1": INPUT_AND_RESULT,  # x.max()
     "MinBackward1": INPUT_AND_RESULT,
     "MaxBackward0": NOTHING,  # x.max(dim): the indices, see ALSO_SAVED
+    "AmaxBackward0": INPUT_AND_RESULT,
+    "AminBackward0": INPUT_AND_RESULT,
     "MinBackward0": NOTHING,
     "LinalgVectorNormBackward0": INPUT_AND_RESULT,
     # --- products --------------------------------------------------------------------------------

@@ -11,22 +11,19 @@ from __future__ import annotations
 
 OPEN: frozenset[str] = frozenset(
     {
-        "T.cat | error: micrograd raises IndexError, torch does not",
-        "T.cat | requires_grad: torch True, micrograd False",
         "autograd.grad via T.pow(t, t) | error: micrograd raises RuntimeError, torch does not",
         "autograd.grad via T.tensor | error: micrograd raises RuntimeError, torch does not",
         "autograd.grad via no_grad: t.requires_grad_() | type: torch None, micrograd tensor",
         "backward via T.dot | error: torch raises RuntimeError, micrograd does not",
+        "backward via t[...] = t | error: micrograd raises RuntimeError, torch does not",
         "clamp(min=int) | error class: torch RuntimeError, micrograd ValueError",
         "grad of grad via abs | values: [float32]",
-        "int - t | error class: torch RuntimeError, micrograd ValueError",
         "no_grad: t.clamp_(float, float) | another register's is_leaf: torch <raises RuntimeError>, micrograd True",
         "no_grad: t[slice] = int | error: torch raises ValueError, micrograd does not",
         "t.clamp_(int, float) | another register's is_leaf: torch <raises RuntimeError>, micrograd False",
-        "t.clamp_(min=float) | another register's is_leaf: torch <raises RuntimeError>, micrograd True",
         "t.movedim | is_leaf: torch False, micrograd True",
-        "t.mul_(t) | another register's requires_grad: torch True, micrograd False",
         "t.split | is_leaf: torch False, micrograd True",
+        "t.view | is_leaf: torch False, micrograd True",
     }
 )
 """The signatures of the CI campaign's mismatches not fixed yet."""
