@@ -380,3 +380,8 @@ def test_a_view_made_under_no_grad_requires_grad_and_is_refused_with_grad_on(tor
         assert (v * 2).tolist() == [2.0]
     with pytest.raises(mg.NotSupported):
         v * 2
+
+
+def test_clamp_keeps_int64_bounds_exact(torch):
+    same(torch, "t = T.tensor([1, 2**60]).clamp(min=2**53 + 1)\n", "t")
+    same(torch, "t = T.tensor([2**62]).clamp(max=2**53 + 3)\n", "t")

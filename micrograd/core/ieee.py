@@ -153,10 +153,16 @@ def clamp(x: float, low: float | None, high: float | None) -> float:
     if (low is not None and low != low) or (high is not None and high != high):
         return math.nan
     if low is not None and x < low:
-        x = float(low)
+        x = bound(x, low)
     if high is not None and x > high:
-        x = float(high)
+        x = bound(x, high)
     return x
+
+
+def bound(x: float | int, c: float | int) -> float | int:
+    """The bound c as clamp's result: an int for an int x and int c (int64 elements are exact
+    Python ints), else a float."""
+    return c if isinstance(x, int) and isinstance(c, int) else float(c)
 
 
 def inside(x: float, low: float | None, high: float | None) -> float:
