@@ -18,17 +18,12 @@ from ..core.modes import is_grad_enabled
 from ..core.value import apply
 from .dtypes import bool_, float32, float64
 from .elements import cast_values, picked
-from .history import tensor_node
+from .history import is_tensor, tensor_node
 from .shapes import broadcast_index, broadcast_shapes, nested_numbers, strides_of
 from .storage import slots as slots_of
 
 if TYPE_CHECKING:  # these methods belong to Tensor; tensor.py imports this module
     from .tensor import Tensor
-
-
-def is_tensor(x: Any) -> bool:
-    """True for a Tensor (a number written is checked against the dtype, a tensor is not)."""
-    return hasattr(x, "_storage")
 
 
 ADVANCED = ("array", "bool")  # the kinds of item that make an index "advanced" (a copy)

@@ -35,7 +35,7 @@ from .dtypes import data_dtype, floating, integer_pow, integer_results, result_t
 from .history import NO_GRAD, NoGrad, check_versions, constant_value, reachable_leaves
 from .history import remember_saved, tensor_node, walk
 from .elements import cast_values, copies, element_values
-from .storage import Storage, contiguous_strides, slots
+from .storage import Storage, contiguous_strides, is_contiguous, slots
 from .conversion import ConversionMethods
 from .indexing import IndexingMethods
 from .inplace import InPlaceMethods
@@ -176,8 +176,6 @@ class Tensor(
 
     def is_contiguous(self, memory_format: Any = None) -> bool:
         """True if the elements lie in the storage in row-major order without gaps."""
-        from .storage import is_contiguous
-
         return is_contiguous(self._shape, self._strides)
 
     def contiguous(self, memory_format: Any = None) -> Tensor:
