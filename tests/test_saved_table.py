@@ -222,6 +222,7 @@ PROBES = [
     Probe("ViewBackward0", "view", lambda m, x: x.view(6), (M,)),
     Probe("ViewBackward0", "view", lambda m, x: x.reshape(3, 2), (M,)),
     Probe("ViewBackward0", "view", lambda m, x: x.flatten(), (M,)),
+    Probe("ReshapeAliasBackward0", "reshape", lambda m, x: x.t().reshape(3, 2), (M,)),
     Probe("UnsafeViewBackward0", "reshape", lambda m, x: x.t().reshape(6), (M,)),
     Probe("AliasBackward0", "index", lambda m, x: x[...], (M,)),
     Probe("AsStridedBackward0", "as_strided", written_view, (M,), "a"),
@@ -405,7 +406,19 @@ def micrograd_node_differs(probe: Probe) -> str:
     """How micrograd's node for the probe differs from what the probe says ("" if it does not)."""
     inputs = leaves(micrograd, probe.shapes, [True] * len(probe.shapes))
     node = (probe.micrograd_run or probe.run)(micrograd, *inputs).grad_fn
-    if (type(node).__name__, getattr(node, "op", None)) != (probe.name, probe.op):
+    wanted = (probe.name, probe.op)
+    if probe.matmul and wanted == ("TransposeBackward0", "matmul"):
+        # PyTorch's (bᵀ @ aᵀ)ᵀ: a view of the product, which saves what the table says
+        if type(node).__name__ != "TransposeBackward0" or node.op != "transpose":
+            return f"{node!r} is not the transpose of the product"
+        node, wanted = node.parents[0].grad_fn, ("UnsafeViewBackward0", "matmul")
+        shapes = list(probe.shapes)
+        for requires in [(True, True), (True, False), (False, True)]:
+            if saved.saved_by(wanted[0], requires, op="matmul", shapes=shapes) != saved.saved_by(
+                probe.name, requires, op="matmul", shapes=shapes
+            ):
+                return f"the product saves otherwise than {probe.name} for {requires}"
+    if (type(node).__name__, getattr(node, "op", None)) != wanted:
         return f"{node!r}, op {getattr(node, 'op', None)!r}"
     if len(node.parents) != len(probe.parents):
         return f"{len(node.parents)} parents"

@@ -72,10 +72,13 @@ def backward(
         raise NotImplementedError(
             "backward(inputs=...) is not supported: use micrograd.autograd.grad"
         )
-    engine.backward(roots, seeds, retain_graph=retain_graph, create_graph=create_graph)
+    roots, seeds = _connected(outputs, roots, seeds)
+    if roots:
+        engine.backward(roots, seeds, retain_graph=retain_graph, create_graph=create_graph)
     for out in outputs:  # a leaf's .grad tensor already handed out takes the new numbers
         if hasattr(out, "_refresh_leaf_grads"):
             out._refresh_leaf_grads(fill=False)
+    _free_saved(outputs, create_graph if retain_graph is None else retain_graph)
 
 
 def grad(
@@ -95,32 +98,37 @@ def grad(
     _check_versions(outputs_list)
     roots, seeds = _seeds(outputs_list, grad_outputs)
     wanted, layout = _scalars(inputs_list, "inputs")
+    # A view PyTorch makes a leaf of its own (made under no_grad, or before its base required
+    # grad) is one nothing can be computed from with grad on: it requires grad, and is unused
+    unusable = {
+        id(v) for obj, _, start, stop in layout if getattr(obj, "_leaf_of_its_own", False)
+        for v in wanted[start:stop]
+    }  # fmt: skip
     for v in wanted:
-        if v._node is None:
+        if v._node is None and id(v) not in unusable:
             raise RuntimeError("One of the differentiated Tensors does not require grad")
-    if any(getattr(out, "_grad_fn", None) is not None for out in outputs_list):
-        # a tensor that requires grad through its history, with elements in no graph (a sum
-        # over nothing): those elements send nothing
-        connected = [(r, g) for r, g in zip(roots, seeds) if r._node is not None]
-        roots, seeds = [r for r, _ in connected], [g for _, g in connected]
+    wanted_in_graph = [v for v in wanted if id(v) not in unusable]
+    roots, seeds = _connected(outputs_list, roots, seeds)
     found = (
         engine.backward(
             roots,
             seeds,
             retain_graph=retain_graph,
             create_graph=create_graph,
-            inputs=wanted,
+            inputs=wanted_in_graph,
             accumulate=False,
         )
         if roots
         else {}
     )
+    _free_saved(outputs_list, create_graph if retain_graph is None else retain_graph)
     result: list = []
     for index, (obj, aux, start, stop) in enumerate(layout):
-        grads = [found.get(v) for v in wanted[start:stop]]
-        if all(g is None for g in grads) and _in_history(outputs_list, obj):
-            grads = [0.0] * len(grads)  # in the history, but no element used: zeros, as PyTorch
-        if all(g is None for g in grads):
+        grads = [None if id(v) in unusable else found.get(v) for v in wanted[start:stop]]
+        used = any(g is not None for g in grads)
+        if not used and _in_history(outputs_list, obj):
+            grads, used = [0.0] * len(grads), True  # no element used: zeros, as PyTorch gives
+        if not used:
             if not allow_unused:
                 raise RuntimeError(
                     f"The differentiated Tensor at index {index} appears to not have been "
@@ -136,6 +144,31 @@ def grad(
             made = unflatten(obj, aux, [0.0 if g is None else g for g in grads])
             result.append(made._as_gradient() if hasattr(made, "_as_gradient") else made)
     return tuple(result)
+
+
+def _connected(outputs: list, roots: list[Value], seeds: list) -> tuple[list[Value], list]:
+    """The roots (and their seeds) that are in a graph, when an output is a tensor that
+    requires grad: its other elements (constants of a ``cat``, a sum over nothing) send
+    nothing, as in PyTorch, which checks requires_grad per tensor, not per element."""
+    kept_roots, kept_seeds, start = [], [], 0
+    for out in outputs:
+        stop = start + len(flatten(out)[0])
+        whole = hasattr(out, "_values") and out.requires_grad  # a tensor that requires grad
+        for r, g in zip(roots[start:stop], seeds[start:stop]):
+            if r._node is not None or not whole:
+                kept_roots.append(r)
+                kept_seeds.append(g)
+        start = stop
+    return kept_roots, kept_seeds
+
+
+def _free_saved(outputs: list, retained: bool) -> None:
+    """Unless the graph is `retained`, tensor outputs mark their history's saved tensors as
+    freed (``_free_saved``), as the engine frees the Values' graph."""
+    if not retained:
+        for out in outputs:
+            if hasattr(out, "_free_saved"):
+                out._free_saved()
 
 
 def _check_versions(outputs: list) -> None:

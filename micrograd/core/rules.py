@@ -694,8 +694,11 @@ def choose_y_vjp(m: Math, g: Any, out: Any, x: Any, y: Any) -> tuple:
 
 
 CHOOSE_Y = Primitive("choose_y", "where", "WhereBackward0", choose_y, choose_y_vjp, inputs=2)
+OVERWRITE = Primitive(  # t.fill_(2.0), t.zero_(): as PyTorch's FillBackward, saves nothing
+    "overwrite", "fill", "FillBackward2", choose_y, choose_y_vjp, inputs=2, saves=False
+)
 
-FOR_TENSORS = (COPY, PICK, CHOOSE_X, CHOOSE_Y)
+FOR_TENSORS = (COPY, PICK, CHOOSE_X, CHOOSE_Y, OVERWRITE)
 """The primitives tensors use for copies and choices: no Value method, operator or formula."""
 
 

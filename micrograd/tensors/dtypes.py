@@ -18,7 +18,7 @@ from __future__ import annotations
 import math
 import numbers
 from array import array
-from typing import Any, Iterable, Sequence
+from typing import Any, Callable, Iterable, Sequence
 
 from ..core.errors import NotSupported
 from ..core.value import Value
@@ -201,6 +201,16 @@ def float32_numbers(numbers: Sequence[float]) -> array:
         )
 
 
+def float32_steps(terms: Sequence[float], combine: Callable[[float, float], float]) -> float:
+    """The terms combined left to right with every step rounded to float32, as PyTorch's
+    float32 kernels compute: where a step goes beyond float32's range it is inf there, though
+    the float64 result micrograd computes may fit (3.4e38 · 1.25 · 0.25)."""
+    total = terms[0]
+    for x in terms[1:]:
+        total = float32_numbers([combine(total, x)])[0]
+    return total
+
+
 def round_to_float32(values: Sequence[Any]) -> None:
     """Store each Value's number as the nearest float32 (in place: the Values are new ones)."""
     for v, x in zip(values, float32_numbers([v.data for v in values])):
@@ -222,6 +232,35 @@ def to_int64(x: Any, checked: bool = False) -> int:
         kind = "int64_t" if checked else "int64"
         raise RuntimeError(f"value cannot be converted to type {kind} without overflow")
     return int(x)
+
+
+def scalar_argument(x: Any, kind: dtype) -> Any:
+    """A Python number given to an operation on a `kind` tensor (clamp, fill_, where), as
+    PyTorch reads it: an int beyond int64 is held as uint64 up to 2**64 - 1, which a floating
+    tensor takes as a float and an integer one refuses; beyond that Python cannot convert it."""
+    if not isinstance(x, int) or isinstance(x, bool) or INT64_MIN <= x <= INT64_MAX:
+        return x
+    if x < 0:
+        raise OverflowError("can't convert negative int to unsigned")
+    if x >= 2**64:
+        raise OverflowError("int too big to convert")
+    if kind is int64:
+        raise RuntimeError("value cannot be converted to type int64_t without overflow")
+    return float(x)  # a float element, or a true one of a bool tensor
+
+
+def arithmetic_operand(x: Any, kind: dtype) -> Any:
+    """A Python number in arithmetic or a comparison with a `kind` tensor (``scalar_argument``),
+    except that an integer tensor refuses an int beyond int64, where PyTorch wraps it around."""
+    if kind.is_floating_point or not isinstance(x, int) or INT64_MIN <= x <= INT64_MAX:
+        return scalar_argument(x, kind)
+    if x < 0 or x >= 2**64:
+        return scalar_argument(x, kind)  # Python's own OverflowError, as in PyTorch
+    raise RuntimeError(
+        f"integer overflow: the number {x} does not fit in int64 ({INT64_MIN} to {INT64_MAX}); "
+        "PyTorch would silently wrap it around, micrograd refuses: use a floating dtype "
+        "(.double()) for numbers this large"
+    )
 
 
 def cast_number(x: Any, kind: dtype, checked: bool = False) -> float | int:

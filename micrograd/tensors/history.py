@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from typing import Any, Iterator
 
+from ..core.errors import RETAIN_GRAPH_ERROR
 from ..core.value import Value
 from ..core.nodes import AccumulateGrad, BackwardNode, backward_node_class
-from .saved import saved_by
+from .saved import ALSO_SAVED, KEEPS_A_NODE, saved_by
 
 
 class NoGrad(float):
@@ -30,14 +31,20 @@ class TensorNode(BackwardNode):
     # (which input, -1 for the result; the tensor; its storage; the storage's version then;
     # the node that made the tensor, None for a leaf)
     saved: tuple = ()
+    freed = False  # a backward pass that did not retain the graph went through it
+    refusal = ""  # PyTorch's error when a backward pass reaches this node (x ** bool tensor)
 
     def __init__(self, op: str, parents: tuple) -> None:
         self.op, self.parents = op, parents
+        self.edges = tuple(edge_of(p) for p in parents)  # as they were: PyTorch's edges
 
     @property
     def next_functions(self) -> tuple:
         """(node, 0) for each input tensor: AccumulateGrad for a leaf, None for a constant."""
-        return tuple(tensor_next_function(p) for p in self.parents)
+        return tuple(
+            (AccumulateGrad(p) if edge is LEAF_EDGE else edge, 0)
+            for p, edge in zip(self.parents, self.edges)
+        )
 
     def __eq__(self, other: object) -> bool:
         return self is other
@@ -49,13 +56,17 @@ class TensorNode(BackwardNode):
         return f"<{self.name()} object at {hex(id(self))}>"
 
 
-def tensor_next_function(t: Any) -> tuple:
-    """The next_functions entry for the input tensor t."""
-    if not hasattr(t, "_values") or not t.requires_grad:  # not a Tensor, or a constant one
-        return (None, 0)
-    if t.grad_fn is None:
-        return (AccumulateGrad(t), 0)
-    return (t.grad_fn, 0)
+LEAF_EDGE = "leaf"  # an edge to a leaf that requires grad (its AccumulateGrad)
+
+
+def edge_of(t: Any) -> Any:
+    """What a node made now links to for its input t: None for a constant (or a number),
+    LEAF_EDGE for a leaf that requires grad, else t's grad_fn.  Kept, as PyTorch keeps its
+    edges: an in-place write into t afterwards gives t a new grad_fn, not the node a new input."""
+    if not is_tensor(t) or not t.requires_grad:
+        return None
+    node = t.grad_fn
+    return LEAF_EDGE if node is None else node
 
 
 def tensor_node(name: str, op: str, parents: tuple) -> TensorNode:
@@ -93,28 +104,54 @@ def maker(t: Any) -> BackwardNode | None:
     return t._grad_fn
 
 
+def node_now(t: Any) -> BackwardNode | None:
+    """t's grad_fn now; for a view an in-place write made invalid, the node it had."""
+    try:
+        return t.grad_fn
+    except RuntimeError:
+        return t._grad_fn
+
+
 def walk(roots: list[Any]) -> Iterator[tuple[Any, BackwardNode | None]]:
     """Each tensor of the history below `roots` once, with its grad_fn (a TensorNode, None for a
     leaf, or the node of a Function, whose inputs are not followed)."""
     seen: set[int] = set()
-    stack = list(roots)
+    stack = [(t, node_now(t)) for t in roots]
     while stack:
-        t = stack.pop()
-        if id(t) in seen:
+        t, node = stack.pop()
+        node = None if node is LEAF_EDGE else node
+        key = id(t) if node is None else id(node)
+        if key in seen:
             continue
-        seen.add(id(t))
-        node = t.grad_fn
+        seen.add(key)
         yield t, node
         if isinstance(node, TensorNode):
-            stack.extend(p for p in node.parents if is_tensor(p))
+            stack.extend((p, e) for p, e in zip(node.parents, node.edges) if e is not None)
 
 
 def check_versions(roots: list[Any]) -> None:
-    """Refuse a backward pass that would read a tensor changed in place after it was saved."""
+    """Refuse a backward pass that would read a tensor changed in place after it was saved,
+    or saved tensors an earlier pass freed (``free_saved``), or that reaches a node PyTorch's
+    backward formula fails at (``refusal``)."""
     for _, node in walk(roots):
-        for _, t, storage, version, made_by in getattr(node, "saved", ()):
+        saved = getattr(node, "saved", ())
+        if node is not None and getattr(node, "freed", False):
+            if saved or node.name() in ALSO_SAVED or node.name() in KEEPS_A_NODE:
+                raise RuntimeError(RETAIN_GRAPH_ERROR)
+        if getattr(node, "refusal", ""):
+            raise RuntimeError(node.refusal)
+        for _, t, storage, version, made_by in saved:
             if storage.version != version:
                 raise RuntimeError(modified_message(t, made_by, storage.version, version))
+
+
+def free_saved(roots: list[Any]) -> None:
+    """After a backward pass that did not retain the graph: PyTorch frees what the nodes
+    saved, so a second pass through one of them is refused.  The Values' own graph is freed
+    by the engine; this is for the tensor nodes, which a tensor with no elements has alone."""
+    for _, node in walk(roots):
+        if isinstance(node, TensorNode):
+            node.freed = True
 
 
 def modified_message(t: Any, made_by: Any, now: int, then: int) -> str:
@@ -130,6 +167,18 @@ def modified_message(t: Any, made_by: Any, now: int, then: int) -> str:
         "backward pass, and an in-place change (a method ending in _, +=, t[i] = ...) came "
         "after it; compute a new tensor instead (x = x + 1), or do the change before the "
         "operation."
+    )
+
+
+def multi_view_message(output: str, base_modified: bool) -> str:
+    """PyTorch's refusal for `output` ("Output 1 of Split") of a function returning several
+    views, written in place (or, `base_modified`, its base or a sibling was): the views share
+    one backward node, which cannot be rebased for one of them."""
+    what = "its base or another view of its base has been" if base_modified else "is being"
+    return (
+        f"{output} is a view and {what} modified inplace. This view is the output of a "
+        "function that returns multiple views. Such functions do not allow the output views to "
+        "be modified inplace. You should replace the inplace operation by an out-of-place one."
     )
 
 

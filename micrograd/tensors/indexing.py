@@ -16,7 +16,7 @@ from ..core import rules
 from ..core.errors import NotSupported
 from ..core.modes import is_grad_enabled
 from ..core.value import apply
-from .dtypes import bool_, float32, float64
+from .dtypes import bool_, float32, float64, int64
 from .elements import cast_values, picked
 from .history import is_tensor, tensor_node
 from .shapes import broadcast_index, broadcast_shapes, nested_numbers, strides_of
@@ -183,6 +183,15 @@ class IndexingMethods:
         source = self._coerce(value)  # a float into an int64 tensor is truncated, as PyTorch's
         last = _last_view(self, items)  # None: the index selects self, not a view of it
         if any(kind in ADVANCED for kind, _ in items):
+            self._check_writable()  # PyTorch's index_put_ refuses before it reads the index
+            for k in _keys(key):  # and an index that is (a part of) the written tensor
+                if (
+                    is_tensor(k)
+                    and k._dtype is int64
+                    and overlap_status(self._storage, self._shape, self._strides, self._offset, k)
+                    in ("full", "partial")
+                ):
+                    raise RuntimeError(OVERLAP_ERROR)
             positions, shape = self._advanced(items)
             mine = self._slots()
             slots = [mine[p] for p in positions]

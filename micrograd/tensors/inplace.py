@@ -28,8 +28,15 @@ from ..core import rules
 from ..core.errors import LEAF_INPLACE_ERROR, NotSupported
 from ..core.modes import is_grad_enabled
 from ..core.value import Value, apply, as_float
-from .dtypes import cast_for_storage, check_can_cast, float32, round_to_float32
-from .history import tensor_node
+from .dtypes import (
+    cast_for_storage,
+    cast_number,
+    check_can_cast,
+    float32,
+    round_to_float32,
+    scalar_argument,
+)
+from .history import multi_view_message, tensor_node
 from .indexing import OVERLAP_ERROR as PARTIAL_OVERLAP_ERROR
 from .indexing import overlap_status
 from .randomness import generator
@@ -63,20 +70,15 @@ class InPlaceMethods:
         elements require grad, so a tensor that does not will)."""
         if not is_grad_enabled():
             return
-        if self._no_grad_view:
+        if self._no_grad_view or (self._made_in_no_grad and (self.requires_grad or gaining)):
             raise RuntimeError(NO_GRAD_VIEW_ERROR)
         base = self._base
         if self._grad_fn is None and self._base is None and self.requires_grad:
             raise RuntimeError(LEAF_INPLACE_ERROR)
+        if self._multi_view and (self.requires_grad or gaining):
+            raise RuntimeError(multi_view_message(self._multi_view, False))
         if base is not None and base.requires_grad and base.is_leaf and not self._detached:
             raise RuntimeError(VIEW_OF_LEAF_ERROR)
-        if self._multi_view and (self.requires_grad or gaining):
-            raise RuntimeError(
-                f"Output 0 of {self._multi_view} is a view and is being modified inplace. This "
-                "view is the output of a function that returns multiple views. Such functions do "
-                "not allow the output views to be modified inplace. You should replace the "
-                "inplace operation by an out-of-place one."
-            )
 
     def _store_numbers(
         self, slots: Sequence[int], numbers: Sequence[Any], checked: bool = False
@@ -221,7 +223,9 @@ class InPlaceMethods:
         if is_grad_enabled() and self.requires_grad:
             new = [constant(x) for x in cast_for_storage(numbers, self._dtype, checked=True)]
             before = self._snapshot()
-            chosen = [apply(rules.CHOOSE_Y, o, n) for o, n in zip(before._values, new)]
+            # written through a view, PyTorch's CopySlices keeps the view's node: it is freed
+            choose = rules.OVERWRITE if self._base is None else rules.CHOOSE_Y
+            chosen = [apply(choose, o, n) for o, n in zip(before._values, new)]
             self._store_values(self._slots(), chosen, tensor_node(name, name, (before,)))
             return self
         self._store_numbers(self._slots(), numbers, checked=True)
@@ -241,9 +245,10 @@ class InPlaceMethods:
                 )
             self._write(Ellipsis, value, "fill")
             return self
-        number = value
+        number = scalar_argument(value, self._dtype)
         if as_float(number) is None:
             raise TypeError(f"fill_ expects a number, got {value!r} of type {type(value).__name__}")
+        cast_number(number, self._dtype, checked=True)  # refused even with no element to fill
         return self._fill([number] * self.numel(), "FillBackward2")
 
     def uniform_(self, a: float = 0.0, b: float = 1.0) -> Tensor:

@@ -13,8 +13,8 @@ from typing import Any, Sequence
 
 from ..core import rules
 from ..core.value import Value, apply
-from .dtypes import INT64_MAX, INT64_MIN, SCALAR_TYPE_NAMES, bool_, cast_number, dtype
-from .dtypes import result_type
+from .dtypes import SCALAR_TYPE_NAMES, bool_, cast_number, dtype
+from .dtypes import result_type, scalar_argument
 from .elements import cast_values, copies, element_values
 from .history import tensor_node
 from .shapes import broadcast_index, broadcast_shapes, normalize_dim
@@ -114,13 +114,5 @@ def _where_operand(x: Any, kind: dtype) -> Tensor:
     PyTorch's checks (an int PyTorch reads as uint64 fits a float result only)."""
     if isinstance(x, (Tensor, Value)) or not isinstance(x, (bool, int, float)):
         return as_tensor(x)
-    if isinstance(x, int) and not isinstance(x, bool) and not INT64_MIN <= x <= INT64_MAX:
-        if x < 0:
-            raise OverflowError("can't convert negative int to unsigned")
-        if x >= 2**64:
-            raise OverflowError("int too big to convert")
-        if not kind.is_floating_point:
-            raise RuntimeError("value cannot be converted to type int64_t without overflow")
-        x = float(x)
-    number = cast_number(x, kind, checked=True)
+    number = cast_number(scalar_argument(x, kind), kind, checked=True)
     return Tensor(element_values([number], kind), (), kind)

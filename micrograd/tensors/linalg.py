@@ -8,10 +8,13 @@ every factor by the product rule: ∂(a·b)/∂a = b.
 from __future__ import annotations
 
 import math
+import operator
 from typing import TYPE_CHECKING, Any, Iterable
 
+from ..core.modes import is_grad_enabled
 from ..core.value import Value
-from .dtypes import SCALAR_TYPE_NAMES, bool_, check_int64, dtype, float32, float64, int64
+from .dtypes import FLOAT32_MAX, SCALAR_TYPE_NAMES, bool_, check_int64, dtype, float32, float64
+from .dtypes import float32_numbers, float32_steps, int64
 from .elements import copies, element_values
 from .history import constant_value
 from .shapes import broadcast_shapes
@@ -34,21 +37,38 @@ def sum_of_products(pairs: Iterable[tuple[Value, Value]], kind: dtype = float32)
     total = None
     for a, b in pairs:
         total = a * b if total is None else total + a * b
-    return total if total is not None else constant_value(0.0)
+    if total is None:
+        return constant_value(0.0)
+    if total.data == 0.0:
+        total.data = 0.0  # PyTorch's sums start from +0.0, so Σ of -0.0 terms is +0.0
+    return total
 
 
-def matrix_products(left: Tensor, right: Tensor, kind: dtype) -> list[Value]:
-    """The entries of the products of two batches of matrices of the same batch shape,
-    (…, n, k) and (…, k, m), of dtype `kind`: for each batch, row by row, Σₖ aᵢₖbₖⱼ (0 when
-    k = 0)."""
-    (n, k), m = left.shape[-2:], right.shape[-1]
-    lv, rv = left._values, right._values
-    values = []
-    for b in range(math.prod(left.shape[:-2])):
+def matrix_products(
+    lv: list[Value], rv: list[Value], batches: int, n: int, k: int, m: int, kind: dtype
+) -> list[Value]:
+    """The entries of `batches` products of an n×k and a k×m matrix, of dtype `kind`, their
+    elements `lv` and `rv` in row-major order: for each batch, row by row, Σₖ aᵢₖbₖⱼ (0 when
+    k = 0).  dot, mv and mm are one batch (with n = 1 or m = 1)."""
+    pairs = []
+    for b in range(batches):
         rows = [lv[(b * n + i) * k : (b * n + i + 1) * k] for i in range(n)]
         columns = [rv[b * k * m + j : (b + 1) * k * m : m] for j in range(m)]
-        values += [sum_of_products(zip(row, column), kind) for row in rows for column in columns]
+        pairs += [(row, column) for row in rows for column in columns]
+    values = [sum_of_products(zip(row, column), kind) for row, column in pairs]
+    if kind is float32 and lv and rv and values:
+        largest = max(abs(v.data) for v in lv) * max(abs(v.data) for v in rv) * k
+        if largest > FLOAT32_MAX:  # a product or partial sum may be beyond float32's range
+            for v, (row, column) in zip(values, pairs):
+                v.data = float32_dot([x.data for x in row], [y.data for y in column])
     return values
+
+
+def float32_dot(xs: list[float], ys: list[float]) -> float:
+    """Σ xᵢyᵢ with every product and partial sum rounded to float32, as PyTorch's float32
+    kernels compute it (``float32_steps``): inf where a step overflows float32."""
+    products = list(float32_numbers([x * y for x, y in zip(xs, ys)]))
+    return float32_steps([0.0, *products], operator.add) if products else 0.0
 
 
 def refuse_bool(kernel: str, kind: dtype, work: int) -> None:
@@ -191,37 +211,23 @@ class LinalgMethods:
         """⟨a, b⟩ = Σᵢ aᵢbᵢ for two 1-D tensors of the same length and dtype."""
         a, b = self, self._coerce(other)
         check_dot(a, b)
-        return a._result(
-            [sum_of_products(zip(a._values, b._values), a._dtype)],
-            (),
-            "DotBackward0",
-            "dot",
-            (a, b),
-        )
+        values = matrix_products(a._values, b._values, 1, 1, a.numel(), 1, a._dtype)
+        return a._result(values, (), "DotBackward0", "dot", (a, b))
 
     def mv(self, vec: Any) -> Tensor:
         """Matrix-vector product (m @ v)ᵢ = Σₖ mᵢₖvₖ, of the same dtype."""
         m, v = self, self._coerce(vec)
         check_mv(tuple(m.shape), v, m._dtype)
         rows, cols = m.shape
-        values = [
-            sum_of_products(zip(m._values[i * cols : (i + 1) * cols], v._values), m._dtype)
-            for i in range(rows)
-        ]
+        values = matrix_products(m._values, v._values, 1, rows, cols, 1, m._dtype)
         return m._result(values, (rows,), "MvBackward0", "mv", (m, v))
 
     def mm(self, mat2: Any) -> Tensor:
         """Matrix product (a @ b)ᵢⱼ = Σₖ aᵢₖbₖⱼ, of the same dtype."""
         a, b = self, self._coerce(mat2)
         check_mm(tuple(a.shape), tuple(b.shape), a._dtype, b._dtype)
-        n, k = a.shape
-        m = b.shape[1]
-        columns = [b._values[j::m] for j in range(m)]
-        values = [
-            sum_of_products(zip(a._values[i * k : (i + 1) * k], columns[j]), a._dtype)
-            for i in range(n)
-            for j in range(m)
-        ]
+        (n, k), m = a.shape, b.shape[1]
+        values = matrix_products(a._values, b._values, 1, n, k, m, a._dtype)
         return a._result(values, (n, m), "MmBackward0", "mm", (a, b))
 
     def matmul(self, other: Any) -> Tensor:
@@ -253,7 +259,8 @@ class LinalgMethods:
         (a @ b)ᵦᵢⱼ = Σₖ aᵦᵢₖbᵦₖⱼ."""
         a, b = self, self._coerce(mat2)
         check_bmm(tuple(a.shape), tuple(b.shape), a._dtype, b._dtype)
-        values = matrix_products(a, b, b._dtype)
+        (count, n, k), m = a.shape, b.shape[2]
+        values = matrix_products(a._values, b._values, count, n, k, m, b._dtype)
         shape = (a.shape[0], a.shape[1], b.shape[2])
         return a._result(values, shape, "BmmBackward0", "bmm", (a, b), b._dtype)
 
@@ -282,11 +289,21 @@ class LinalgMethods:
             else:
                 check_mm(rows, (k, n), other._dtype, self._dtype)
         kind = other._dtype  # the operands' own, or, with nothing to multiply, the second's
-        values = matrix_products(left.expand(*batch, n, k), right.expand(*batch, k, m), kind)
+        if not kind.is_floating_point and is_grad_enabled():
+            if self.requires_grad or other.requires_grad:  # an empty float @ int64 product
+                raise RuntimeError(f"Autograd not support dtype: {SCALAR_TYPE_NAMES[kind]}")
+        lv, rv = left.expand(*batch, n, k)._values, right.expand(*batch, k, m)._values
+        values = matrix_products(lv, rv, math.prod(batch), n, k, m, kind)
         shape = batch + ((n,) if self.dim() > 1 else ()) + ((m,) if other.dim() > 1 else ())
-        return self._result(
-            values, shape, matmul_grad_fn_name(self, other), "matmul", (self, other), kind
-        )
+        name = matmul_grad_fn_name(self, other)
+        if name == "TransposeBackward0":  # (bᵀ @ aᵀ)ᵀ: a view, the transpose of that product
+            flipped = [values[i * m + j + c * n * m] for c in range(math.prod(batch))
+                       for j in range(m) for i in range(n)]  # fmt: skip
+            product = self._result(
+                flipped, batch + (m, n), "UnsafeViewBackward0", "matmul", (self, other), kind
+            )
+            return product.transpose(-1, -2)
+        return self._result(values, shape, name, "matmul", (self, other), kind)
 
     def diag(self, diagonal: int = 0) -> Tensor:
         """torch.diag: of a matrix, its diagonal (a copy); of a vector, the square matrix with the vector

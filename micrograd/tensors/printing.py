@@ -118,8 +118,12 @@ def tensor_repr(t: Any) -> str:
         numbers, shape = [v.data for v in t._values], tuple(t.shape)
         formatter = _Formatter(_summarized(numbers, shape, summarize), t.dtype)
         body = _body(numbers, shape, indent, summarize, formatter)
-    if t.grad_fn is not None:
-        suffixes.append(f"grad_fn=<{type(t.grad_fn).__name__}>")
+    try:
+        grad_fn = type(t.grad_fn).__name__ if t.grad_fn is not None else None
+    except RuntimeError:  # a view whose history was invalidated by an in-place write
+        grad_fn = "Invalid"
+    if grad_fn is not None:
+        suffixes.append(f"grad_fn=<{grad_fn}>")
     elif t.requires_grad:
         suffixes.append("requires_grad=True")
     text = prefix + body

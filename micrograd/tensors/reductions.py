@@ -15,7 +15,8 @@ from collections import namedtuple
 from typing import TYPE_CHECKING, Any, Callable
 
 from ..core.errors import NotSupported
-from .dtypes import SCALAR_TYPE_NAMES, bool_, check_int64, int64
+from .dtypes import FLOAT32_MAX, SCALAR_TYPE_NAMES, bool_, check_int64, float32, float32_steps
+from .dtypes import int64
 from .elements import copies, element_values
 from .history import constant_value
 from .shapes import normalize_dim, strides_of
@@ -116,6 +117,8 @@ class ReductionMethods:
         ]
         if combine is operator.add:
             positive_zeros(values)
+        elif kind is float32:
+            overflow_as_float32(values, groups, elements)
         suffix = "0" if dim is None else "1"
         return self._result(
             values,
@@ -326,6 +329,15 @@ def _largest_size(xs: list) -> Any:
     result = functools.reduce(operator.add, [x * (_sign(x.data) / len(ties)) for x in ties]) + 0.0
     result.data = largest
     return result
+
+
+def overflow_as_float32(products: list, groups: list, elements: list) -> None:
+    """Give a float32 product PyTorch's number where a partial product goes beyond float32's
+    range (inf there; the float64 product micrograd computes may fit): only when it might."""
+    for v, group in zip(products, groups):
+        factors = [elements[i].data for i in group]
+        if len(factors) > 1 and math.prod(max(1.0, abs(x)) for x in factors) > FLOAT32_MAX:
+            v.data = float32_steps(factors, operator.mul)
 
 
 def positive_zeros(values: list) -> None:

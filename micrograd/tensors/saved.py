@@ -129,6 +129,7 @@ SAVES: dict[str, Pattern] = {
     "DiagEmbedBackward0": NOTHING,  # torch.diag(vector)
     # --- views -----------------------------------------------------------------------------------
     "ViewBackward0": NOTHING,
+    "ReshapeAliasBackward0": NOTHING,  # reshape of a non-contiguous tensor, as a view
     "UnsafeViewBackward0": EACH_OTHER,  # a @ b (two inputs; see matmul_copies); reshape: nothing
     "AliasBackward0": NOTHING,  # x[...]
     "AsStridedBackward0": NOTHING,  # a view whose base was written
@@ -202,6 +203,12 @@ ALSO_SAVED: dict[str, str] = {
 }
 """Tensors PyTorch also keeps that are not inputs of micrograd's node: changing one in place
 after the operation makes PyTorch's backward raise too."""
+
+KEEPS_A_NODE: dict[str, str] = {
+    "CopySlices": "the node of the write through the view, which a backward pass frees",
+}
+"""Nodes that keep more than tensors: a second backward pass through one raises, as through a
+node that saved a tensor."""
 
 
 def pattern_of(name: str, op: str | None = None) -> Pattern | None:

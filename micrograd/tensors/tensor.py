@@ -30,10 +30,12 @@ from ..core.modes import is_grad_enabled
 from ..core.nodes import LEAF, BackwardNode
 from ..pytree import register_container
 from .dtypes import bool_, dtype, float32, float64, round_to_float32
-from .dtypes import cast_for_storage, cast_number, check_arithmetic, check_bool_function
+from .dtypes import arithmetic_operand, cast_for_storage, cast_number, check_arithmetic
+from .dtypes import INT64_MAX, INT64_MIN, check_bool_function, scalar_argument
 from .dtypes import data_dtype, floating, integer_pow, integer_results, result_type
-from .history import NO_GRAD, NoGrad, check_versions, constant_value, reachable_leaves
-from .history import remember_saved, tensor_node, walk
+from .history import NO_GRAD, NoGrad, check_versions, constant_value, free_saved
+from .history import reachable_leaves
+from .history import multi_view_message, remember_saved, tensor_node, walk
 from .elements import cast_values, copies, element_values
 from .storage import Storage, contiguous_strides, is_contiguous, slots
 from .conversion import ConversionMethods
@@ -91,7 +93,8 @@ class Tensor(
     _slot_list: Sequence[int] | None = None  # storage positions, row-major; None: all, in order
     _detached = False  # elements read as constants: detach(), .data, views made under no_grad
     _no_grad_view = False  # a view of a tensor that requires grad, made under no_grad
-    _multi_view = ""  # "Unbind"...: a view from a function returning several views
+    _made_in_no_grad = False  # a view made under no_grad (or a view of one)
+    _multi_view = ""  # "Output 1 of Split"...: a view from a function returning several views
     _tracked = True  # in-place writes count in the version (not through .data, as in PyTorch)
     _view_version = 0  # the storage's version when this view's grad_fn was made
     _retains_grad = False  # retain_grad() was called: .grad of a non-leaf is kept
@@ -156,9 +159,15 @@ class Tensor(
             view._slot_list = slots(shape, strides, offset)
         view._view_version = self._storage.version
         view._detached, view._tracked = self._detached, self._tracked
+        if self._made_in_no_grad or not is_grad_enabled():
+            view._made_in_no_grad = True
         view._multi_view = multi
         if self._no_grad_view:  # a view of one made under no_grad is one too
+            if is_grad_enabled():
+                raise NotSupported(NO_GRAD_VIEW_USED)
             view._no_grad_view = True
+        elif self._base is not None and is_grad_enabled() and self._leaf_of_its_own:
+            raise NotSupported(EARLY_VIEW_USED)
         elif self.requires_grad:
             if is_grad_enabled():
                 view._grad_fn = tensor_node(name, op, (self,))
@@ -236,6 +245,8 @@ class Tensor(
             return False
         if self._grad_fn is not None:
             return True
+        if self._base is not None:  # made when the base did not require grad: as the base now
+            return self._base.requires_grad
         if self._leaf_requires_grad is not None:
             return self._leaf_requires_grad
         return any(v._node is not None for v in self._values)
@@ -259,20 +270,36 @@ class Tensor(
                 "a computed variable in a subgraph that doesn't require differentiation use "
                 "var_no_grad = var.detach()."
             )
-        if self._detached and requires_grad:
-            self._own_elements()
+        if requires_grad and (self._detached or self._base is not None):
+            self._own_elements()  # a view here is of a tensor that does not require grad
+        newly = requires_grad and not self.requires_grad
         for v in self._values:
             v.requires_grad_(requires_grad)
+            if newly:
+                v.grad = NO_GRAD  # no backward pass has reached it: .grad is None
         self._leaf_requires_grad = requires_grad
         return self
 
     def _own_elements(self) -> None:
-        """Give this alias (from detach() or .data) elements of its own: a Value holds both a
-        number and a gradient, so a leaf that requires grad cannot share another's Values."""
+        """Give this alias (from detach() or .data, or a view of a tensor that does not require
+        grad) elements of its own: a Value holds both a number and a gradient, so a leaf that
+        requires grad cannot share another's Values."""
         values = element_values([v.data for v in self._values], self._dtype)
         self._storage, self._slot_list, self._cached = Storage(values), None, None
         self._strides, self._offset = contiguous_strides(self._shape), 0
         self._base, self._detached, self._no_grad_view, self._tracked = None, False, False, True
+
+    @property
+    def _leaf_of_its_own(self) -> bool:
+        """True for a view PyTorch makes a leaf that requires grad of its own, sharing its
+        base's elements: one made under no_grad of a tensor that requires grad, or made before
+        its base was made to require grad.  Nothing can be computed from it with grad on."""
+        if self._no_grad_view:
+            return True
+        base = self._base
+        return (
+            base is not None and not self._detached and base.requires_grad and self.grad_fn is None
+        )
 
     @property
     def is_leaf(self) -> bool:
@@ -286,6 +313,10 @@ class Tensor(
         A view whose storage was written since it was made shows the base's new state, as
         PyTorch's ``AsStridedBackward0``."""
         if self._base is not None and self._view_version != self._storage.version:
+            if self._no_grad_view:
+                raise RuntimeError(NO_GRAD_VIEW_MODIFIED)
+            if self._multi_view and not self._detached and self._base.requires_grad:
+                raise RuntimeError(multi_view_message(self._multi_view, True))
             self._view_version = self._storage.version
             if not self._detached and self._base.requires_grad:
                 self._grad_fn = tensor_node("AsStridedBackward0", "as_strided", (self._base,))
@@ -304,9 +335,15 @@ class Tensor(
         ``retain_grad()`` was called on it: reading it warns and gives None.  (Its elements,
         Values, keep their gradients all the same: drawings show them.)
         """
-        if not self._retains_grad and not self.is_leaf:
+        try:
+            leaf = self.is_leaf
+        except RuntimeError:  # a view whose history an in-place write made invalid: not a leaf
+            leaf = False
+        if not self._retains_grad and not leaf:
             warnings.warn(NON_LEAF_GRAD_WARNING, UserWarning, stacklevel=2)
             return None
+        if self._leaf_of_its_own:
+            return None  # no backward pass reaches it
         return self._held_gradient()
 
     def _held_gradient(self) -> Tensor | None:
@@ -417,8 +454,13 @@ class Tensor(
         Unless they are `stored` already (a view's), float32 values are rounded to float32."""
         node = None
         if is_grad_enabled() and any(isinstance(p, Tensor) and p.requires_grad for p in parents):
-            if any(isinstance(p, Tensor) and p._no_grad_view for p in parents):
-                raise NotSupported(NO_GRAD_VIEW_USED)
+            for p in parents:
+                if isinstance(p, Tensor) and p._base is not None and p._leaf_of_its_own:
+                    raise NotSupported(NO_GRAD_VIEW_USED if p._no_grad_view else EARLY_VIEW_USED)
+            for p in parents:  # a view written through since it was made: its new grad_fn
+                if isinstance(p, Tensor) and p._base is not None:
+                    if p._view_version != p._storage.version:
+                        p.grad_fn  # refreshed, or PyTorch's refusal raised
             node = tensor_node(name, op, parents)
         if (dtype_ or self._dtype) is float32 and not stored:
             round_to_float32(values)
@@ -526,9 +568,13 @@ class Tensor(
         )
 
     def __pow__(self, other):
-        return self._binary(
-            other, operator.pow, rules.POW if isinstance(other, Tensor) else rules.POW_CONSTANT
-        )
+        if not isinstance(other, Tensor):
+            return self._binary(other, operator.pow, rules.POW_CONSTANT)
+        result = self._binary(other, operator.pow, rules.POW)
+        if other._dtype is bool_ and self.requires_grad and result._grad_fn is not None:
+            # ∂/∂x xʸ = y·xʸ⁻¹, and PyTorch's y - 1 of a bool tensor raises, in backward
+            result._grad_fn.refusal = BOOL_SUBTRACTION_ERROR
+        return result
 
     def __rpow__(self, other):
         return self._binary(other, operator.pow, rules.RPOW_CONSTANT, reverse=True)
@@ -564,12 +610,23 @@ class Tensor(
             if kind.is_floating_point:
                 return self.float()._elementwise(prim, constants, grad_fn)
             if prim.constant and constants:
-                constants = tuple(None if c is None else cast_number(c, kind) for c in constants)
+                constants = tuple(
+                    None if c is None else cast_number(scalar_argument(c, kind), kind)
+                    for c in constants
+                )
             args = () if constants is None else (constants,)
             numbers = cast_for_storage([v.data for v in self._values], kind)
             results = [prim.forward(rules.FloatMath, x, *args) for x in numbers]
             values = element_values(integer_results(results, kind), kind)
             return self._result(values, self._shape, grad_fn, prim.symbol, (self,), kind)
+        if prim.name == "clamp" and constants:  # PyTorch reads the bounds as this dtype
+            constants = tuple(
+                None if c is None else scalar_argument(c, self._dtype) for c in constants
+            )
+            if self._dtype is float32:  # a finite bound beyond float32 is refused
+                for c in constants:
+                    if c is not None:
+                        cast_number(c, float32, checked=True)
         values = [apply(prim, v, constants) for v in self._values]
         return self._result(values, self._shape, grad_fn, prim.symbol, (self,))
 
@@ -713,6 +770,7 @@ class Tensor(
         alias = self._view(self._shape, self._strides, self._offset, "", "")
         alias._base, alias._grad_fn = self._base, None
         alias._detached, alias._no_grad_view, alias._multi_view = True, False, ""
+        alias._made_in_no_grad = False
         return alias
 
     def detach_(self) -> Tensor:
@@ -771,7 +829,7 @@ class Tensor(
         inputs: Any = None,
     ) -> None:
         """Accumulate d(self)/d(leaf) into the .grad of every leaf that requires grad."""
-        if not self.requires_grad:
+        if not self.requires_grad or self._no_grad_view:  # the view: a leaf with no use
             raise RuntimeError(
                 "element 0 of tensors does not require grad and does not have a grad_fn"
             )
@@ -794,6 +852,12 @@ class Tensor(
                 inputs=inputs,
             )
         self._refresh_leaf_grads(inputs is None)
+        if not (create_graph if retain_graph is None else retain_graph):
+            free_saved([self])
+
+    def _free_saved(self) -> None:
+        """Mark what this tensor's history saved as freed by a backward pass."""
+        free_saved([self])
 
     def _refresh_leaf_grads(self, fill: bool = True) -> None:
         """After a backward pass: every leaf it reached gets a gradient, zeros too (with
@@ -819,11 +883,15 @@ class Tensor(
         """This tensor of gradients as its dtype holds them: float32 rounded.  A constant may be
         an element of another tensor (a seed passed through), so it is replaced; a Value
         recorded with create_graph was made by this backward pass, so it is rounded in place."""
-        if self._dtype is not float32:
-            return self
-        values = [v if v._node is not None else constant_like(v) for v in self._values]
-        round_to_float32(values)
-        return Tensor(values, self._shape, self._dtype)
+        gradient = self
+        if self._dtype is float32:
+            values = [v if v._node is not None else constant_like(v) for v in self._values]
+            round_to_float32(values)
+            gradient = Tensor(values, self._shape, self._dtype)
+        if gradient.requires_grad and gradient.grad_fn is None:
+            # elements from several nodes (create_graph): a non-leaf, as PyTorch's gradient is
+            gradient._grad_fn = tensor_node("StackBackward0", "stack", ())
+        return gradient
 
     def register_hook(self, hook: Callable[[Tensor], Any]) -> Any:
         """Not supported on tensors: register hooks on the element Values."""
@@ -844,7 +912,13 @@ class Tensor(
 
     # Jacobians for micrograd.func: entries columns[j][i] = ∂outᵢ/∂xⱼ, shape out.shape + x.shape
     def _coerce(self, x: Any) -> Tensor:
-        """x (a number, Value, list or Tensor) as a Tensor, numbers taking this tensor's kind."""
+        """x (a number, Value, list or Tensor) as a Tensor, numbers taking this tensor's kind
+        (a number written by ``t[i] = x`` is read as an int64 first, as PyTorch reads it, and
+        must fit the dtype if it is finite)."""
+        if isinstance(x, int) and not isinstance(x, bool) and not INT64_MIN <= x <= INT64_MAX:
+            raise ValueError("Overflow when unpacking long long")
+        if isinstance(x, (int, float)):
+            cast_number(x, self._dtype, checked=True)  # a float32 refuses 1e300, as fill_
         return as_tensor(x, like=self)
 
     @staticmethod
@@ -872,6 +946,23 @@ NO_GRAD_VIEW_USED = (
     "PyTorch makes such a view a leaf of its own that shares its elements, which micrograd "
     "cannot (a Value holds both a number and a gradient).  Make the view outside no_grad(), or "
     "use view.detach() for the numbers only."
+)
+EARLY_VIEW_USED = (
+    "a view made before its base was made to require grad (requires_grad_()), used with grad "
+    "mode on: PyTorch makes such a view a leaf of its own that shares its elements, which "
+    "micrograd cannot (a Value holds both a number and a gradient).  Make the view after "
+    "requires_grad_(), or use view.detach() for the numbers only."
+)
+BOOL_SUBTRACTION_ERROR = (
+    "Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying to "
+    "invert a mask, use the `~` or `logical_not()` operator instead."
+)
+NO_GRAD_VIEW_MODIFIED = (  # PyTorch's words, though the write may have been under no_grad too
+    "A view was created in no_grad mode and its base or another view of its base has been "
+    "modified inplace with grad mode enabled. Given that this use case is ambiguous and "
+    "error-prone, it is forbidden. You can clarify your code by moving both the view and the "
+    "inplace either both inside the no_grad block (if you don't want the inplace to be "
+    "tracked) or both outside (if you want the inplace to be tracked)."
 )
 NON_LEAF_GRAD_WARNING = (
     "The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its .grad "
@@ -913,6 +1004,8 @@ def as_tensor(x: Any, like: Tensor | None = None) -> Tensor:
     if isinstance(x, Value):
         return Tensor([x], (), float32)
     if as_float(x) is not None:  # a number: of its dtype in an operation with `like`
+        if like is not None:
+            x = arithmetic_operand(x, like._dtype)
         kind = result_type(x) if like is None else result_type(like, x)
         return Tensor(element_values([cast_number(x, kind)], kind), (), kind)
     if isinstance(x, (list, tuple)) or hasattr(x, "tolist"):
@@ -935,9 +1028,10 @@ def leaf_tensor(
     """A leaf tensor of these numbers, stored as `dtype_` stores them (``cast_for_storage``:
     rounded to float32, truncated to int64...): each element a Value that requires grad if
     asked."""
+    stored = cast_for_storage(numbers, dtype_)  # PyTorch reads the numbers first
     if requires_grad and not dtype_.is_floating_point:
         raise RuntimeError("Only Tensors of floating point and complex dtype can require gradients")
-    values = element_values(cast_for_storage(numbers, dtype_), dtype_, requires_grad)
+    values = element_values(stored, dtype_, requires_grad)
     made = Tensor(values, shape, dtype_)
     made._leaf_requires_grad = requires_grad
     return made

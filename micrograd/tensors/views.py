@@ -66,9 +66,12 @@ class ViewMethods:
         """The same elements in another shape: a view if strides can show it, else a copy."""
         new = self._inferred_shape(sizes_argument(shape, "reshape"), "reshape")
         strides = view_strides(self._shape, self._strides, new)
-        if strides is not None:
+        if strides is None:
+            return self._copy_of(self._values, new, "UnsafeViewBackward0", "reshape")
+        if self.is_contiguous():
             return self._view(new, strides, self._offset, "ViewBackward0", "view")
-        return self._copy_of(self._values, new, "UnsafeViewBackward0", "reshape")
+        # a view all the same, which PyTorch makes with _reshape_alias
+        return self._view(new, strides, self._offset, "ReshapeAliasBackward0", "reshape")
 
     def view_as(self, other: Any) -> Tensor:
         """``self.view(other.shape)``."""
@@ -331,7 +334,8 @@ class ViewMethods:
             raise IndexError("Dimension specified as 0 but tensor has no dimensions")
         d = normalize_dim(dim, self.dim())
         return tuple(
-            self._picked(d, i, "UnbindBackward0", "unbind", "Unbind") for i in range(self._shape[d])
+            self._picked(d, i, "UnbindBackward0", "unbind", f"Output {i} of Unbind")
+            for i in range(self._shape[d])
         )
 
     def split(self, split_size_or_sections: Any, dim: int = 0) -> tuple[Tensor, ...]:
@@ -370,8 +374,10 @@ class ViewMethods:
             sizes = sizes or [size]
             name, multi = "SplitBackward0", "Split"
         pieces, start = [], 0
-        for length in sizes:
-            pieces.append(self._sliced(d, start, length, 1, name, "split", multi))
+        for i, length in enumerate(sizes):
+            pieces.append(
+                self._sliced(d, start, length, 1, name, "split", f"Output {i} of {multi}")
+            )
             start += length
         return tuple(pieces)
 

@@ -116,12 +116,20 @@ def look(obj: Any) -> Look:
         "tensor",
         shape=read(lambda: tuple(int(s) for s in obj.shape)),
         dtype=read(lambda: dtype_name(obj.dtype)),
-        values=read(lambda: flat(obj.tolist())),
+        values=read(lambda: flat(numbers_of(obj).tolist())),
         requires_grad=read(lambda: bool(obj.requires_grad)),
         is_leaf=read(lambda: bool(obj.is_leaf)),
         grad_fn=read(lambda: None if obj.grad_fn is None else type(obj.grad_fn).__name__),
         obj=obj,
     )
+
+
+def numbers_of(obj: Any) -> Any:
+    """The tensor, or for one of torch's zero tensors (the gradient it gives through ``sgn``,
+    which has no storage, so that its ``tolist()`` raises) a copy that has one."""
+    if getattr(obj, "_is_zerotensor", bool)():
+        return obj.clone()
+    return obj
 
 
 def text_of(obj: Any) -> Any:
@@ -183,10 +191,11 @@ class Library:
         return name in self.env
 
     def storage(self, name: str) -> int | None:
-        """Where a torch register's numbers live (None for other libraries, or no numbers)."""
+        """Where a torch register's numbers live (None for other libraries, or a storage with
+        no memory; an empty view of a tensor has its base's)."""
         t = self.env.get(name)
         try:
-            return t.untyped_storage().data_ptr() if t.numel() else None
+            return t.untyped_storage().data_ptr() or None
         except Exception:  # not a torch tensor
             return None
 
@@ -206,6 +215,8 @@ class Register:
     ancestors: frozenset = frozenset()
     tags: frozenset = frozenset()  # names of known differences that apply downstream
     seen: tuple | None = None  # the keys of both looks at the last comparison
+    through_float32: bool = False  # made from a float32 register: an approximate float64
+    # result (a gradient, a cast) may carry float32 rounding
 
 
 def largest(values: Any) -> float:
@@ -312,6 +323,8 @@ def compare_values(expected: list, got: list, dtype: str, reg: Register) -> str 
     if not isinstance(expected, list) or not isinstance(got, list) or len(expected) != len(got):
         return "values"
     inexact = reg.level == APPROX and dtype in RTOL
+    if reg.through_float32:
+        dtype = "float32"  # the tolerance of the narrowest precision on the way
     floor = max(reg.floor, largest(expected)) if reg.mode == "own" else reg.floor
     zeros_differ = False
     for x, y in zip(expected, got):
@@ -416,6 +429,8 @@ class Interpreter:
             memory = self.expected.storage(step.mutates)
             if memory is not None:
                 written += [n for n in self.names() if self.expected.storage(n) == memory]
+            root = self.register(step.mutates).root  # views of it, with no memory
+            written += [n for n in self.names() if root and self.register(n).root == root]
         return list(dict.fromkeys(written))
 
     def update(self, step: Step, written: list[str], before: dict, taint: bool) -> None:
@@ -433,6 +448,9 @@ class Interpreter:
         ancestors = frozenset(step.reads).union(*(r.ancestors for r in reads))
         tags = frozenset().union(*(r.tags for r in reads))
         inputs = {name: self.expected.env.get(name) for name in step.reads}
+        through_float32 = any(r.through_float32 for r in reads) or any(
+            dtype_name(getattr(t, "dtype", "")) == "float32" for t in inputs.values()
+        )
         tags |= {k.name for k in self.known if k.marks is not None and k.marks(step, inputs)}
         for name in written:
             reg = self.register(name)
@@ -441,8 +459,9 @@ class Interpreter:
             reg.level = TAINTED if taint else max(old_level, level)
             reg.mode = "ulps" if step.accuracy == "ulp" and exact_inputs else "relative"
             reg.floor = floor if fresh else max(reg.floor, floor)
-            if step.accuracy == "grad":
-                reg.mode, reg.floor = "own", 0.0
+            if step.accuracy == "grad":  # relative to itself, or to what it was made from:
+                reg.mode = "own"  # a gradient that cancels to 0 keeps its terms' rounding
+            reg.through_float32 = through_float32 or (not fresh and reg.through_float32)
             reg.ancestors = ancestors if fresh else reg.ancestors | ancestors
             reg.tags = tags if fresh else reg.tags | tags
             if fresh:

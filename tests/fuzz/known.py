@@ -53,6 +53,11 @@ def numbers(inputs: dict) -> list[tuple[str, float]]:
     return found
 
 
+def view_of_a_constant(t: Any) -> bool:
+    """True for a (torch) view of a tensor that does not require grad."""
+    return getattr(t, "_base", None) is not None and not t._base.requires_grad
+
+
 def _flat(values: Any) -> list:
     if isinstance(values, list):
         return [x for item in values for x in _flat(item)]
@@ -103,14 +108,24 @@ KNOWN_DIFFERENCES: list[KnownDifference] = [
     ),
     KnownDifference(
         "detach().requires_grad_() has elements of its own",
-        "`x.detach().requires_grad_()` (and `nn.Parameter(t)`) gets elements of its own: from "
-        "then on it no longer shares with `x`.",
+        "`x.detach().requires_grad_()` (and `nn.Parameter(t)`, and `v.requires_grad_()` on a "
+        "view `v` of an `x` that does not require grad) gets elements of its own: from then on "
+        "it no longer shares with `x`, nor its version counter.",
         matches=lambda m: (
-            m.where == "alias"
-            and m.unshared_alias
-            and "detach().requires_grad_() has elements of its own" in m.tags
+            "detach().requires_grad_() has elements of its own" in m.tags
+            and (
+                m.where == "alias"  # the alias, or what it shares with, was given its own
+                # nor its version counter: writing into x does not date what was saved of it
+                or (m.kind == "error" and "modified by an inplace operation" in m.expected)
+            )
         ),
-        marks=lambda step, inputs: _op(step) == "t.detach().requires_grad_()",
+        marks=lambda step, inputs: (
+            _op(step) == "t.detach().requires_grad_()"
+            or (
+                _op(step) == "t.requires_grad_()"
+                and any(view_of_a_constant(t) for t in inputs.values())
+            )  # fmt: skip
+        ),
     ),
     KnownDifference(
         "norm() gives the true length",
@@ -150,5 +165,16 @@ KNOWN_DIFFERENCES: list[KnownDifference] = [
         "`backward(create_graph=True)`, relu's is `WhereBackward0` where PyTorch prints "
         "`ThresholdBackwardBackward0`).",
         matches=lambda m: m.kind == "grad_fn" and m.op.startswith("autograd.grad via"),
+    ),
+    KnownDifference(
+        "a constant gradient has no graph",
+        "A gradient taken with `create_graph=True` that is a constant (that of `prod` over one "
+        "element, or one with no elements) does not require grad, where PyTorch's may.",
+        # micrograd's side says it has no graph; a wrong graph would show in the values of the
+        # gradients of the gradient, which are compared
+        matches=lambda m: (
+            m.op.startswith("autograd.grad via")
+            and (m.kind, m.got) in (("requires_grad", "False"), ("is_leaf", "True"))
+        ),
     ),
 ]
