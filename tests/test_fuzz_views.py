@@ -25,10 +25,12 @@ def outcome(T: Any, source: str) -> Any:
     except NotSupported:
         raise
     except Exception as error:
-        family = (IndexError, TypeError, ValueError, RuntimeError)
+        family = (IndexError, TypeError, ValueError, RuntimeError, OverflowError)
         return next(f.__name__ for f in family if isinstance(error, f))
     t = env["t"]
-    return [describe(x) for x in t] if isinstance(t, (tuple, list)) else describe(t)
+    if isinstance(t, (tuple, list)):
+        return [describe(x) for x in t]
+    return describe(t) if hasattr(t, "grad_fn") else t  # None, a flag, a stride
 
 
 def describe(t: Any) -> tuple:
@@ -129,9 +131,122 @@ WRITES = [  # t[index] = value: grad_fn names, dtype and overlap errors
 ]
 
 
-@pytest.mark.parametrize("source", ZERO_DIM_VIEWS + PIECES + INDICES + WRITES)
+HISTORIES = [  # what a write does to the views and the history made before it
+    # a view of split() or unbind() refuses to be used once its base was written
+    "x = T.tensor([[1., 2.], [3., 4.]], requires_grad=True); a, b = x.split(1, 1)\n"
+    "with T.no_grad(): x *= 2\nt = a * 2",
+    "x = T.tensor([[1., 2.]], requires_grad=True); a, b = x.unbind(1)\n"
+    "with T.no_grad(): x += 1\nt = a.is_leaf",
+    "x = T.tensor([1., 2.], requires_grad=True); a, b = x.split(1)\nt = b.mul_(2)",
+    # ... but a backward pass through what it was used for works
+    "x = T.ones(3, 1, 1, requires_grad=True); a, = x.unbind(1)\n"
+    "y = T.where(a > 0, a, T.ones(3, 1))\nwith T.no_grad(): x += 1\n"
+    "y.sum().backward(); t = x.grad",
+    # a view made before its base was made to require grad: a leaf of its own
+    "x = T.arange(3.); v = x[1:]; x.requires_grad_(); t = v",
+    "x = T.arange(3.); v = x.permute(0); x.requires_grad_(); t = v.grad",
+    # a node keeps the edges it had: a later write into an input does not join its history
+    "x = T.tensor([1., 1.]); w = T.tensor(1., requires_grad=True); y = x + w; z = y + 1\n"
+    "u = T.tensor(.5, requires_grad=True); y[1:] = u; z.sum().backward(); t = u.grad",
+    # a second backward pass: through saved state refused, through none allowed
+    "w = T.tensor([], requires_grad=True); y = T.arange(0, 0).exp() @ w\n"
+    "y.sum().backward(); y.sum().backward(); t = w.grad",
+    "x = T.tensor([1., -2.], requires_grad=True); y = x + 1; y.zero_()\n"
+    "y.sum().backward(); y.sum().backward(); t = x.grad",
+    "x = T.tensor([[1., 2.]], requires_grad=True); y = x.max(1).values\n"
+    "y.sum().backward(); y.sum().backward(); t = x.grad",
+    "y = T.ones(2, 1, 2).exp(); y[..., 1::2, :] = T.zeros(0, 2, requires_grad=True)\n"
+    "y.sum().backward(); y.sum().backward(); t = y",
+    "x = T.tensor([2.], requires_grad=True); y = x ** T.tensor([True])\n"
+    "y.sum().backward(); t = x.grad",
+    # a view made under no_grad refuses a write that would make it require grad
+    "with T.no_grad(): v = T.ones(2).exp().t()\nv.div_(T.tensor(2., requires_grad=True)); t = v",
+    # requires_grad_() on a tensor no backward pass reached: .grad is None
+    "t = T.arange(0, 6).exp(); t.requires_grad_(); t = t.grad",
+    # constant elements of a tensor that requires grad send nothing
+    "w = T.tensor([1., 2.], requires_grad=True); c = T.cat([T.ones(1), w])\n"
+    "c.backward(T.tensor([1., 2., 3.])); t = w.grad",
+    "w = T.zeros(0, requires_grad=True); t, = T.autograd.grad((w * 2).sum(), [w])",
+    "x = T.ones(2, requires_grad=True)\nwith T.no_grad(): v = x[:1]\n"
+    "t = T.autograd.grad((x * x).sum(), [x, v], allow_unused=True)[1]",
+    "x = T.tensor([[1.], [2.]], requires_grad=True); v, i = T.max(x, 0)\n"
+    "t = T.autograd.grad(v.cos().sum(), [x], create_graph=True)[0].is_leaf",
+    # the transpose PyTorch's matrix @ batch returns is a view of the product
+    "x = T.tensor([[1.], [2.]], requires_grad=True)\n"
+    "t = x @ T.arange(4.).reshape(2, 1, 2)[..., :1]; t.mul_(3)",
+    "x = T.tensor([[1.], [2.]], requires_grad=True); t = str((x @ T.ones(2, 1, 1)).stride())",
+    "t = T.ones(2, 2, requires_grad=True).t().reshape(2, 2)",
+    "t = 1 / (T.tensor([[-0.0, -0.0]]) @ T.tensor([[1.], [1.]]))",
+    "t = T.ones(2, 2, 2, requires_grad=True) @ T.ones(2, 2, 0, dtype=T.int64)",
+    # float32 overflows inside a product, where float64 would not
+    "t = T.tensor([[3.4e38, 1.25, 0.25]]).prod(1)",
+    "t = T.tensor([[-1.5, 1., 1.]]) @ T.tensor([[3.4e38], [3.], [3.4e38]])",
+    # a view of a split() view is refused as it is; and a view made under no_grad
+    "x = T.zeros(2, 3, requires_grad=True); a, b, c = x.unbind(1); v = b.movedim(0, 0)\n"
+    "with T.no_grad(): x.clamp_(-2, 2)\nt = v.is_leaf",
+    "x = T.zeros(2, requires_grad=True); a, b = x.unbind(0)\n"
+    "with T.no_grad(): a -= a\na.backward(); t = x.grad",
+    "y = T.zeros(2) * 1\nwith T.no_grad(): v = y[:1]\n"
+    "y -= T.tensor(.5, requires_grad=True); t = v.is_leaf",
+    # the indices max(dim) returns are saved for its backward
+    "x = T.tensor([1., 2.], requires_grad=True); v, i = T.max(x, 0); i.zero_()\n"
+    "(v + 1).backward(); t = x.grad",
+    # numbers PyTorch reads before anything else, and checks
+    "t = T.tensor([1]).clamp(min=2**63)",
+    "t = T.tensor([1.]).clamp(min=2**63)",
+    "t = T.ones(3).clamp(min=1.0, max=1e300)",
+    "t = T.tensor([1.]).fill_(2**63)",
+    "t = T.tensor([1]).fill_(2**63)",
+    "t = T.tensor([True]).fill_(2**63)",
+    "t = T.zeros(2); t[0] = 2**63",
+    "t = T.zeros(2); t[...] = 1e300",
+    "t = T.tensor([1.]) + 2**64",
+    "t = T.tensor([1.]) * (-2**63 - 1)",
+    "t = T.tensor([1, 2**63], requires_grad=True)",
+    "t = T.tensor([], requires_grad=True); t[T.tensor([0])] = 1.0",
+    "t = T.arange(-2, -4, -1); t[t] = 1",
+]
+
+
+@pytest.mark.parametrize("source", ZERO_DIM_VIEWS + PIECES + INDICES + WRITES + HISTORIES)
 def test_as_pytorch(torch, source):
     same(torch, source)
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "x = T.ones(2, requires_grad=True)\nwith T.no_grad(): v = x[:1]\nt = v.view(1)",
+        "x = T.arange(3.); v = x[1:]; x.requires_grad_(); t = v * 2",
+        "x = T.arange(3.); v = x[1:]; x.requires_grad_(); t = v.view(2)",
+    ],
+)
+def test_a_view_pytorch_makes_a_leaf_of_its_own_is_refused_when_used(torch, source):
+    """PyTorch computes from it as from a leaf whose gradient goes nowhere (its base's .grad
+    stays None): micrograd's elements are its base's, so it refuses rather than differ."""
+    expected = outcome(torch, source)
+    assert expected[3] is True and expected[5] is not None  # torch: a result that requires grad
+    with pytest.raises(NotSupported, match="a leaf of its own"):
+        outcome(micrograd, source)
+
+
+def test_a_repeated_position_written_with_a_variable_is_not_supported(torch):
+    """PyTorch sends a gradient to each value written, the overwritten ones too."""
+    source = (
+        "x = T.ones(1, 2) * 2; s = T.tensor([[0.], [1.], [2.]], requires_grad=True)\n"
+        "x[T.tensor([0, 0, 0])] = s; x.sum().backward(); t = s.grad"
+    )
+    assert outcome(torch, source)[2] == [2.0, 2.0, 2.0]
+    with pytest.raises(NotSupported, match="repeats a position"):
+        outcome(micrograd, source)
+
+
+def test_the_integers_beyond_int64_that_pytorch_wraps_around_are_refused(torch):
+    """``tensor([1]) + 2**63`` wraps around in PyTorch (the README's difference): refused."""
+    source = "t = T.tensor([1]) + 2**63"
+    assert isinstance(outcome(torch, source), tuple)
+    with pytest.raises(RuntimeError, match="does not fit in int64"):
+        exec(source, {"T": micrograd})
 
 
 def test_an_integer_tensor_filled_with_a_variable_is_not_supported(torch):

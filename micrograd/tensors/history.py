@@ -116,7 +116,7 @@ def walk(roots: list[Any]) -> Iterator[tuple[Any, BackwardNode | None]]:
     """Each tensor of the history below `roots` once, with its grad_fn (a TensorNode, None for a
     leaf, or the node of a Function, whose inputs are not followed)."""
     seen: set[int] = set()
-    stack = [(t, node_now(t)) for t in roots]
+    stack = [(t, t.grad_fn) for t in roots]  # an invalid view raises, as PyTorch's does
     while stack:
         t, node = stack.pop()
         node = None if node is LEAF_EDGE else node

@@ -231,6 +231,13 @@ class IndexingMethods:
                 "records it and makes the integer tensor require grad, which micrograd's integer "
                 "elements cannot"
             )
+        if wanted and source.requires_grad and len(set(slots)) != len(slots):
+            raise NotSupported(
+                "writing a tensor that requires grad through an index that repeats a position: "
+                "PyTorch leaves which write wins undefined and sends a gradient to every value "
+                "written, the overwritten ones too, which micrograd's elements cannot; "
+                "make the index's positions distinct"
+            )
         if not (wanted and self._dtype.is_floating_point):
             self._store_numbers(slots, [v.data for v in new], checked=not is_tensor(value))
             return

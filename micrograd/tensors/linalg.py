@@ -11,7 +11,7 @@ import math
 import operator
 from typing import TYPE_CHECKING, Any, Iterable
 
-from ..core.modes import is_grad_enabled
+from ..core.modes import is_grad_enabled, no_grad
 from ..core.value import Value
 from .dtypes import FLOAT32_MAX, SCALAR_TYPE_NAMES, bool_, check_int64, dtype, float32, float64
 from .dtypes import float32_numbers, float32_steps, int64
@@ -273,21 +273,29 @@ class LinalgMethods:
         right = other.unsqueeze(-1) if other.dim() == 1 else other
         (n, k), (k2, m) = left.shape[-2:], right.shape[-2:]
         batch = tuple(broadcast_shapes(left.shape[:-2], right.shape[:-2]))
-        if not folds(self, other):
+        a, b = self, other
+        if a.dim() == b.dim() == 3 and a.shape[0] != b.shape[0]:
+            # PyTorch squeezes away a batch of one that requires grad (see matmul_grad_fn_name)
+            with no_grad():
+                if a.shape[0] == 1 and a.requires_grad:
+                    a = a[0]
+                elif b.shape[0] == 1 and b.requires_grad:
+                    b = b[0]
+        if not folds(a, b):
             count = math.prod(batch)
             check_bmm((count, n, k), (count, k2, m), self._dtype, other._dtype)
-        elif other.dim() <= 2:  # the batch's rows times b
-            rows = (math.prod(self.shape[:-1]), k)
-            if other.dim() == 1:
-                check_mv(rows, other, self._dtype)
+        elif b.dim() <= 2:  # the batch's rows times b
+            rows = (math.prod(a.shape[:-1]), k)
+            if b.dim() == 1:
+                check_mv(rows, b, a._dtype)
             else:
-                check_mm(rows, tuple(other.shape), self._dtype, other._dtype)
+                check_mm(rows, tuple(b.shape), a._dtype, b._dtype)
         else:  # bᵀ folded into rows, times aᵀ
-            rows = (math.prod(other.shape[:-2]) * m, k2)
-            if self.dim() == 1:
-                check_mv(rows, self, other._dtype)
+            rows = (math.prod(b.shape[:-2]) * m, k2)
+            if a.dim() == 1:
+                check_mv(rows, a, b._dtype)
             else:
-                check_mm(rows, (k, n), other._dtype, self._dtype)
+                check_mm(rows, (k, n), b._dtype, a._dtype)
         kind = other._dtype  # the operands' own, or, with nothing to multiply, the second's
         if not kind.is_floating_point and is_grad_enabled():
             if self.requires_grad or other.requires_grad:  # an empty float @ int64 product

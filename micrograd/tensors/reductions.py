@@ -192,7 +192,11 @@ class ReductionMethods:
         strides = strides_of(self._shape)
         at = [(i // strides[d]) % self._shape[d] if self.dim() else 0 for i in chosen]
         indices = self._plain([constant_value(float(i)) for i in at], shape, int64)
-        return result(self._result(values, shape, f"{name}Backward0", op, (self,)), indices)
+        made = self._result(values, shape, f"{name}Backward0", op, (self,))
+        node = made._grad_fn
+        if node is not None:  # PyTorch's node saves the indices it returns: their version too
+            node.saved += ((-2, indices, indices._storage, indices._storage.version, None),)
+        return result(made, indices)
 
     def _chosen(self, values: list) -> list:
         """New Values for chosen elements: copies in the graph (which keep a zero's sign, as

@@ -161,12 +161,12 @@ class Tensor(
         view._detached, view._tracked = self._detached, self._tracked
         if self._made_in_no_grad or not is_grad_enabled():
             view._made_in_no_grad = True
-        view._multi_view = multi
+        view._multi_view = multi or self._multi_view  # a view of one is refused as it is
         if self._no_grad_view:  # a view of one made under no_grad is one too
-            if is_grad_enabled():
+            if is_grad_enabled() and name:  # (detach() is not refused: name "")
                 raise NotSupported(NO_GRAD_VIEW_USED)
             view._no_grad_view = True
-        elif self._base is not None and is_grad_enabled() and self._leaf_of_its_own:
+        elif name and self._base is not None and is_grad_enabled() and self._leaf_of_its_own:
             raise NotSupported(EARLY_VIEW_USED)
         elif self.requires_grad:
             if is_grad_enabled():
@@ -313,7 +313,9 @@ class Tensor(
         A view whose storage was written since it was made shows the base's new state, as
         PyTorch's ``AsStridedBackward0``."""
         if self._base is not None and self._view_version != self._storage.version:
-            if self._no_grad_view:
+            if self._no_grad_view or (
+                self._made_in_no_grad and not self._detached and self._base.requires_grad
+            ):
                 raise RuntimeError(NO_GRAD_VIEW_MODIFIED)
             if self._multi_view and not self._detached and self._base.requires_grad:
                 raise RuntimeError(multi_view_message(self._multi_view, True))

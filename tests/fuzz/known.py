@@ -115,6 +115,7 @@ KNOWN_DIFFERENCES: list[KnownDifference] = [
             "detach().requires_grad_() has elements of its own" in m.tags
             and (
                 m.where == "alias"  # the alias, or what it shares with, was given its own
+                or m.kind == "requires_grad"  # what it is a view of, in PyTorch
                 # nor its version counter: writing into x does not date what was saved of it
                 or (m.kind == "error" and "modified by an inplace operation" in m.expected)
             )
@@ -165,6 +166,13 @@ KNOWN_DIFFERENCES: list[KnownDifference] = [
         "`backward(create_graph=True)`, relu's is `WhereBackward0` where PyTorch prints "
         "`ThresholdBackwardBackward0`).",
         matches=lambda m: m.kind == "grad_fn" and m.op.startswith("autograd.grad via"),
+    ),
+    KnownDifference(
+        "x ** False",
+        "`x ** False` has the gradient of `x ** 0`: 0 everywhere, where PyTorch's is nan at "
+        "x = 0 (it takes only a number 0 for the constant exponent 0).",
+        matches=lambda m: "x ** False" in m.tags and is_gradient(m) and torch_nan_only(m),
+        marks=lambda step, inputs: _op(step) in ("t ** bool", "t.pow(bool)"),
     ),
     KnownDifference(
         "a constant gradient has no graph",
