@@ -191,6 +191,10 @@ HISTORIES = [  # what a write does to the views and the history made before it
     # the indices max(dim) returns are saved for its backward
     "x = T.tensor([1., 2.], requires_grad=True); v, i = T.max(x, 0); i.zero_()\n"
     "(v + 1).backward(); t = x.grad",
+    "c = T.tensor([True, False]); x = T.tensor(1., requires_grad=True)\n"
+    "y = T.where(c, x, T.tensor(2.)); c.fill_(1.0); y.sum().backward(); t = x.grad",
+    "x = T.zeros(2, 0, requires_grad=True); y = T.cat((x * 1.0,)).mean()\n"
+    "y.backward(); y.backward(); t = x.grad",
     # numbers PyTorch reads before anything else, and checks
     "t = T.tensor([1]).clamp(min=2**63)",
     "t = T.tensor([1.]).clamp(min=2**63)",

@@ -32,6 +32,7 @@ class TensorNode(BackwardNode):
     # the node that made the tensor, None for a leaf)
     saved: tuple = ()
     freed = False  # a backward pass that did not retain the graph went through it
+    keeps = False  # it saves something for backward (a tensor or a number): see free_saved
     refusal = ""  # PyTorch's error when a backward pass reaches this node (x ** bool tensor)
 
     def __init__(self, op: str, parents: tuple) -> None:
@@ -89,6 +90,7 @@ def remember_saved(node: TensorNode, result: Any) -> None:
     requires = tuple(is_tensor(p) and p.requires_grad for p in parents)
     shapes = [tuple(p.shape) for p in parents] if node.op == "matmul" else None
     inputs, keeps_result = saved_by(node.name(), requires, op=node.op, shapes=shapes)
+    node.keeps = bool(inputs or keeps_result)  # numbers too: a second pass raises for them
     saved = [
         (i, parents[i], parents[i]._storage, parents[i]._storage.version, parents[i]._grad_fn)
         for i in inputs
@@ -97,6 +99,14 @@ def remember_saved(node: TensorNode, result: Any) -> None:
     if keeps_result:
         saved.append((-1, result, result._storage, result._storage.version, node))
     node.saved = tuple(saved)
+
+
+def remember_also(result: Any, t: Any) -> None:
+    """Note the version of t, which the node that made `result` also saves (``ALSO_SAVED``:
+    where's condition, max(dim)'s indices), if it has one."""
+    node = result._grad_fn
+    if isinstance(node, TensorNode):
+        node.saved += ((-2, t, t._storage, t._storage.version, None),)
 
 
 def maker(t: Any) -> BackwardNode | None:
@@ -136,7 +146,8 @@ def check_versions(roots: list[Any]) -> None:
     for _, node in walk(roots):
         saved = getattr(node, "saved", ())
         if node is not None and getattr(node, "freed", False):
-            if saved or node.name() in ALSO_SAVED or node.name() in KEEPS_A_NODE:
+            name = node.name()
+            if getattr(node, "keeps", False) or name in ALSO_SAVED or name in KEEPS_A_NODE:
                 raise RuntimeError(RETAIN_GRAPH_ERROR)
         if getattr(node, "refusal", ""):
             raise RuntimeError(node.refusal)

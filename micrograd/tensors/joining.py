@@ -16,7 +16,7 @@ from ..core.value import Value, apply
 from .dtypes import SCALAR_TYPE_NAMES, bool_, cast_number, dtype
 from .dtypes import result_type, scalar_argument
 from .elements import cast_values, copies, element_values
-from .history import tensor_node
+from .history import remember_also, tensor_node
 from .shapes import broadcast_index, broadcast_shapes, normalize_dim
 from .tensor import Tensor, as_tensor
 
@@ -106,7 +106,9 @@ def where(condition: Tensor, a: Any, b: Any) -> Tensor:
         ]
     else:  # never requires grad: the chosen numbers, an int64's int kept exact
         values = element_values([x.data if keep else y.data for keep, x, y in zip(c, av, bv)], kind)
-    return a._result(values, shape, "WhereBackward0", "where", (a, b), kind)
+    result = a._result(values, shape, "WhereBackward0", "where", (a, b), kind)
+    remember_also(result, condition)
+    return result
 
 
 def _where_operand(x: Any, kind: dtype) -> Tensor:

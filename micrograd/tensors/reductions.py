@@ -18,7 +18,7 @@ from ..core.errors import NotSupported
 from .dtypes import FLOAT32_MAX, SCALAR_TYPE_NAMES, bool_, check_int64, float32, float32_steps
 from .dtypes import int64
 from .elements import copies, element_values
-from .history import constant_value
+from .history import constant_value, remember_also
 from .shapes import normalize_dim, strides_of
 
 MaxResult = namedtuple("max", ["values", "indices"])
@@ -193,9 +193,7 @@ class ReductionMethods:
         at = [(i // strides[d]) % self._shape[d] if self.dim() else 0 for i in chosen]
         indices = self._plain([constant_value(float(i)) for i in at], shape, int64)
         made = self._result(values, shape, f"{name}Backward0", op, (self,))
-        node = made._grad_fn
-        if node is not None:  # PyTorch's node saves the indices it returns: their version too
-            node.saved += ((-2, indices, indices._storage, indices._storage.version, None),)
+        remember_also(made, indices)
         return result(made, indices)
 
     def _chosen(self, values: list) -> list:
