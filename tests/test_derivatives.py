@@ -18,6 +18,7 @@ UNARY = {
     #          domain            f(x)                 f'(x)                          f''(x)
     "exp": ((-20, 20), math.exp, math.exp, math.exp),
     "log": ((1e-3, 1e3), math.log, lambda x: 1 / x, lambda x: -1 / x**2),
+    "reciprocal": ((1e-3, 1e3), lambda x: 1 / x, lambda x: -1 / x**2, lambda x: 2 / x**3),
     "tanh": (
         (-10, 10),
         math.tanh,

@@ -195,6 +195,13 @@ HISTORIES = [  # what a write does to the views and the history made before it
     "y = T.where(c, x, T.tensor(2.)); c.fill_(1.0); y.sum().backward(); t = x.grad",
     "x = T.zeros(2, 0, requires_grad=True); y = T.cat((x * 1.0,)).mean()\n"
     "y.backward(); y.backward(); t = x.grad",
+    # what PyTorch saved is not what was written into later: a copy, a reciprocal
+    "a = T.ones(2, 3, requires_grad=True); b = T.arange(12.).reshape(2, 3, 2); y = a @ b\n"
+    "with T.no_grad(): b.mul_(3)\ny.sum().backward(); t = a.grad",
+    "a = T.arange(12.).reshape(2, 1, 2, 3); b = T.ones(1, 2, 3, 2, requires_grad=True)\n"
+    "y = a @ b\nwith T.no_grad(): a.mul_(3)\ny.sum().backward(); t = b.grad",
+    "x = T.tensor(1., requires_grad=True); y = -x; z = 1.0 / y\n"
+    "with T.no_grad(): y.fill_(0.25)\nz.backward(); t = x.grad",
     # numbers PyTorch reads before anything else, and checks
     "t = T.tensor([1]).clamp(min=2**63)",
     "t = T.tensor([1.]).clamp(min=2**63)",

@@ -154,6 +154,7 @@ PROBES = [
     Probe("PowBackward2", "2**", lambda m, x: 2**x, (M,)),
     # --- functions of one tensor -----------------------------------------------------------------
     Probe("ExpBackward0", "exp", lambda m, x: x.exp(), (M,)),
+    Probe("ReciprocalBackward0", "1/", lambda m, x: x.reciprocal(), (M,)),
     Probe("LogBackward0", "log", lambda m, x: x.log(), (M,)),
     Probe("TanhBackward0", "tanh", lambda m, x: x.tanh(), (M,)),
     Probe("SigmoidBackward0", "sigmoid", lambda m, x: x.sigmoid(), (M,)),

@@ -619,6 +619,21 @@ RSUB_CONSTANT = Primitive(
 )
 
 
+def reciprocal(m: Math, x: Any) -> Any:
+    """1/x"""
+    return 1 / x
+
+
+def reciprocal_vjp(m: Math, g: Any, out: Any, x: Any) -> tuple:
+    """f(x) = 1/x, f′(x) = -1/x² = -f(x)²  (from the result, which PyTorch saves)"""
+    return (-g * out * out,)
+
+
+RECIPROCAL = Primitive(  # also c / t of tensors: c * t.reciprocal() (a Value's c / x is DIV)
+    "reciprocal", "1/", "ReciprocalBackward0", reciprocal, reciprocal_vjp
+)
+
+
 def rpow_constant(m: Math, x: Any, c: float) -> Any:
     """cˣ"""
     return m.pow(c, x)
@@ -722,6 +737,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
     CLAMP,
     POW_CONSTANT,
     RSUB_CONSTANT,
+    RECIPROCAL,
     RPOW_CONSTANT,
     *FOR_TENSORS,
 )

@@ -124,7 +124,7 @@ def _guard(op: str, child: Expression, constants: dict) -> Expression:
     def positive(e: Expression) -> Expression:  # e² + 1 ≥ 1
         return Expression("add", (Expression("mul", (e, e)), Expression("const", value=1.0)))
 
-    if op in ("log", "sqrt"):
+    if op in ("log", "sqrt", "reciprocal"):
         return Expression(op, (positive(child),))
     if op == "exp":
         return Expression(op, (Expression("tanh", (child,)),))

@@ -17,6 +17,7 @@ from .dtypes import FLOAT32_MAX, SCALAR_TYPE_NAMES, bool_, check_int64, dtype, f
 from .dtypes import float32_numbers, float32_steps, int64
 from .elements import copies, element_values
 from .history import constant_value
+from .saved import matmul_copies
 from .shapes import broadcast_shapes
 
 if TYPE_CHECKING:  # these methods belong to Tensor; tensor.py imports this module
@@ -62,6 +63,13 @@ def matrix_products(
             for v, (row, column) in zip(values, pairs):
                 v.data = float32_dot([x.data for x in row], [y.data for y in column])
     return values
+
+
+def snapshot(values: list[Value]) -> list[Value]:
+    """A copy in the graph of each distinct Value (a broadcast repeats them), so that the
+    product keeps these numbers whatever is written into the operand later."""
+    made: dict[int, Value] = {}
+    return [made.get(id(v)) or made.setdefault(id(v), copies([v])[0]) for v in values]
 
 
 def float32_dot(xs: list[float], ys: list[float]) -> float:
@@ -301,6 +309,9 @@ class LinalgMethods:
             if self.requires_grad or other.requires_grad:  # an empty float @ int64 product
                 raise RuntimeError(f"Autograd not support dtype: {SCALAR_TYPE_NAMES[kind]}")
         lv, rv = left.expand(*batch, n, k)._values, right.expand(*batch, k, m)._values
+        copied = matmul_copies(self.shape, other.shape, (self.requires_grad, other.requires_grad))
+        # where PyTorch multiplies a copy, a later in-place change of the operand is harmless
+        lv, rv = (snapshot(lv) if copied[0] else lv), (snapshot(rv) if copied[1] else rv)
         values = matrix_products(lv, rv, math.prod(batch), n, k, m, kind)
         shape = batch + ((n,) if self.dim() > 1 else ()) + ((m,) if other.dim() > 1 else ())
         name = matmul_grad_fn_name(self, other)

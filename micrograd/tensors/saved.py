@@ -107,6 +107,7 @@ SAVES: dict[str, Pattern] = {
     "PowBackward2": INPUT_AND_RESULT,  # 2 ** x
     # --- functions of one tensor -----------------------------------------------------------------
     "ExpBackward0": RESULT,
+    "ReciprocalBackward0": RESULT,  # 1/x; c / t is c * t.reciprocal()
     "LogBackward0": INPUT,
     "TanhBackward0": RESULT,  # 1 - tanh²x
     "SigmoidBackward0": RESULT,  # σ(1 - σ)

@@ -24,7 +24,6 @@ from typing import Any, Callable, Sequence
 from ..core import rules
 from ..autograd.reverse import backward as autograd_backward
 from ..core.value import Value, apply, as_float
-from ..core.ieee import ieee_div
 from ..core.errors import NotSupported, NotSupportedAttribute
 from ..core.modes import is_grad_enabled
 from ..core.nodes import LEAF, BackwardNode
@@ -520,11 +519,14 @@ class Tensor(
             values = element_values(results, result_dtype)
         elif operand is not None and reverse:  # a number on the left: keep it a number
             bv = cast_values(bv, b._dtype, result_dtype)
-            values = [combine(operand, y) for y in bv]
-            if prim is rules.DIV:  # PyTorch computes c / t as c * (1 / t): two roundings
-                reciprocals = cast_for_storage([ieee_div(1.0, y.data) for y in bv], result_dtype)
-                for v, r in zip(values, reciprocals):
-                    v.data = operand * r
+            if prim is rules.DIV:  # PyTorch's c / t is c * t.reciprocal(): two roundings, and
+                # it saves the reciprocal, so writing into t or the result later is harmless
+                reciprocals = [apply(rules.RECIPROCAL, y) for y in bv]
+                if result_dtype is float32:
+                    round_to_float32(reciprocals)
+                values = [r * operand for r in reciprocals]
+            else:
+                values = [combine(operand, y) for y in bv]
         elif operand is not None:
             values = [combine(x, operand) for x in cast_values(av, a._dtype, result_dtype)]
         else:
