@@ -143,6 +143,8 @@ HISTORIES = [  # what a write does to the views and the history made before it
     "y = T.where(a > 0, a, T.ones(3, 1))\nwith T.no_grad(): x += 1\n"
     "y.sum().backward(); t = x.grad",
     # a view made before its base was made to require grad: a leaf of its own
+    "x = T.arange(0, 3, 2) * 1.0; v = x.T; x.requires_grad_()\n"
+    "t = T.autograd.grad(x.sum(), [x, v], allow_unused=True)[0]",
     "x = T.arange(3.); v = x[1:]; x.requires_grad_(); t = v",
     "x = T.arange(3.); v = x.permute(0); x.requires_grad_(); t = v.grad",
     # a node keeps the edges it had: a later write into an input does not join its history

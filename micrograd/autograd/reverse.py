@@ -100,14 +100,15 @@ def grad(
     wanted, layout = _scalars(inputs_list, "inputs")
     # A view PyTorch makes a leaf of its own (made under no_grad, or before its base required
     # grad) is one nothing can be computed from with grad on: it requires grad, and is unused
-    unusable = {
-        id(v) for obj, _, start, stop in layout if getattr(obj, "_leaf_of_its_own", False)
+    unusable = {index for index, (obj, *_) in enumerate(layout) if _leaf_of_its_own(obj)}
+    wanted_in_graph = [
+        v
+        for index, (_, _, start, stop) in enumerate(layout)
+        if index not in unusable
         for v in wanted[start:stop]
-    }  # fmt: skip
-    for v in wanted:
-        if v._node is None and id(v) not in unusable:
-            raise RuntimeError("One of the differentiated Tensors does not require grad")
-    wanted_in_graph = [v for v in wanted if id(v) not in unusable]
+    ]
+    if any(v._node is None for v in wanted_in_graph):
+        raise RuntimeError("One of the differentiated Tensors does not require grad")
     roots, seeds = _connected(outputs_list, roots, seeds)
     found = (
         engine.backward(
@@ -124,7 +125,7 @@ def grad(
     _free_saved(outputs_list, create_graph if retain_graph is None else retain_graph)
     result: list = []
     for index, (obj, aux, start, stop) in enumerate(layout):
-        grads = [None if id(v) in unusable else found.get(v) for v in wanted[start:stop]]
+        grads = [None if index in unusable else found.get(v) for v in wanted[start:stop]]
         used = any(g is not None for g in grads)
         if not used and _in_history(outputs_list, obj):
             grads, used = [0.0] * len(grads), True  # no element used: zeros, as PyTorch gives
@@ -144,6 +145,11 @@ def grad(
             made = unflatten(obj, aux, [0.0 if g is None else g for g in grads])
             result.append(made._as_gradient() if hasattr(made, "_as_gradient") else made)
     return tuple(result)
+
+
+def _leaf_of_its_own(obj: Any) -> bool:
+    """True for a view PyTorch makes a leaf of its own (a tensor's ``_leaf_of_its_own``)."""
+    return bool(getattr(obj, "_leaf_of_its_own", False))
 
 
 def _connected(outputs: list, roots: list[Value], seeds: list) -> tuple[list[Value], list]:

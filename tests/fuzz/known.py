@@ -184,6 +184,16 @@ KNOWN_DIFFERENCES: list[KnownDifference] = [
         ),
     ),
     KnownDifference(
+        "norm's second derivative at 0",
+        "The second derivative of `norm()` at the zero vector is 0, where PyTorch's is nan.",
+        matches=lambda m: (
+            "norm's second derivative at 0" in m.tags
+            and m.op.startswith("grad of grad")
+            and torch_nan_only(m)
+        ),
+        marks=lambda step, inputs: "norm(" in _op(step) and all(x == 0 for _, x in numbers(inputs)),
+    ),
+    KnownDifference(
         "x ** False",
         "`x ** False` has the gradient of `x ** 0`: 0 everywhere, where PyTorch's is nan at "
         "x = 0 (it takes only a number 0 for the constant exponent 0).",
