@@ -44,7 +44,12 @@ def outcome(lib, shape, call, args):
     st.lists(SIZE, max_size=3),
 )
 def test_shape_arguments_give_torch_results_or_torch_error_types(torch, shape, call, args):
-    assert outcome(mg, shape, call, args) == outcome(torch, shape, call, args), (shape, call, args)
+    expected = outcome(torch, shape, call, args)
+    if isinstance(expected, tuple) and any(size < 0 for size in expected[0]):
+        # torch's expand of an empty tensor gives a shape with a negative size, (0, -2, 6)
+        # for expand(0, -2, -1): micrograd refuses the -2
+        expected = "RuntimeError"
+    assert outcome(mg, shape, call, args) == expected, (shape, call, args)
 
 
 def test_the_reported_reshapes_are_refused():

@@ -147,6 +147,12 @@ HISTORIES = [  # what a write does to the views and the history made before it
     "t = T.autograd.grad(x.sum(), [x, v], allow_unused=True)[0]",
     "x = T.arange(3.); v = x[1:]; x.requires_grad_(); t = v",
     "x = T.arange(3.); v = x.permute(0); x.requires_grad_(); t = v.grad",
+    "x = T.ones(2, 2, 2); y = x @ T.ones(2, 3, requires_grad=True); x.requires_grad_()\n"
+    "y.sum().backward(); t = x.grad",
+    "x = T.zeros(()); v = x.squeeze(); x.neg_(); x.requires_grad_(); t = v.is_leaf",
+    "x = T.zeros(1, requires_grad=True); v = x.T; x.requires_grad_(False)\nv[None, 0:1] = 1; t = v",
+    "x = T.zeros(2, 0, requires_grad=True).sum(0); b = T.zeros(2, 0, 2); y = x @ b\n"
+    "b.clamp_(min=1.0); y.sum().backward(); t = x",
     # a node keeps the edges it had: a later write into an input does not join its history
     "x = T.tensor([1., 1.]); w = T.tensor(1., requires_grad=True); y = x + w; z = y + 1\n"
     "u = T.tensor(.5, requires_grad=True); y[1:] = u; z.sum().backward(); t = u.grad",

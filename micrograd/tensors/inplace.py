@@ -77,7 +77,12 @@ class InPlaceMethods:
             raise RuntimeError(LEAF_INPLACE_ERROR)
         if self._multi_view and (self.requires_grad or gaining):
             raise RuntimeError(multi_view_message(self._multi_view, False))
-        if base is not None and base.requires_grad and base.is_leaf and not self._detached:
+        if (
+            base is not None
+            and (base.requires_grad or self._grad_fn is not None)  # made when it required grad
+            and base.is_leaf
+            and not self._detached
+        ):
             raise RuntimeError(VIEW_OF_LEAF_ERROR)
 
     def _store_numbers(

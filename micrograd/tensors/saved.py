@@ -273,7 +273,8 @@ def matmul_copies(
         return False, False
     if len(a) <= 2:
         k, m = b[-2:]
-        return False, requires[0] and not (k == 1 or m == 1 or math.prod(b[:-2]) == 1)
+        copied = not (k == 1 or m == 1 or math.prod(b[:-2]) == 1 or math.prod(b) == 0)
+        return False, requires[0] and copied  # (nothing to copy in an empty b: a view)
     if len(a) == len(b) == 3 and a[0] != b[0]:
         if a[0] == 1 and requires[0]:
             return matmul_copies(a[1:], b, requires)

@@ -271,13 +271,22 @@ class Tensor(
             )
         if requires_grad and (self._detached or self._base is not None):
             self._own_elements()  # a view here is of a tensor that does not require grad
-        newly = requires_grad and not self.requires_grad
+        if requires_grad and not self.requires_grad:
+            self._new_leaf_elements()
         for v in self._values:
             v.requires_grad_(requires_grad)
-            if newly:
-                v.grad = NO_GRAD  # no backward pass has reached it: .grad is None
         self._leaf_requires_grad = requires_grad
         return self
+
+    def _new_leaf_elements(self) -> None:
+        """New Values in this tensor's storage slots, that no backward pass has reached (.grad
+        None), for a tensor made to require grad: what was computed from it before used its
+        old, constant Values, and stays out of its gradient, as in PyTorch (its views share
+        the storage, so they see the new ones)."""
+        stored = self._storage.values
+        for s in self._slots():
+            stored[s] = constant_value(stored[s].data)
+        self._cached = None
 
     def _own_elements(self) -> None:
         """Give this alias (from detach() or .data, or a view of a tensor that does not require
@@ -318,8 +327,8 @@ class Tensor(
                 raise RuntimeError(NO_GRAD_VIEW_MODIFIED)
             if self._multi_view and not self._detached and self._base.requires_grad:
                 raise RuntimeError(multi_view_message(self._multi_view, True))
-            self._view_version = self._storage.version
-            if not self._detached and self._base.requires_grad:
+            if not self._detached and self._base.requires_grad:  # (else: later, if it comes to)
+                self._view_version = self._storage.version
                 self._grad_fn = tensor_node("AsStridedBackward0", "as_strided", (self._base,))
         if self._grad_fn is not None or self._detached:
             return self._grad_fn

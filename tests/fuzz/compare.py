@@ -427,6 +427,9 @@ class Interpreter:
             )
         )
         self.update(step, written, before, taint=tainted or unsupported or half_done)
+        if unsupported:  # what was made from them before is no longer torch's either
+            for name in written:
+                self.taint(name)
         if not tainted and not unsupported:
             self.compare_errors(index, step, expected_error, got_error, written)
         self.compare_registers(index, step)
