@@ -37,7 +37,7 @@ def describe(t: Any) -> tuple:
     """What the fuzzer compares of a tensor."""
     node = t.grad_fn
     name = None if node is None else node.name().removeprefix("torch::autograd::")
-    values = t.detach().reshape(-1).tolist()
+    values = ["nan" if x != x else x for x in t.detach().reshape(-1).tolist()]  # nan == nan
     return tuple(t.shape), str(t.dtype), values, t.requires_grad, t.is_leaf, name
 
 
@@ -153,6 +153,18 @@ HISTORIES = [  # what a write does to the views and the history made before it
     "x = T.zeros(1, requires_grad=True); v = x.T; x.requires_grad_(False)\nv[None, 0:1] = 1; t = v",
     "x = T.zeros(2, 0, requires_grad=True).sum(0); b = T.zeros(2, 0, 2); y = x @ b\n"
     "b.clamp_(min=1.0); y.sum().backward(); t = x",
+    "x = T.ones(3).exp(); v = x[[False, True, True]]; d = v[:1]; v.requires_grad_()\n"
+    "d.backward(T.ones(1)); t = v.grad",
+    "x = T.zeros(2, 2, 0, requires_grad=True); a, b = x.unbind(0)\n"
+    "with T.no_grad(): x.add_(x)\nt = b.detach()",
+    "y = T.arange(3.); y[...] = T.tensor(1., requires_grad=True)\n"
+    "y.sum().backward(); y.sum().backward(); t = y",
+    "x = T.ones(2, 2, requires_grad=True); y = x.mean(0); y.sum().backward()\n"
+    "y.sum().backward(); t = x.grad",
+    "x = T.ones(2, 1); d = x.data; v = d.squeeze(1); w = T.ones(1, 2, requires_grad=True)\n"
+    "y = T.mm(v[:, None], w); d.add_(d); y.sum().backward(); t = w.grad",
+    "x = T.tensor(1., requires_grad=True); y = x / 0; y[...] = 1.0\n"
+    "t, = T.autograd.grad((y - 1).sum(), [x], create_graph=True)",
     # a node keeps the edges it had: a later write into an input does not join its history
     "x = T.tensor([1., 1.]); w = T.tensor(1., requires_grad=True); y = x + w; z = y + 1\n"
     "u = T.tensor(.5, requires_grad=True); y[1:] = u; z.sum().backward(); t = u.grad",

@@ -267,7 +267,13 @@ class Primitive:
         a, b = value._a, value._b
         if create_graph:
             operands = (a,) if b is None else (a, b)
-            return self.vjp(ValueMath, g, value, *operands)
+            try:
+                return self.vjp(ValueMath, g, value, *operands)
+            except ArithmeticError:  # numbers among them (a zero gradient, a constant): IEEE's
+                ieee_numbers = [ieee.IEEEFloat(x) if x.__class__ is float else x for x in
+                                (g, *operands)]  # fmt: skip
+                grads = self.vjp(ValueMath, ieee_numbers[0], value, *ieee_numbers[1:])
+                return tuple(float(x) if isinstance(x, ieee.IEEEFloat) else x for x in grads)
         try:
             if b is None:
                 return evaluate(self.vjp, g, value.data, _number(a))
@@ -713,7 +719,11 @@ OVERWRITE = Primitive(  # t.fill_(2.0), t.zero_(): as PyTorch's FillBackward, sa
     "overwrite", "fill", "FillBackward2", choose_y, choose_y_vjp, inputs=2, saves=False
 )
 
-FOR_TENSORS = (COPY, PICK, CHOOSE_X, CHOOSE_Y, OVERWRITE)
+DIVIDE_BY_COUNT = Primitive(  # mean's Σx / n: as PyTorch's MeanBackward, saves nothing
+    "divide_by_count", "/", "DivBackward0", div, div_vjp, inputs=2, saves=False
+)
+
+FOR_TENSORS = (COPY, PICK, CHOOSE_X, CHOOSE_Y, OVERWRITE, DIVIDE_BY_COUNT)
 """The primitives tensors use for copies and choices: no Value method, operator or formula."""
 
 

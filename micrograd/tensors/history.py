@@ -92,13 +92,18 @@ def remember_saved(node: TensorNode, result: Any) -> None:
     inputs, keeps_result = saved_by(node.name(), requires, op=node.op, shapes=shapes)
     node.keeps = bool(inputs or keeps_result)  # numbers too: a second pass raises for them
     saved = [
-        (i, parents[i], parents[i]._storage, parents[i]._storage.version, parents[i]._grad_fn)
+        (i, parents[i], counter(parents[i]), counter(parents[i]).version, parents[i]._grad_fn)
         for i in inputs
         if i < len(parents) and is_tensor(parents[i])
     ]
     if keeps_result:
-        saved.append((-1, result, result._storage, result._storage.version, node))
+        saved.append((-1, result, counter(result), counter(result).version, node))
     node.saved = tuple(saved)
+
+
+def counter(t: Any) -> Any:
+    """What counts t's in-place writes: its storage, or the counter of a ``.data`` alias."""
+    return t._counter or t._storage
 
 
 def remember_also(result: Any, t: Any) -> None:
@@ -106,7 +111,7 @@ def remember_also(result: Any, t: Any) -> None:
     where's condition, max(dim)'s indices), if it has one."""
     node = result._grad_fn
     if isinstance(node, TensorNode):
-        node.saved += ((-2, t, t._storage, t._storage.version, None),)
+        node.saved += ((-2, t, counter(t), counter(t).version, None),)
 
 
 def maker(t: Any) -> BackwardNode | None:
@@ -151,9 +156,9 @@ def check_versions(roots: list[Any]) -> None:
                 raise RuntimeError(RETAIN_GRAPH_ERROR)
         if getattr(node, "refusal", ""):
             raise RuntimeError(node.refusal)
-        for _, t, storage, version, made_by in saved:
-            if storage.version != version:
-                raise RuntimeError(modified_message(t, made_by, storage.version, version))
+        for _, t, counted, version, made_by in saved:
+            if counted.version != version:
+                raise RuntimeError(modified_message(t, made_by, counted.version, version))
 
 
 def free_saved(roots: list[Any]) -> None:

@@ -243,7 +243,11 @@ class IndexingMethods:
             return
         stored = self._storage.values
         new = cast_values(new, source.dtype, self._dtype)
-        chosen = [apply(rules.CHOOSE_Y, stored[s], v) for s, v in zip(slots, new)]
+        whole = last is None and self._base is None and name != "IndexPutBackward0"
+        # a write into all of a tensor (not a view) is PyTorch's copy_ or fill_, which saves
+        # nothing; through a view (CopySlices) or an index (the indices) a node keeps state
+        choose = rules.OVERWRITE if whole else rules.CHOOSE_Y
+        chosen = [apply(choose, stored[s], v) for s, v in zip(slots, new)]
         node = None  # written through a view (of self, or self one): CopySlices
         if last is None and self._base is None:
             op = {"CopyBackwards": "copy_", "IndexPutBackward0": "index_put_"}.get(name, name)

@@ -36,7 +36,7 @@ from .dtypes import (
     round_to_float32,
     scalar_argument,
 )
-from .history import multi_view_message, tensor_node
+from .history import counter, multi_view_message, tensor_node
 from .indexing import OVERLAP_ERROR as PARTIAL_OVERLAP_ERROR
 from .indexing import overlap_status
 from .randomness import generator
@@ -131,7 +131,7 @@ class InPlaceMethods:
         """One more in-place write: the version goes up (not through .data, as in PyTorch)."""
         self._storage.writes += 1
         if self._tracked:
-            self._storage.version += 1
+            (self._counter or self._storage).version += 1
 
     def _write_back(self) -> None:
         """A tensor's .grad (or a view of it, or its .data) passes in-place changes on to the
@@ -192,9 +192,9 @@ class InPlaceMethods:
         saved = []
         for which, t, storage, version, made_by in node.saved:
             if which == 0 and t is self:
-                t, storage, version = before, before._storage, before._storage.version
+                t, storage, version = before, counter(before), counter(before).version
             elif t is result:
-                t, storage, version = self, self._storage, self._storage.version
+                t, storage, version = self, counter(self), counter(self).version
             saved.append((which, t, storage, version, made_by))
         node.saved = tuple(saved)
 

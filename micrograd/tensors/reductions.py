@@ -14,7 +14,9 @@ import sys
 from collections import namedtuple
 from typing import TYPE_CHECKING, Any, Callable
 
+from ..core import rules
 from ..core.errors import NotSupported
+from ..core.value import apply
 from .dtypes import FLOAT32_MAX, SCALAR_TYPE_NAMES, bool_, check_int64, float32, float32_steps
 from .dtypes import int64
 from .elements import copies, element_values
@@ -147,11 +149,12 @@ class ReductionMethods:
         groups, shape = self._groups(self._dims(dim, "mean"), keepdim)
         elements = self._values
         values = [
-            functools.reduce(operator.add, [elements[i] for i in g]) / len(g)
+            apply(rules.DIVIDE_BY_COUNT, functools.reduce(operator.add, [elements[i] for i in g]),
+                  float(len(g)))
             if g
             else constant_value(math.nan)
             for g in groups
-        ]  # the mean of nothing: 0/0
+        ]  # the mean of nothing: 0/0  # fmt: skip
         positive_zeros(values)
         return self._result(
             values, shape, "MeanBackward0" if dim is None else "MeanBackward1", "mean", (self,)

@@ -33,9 +33,19 @@ class Storage:
 
     def __init__(self, values: list[Any]) -> None:
         self.values = values
-        self.version = 0  # PyTorch's: in-place writes autograd sees (not through .data)
+        self.version = 0  # PyTorch's: in-place writes autograd sees (.data has its own)
         self.writes = 0  # every write: a view's list of its elements is good until the next
         self.grad_of: Any = None  # the tensor whose .grad this is: writes go to its elements
+
+
+class VersionCounter:
+    """A version counter of its own, for a ``.data`` alias and its views: PyTorch gives
+    ``x.data`` a new one, so writing through it dates neither x nor what x's views saved."""
+
+    __slots__ = ("version",)
+
+    def __init__(self) -> None:
+        self.version = 0
 
 
 def contiguous_strides(shape: Sequence[int]) -> tuple[int, ...]:

@@ -36,7 +36,7 @@ from .history import NO_GRAD, NoGrad, check_versions, constant_value, free_saved
 from .history import reachable_leaves
 from .history import multi_view_message, remember_saved, tensor_node, walk
 from .elements import cast_values, copies, element_values
-from .storage import Storage, contiguous_strides, is_contiguous, slots
+from .storage import Storage, VersionCounter, contiguous_strides, is_contiguous, slots
 from .conversion import ConversionMethods
 from .indexing import IndexingMethods
 from .inplace import InPlaceMethods
@@ -94,7 +94,8 @@ class Tensor(
     _no_grad_view = False  # a view of a tensor that requires grad, made under no_grad
     _made_in_no_grad = False  # a view made under no_grad (or a view of one)
     _multi_view = ""  # "Output 1 of Split"...: a view from a function returning several views
-    _tracked = True  # in-place writes count in the version (not through .data, as in PyTorch)
+    _tracked = True  # in-place writes count in the version (not w.data = ..., as in PyTorch)
+    _counter = None  # a .data alias's own VersionCounter (None: the storage counts)
     _view_version = 0  # the storage's version when this view's grad_fn was made
     _retains_grad = False  # retain_grad() was called: .grad of a non-leaf is kept
     _cached: tuple[int, list] | None = None  # a view's elements, as of the storage's writes
@@ -158,6 +159,7 @@ class Tensor(
             view._slot_list = slots(shape, strides, offset)
         view._view_version = self._storage.version
         view._detached, view._tracked = self._detached, self._tracked
+        view._counter = self._counter
         if self._made_in_no_grad or not is_grad_enabled():
             view._made_in_no_grad = True
         view._multi_view = multi or self._multi_view  # a view of one is refused as it is
@@ -167,7 +169,7 @@ class Tensor(
             view._no_grad_view = True
         elif name and self._base is not None and is_grad_enabled() and self._leaf_of_its_own:
             raise NotSupported(EARLY_VIEW_USED)
-        elif self.requires_grad:
+        elif name and self.requires_grad:  # (detach(), name "", has no history)
             if is_grad_enabled():
                 view._grad_fn = tensor_node(name, op, (self,))
             else:
@@ -203,8 +205,9 @@ class Tensor(
 
     @property
     def _version(self) -> int:
-        """How many in-place writes the storage has had (PyTorch's version counter)."""
-        return self._storage.version
+        """How many in-place writes the storage has had (PyTorch's version counter; a .data
+        alias has one of its own)."""
+        return (self._counter or self._storage).version
 
     def _is_view(self) -> bool:
         """True for a view of another tensor's storage."""
@@ -296,6 +299,7 @@ class Tensor(
         self._storage, self._slot_list, self._cached = Storage(values), None, None
         self._strides, self._offset = contiguous_strides(self._shape), 0
         self._base, self._detached, self._no_grad_view, self._tracked = None, False, False, True
+        self._counter = None
 
     @property
     def _leaf_of_its_own(self) -> bool:
@@ -421,14 +425,14 @@ class Tensor(
         """The same elements without history: in-place changes to it change this tensor, and
         (as in PyTorch) they do not count in its version, so autograd does not see them."""
         result = self.detach()
-        result._tracked = False
+        result._counter = VersionCounter()
         return result
 
     @data.setter
     def data(self, value: Any) -> None:
         """``w.data = new`` replaces the numbers, keeping w's identity and history, as in PyTorch;
         ``w.data -= lr * w.grad`` (an in-place change to the alias, then this assignment) too."""
-        if isinstance(value, Tensor) and value._storage is self._storage and not value._tracked:
+        if isinstance(value, Tensor) and value._storage is self._storage and value._counter:
             return  # w.data -= ...: the alias already wrote into w's storage
         value = as_tensor(value)
         if value.shape != self.shape:
@@ -842,7 +846,7 @@ class Tensor(
         inputs: Any = None,
     ) -> None:
         """Accumulate d(self)/d(leaf) into the .grad of every leaf that requires grad."""
-        if not self.requires_grad or self._no_grad_view:  # the view: a leaf with no use
+        if not self.requires_grad or self._leaf_of_its_own:  # such a view: a leaf with no use
             raise RuntimeError(
                 "element 0 of tensors does not require grad and does not have a grad_fn"
             )

@@ -488,6 +488,8 @@ class Interpreter:
         """torch raises iff micrograd raises, and an error of the same family."""
         if expected is None and got is None:
             return
+        if expected is not None and "INTERNAL ASSERT FAILED" in str(expected):
+            return  # a bug of torch's (False ** t's backward), not a behaviour to match
         if expected is None or got is None:
             if got is None:
                 detail = f"torch raises {error_family(expected)}, micrograd does not"
