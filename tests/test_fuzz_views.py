@@ -222,6 +222,16 @@ HISTORIES = [  # what a write does to the views and the history made before it
     "y = a @ b\nwith T.no_grad(): a.mul_(3)\ny.sum().backward(); t = b.grad",
     "x = T.tensor(1., requires_grad=True); y = -x; z = 1.0 / y\n"
     "with T.no_grad(): y.fill_(0.25)\nz.backward(); t = x.grad",
+    # found by a reader bringing PyTorch programs
+    "x = T.tensor([0.1, 0.7], requires_grad=True); (x * x * 3.3).sum().backward(create_graph=True)\n"
+    "t = x.grad.detach()",
+    "t = T.tensor([3e38, 3e38, -3e38]).sum()",
+    "t = T.tensor([[3e38, 3e38]]).mean(1)",
+    "p = T.ones(2, requires_grad=True); g = T.tensor([1., 2.])\n"
+    "with T.no_grad(): p.add_(g, alpha=-0.5); p.sub_(g, alpha=2)\nt = p",
+    "t = T.add(T.ones(2), T.tensor([1., 2.]), alpha=3)",
+    "y = T.ones(2); t = T.autograd.grad((y * 2).sum(), y)",
+    "t = T.ones(2, dtype=T.int64).requires_grad_()",
     # numbers PyTorch reads before anything else, and checks
     "t = T.tensor([1]).clamp(min=2**63)",
     "t = T.tensor([1.]).clamp(min=2**63)",
@@ -282,6 +292,25 @@ def test_writes_micrograd_cannot_follow_are_not_supported(torch, source, torch_s
     assert torch_shows(outcome(torch, source))
     with pytest.raises(NotSupported, match=refusal):
         outcome(micrograd, source)
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "x = T.tensor([1., 2., 3.], requires_grad=True); h = x * 2; v = h[1:]\n"
+        "t = T.autograd.grad((v ** 2).sum() + h.sum(), v)[0]",
+        "x = T.tensor([1., 2., 3.], requires_grad=True); h = x * 2; v = h[1:]; v.retain_grad()\n"
+        "((v ** 2).sum() + h.sum()).backward(); t = v.grad",
+    ],
+)
+def test_the_gradient_with_respect_to_a_view_is_refused(torch, source):
+    """A view's elements are its base's Values, whose gradient counts the base's other paths
+    too (torch: [8, 12], the view's own): micrograd refuses rather than give [9, 13]."""
+    assert outcome(torch, source)[2] == [8.0, 12.0]
+    with pytest.raises(NotSupported, match="with respect to a view"):
+        outcome(micrograd, source)
+    clone = source.replace("v = h[1:]", "v = h[1:].clone()")
+    assert outcome(micrograd, clone) == outcome(torch, clone)
 
 
 def test_the_integers_beyond_int64_that_pytorch_wraps_around_are_refused(torch):

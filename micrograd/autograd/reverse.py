@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..core import value as engine
+from ..core.errors import NotSupported
 from ..core.value import Value
 from ..pytree import flatten, unflatten
 
@@ -69,9 +70,7 @@ def backward(
     _check_versions(outputs)
     roots, seeds = _seeds(outputs, grad_tensors)
     if inputs is not None:
-        raise NotImplementedError(
-            "backward(inputs=...) is not supported: use micrograd.autograd.grad"
-        )
+        raise NotSupported("backward(inputs=...) is not supported: use micrograd.autograd.grad")
     roots, seeds = _connected(outputs, roots, seeds)
     if roots:
         engine.backward(roots, seeds, retain_graph=retain_graph, create_graph=create_graph)
@@ -97,6 +96,14 @@ def grad(
     outputs_list, inputs_list = _as_list(outputs), _as_list(inputs)
     _check_versions(outputs_list)
     roots, seeds = _seeds(outputs_list, grad_outputs)
+    for out in outputs_list:  # PyTorch looks at the outputs first
+        if hasattr(out, "_values") and not out.requires_grad:
+            raise RuntimeError(
+                "element 0 of tensors does not require grad and does not have a grad_fn"
+            )
+    for obj in inputs_list:  # a view's elements are its base's: refused (micrograd's reason)
+        if hasattr(obj, "_check_gradient_input"):
+            obj._check_gradient_input()
     wanted, layout = _scalars(inputs_list, "inputs")
     # A view PyTorch makes a leaf of its own (made under no_grad, or before its base required
     # grad) is one nothing can be computed from with grad on: it requires grad, and is unused

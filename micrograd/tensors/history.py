@@ -156,8 +156,10 @@ def check_versions(roots: list[Any]) -> None:
                 raise RuntimeError(RETAIN_GRAPH_ERROR)
         if getattr(node, "refusal", ""):
             raise RuntimeError(node.refusal)
-        for _, t, counted, version, made_by in saved:
-            if counted.version != version:
+        for which, t, counted, version, made_by in saved:
+            if counted.version != version:  # PyTorch names a saved result by its node, a saved
+                if which != -1:  # input by the node that made it now
+                    made_by = node_now(t) if t._base is None else t._base._grad_fn
                 raise RuntimeError(modified_message(t, made_by, counted.version, version))
 
 

@@ -213,7 +213,15 @@ class InPlaceMethods:
     def __ipow__(self, other):
         return self._in_place(lambda: self.pow(other), operand=other)
 
-    add_, sub_, mul_, div_, pow_ = __iadd__, __isub__, __imul__, __itruediv__, __ipow__
+    def add_(self, other: Any, alpha: Any = 1) -> Any:
+        """self += alpha·other."""
+        return self._in_place(lambda: self.add(other, alpha=alpha), operand=other)
+
+    def sub_(self, other: Any, alpha: Any = 1) -> Any:
+        """self -= alpha·other."""
+        return self._in_place(lambda: self.sub(other, alpha=alpha), operand=other)
+
+    mul_, div_, pow_ = __imul__, __itruediv__, __ipow__
 
     def _take(self, compute: Callable[[], Tensor]) -> Tensor:
         """A function of the table in place (t.sin_(), t.clamp_(min=0)): its grad_fn, if it is

@@ -119,8 +119,8 @@ class ReductionMethods:
         ]
         if combine is operator.add:
             positive_zeros(values)
-        elif kind is float32:
-            overflow_as_float32(values, groups, elements)
+        if kind is float32:
+            overflow_as_float32(values, groups, elements, combine)
         suffix = "0" if dim is None else "1"
         return self._result(
             values,
@@ -144,7 +144,7 @@ class ReductionMethods:
         if not self._dtype.is_floating_point:
             raise RuntimeError(
                 f"mean(): could not infer output dtype. Input dtype must be either a floating point "
-                f"or complex dtype. Got: {self._dtype.name.capitalize()}"
+                f"or complex dtype. Got: {SCALAR_TYPE_NAMES[self._dtype]}"
             )
         groups, shape = self._groups(self._dims(dim, "mean"), keepdim)
         elements = self._values
@@ -156,6 +156,8 @@ class ReductionMethods:
             for g in groups
         ]  # the mean of nothing: 0/0  # fmt: skip
         positive_zeros(values)
+        if self._dtype is float32:
+            overflow_as_float32(values, groups, elements, operator.add, count=True)
         return self._result(
             values, shape, "MeanBackward0" if dim is None else "MeanBackward1", "mean", (self,)
         )
@@ -336,13 +338,23 @@ def _largest_size(xs: list) -> Any:
     return result
 
 
-def overflow_as_float32(products: list, groups: list, elements: list) -> None:
-    """Give a float32 product PyTorch's number where a partial product goes beyond float32's
-    range (inf there; the float64 product micrograd computes may fit): only when it might."""
-    for v, group in zip(products, groups):
-        factors = [elements[i].data for i in group]
-        if len(factors) > 1 and math.prod(max(1.0, abs(x)) for x in factors) > FLOAT32_MAX:
-            v.data = float32_steps(factors, operator.mul)
+def overflow_as_float32(
+    results: list, groups: list, elements: list, combine: Callable, count: bool = False
+) -> None:
+    """Give a float32 sum or product PyTorch's number where a partial one goes beyond
+    float32's range (inf there; the float64 one micrograd computes may fit): only when it
+    might.  With `count`, the results are means: the sum divided by the group's size."""
+    for v, group in zip(results, groups):
+        terms = [elements[i].data for i in group]
+        if len(terms) < 2:
+            continue
+        if combine is operator.mul:
+            bound = math.prod(max(1.0, abs(x)) for x in terms)
+        else:
+            bound = sum(abs(x) for x in terms)
+        if bound > FLOAT32_MAX:
+            total = float32_steps(terms, combine)
+            v.data = total / len(terms) if count else total
 
 
 def positive_zeros(values: list) -> None:

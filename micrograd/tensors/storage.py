@@ -37,6 +37,10 @@ class Storage:
         self.writes = 0  # every write: a view's list of its elements is good until the next
         self.grad_of: Any = None  # the tensor whose .grad this is: writes go to its elements
 
+    def data_ptr(self) -> int:
+        """An address of the storage: equal for tensors that share it (not a memory address)."""
+        return id(self)
+
 
 class VersionCounter:
     """A version counter of its own, for a ``.data`` alias and its views: PyTorch gives

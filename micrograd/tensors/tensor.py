@@ -261,9 +261,7 @@ class Tensor(
     def requires_grad_(self, requires_grad: bool = True) -> Tensor:
         """Make this leaf tensor a variable (True) or a constant (False); returns self."""
         if requires_grad and not self._dtype.is_floating_point:
-            raise RuntimeError(
-                "Only Tensors of floating point and complex dtype can require gradients"
-            )
+            raise RuntimeError("only Tensors of floating point dtype can require gradients")
         if not self.is_leaf:
             if requires_grad:
                 return self
@@ -393,6 +391,8 @@ class Tensor(
         numbers = [constant_value(float(g)) for g in grads if g.__class__ is not Value]
         if self._dtype is float32:
             round_to_float32(numbers)  # summed in float64, shown as the float32 PyTorch holds
+            # (and a graph of gradients this backward pass made, with create_graph)
+            round_to_float32([g for g in grads if g.__class__ is Value])
         made = iter(numbers)
         result = Tensor(
             [g if g.__class__ is Value else next(made) for g in grads],
@@ -611,7 +611,15 @@ class Tensor(
     def __rmatmul__(self, other):
         return as_tensor(other).matmul(self)
 
-    add, sub, mul, div, pow = __add__, __sub__, __mul__, __truediv__, __pow__
+    def add(self, other: Any, alpha: Any = 1) -> Tensor:
+        """self + alpha·other (``alpha``, as in PyTorch: ``p.add(g, alpha=-lr)``)."""
+        return self + _scaled(other, alpha)
+
+    def sub(self, other: Any, alpha: Any = 1) -> Tensor:
+        """self - alpha·other."""
+        return self - _scaled(other, alpha)
+
+    mul, div, pow = __mul__, __truediv__, __pow__
     multiply, subtract, divide, true_divide = mul, sub, div, div
 
     def _elementwise(self, prim: rules.Primitive, constants: tuple | None, grad_fn: str) -> Tensor:
@@ -916,10 +924,17 @@ class Tensor(
             "Tensor.register_hook is not supported: register hooks on the element Values"
         )
 
+    def _check_gradient_input(self) -> None:
+        """Refuse to be an input of autograd.grad if a view (see VIEW_GRADIENT)."""
+        if self._base is not None and not self._detached and not self._leaf_of_its_own:
+            raise NotSupported(VIEW_GRADIENT)
+
     def retain_grad(self) -> None:
         """Keep this non-leaf tensor's gradient in ``.grad`` (a leaf keeps it anyway)."""
         if not self.requires_grad:
             raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
+        if self._base is not None and not self._detached:
+            raise NotSupported(VIEW_GRADIENT)
         self._retains_grad = True
 
     @property
@@ -963,6 +978,12 @@ NO_GRAD_VIEW_USED = (
     "PyTorch makes such a view a leaf of its own that shares its elements, which micrograd "
     "cannot (a Value holds both a number and a gradient).  Make the view outside no_grad(), or "
     "use view.detach() for the numbers only."
+)
+VIEW_GRADIENT = (
+    "the gradient with respect to a view (retain_grad(), or an input of autograd.grad): a "
+    "view's elements are its base's Values, whose gradient counts every path to the base, "
+    "not only those through the view.  Take the gradient of the base and index it, or of a "
+    "clone (v = h[1:].clone())."
 )
 EARLY_VIEW_USED = (
     "a view made before its base was made to require grad (requires_grad_()), used with grad "
@@ -1014,6 +1035,13 @@ def rebuilt(cls: type, numbers: list, shape: tuple, dtype_: dtype, requires_grad
 
 
 # --- numbers, lists and Values as tensors ------------------------------------------------------------
+def _scaled(other: Any, alpha: Any) -> Any:
+    """alpha·other for add and sub (other itself for alpha 1)."""
+    if isinstance(alpha, bool) or alpha == 1:
+        return other
+    return other * alpha
+
+
 def as_tensor(x: Any, like: Tensor | None = None) -> Tensor:
     """x as a Tensor: a Tensor as it is, a Value or number as a 0-dim tensor, nested lists as data."""
     if isinstance(x, Tensor):
