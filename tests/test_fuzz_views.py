@@ -222,6 +222,8 @@ HISTORIES = [  # what a write does to the views and the history made before it
     "y = a @ b\nwith T.no_grad(): a.mul_(3)\ny.sum().backward(); t = b.grad",
     "x = T.tensor(1., requires_grad=True); y = -x; z = 1.0 / y\n"
     "with T.no_grad(): y.fill_(0.25)\nz.backward(); t = x.grad",
+    "x = T.full((2, 2, 1), 1.0); v = x.expand(2, 2, 2); x.fill_(1.0); x.requires_grad_()\n"
+    "v.sum().backward(); t = x.grad",
     # found by a reader bringing PyTorch programs
     "x = T.tensor([0.1, 0.7], requires_grad=True); (x * x * 3.3).sum().backward(create_graph=True)\n"
     "t = x.grad.detach()",

@@ -287,6 +287,7 @@ class Tensor(
         stored = self._storage.values
         for s in self._slots():
             stored[s] = constant_value(stored[s].data)
+        self._storage.writes += 1  # the views' lists of their elements are out of date
         self._cached = None
 
     def _own_elements(self) -> None:

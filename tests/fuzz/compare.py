@@ -451,7 +451,8 @@ class Interpreter:
         """The level, tolerance, views, ancestry and tags of the registers the step wrote."""
         reads = [self.register(name) for name in step.reads]
         level = max((r.level for r in reads), default=EXACT)
-        if any(self.register(name).level >= FUZZY for name in step.structural):
+        # a mask, an index (or the numbers a mask is made of, t[a > 0]) that may rightly differ
+        if any(self.register(name).level >= APPROX for name in step.structural):
             level = TAINTED
         if step.discrete and level >= APPROX:
             level = max(level, FUZZY)

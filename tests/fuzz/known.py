@@ -58,6 +58,18 @@ def view_of_a_constant(t: Any) -> bool:
     return getattr(t, "_base", None) is not None and not t._base.requires_grad
 
 
+def overlapping(mutated: str, inputs: dict) -> bool:
+    """True if another of the step's (torch) tensors shares memory with the one it writes."""
+    target = inputs.get(mutated)
+    if not hasattr(target, "untyped_storage"):
+        return False
+    ptr = target.untyped_storage().data_ptr()
+    return any(
+        name != mutated and hasattr(t, "untyped_storage") and t.untyped_storage().data_ptr() == ptr
+        and ptr != 0 for name, t in inputs.items()
+    )  # fmt: skip
+
+
 def _flat(values: Any) -> list:
     if isinstance(values, list):
         return [x for item in values for x in _flat(item)]
@@ -209,6 +221,13 @@ KNOWN_DIFFERENCES: list[KnownDifference] = [
             and m.kind == "values"
         ),  # fmt: skip
         marks=lambda step, inputs: _op(step) in ("T.stack", "T.cat"),
+    ),
+    KnownDifference(
+        "an overlapping in-place operand",
+        "An in-place operation whose operand overlaps the tensor it writes, in a way PyTorch does "
+        "not check (`x.T.add_(x.unbind(1)[0])`), computes as if out of place.",
+        matches=lambda m: "an overlapping in-place operand" in m.tags and m.kind == "values",
+        marks=lambda step, inputs: bool(step.mutates) and overlapping(step.mutates, inputs),
     ),
     KnownDifference(
         "x ** False",
