@@ -204,6 +204,8 @@ def test_an_integer_tensor_stores_truncated_numbers(torch):
     same(torch, "t = T.tensor([1, 2])\nt[0] = 2.7\nu = t * 10\n", "t", "u")
     same(torch, "t = T.tensor([1, 2])\nt.fill_(-2.5)\nu = t + t\n", "t", "u")
     same(torch, "t = T.tensor([True, False])\nt[1] = 5\n", "t")
+    # a float is cast straight to int64, not through float32 first (which rounds 2**24 + 1)
+    same(torch, "t = T.tensor([1, 2, 3])\nt[1:] = 16777217.0\nu = t - 16777216\n", "t", "u")
 
 
 # --- version counters --------------------------------------------------------------------------

@@ -239,7 +239,10 @@ class IndexingMethods:
                 "make the index's positions distinct"
             )
         if not (wanted and self._dtype.is_floating_point):
-            self._store_numbers(slots, [v.data for v in new], checked=not is_tensor(value))
+            # a number is cast straight to this dtype, not through the float32 of as_tensor
+            plain = isinstance(value, (int, float)) and not isinstance(value, bool)
+            numbers = [value] * len(new) if plain else [v.data for v in new]
+            self._store_numbers(slots, numbers, checked=not is_tensor(value))
             return
         stored = self._storage.values
         new = cast_values(new, source.dtype, self._dtype)
