@@ -65,3 +65,28 @@ def test_in_place_updates_and_assignments_store_float32_as_torch(torch):
         return w.tolist(), t.tolist()
 
     assert repr(run(mg)) == repr(run(torch))
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.floats(-50, 50, allow_nan=False) | st.integers(-9, 9),
+    st.floats(-8, 8, allow_nan=False).filter(lambda e: e != int(e)),
+    st.sampled_from(["float32", "float64", "int64"]),
+)
+def test_a_number_exponent_is_kept_in_float64_as_torch_keeps_it(torch, base, exponent, kind):
+    # torch's pow does not round a Python exponent to the tensor's float32: t ** 0.1 uses
+    # 0.1 itself, so the results agree to the bit (integer exponents such as 3 or -2 go
+    # through torch's own kernels, a few ulps apart, and are not checked here)
+    def run(lib):
+        base_dtype = getattr(lib, kind)
+        value = int(base) if kind == "int64" else base
+        return (lib.tensor([value], dtype=base_dtype) ** exponent).tolist()
+
+    assert repr(run(mg)) == repr(run(torch))
+
+
+def test_an_odd_exponent_float32_cannot_hold_keeps_its_sign(torch):
+    # 16777217.0 is odd; as a float32 it would be 16777216.0, even, and (-1) ** it would be +1
+    for lib in (mg, torch):
+        assert lib.tensor([-1.0, -2.0]).pow(16777217.0).tolist() == [-1.0, -math.inf]
+        assert lib.tensor([-2]).pow(16777217.0).tolist() == [-math.inf]

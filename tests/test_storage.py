@@ -206,6 +206,20 @@ def test_an_integer_tensor_stores_truncated_numbers(torch):
     same(torch, "t = T.tensor([True, False])\nt[1] = 5\n", "t")
     # a float is cast straight to int64, not through float32 first (which rounds 2**24 + 1)
     same(torch, "t = T.tensor([1, 2, 3])\nt[1:] = 16777217.0\nu = t - 16777216\n", "t", "u")
+    # a view of an integer tensor made in no_grad may take a tensor that requires grad: the
+    # integer elements never require grad, so there is nothing ambiguous to refuse
+    same(
+        torch,
+        "t = T.tensor([1, 2])\nwith T.no_grad():\n    v = t[...]\n"
+        "v[...] = T.tensor([3.5, 1.0], requires_grad=True)\n",
+        "t",
+        "v",
+    )
+    same(
+        torch,
+        "t = T.tensor(1)\nwith T.no_grad():\n    v = t[...]\nv[...] = T.tensor(3.5, requires_grad=True)\n",
+        "v",
+    )
 
 
 # --- version counters --------------------------------------------------------------------------
@@ -222,6 +236,9 @@ VERSIONS = [
     "y = x.sin()\nloss = y.sum()\nwith T.no_grad():\n    x.mul_(2)",
     "y = x * 1\nv = y[0:1]\nloss = (v * w[0:1]).sum()\ny.add_(1)",
     "y = x @ w\nloss = y\nwith T.no_grad():\n    w.zero_()",
+    "i = T.tensor([1, 0])\nloss = x[i].sum()\ni.zero_()",  # an index tensor is saved too
+    "m = T.tensor([True, False])\nloss = (x[m] * 2).sum()\nm.zero_()",
+    "i = T.tensor([1])\nloss = x[None, i].sum()\ni.add_(-1)",
     # changed, but not saved (or saved before): PyTorch computes
     "y = x * 1\nloss = (y + w).sum()\nwith T.no_grad():\n    y.add_(1)",
     "y = x / x\nloss = y.sum()\nwith T.no_grad():\n    y.fill_(1.5)",
@@ -303,6 +320,13 @@ def test_an_empty_tensor_requires_grad_as_asked_and_passes_it_on(torch):
         "a = T.tensor([1., 2.])\nd = a.detach().requires_grad_()\n(d * d).sum().backward()\n",
         "a",
         "d",
+    )
+    # written through a view of no elements: the edge to the value still gives it a .grad
+    same(
+        torch,
+        "b = T.tensor([1.])\nv = b[None, 1:]\nx = T.ones(1, 1, 0, requires_grad=True)\n"
+        "v[None, :, :] = x\nb.sum().backward()\n",
+        "x",
     )
 
 

@@ -18,7 +18,7 @@ from ..core.modes import is_grad_enabled
 from ..core.value import apply
 from .dtypes import bool_, float32, float64, int64
 from .elements import cast_values, picked
-from .history import is_tensor, tensor_node
+from .history import is_tensor, remember_also, tensor_node
 from .shapes import broadcast_index, broadcast_shapes, nested_numbers, strides_of
 from .storage import slots as slots_of
 
@@ -38,6 +38,11 @@ INTERNAL_OVERLAP_ERROR = (
 TYPE_NAMES = {"float32": "Float", "float64": "Double", "int64": "Long", "bool": "Bool"}
 
 
+def _index_tensors(key: Any) -> list[Any]:
+    """The tensors (integer indices, bool masks) among an index's items."""
+    return [k for k in (key if isinstance(key, tuple) else (key,)) if is_tensor(k)]
+
+
 class IndexingMethods:
     """Indexing of Tensor (a part of the class, kept in a module of its own)."""
 
@@ -47,7 +52,10 @@ class IndexingMethods:
             positions, shape = self._advanced(items)
             values = self._values
             chosen = picked([values[p] for p in positions])
-            return self._result(chosen, shape, "IndexBackward0", "index", (self,), stored=True)
+            result = self._result(chosen, shape, "IndexBackward0", "index", (self,), stored=True)
+            for index in _index_tensors(key):  # PyTorch saves them: writing one later is refused
+                remember_also(result, index)
+            return result
         shape, strides, offset = self._basic(items)
         # PyTorch skips the whole slices of a tuple, not a lone slice: t[:] is a SliceBackward0
         last = "SliceBackward0" if isinstance(key, slice) else _last_view(self, items)
@@ -223,7 +231,9 @@ class IndexingMethods:
             )
         elements = source._values
         new = [elements[i] for i in broadcast_index(given, shape)]
-        self._check_writable(gaining=source.requires_grad)
+        # copied into an integer tensor, a value's gradient is dropped; PyTorch's fill_ keeps it
+        gaining = source.requires_grad and (filled or self._dtype.is_floating_point)
+        self._check_writable(gaining=gaining)
         wanted = is_grad_enabled() and (self.requires_grad or source.requires_grad)
         if wanted and filled and not self._dtype.is_floating_point and source.requires_grad:
             raise NotSupported(

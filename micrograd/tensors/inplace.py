@@ -116,6 +116,8 @@ class InPlaceMethods:
             stored[s] = v
         self._count_write()
         if self._base is not None:  # written through a view: the base's grad_fn is CopySlices
+            if node is None and source is not None:  # the edge to `source`, even with no elements
+                node = tensor_node("CopyBackwards", "copy_", (before, source))
             result = self._plain(values, self.shape, self._dtype, node)
             base._grad_fn = tensor_node("CopySlices", "copy_slices", (before, result))
         elif node is None:

@@ -525,6 +525,8 @@ class Tensor(
         exponent = other if number is not None and not reverse else None  # t ** number
         check_arithmetic(prim.name, left, right, result_dtype, exponent)
         operand = None if number is None else cast_number(other, result_dtype)
+        if exponent is not None and prim is rules.POW_CONSTANT and result_dtype.is_floating_point:
+            operand = number  # PyTorch's pow keeps a number exponent in float64: (-1) ** 16777217.0
         if not result_dtype.is_floating_point:  # never requires grad: computed on the numbers
             operate = integer_pow if combine is operator.pow else combine
             xs = cast_for_storage([v.data for v in av], result_dtype)  # a number's 0-dim tensor

@@ -58,6 +58,16 @@ def view_of_a_constant(t: Any) -> bool:
     return getattr(t, "_base", None) is not None and not t._base.requires_grad
 
 
+def shares_storage(t: Any) -> bool:
+    """True for a (torch) tensor whose storage another tensor holds too (a ``.data`` alias, or
+    what it is an alias of): torch's own count of the storage's users, one being this call's."""
+    if not hasattr(t, "untyped_storage"):
+        return False
+    import torch
+
+    return torch._C._storage_Use_Count(t.untyped_storage()._cdata) > 2
+
+
 def overlapping(mutated: str, inputs: dict) -> bool:
     """True if another of the step's (torch) tensors shares memory with the one it writes."""
     target = inputs.get(mutated)
@@ -120,8 +130,9 @@ KNOWN_DIFFERENCES: list[KnownDifference] = [
     ),
     KnownDifference(
         "detach().requires_grad_() has elements of its own",
-        "`x.detach().requires_grad_()` (and `nn.Parameter(t)`, and `v.requires_grad_()` on a "
-        "view `v` of an `x` that does not require grad) gets elements of its own: from then on "
+        "`x.detach().requires_grad_()` (and `x.data.requires_grad_()`, `nn.Parameter(t)`, and "
+        "`v.requires_grad_()` on a view `v` of an `x` that does not require grad) gets elements "
+        "of its own: from then on "
         "it no longer shares with `x`, nor its version counter.",
         matches=lambda m: (
             "detach().requires_grad_() has elements of its own" in m.tags
@@ -136,7 +147,7 @@ KNOWN_DIFFERENCES: list[KnownDifference] = [
             _op(step) == "t.detach().requires_grad_()"
             or (
                 _op(step) == "t.requires_grad_()"
-                and any(view_of_a_constant(t) for t in inputs.values())
+                and any(view_of_a_constant(t) or shares_storage(t) for t in inputs.values())
             )  # fmt: skip
         ),
     ),
