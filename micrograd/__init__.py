@@ -26,7 +26,10 @@ from .core.value import Value
 from .core.errors import NotSupported, missing_name
 from .teaching.language import say, set_language
 from .teaching.replay import replay
+from .utils.serialization import load, save
+from .core.missing import install as _install_missing_modules
 from .core.modes import detect_anomaly, enable_grad, is_grad_enabled, no_grad, set_grad_enabled
+from .core.modes import inference_mode, is_inference_mode_enabled
 from .tensors import (
     DoubleTensor,
     FloatTensor,
@@ -116,6 +119,12 @@ from .tensors.functions import (
 )
 
 
+from .tensors.functions import argmax, argmin, cumprod, cumsum, log_softmax, softmax
+from .tensors.functions import sort, std, topk, var
+from .tensors.creation import from_numpy
+from .tensors.sampling import bernoulli, normal, randperm
+from .func import vmap
+
 float = float32  # torch.float
 bool = bool_  # torch.bool
 
@@ -134,12 +143,16 @@ __all__ = [
     "nn",
     "optim",
     "data",
+    "save",
+    "load",
     "tensor",
     "no_grad",
     "enable_grad",
     "set_grad_enabled",
     "is_grad_enabled",
     "detect_anomaly",
+    "inference_mode",
+    "is_inference_mode_enabled",
     "manual_seed",
     "Size",
     "dtype",
@@ -222,6 +235,21 @@ __all__ = [
     "set_default_device",
     "get_default_device",
     *ELEMENTWISE,
+    "argmax",
+    "argmin",
+    "cumprod",
+    "cumsum",
+    "log_softmax",
+    "softmax",
+    "sort",
+    "std",
+    "topk",
+    "var",
+    "from_numpy",
+    "bernoulli",
+    "normal",
+    "randperm",
+    "vmap",
 ]
 
 SUBMODULES = {
@@ -239,6 +267,8 @@ SUBMODULES = {
     )
 }
 SUBMODULES["plots"] = "micrograd.teaching.plots"
+SUBMODULES["serialization"] = "micrograd.utils.serialization"  # torch.serialization
+_install_missing_modules("micrograd")  # `import micrograd.distributions`: NotSupported, named
 
 
 def __getattr__(name: str) -> Any:

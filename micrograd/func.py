@@ -134,7 +134,18 @@ def functional_call(
             obj = obj[int(part)] if part.isdigit() else getattr(obj, part)
         return obj, last
 
+    def put(obj: Any, last: str, value: Any) -> None:
+        # a registered parameter or buffer is swapped in its module's table, as torch.func's
+        # is: Module.__setattr__ refuses a plain tensor under a parameter's name
+        for table in ("_parameters", "_buffers"):
+            registered = getattr(obj, table, None)
+            if isinstance(registered, dict) and last in registered:
+                registered[last] = value
+                return
+        setattr(obj, last, value)
+
     known = dict(module.named_parameters())
+    known.update(getattr(module, "named_buffers", dict)())
     for name in parameters:
         if name not in known:
             raise ValueError(
@@ -143,11 +154,11 @@ def functional_call(
     saved = {name: getattr(*owner(name)) for name in parameters}
     try:
         for name, value in parameters.items():
-            setattr(*owner(name), value)
+            put(*owner(name), value)
         return module(*(args if isinstance(args, tuple) else (args,)), **(kwargs or {}))
     finally:
         for name, value in saved.items():
-            setattr(*owner(name), value)
+            put(*owner(name), value)
 
 
 def make_functional_with_buffers(model: Any) -> tuple[Callable[..., Any], tuple, tuple]:

@@ -7,22 +7,27 @@ off), so the parameters stay the same leaf Values.
 
 from __future__ import annotations
 
+import collections
+import copy
 import math
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 from .core.errors import NotSupported, NotSupportedAttribute
 from .core.value import Value
-from .core.modes import no_grad
-from .tensors import Tensor
+from .core.modes import enable_grad, no_grad
+from .tensors import Tensor, tensor, zeros
 from .tensors.gradients import clear_gradients
-from .tensors.dtypes import float32, round_to_float32
+from .tensors.dtypes import float32, float64, round_to_float32
 from .tensors.history import NoGrad
 
 
+__path__: list[str] = []  # a package to the import system: `import micrograd.optim.sgd`, `from
+# micrograd.optim.lr_scheduler import StepLR` reach core/missing.py's finder (NotSupported, named)
+
 _TORCH_OPTIMIZER_NAMES = frozenset(
-    """load_state_dict profile_hook_step register_load_state_dict_post_hook
+    """OptimizerPostHook OptimizerPreHook profile_hook_step register_load_state_dict_post_hook
     register_load_state_dict_pre_hook register_state_dict_post_hook register_state_dict_pre_hook
-    register_step_post_hook register_step_pre_hook state state_dict""".split()
+    register_step_post_hook register_step_pre_hook""".split()
 )
 """PyTorch's public Optimizer names micrograd's lacks: refused with NotSupported."""
 
@@ -49,10 +54,45 @@ def _parameters(params: Any, index_from: int = 0) -> list[Any]:
     return found
 
 
+def _gradient(p: Any) -> list[float] | None:
+    """p's gradient, one number per element, or None if it has none (the step skips p)."""
+    missing = [v.grad is None or v.grad.__class__ is NoGrad for v in _scalars_of(p)]
+    if all(missing):
+        return None
+    return [0.0 if gone else float(v.grad) for v, gone in zip(_scalars_of(p), missing)]
+
+
+def _dtype_of(p: Any) -> Any:
+    return p.dtype if isinstance(p, Tensor) else float64  # a Value holds a float64 number
+
+
+def state_tensor(p: Any, numbers: list[float] | None = None) -> Tensor:
+    """A state buffer shaped like parameter p, of its dtype: zeros, or the given numbers (a
+    float32 buffer holds them rounded, as PyTorch's)."""
+    shape = tuple(p.shape) if isinstance(p, Tensor) else ()
+    buffer = zeros(shape, dtype=_dtype_of(p))
+    return buffer if numbers is None else buffer._assign(numbers)
+
+
+def numbers_of(buffer: Tensor) -> list[float]:
+    """A state buffer's numbers, in row-major order."""
+    return buffer.reshape(-1).tolist()
+
+
+def write(buffer: Tensor, numbers: list[float]) -> list[float]:
+    """Store numbers into a state buffer in place (PyTorch's buffers are updated in place, so a
+    state_dict taken earlier sees the change); returns them as stored (rounded to float32 in a
+    float32 buffer, which is what the next step of the formula reads, as in PyTorch)."""
+    buffer._assign(numbers)
+    return numbers_of(buffer)
+
+
 class Optimizer:
     """Base of SGD and Adam: the parameters (Values or Tensors) in ``param_groups``, each group a
     dict with its own options (``{"params": [...], "lr": 0.1}``: PyTorch's per-group options,
-    read at every step, so a schedule may change ``group["lr"]``), and zero_grad.
+    read at every step, so a schedule may change ``group["lr"]``), ``state`` (per parameter, a
+    dict of tensors shaped like it: SGD's momentum buffer, Adam's moments), zero_grad, and
+    ``state_dict``/``load_state_dict`` in PyTorch's layout.
 
     Each step reads every parameter's gradient and changes its data in place (with recording
     off); a parameter whose ``.grad`` is None is skipped, as in PyTorch."""
@@ -70,7 +110,7 @@ class Optimizer:
             groups = [{"params": groups}]
         self.defaults = defaults
         self.param_groups: list[dict[str, Any]] = []
-        self._state: dict[Value, Any] = {}  # per scalar: SGD's momentum buffer, Adam's moments
+        self.state: collections.defaultdict[Any, dict[str, Any]] = collections.defaultdict(dict)
         for group in groups:
             self.add_param_group(group)
 
@@ -106,22 +146,103 @@ class Optimizer:
         """Clear the gradients before the next backward pass (see clear_gradients)."""
         clear_gradients(self.params, set_to_none)
 
-    def step(self) -> None:
-        """Update every parameter from its gradient, with its group's options."""
+    def step(self, closure: Callable[[], Any] | None = None) -> Any:
+        """Update every parameter from its gradient, with its group's options.  ``closure``, if
+        given, is called first (with grad mode on) and its result returned, as in PyTorch."""
+        loss = None
+        if closure is not None:
+            with enable_grad():
+                loss = closure()
         with no_grad():
             for group in self.param_groups:
                 for p in group["params"]:
-                    for v in _scalars_of(p):
-                        if v.grad is not None and v.grad.__class__ is not NoGrad:
-                            g = -float(v.grad) if group["maximize"] else float(v.grad)
-                            v.data = self._update(group, v, v.data, g)
+                    gradient = _gradient(p)
+                    if gradient is None:
+                        continue
+                    if group["maximize"]:
+                        gradient = [-g for g in gradient]
+                    scalars = _scalars_of(p)
+                    state = self.state.get(p, {})  # (SGD without momentum keeps none)
+                    self._check_state(p, state)
+                    new = self._update(group, state, p, [v.data for v in scalars], gradient)
+                    if state:
+                        self.state[p] = state
+                    for v, x in zip(scalars, new):
+                        v.data = x
                     if isinstance(p, Tensor):  # an in-place write, as PyTorch's step is
                         if p.dtype is float32:  # the parameter holds float32 numbers
                             round_to_float32(p._values)
                         p._count_write()
+        return loss
 
-    def _update(self, group: dict[str, Any], v: Value, x: float, g: float) -> float:
+    def _update(
+        self, group: dict[str, Any], state: dict[str, Any], p: Any, xs: list[float], gs: list[float]
+    ) -> list[float]:
+        """One parameter's new numbers from its numbers xs and gradient gs; updates its state."""
         raise NotImplementedError
+
+    @staticmethod
+    def _check_state(p: Any, state: dict[str, Any]) -> None:
+        """A loaded state buffer must have its parameter's shape (the numbers are paired)."""
+        shape = tuple(p.shape) if isinstance(p, Tensor) else ()
+        for name, buffer in state.items():
+            if name != "step" and isinstance(buffer, Tensor) and tuple(buffer.shape) != shape:
+                raise RuntimeError(
+                    f"optimizer state {name!r} has shape {list(buffer.shape)}, but its parameter "
+                    f"has shape {list(shape)} (a state_dict from another model?)"
+                )
+
+    def state_dict(self) -> dict[str, Any]:
+        """PyTorch's layout: ``{"state": {i: {name: tensor}}, "param_groups": [{..., "params":
+        [i, ...]}]}``, parameters numbered 0, 1, ... across groups.  As in PyTorch, the state
+        tensors are the optimizer's own, which later steps change in place (copy.deepcopy it to
+        keep a snapshot)."""
+        numbers = {id(p): i for i, p in enumerate(self.params)}
+        groups = [
+            {**{k: v for k, v in group.items() if k != "params"},
+             "params": [numbers[id(p)] for p in group["params"]]}
+            for group in self.param_groups
+        ]  # fmt: skip
+        state = {numbers[id(p)]: s for p, s in self.state.items() if id(p) in numbers}
+        return {"state": state, "param_groups": groups}
+
+    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
+        """Take the options and state of ``state_dict`` (from state_dict(), or torch.load): the
+        groups must match this optimizer's in number and size, as in PyTorch.  As in PyTorch, a
+        state tensor of the parameter's dtype is used as it is (not copied), another is cast."""
+        saved_groups = copy.deepcopy(state_dict["param_groups"])
+        if len(saved_groups) != len(self.param_groups):
+            raise ValueError("loaded state dict has a different number of parameter groups")
+        if any(
+            len(g["params"]) != len(o["params"]) for g, o in zip(saved_groups, self.param_groups)
+        ):
+            raise ValueError(
+                "loaded state dict contains a parameter group that doesn't match the size of "
+                "optimizer's group"
+            )
+        by_number = {
+            i: p
+            for saved, group in zip(saved_groups, self.param_groups)
+            for i, p in zip(saved["params"], group["params"])
+        }
+        state: collections.defaultdict[Any, dict[str, Any]] = collections.defaultdict(dict)
+        for i, saved_state in state_dict["state"].items():
+            if i in by_number:
+                p = by_number[i]
+                state[p] = {name: _cast(p, name, value) for name, value in saved_state.items()}
+        for saved, group in zip(saved_groups, self.param_groups):
+            saved["params"] = group["params"]
+            for name, default in self.defaults.items():
+                saved.setdefault(name, default)
+        self.param_groups, self.state = saved_groups, state
+
+    def __repr__(self) -> str:
+        """PyTorch's printout: each group's options, sorted by name."""
+        lines = [f"{type(self).__name__} ("]
+        for i, group in enumerate(self.param_groups):
+            lines.append(f"Parameter Group {i}")
+            lines += [f"    {k}: {group[k]}" for k in sorted(group) if k != "params"]
+        return "\n".join(lines) + "\n)"
 
     def __getattr__(self, name: str) -> Any:
         # only for a name the optimizer lacks: PyTorch's are NotSupported, others Python's error
@@ -131,6 +252,14 @@ class Optimizer:
                 "supported here"
             )
         raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
+
+
+def _cast(p: Any, name: str, value: Any) -> Any:
+    """A loaded state value for parameter p: a tensor cast to p's dtype (``step`` kept as it
+    is), as PyTorch's _process_value_according_to_param_policy."""
+    if not isinstance(value, Tensor) or name == "step":
+        return value
+    return value.to(_dtype_of(p)) if value.dtype.is_floating_point else value
 
 
 def _refuse(options: dict[str, Any]) -> None:
@@ -150,9 +279,9 @@ class SGD(Optimizer):
         self,
         params: Iterable[Any],
         lr: float = 1e-3,
-        momentum: float = 0.0,
-        dampening: float = 0.0,
-        weight_decay: float = 0.0,
+        momentum: float = 0,
+        dampening: float = 0,
+        weight_decay: float = 0,
         nesterov: bool = False,
         *,
         maximize: bool = False,
@@ -182,19 +311,23 @@ class SGD(Optimizer):
             raise ValueError("Nesterov momentum requires a momentum and zero dampening")
         _refuse(group)
 
-    def _update(self, group: dict[str, Any], v: Value, x: float, g: float) -> float:
+    def _update(
+        self, group: dict[str, Any], state: dict[str, Any], p: Any, xs: list[float], gs: list[float]
+    ) -> list[float]:
         if group["weight_decay"]:
-            g = g + group["weight_decay"] * x
+            gs = [g + group["weight_decay"] * x for x, g in zip(xs, gs)]
         momentum = group["momentum"]
-        if momentum:
-            buffer = self._state.get(v)
-            if buffer is None:
-                buffer = g
+        if momentum:  # PyTorch keeps no state without momentum
+            buffer = state.get("momentum_buffer")
+            if buffer is None:  # the first step: b ← g
+                state["momentum_buffer"] = buffer = state_tensor(p, gs)
+                b = numbers_of(buffer)
             else:
-                buffer = momentum * buffer + (1 - group["dampening"]) * g
-            self._state[v] = buffer
-            g = g + momentum * buffer if group["nesterov"] else buffer
-        return x - group["lr"] * g
+                dampening = group["dampening"]
+                old = numbers_of(buffer)
+                b = write(buffer, [momentum * o + (1 - dampening) * g for o, g in zip(old, gs)])
+            gs = [g + momentum * c for g, c in zip(gs, b)] if group["nesterov"] else b
+        return [x - group["lr"] * g for x, g in zip(xs, gs)]
 
 
 class Adam(Optimizer):
@@ -209,7 +342,7 @@ class Adam(Optimizer):
         lr: float = 1e-3,
         betas: tuple[float, float] = (0.9, 0.999),
         eps: float = 1e-8,
-        weight_decay: float = 0.0,
+        weight_decay: float = 0,
         amsgrad: bool = False,
         *,
         foreach: bool | None = None,
@@ -243,23 +376,38 @@ class Adam(Optimizer):
                 raise ValueError(f"Invalid beta parameter at index {index}: {beta}")
         _refuse(group)
 
-    def _update(self, group: dict[str, Any], v: Value, x: float, g: float) -> float:
+    def _update(
+        self, group: dict[str, Any], state: dict[str, Any], p: Any, xs: list[float], gs: list[float]
+    ) -> list[float]:
         beta1, beta2 = group["betas"]
         lr, weight_decay = group["lr"], group["weight_decay"]
         if weight_decay and group["decoupled_weight_decay"]:
-            x = x * (1 - lr * weight_decay)
+            xs = [x * (1 - lr * weight_decay) for x in xs]
         elif weight_decay:
-            g = g + weight_decay * x
-        m, s, largest, t = self._state.get(v, (0.0, 0.0, 0.0, 0))
-        t += 1
-        m = m + (1 - beta1) * (g - m)  # PyTorch's lerp
-        s = beta2 * s + (1 - beta2) * g * g
-        largest = max(largest, s)
-        self._state[v] = (m, s, largest, t)
+            gs = [g + weight_decay * x for x, g in zip(xs, gs)]
+        if not state:  # PyTorch's names: step (a float32 scalar tensor), the moments
+            state["step"] = tensor(0.0)
+            state["exp_avg"], state["exp_avg_sq"] = state_tensor(p), state_tensor(p)
+        if group["amsgrad"] and "max_exp_avg_sq" not in state:
+            state["max_exp_avg_sq"] = state_tensor(p)
+        (t,) = write(state["step"], [float(state["step"]) + 1])
+        m = write(  # PyTorch's lerp: m + (1 - β₁)(g - m)
+            state["exp_avg"],
+            [m + (1 - beta1) * (g - m) for m, g in zip(numbers_of(state["exp_avg"]), gs)],
+        )
+        s = write(
+            state["exp_avg_sq"],
+            [beta2 * s + (1 - beta2) * g * g for s, g in zip(numbers_of(state["exp_avg_sq"]), gs)],
+        )
+        if group["amsgrad"]:  # the largest v so far
+            old = numbers_of(state["max_exp_avg_sq"])
+            s = write(state["max_exp_avg_sq"], [max(a, b) for a, b in zip(old, s)])
         step_size = lr / (1 - beta1**t)
-        second = largest if group["amsgrad"] else s
-        denominator = math.sqrt(second) / math.sqrt(1 - beta2**t) + group["eps"]
-        return x - step_size * (m / denominator)
+        root = math.sqrt(1 - beta2**t)
+        return [
+            x - step_size * (mi / (math.sqrt(si) / root + group["eps"]))
+            for x, mi, si in zip(xs, m, s)
+        ]
 
 
 def __getattr__(name: str) -> Any:

@@ -17,11 +17,18 @@ import pytest
 
 import micrograd
 from micrograd.tensors import randomness
+from micrograd.utils import data
 
 try:
     import torch
+    import torch.utils.data
 except ImportError:  # tests that run a program under torch take conftest's torch fixture,
     torch = None  # which skips them first (fails them in CI)
+else:
+    import torch.utils.data.dataloader
+
+    _TORCH_RANDOM = torch.Tensor.random_  # torch's own, before any patch
+    _DATA_ITER = torch.utils.data.dataloader._BaseDataLoaderIter
 
 NUMBER = re.compile(r"-?\d+\.\d*(?:e[-+]?\d+)?|-?\d+e[-+]?\d+|nan|-?inf")
 
@@ -41,6 +48,36 @@ def _shared(maker):
         return torch.tensor(numbers, dtype=dtype or torch.float32, requires_grad=requires_grad)
 
     return draw
+
+
+def _permutation(n, *, generator=None, dtype=None, **options):
+    """torch.randperm drawing micrograd's order: DataLoader(shuffle=True), random_split."""
+    return torch.tensor(data.permutation(n), dtype=dtype or torch.int64)
+
+
+def _random_sampler_iter(self):
+    """RandomSampler's order as torch's, less the seed it draws for a generator of its own
+    (micrograd's draws none, so drawing it from micrograd's numbers would put them out of step)."""
+    if self.replacement:
+        raise NotImplementedError("the harness shares no numbers for replacement=True")
+    n = len(self.data_source)
+    for _ in range(self.num_samples // n):
+        yield from torch.randperm(n).tolist()
+    yield from torch.randperm(n).tolist()[: self.num_samples % n]
+
+
+def _own_seed(init):
+    """A DataLoader iterator's base seed (for worker processes) from torch's own Tensor.random_,
+    not micrograd's numbers, which micrograd's DataLoader does not draw."""
+
+    def wrapped(self, loader):
+        shared, torch.Tensor.random_ = torch.Tensor.random_, _TORCH_RANDOM
+        try:
+            init(self, loader)
+        finally:
+            torch.Tensor.random_ = shared
+
+    return wrapped
 
 
 def _like(maker):
@@ -70,6 +107,52 @@ def _linear_reset(self):
             )
 
 
+def _shared_fill(draw):
+    """Tensor.uniform_/normal_ (so nn.init's functions too) filling with micrograd's numbers,
+    drawn in micrograd's order (row by row); the bounds and std stay torch's own."""
+
+    def fill(self, first=0.0, second=1.0, *, generator=None):  # (from, to) or (mean, std)
+        numbers = [draw(first, second) for _ in range(self.numel())]
+        return self.copy_(torch.tensor(numbers, dtype=self.dtype).reshape(self.shape))
+
+    return fill
+
+
+def _to_micrograd(x):
+    """A torch tensor (or torch dtype) as micrograd's, numbers copied; anything else as it is."""
+    if isinstance(x, torch.dtype):
+        return getattr(micrograd, str(x).removeprefix("torch."))
+    if isinstance(x, torch.Tensor):
+        return micrograd.tensor(x.tolist(), dtype=_to_micrograd(x.dtype))
+    return x
+
+
+def _to_torch(t):
+    return torch.tensor(t.tolist(), dtype=getattr(torch, t.dtype.name)).reshape(t.shape)
+
+
+def _shared_function(maker):
+    """torch.normal, bernoulli, randint... returning what micrograd's function draws."""
+
+    def draw(*args, requires_grad=False, generator=None, **options):
+        args = [_to_micrograd(a) for a in args]
+        options = {k: _to_micrograd(v) for k, v in options.items()}
+        return _to_torch(maker(*args, **options)).requires_grad_(requires_grad)
+
+    return draw
+
+
+def _shared_method(name):
+    """Tensor.random_/bernoulli_ filling with the numbers micrograd's method draws."""
+
+    def fill(self, *args, generator=None, **options):
+        made = micrograd.zeros(*self.shape, dtype=_to_micrograd(self.dtype))
+        getattr(made, name)(*[_to_micrograd(a) for a in args], **options)
+        return self.copy_(_to_torch(made))
+
+    return fill
+
+
 def run(program: str, library: str) -> str:
     """stdout of `program` under torch or micrograd, with object addresses hidden."""
     code = textwrap.dedent(program)
@@ -86,6 +169,17 @@ def run(program: str, library: str) -> str:
             (torch, "randn_like", _like(randn)),
             (torch, "rand_like", _like(rand)),
             (torch.nn.Linear, "reset_parameters", _linear_reset),
+            (torch.Tensor, "uniform_", _shared_fill(randomness.generator.uniform)),
+            (torch.Tensor, "normal_", _shared_fill(randomness.generator.gauss)),
+            (torch, "randperm", _permutation),
+            (torch.utils.data.dataset, "randperm", _permutation),  # its own `from torch import`
+            (torch.utils.data.RandomSampler, "__iter__", _random_sampler_iter),
+            (_DATA_ITER, "__init__", _own_seed(_DATA_ITER.__init__)),
+            (torch, "normal", _shared_function(micrograd.normal)),
+            (torch, "bernoulli", _shared_function(micrograd.bernoulli)),
+            (torch, "randint", _shared_function(micrograd.randint)),
+            (torch.Tensor, "random_", _shared_method("random_")),
+            (torch.Tensor, "bernoulli_", _shared_method("bernoulli_")),
         ]
     saved = [(owner, name, getattr(owner, name)) for owner, name, _ in patches]
     for owner, name, value in patches:

@@ -143,7 +143,7 @@ def test_torch_style_modules_compose_and_train():
         "2.weight",
         "2.bias",
     ]
-    assert model[0].weight.shape == (8, 2) and len(model.parameters()) == 4
+    assert model[0].weight.shape == (8, 2) and len(list(model.parameters())) == 4  # a generator
     X, y = data.xor(40, signed=False)
     optimizer = Adam(model.parameters(), lr=0.05)
     inputs, targets = mg.tensor(X), mg.tensor([[float(t)] for t in y])

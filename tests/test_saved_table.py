@@ -86,6 +86,12 @@ def index_put(m: Any, x: Any, u: Any) -> Any:
     return y
 
 
+def bernoulli_with(m: Any, x: Any) -> Any:
+    y = x.clone()
+    y.bernoulli_(m.full((2, 3), 0.5))
+    return y
+
+
 def fill_with(m: Any, x: Any, u: Any) -> Any:
     y = x.clone()
     y.fill_(u)
@@ -190,6 +196,11 @@ PROBES = [
     Probe("FillBackward2", "FillBackward2", in_place("fill_", 2.0), (M,), "a"),
     Probe("UniformBackward0", "UniformBackward0", in_place("uniform_"), (M,), "a"),
     Probe("NormalBackward0", "NormalBackward0", in_place("normal_"), (M,), "a"),
+    Probe("RandomBackward0", "RandomBackward0", in_place("random_", 1, 5), (M,), "a"),
+    Probe("RandomBackward1", "RandomBackward1", in_place("random_", 5), (M,), "a"),
+    Probe("RandomBackward2", "RandomBackward2", in_place("random_"), (M,), "a"),
+    Probe("BernoulliBackward2", "BernoulliBackward2", in_place("bernoulli_", 0.5), (M,), "a"),
+    Probe("BernoulliBackward1", "BernoulliBackward1", bernoulli_with, (M,), "a"),
     Probe(
         "CopySlices",
         "copy_slices",
@@ -258,6 +269,8 @@ PROBES = [
     Probe("SumBackward1", "sum", lambda m, x: x.sum(0), (M,)),
     Probe("MeanBackward0", "mean", lambda m, x: x.mean(), (M,)),
     Probe("MeanBackward1", "mean", lambda m, x: x.mean(0), (M,)),
+    Probe("StdBackward0", "std", lambda m, x: x.std(1), (M,)),
+    Probe("VarBackward0", "var", lambda m, x: x.var(), (M,)),
     Probe("ProdBackward0", "prod", lambda m, x: x.prod(), (M,)),
     Probe("ProdBackward1", "prod", lambda m, x: x.prod(1), (M,)),
     Probe("MaxBackward1", "max", lambda m, x: x.max(), (M,)),

@@ -16,8 +16,9 @@ from typing import Any
 
 from ..core.errors import NotSupported, missing_name
 from ..core.modes import detect_anomaly, enable_grad, is_grad_enabled, no_grad, set_grad_enabled
+from ..core.modes import inference_mode
 from ..pytree import register_container
-from . import forward_ad, functional, profiler
+from . import forward_ad, functional, graph, profiler
 from .function import PRIMITIVE_FUNCTIONS, Function, FunctionNode, primitive_function
 from .reverse import backward, grad
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck, numerical_grad
@@ -48,12 +49,14 @@ __all__ = [
     "backward",
     "forward_ad",
     "functional",
+    "graph",
     "profiler",
     "no_grad",
     "enable_grad",
     "set_grad_enabled",
     "is_grad_enabled",
     "detect_anomaly",
+    "inference_mode",
     "register_container",
     "Variable",
 ]

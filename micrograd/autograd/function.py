@@ -11,6 +11,7 @@ containers of Values registered in ``pytree.py`` (Tensor is one).
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 import weakref
@@ -21,7 +22,7 @@ from ..core.errors import RETAIN_GRAPH_ERROR, NotSupported, NotSupportedAttribut
 from ..core.value import Value, apply, as_float
 from ..core.modes import nan_check
 from ..core.modes import is_grad_enabled, no_grad, set_grad_enabled
-from ..core.nodes import BackwardNode, next_function
+from ..core.nodes import AccumulateGrad, BackwardNode, next_function
 from ..pytree import flatten, unflatten
 from . import forward_ad
 
@@ -71,6 +72,14 @@ def _sum_to(values: list, shape: tuple, target: tuple) -> list:
     return [0.0 if s is None else s for s in sums]
 
 
+def _zeros_like(like: Any, aux: Any, count: int) -> Any:
+    """The gradient PyTorch materializes for an output that got none: zeros of its shape and
+    dtype (an integer output, marked non-differentiable, gets integer zeros)."""
+    if hasattr(like, "dtype") and not like.dtype.is_floating_point:
+        return like.detach() * 0  # (ints have no nan)
+    return unflatten(like, aux, [0.0] * count)
+
+
 class FunctionNode(BackwardNode):
     """The backward node of one ``apply``, and the ``ctx`` its forward and backward receive."""
 
@@ -81,6 +90,7 @@ class FunctionNode(BackwardNode):
         self.needs_input_grad: tuple[bool, ...] = ()
         self._saved: tuple | None = ()
         self._non_differentiable: set[int] = set()
+        self._dirty: set[int] = set()  # mark_dirty: inputs forward changed in place
         self._freed = False
         self._materialize = True
 
@@ -129,22 +139,26 @@ class FunctionNode(BackwardNode):
         self._materialize = value
 
     def mark_dirty(self, *args: Any) -> None:
-        """Not supported: PyTorch's in-place custom Function (forward changes an input and
-        returns it) needs the input's history rewritten; here each element is a Value of its own."""
-        raise NotSupported(
-            "ctx.mark_dirty is not supported by micrograd: a custom Function may not change its "
-            "inputs in place; return a new result instead"
-        )
+        """forward changed these input tensors in place and returns them: apply makes their
+        elements the outputs' (the tensor keeps its identity, its grad_fn becomes this node)."""
+        for t in args:
+            if not hasattr(t, "_store_values"):
+                raise NotSupported(
+                    "ctx.mark_dirty of a Value is not supported: a Value's number cannot be "
+                    "changed in place by an operation; return a new Value instead"
+                )
+        self._dirty = {id(t) for t in args}
 
     def __getattr__(self, name: str) -> Any:
-        # only for a name not set on ctx: PyTorch's ctx names micrograd lacks are NotSupported
-        # (an AttributeError too, for hasattr); any other name is Python's AttributeError
-        if name in _TORCH_CTX_NAMES:
-            raise NotSupportedAttribute(
-                f"ctx.{name} is not supported by micrograd (PyTorch's FunctionCtx.{name}); "
-                "see the README for what a custom Function's ctx has"
-            )
-        raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
+        # only for a name not set on ctx (ctx.constant = 3 sets one, as in PyTorch): a name
+        # PyTorch's ctx has is NotSupported (an AttributeError too, for hasattr); any other is
+        # Python's own error, as PyTorch gives for a name the user never set
+        if name not in _TORCH_CTX_NAMES:
+            raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
+        raise NotSupportedAttribute(
+            f"ctx.{name} is not supported by micrograd (PyTorch's FunctionCtx.{name}); "
+            "see the README for what a custom Function's ctx has"
+        )
 
     # --- the node protocol (core/nodes.py): what the backward pass and the drawings call ---
     def inputs_of(self, value: Value) -> tuple:
@@ -196,7 +210,8 @@ class FunctionNode(BackwardNode):
             if isinstance(arg, Value):
                 result.append(next_function(arg))
             elif flatten(arg) is not None and getattr(arg, "requires_grad", False):
-                result.append((getattr(arg, "grad_fn", None) or arg, 0))
+                node = getattr(arg, "grad_fn", None)  # a leaf tensor: its AccumulateGrad
+                result.append((AccumulateGrad(arg) if node is None else node, 0))
             else:
                 result.append((None, 0))
         return tuple(result)
@@ -209,9 +224,7 @@ class FunctionNode(BackwardNode):
                 grad_outputs.append(None)
             elif start is None or all(g is None for g in out_grads[start:stop]):
                 count = stop - (start or 0)  # a recorded output's Values are refs[start:stop]
-                grad_outputs.append(
-                    unflatten(like, aux, [0.0] * count) if self._materialize else None
-                )
+                grad_outputs.append(_zeros_like(like, aux, count) if self._materialize else None)
             else:
                 grad_outputs.append(
                     unflatten(like, aux, [0.0 if g is None else g for g in out_grads[start:stop]])
@@ -303,6 +316,22 @@ class Function:
         )
 
     @staticmethod
+    def setup_context(ctx: Any, inputs: tuple, output: Any) -> Any:
+        """PyTorch 2's style: forward(*inputs) takes no ctx, and this saves what backward needs."""
+        raise NotImplementedError("setup_context is not implemented.")
+
+    generate_vmap_rule = False
+    """PyTorch's switch for torch.func.vmap; micrograd's vmap runs forward on each slice anyway."""
+
+    @staticmethod
+    def vmap(info: Any, in_dims: Any, *args: Any) -> Any:
+        """PyTorch's batching rule; micrograd's vmap does not call it (see the README)."""
+        raise NotImplementedError(
+            "To use autograd.Function with vmap, you must either override the vmap staticmethod "
+            "or set generate_vmap_rule=True."
+        )
+
+    @staticmethod
     def jvp(ctx: Any, *grad_inputs: Any) -> Any:
         """Forward mode: given the tangent of each input, return the tangent of each output."""
         raise NotImplementedError(
@@ -317,7 +346,11 @@ class Function:
         ctx._args = args
         ctx.needs_input_grad = tuple(_requires_grad(a) for a in args)
         with no_grad():
-            result = cls.forward(ctx, *args)
+            if cls.setup_context is Function.setup_context:
+                result = cls.forward(ctx, *args)  # the ctx style: forward(ctx, *args)
+            else:  # PyTorch 2's style: forward(*args), then setup_context(ctx, args, output)
+                result = cls.forward(*args)
+                cls.setup_context(ctx, args, result)
         outputs = result if isinstance(result, tuple) else (result,)
         record = any(ctx.needs_input_grad) and is_grad_enabled()
         inputs: list[Value] = []
@@ -341,7 +374,10 @@ class Function:
             fresh = [_attach(v.data, ctx) for v in values]
             layout.append((out, aux, len(refs), len(refs) + len(fresh)))
             refs.extend(weakref.ref(v) for v in fresh)
-            new_outputs.append(unflatten(out, aux, fresh))
+            if id(out) in ctx._dirty:
+                new_outputs.append(_written_in_place(out, fresh, ctx))
+            else:
+                new_outputs.append(unflatten(out, aux, fresh))
         ctx._output_layout = layout
         ctx._output_refs = refs
         # A saved output is the output the caller sees, as in PyTorch: a backward that reads it
@@ -352,6 +388,51 @@ class Function:
         if forward_ad.has_tangents(inputs):
             _forward_mode(cls, ctx, args, new_outputs)
         return tuple(new_outputs) if isinstance(result, tuple) else new_outputs[0]
+
+
+ONCE_DIFFERENTIABLE_ERROR = (
+    "trying to differentiate twice a function that was marked with @once_differentiable"
+)
+
+
+class _DelayedError(Function):
+    """The outputs of a once_differentiable backward under create_graph: differentiating them
+    again raises (PyTorch's DelayedError node)."""
+
+    @staticmethod
+    def forward(ctx: Any, *grads: Any) -> Any:
+        return grads if len(grads) != 1 else grads[0]
+
+    @staticmethod
+    def backward(ctx: Any, *grads: Any) -> Any:
+        raise RuntimeError(ONCE_DIFFERENTIABLE_ERROR)
+
+
+_DelayedError._backward_cls.__name__ = "Error"  # PyTorch prints grad_fn=<Error>
+
+
+def once_differentiable(backward: Any) -> Any:
+    """Decorate a Function's backward that is not itself differentiable: it runs with recording
+    off, and with create_graph its results raise if differentiated again (as in PyTorch)."""
+
+    @functools.wraps(backward)
+    def wrapper(ctx: Any, *grad_outputs: Any) -> Any:
+        with no_grad():
+            outputs = backward(ctx, *grad_outputs)
+        if not is_grad_enabled() or not any(_requires_grad(g) for g in grad_outputs):
+            return outputs
+        many = isinstance(outputs, tuple)
+        fake = [_fake_requires_grad(o) for o in (outputs if many else (outputs,))]
+        return _DelayedError.apply(*fake)
+
+    return wrapper
+
+
+def _fake_requires_grad(x: Any) -> Any:
+    """A copy of x that requires grad, so that _DelayedError records a node for it."""
+    if isinstance(x, Value):
+        return Value(x.data)
+    return x.detach().requires_grad_(True) if hasattr(x, "requires_grad_") else x
 
 
 def _forward_mode(cls: type[Function], ctx: FunctionNode, args: tuple, outputs: list) -> None:
@@ -390,6 +471,19 @@ def _forward_mode(cls: type[Function], ctx: FunctionNode, args: tuple, outputs: 
 def _requires_grad(arg: Any) -> bool:
     inner = flatten(arg)
     return inner is not None and any(v._node is not None for v in inner[0])
+
+
+def _written_in_place(out: Any, fresh: list[Value], ctx: FunctionNode) -> Any:
+    """A tensor forward changed in place (``ctx.mark_dirty``): its elements become the node's
+    outputs, as an in-place operation's (PyTorch's refusals for a leaf or a view of one)."""
+    if out.is_leaf and out.requires_grad and is_grad_enabled():
+        out._count_write()  # PyTorch counts the write before it refuses it
+        raise RuntimeError(
+            "a leaf Variable that requires grad has been used in an in-place operation."
+        )
+    out._check_writable()
+    out._store_values(out._slots(), fresh, ctx)  # a write of its own, counted (as PyTorch)
+    return out
 
 
 def _attach(data: float, node: FunctionNode) -> Value:

@@ -38,6 +38,20 @@ def _finish(result: Any, create_graph: bool) -> Any:
     )
 
 
+def _prepare(args: tuple, create_graph: bool) -> tuple:
+    """With create_graph, as PyTorch's _grad_preprocess: an input that does not require grad
+    becomes a leaf that does (a detached copy; PyTorch views one that does), so that every
+    result has a grad_fn; without, the inputs as they are."""
+    if not create_graph:
+        return args
+    return tuple(
+        (a if a.requires_grad else a.detach().requires_grad_(True))
+        if hasattr(a, "requires_grad_") and a.dtype.is_floating_point
+        else a
+        for a in args
+    )
+
+
 def _transform(create_graph: bool) -> Any:
     """Where the func transforms run: with create_graph, recording everything (transforms.keep_graph)."""
     return func.keep_graph() if create_graph else contextlib.nullcontext()
@@ -61,6 +75,7 @@ def vjp(
     """(func(inputs), vᵀ·J): the vector–Jacobian product, one reverse pass."""
     _check(strict, "vjp")
     args, was_tuple = _as_tuple(inputs)
+    args = _prepare(args, create_graph)
     with _transform(create_graph):
         out, vjp_fn = func.vjp(func_, *args)
         if v is None:
@@ -84,6 +99,7 @@ def jvp(
     """(func(inputs), J·v): the Jacobian–vector product, one forward pass with dual numbers."""
     _check(strict, "jvp")
     args, was_tuple = _as_tuple(inputs)
+    args = _prepare(args, create_graph)
     if v is None:
         if len(args) != 1 or getattr(args[0], "numel", lambda: 1)() != 1:
             raise RuntimeError(
@@ -112,6 +128,7 @@ def jacobian(
             f'Expected strategy to be either "forward-mode" or "reverse-mode". Hint: got {strategy!r}'
         )
     args, was_tuple = _as_tuple(inputs)
+    args = _prepare(args, create_graph)
     argnums = tuple(range(len(args))) if was_tuple else 0
     transform = func.jacrev if strategy == "reverse-mode" else func.jacfwd
     with _transform(create_graph):
@@ -129,6 +146,7 @@ def hessian(
     """H = ∂²func/∂inputs² for a scalar func: H[i][j] = ∂²f/∂xᵢ∂xⱼ with a tuple of inputs."""
     _check(strict, "hessian")
     args, was_tuple = _as_tuple(inputs)
+    args = _prepare(args, create_graph)
     argnums = tuple(range(len(args))) if was_tuple else 0
     with _transform(create_graph):
         return _finish(func.hessian(func_, argnums)(*args), create_graph)
@@ -144,6 +162,7 @@ def vhp(
     """(func(inputs), vᵀ·H): the gradient's vjp, reverse over reverse."""
     _check(strict, "vhp")
     args, was_tuple = _as_tuple(inputs)
+    args = _prepare(args, create_graph)
     argnums = tuple(range(len(args)))
     out = func_(*args)
     if v is None:

@@ -9,6 +9,7 @@ from ..core import value as engine
 from ..core.errors import NotSupported
 from ..core.value import Value
 from ..pytree import flatten, unflatten
+from .hooks import run_post_accumulate_hooks
 
 
 def _as_list(x: Any) -> list:
@@ -64,8 +65,11 @@ def backward(
     retain_graph: bool | None = None,
     create_graph: bool = False,
     inputs: Any = None,
+    post_hooks: bool = True,
 ) -> None:
-    """Accumulate the gradients of `tensors` into ``.grad`` of the leaves (``torch.autograd.backward``)."""
+    """Accumulate the gradients of `tensors` into ``.grad`` of the leaves (``torch.autograd.backward``).
+    ``post_hooks=False``: leave the leaves' post-accumulate hooks to the caller
+    (``Tensor.backward`` runs them once it has completed ``.grad``)."""
     outputs = _as_list(tensors)
     _check_versions(outputs)
     roots, seeds = _seeds(outputs, grad_tensors)
@@ -78,6 +82,8 @@ def backward(
         if hasattr(out, "_refresh_leaf_grads"):
             out._refresh_leaf_grads(fill=False)
     _free_saved(outputs, create_graph if retain_graph is None else retain_graph)
+    if post_hooks:
+        run_post_accumulate_hooks()
 
 
 def grad(

@@ -1,4 +1,5 @@
-"""Grad mode and anomaly mode: switches the engine reads while it records and differentiates.
+"""Grad mode, inference mode and anomaly mode: switches the engine reads while it records and
+differentiates.
 
 PyTorch keeps these in ``torch.autograd.grad_mode`` and ``torch.autograd.anomaly_mode``.
 Grad mode is per thread, as in PyTorch; anomaly mode is global, as in PyTorch.  Every switch
@@ -15,6 +16,7 @@ from typing import Any
 
 class _ThreadState(threading.local):
     grad_enabled = True  # class attribute: the default each new thread sees
+    inference = False  # inside inference_mode(): new tensors are inference tensors
 
 
 class _Anomaly:
@@ -93,6 +95,33 @@ class set_grad_enabled(_Switch):
 
     def _recreate_cm(self) -> _Switch:
         return _Switch(self.mode)
+
+
+class inference_mode(_Switch):
+    """``no_grad``, and more: tensors made inside are *inference tensors* (``t.is_inference()``),
+    which autograd refuses to save for backward later (``torch.inference_mode``).  With
+    ``mode=False`` it is the opposite: recording on, new tensors normal.  Like PyTorch's, it
+    may decorate a function with or without parentheses (``@inference_mode``)."""
+
+    def __new__(cls, mode: Any = True) -> Any:
+        if not isinstance(mode, bool):  # @inference_mode on a function, no parentheses
+            return cls()(mode)
+        return super().__new__(cls)
+
+    def __init__(self, mode: bool = True) -> None:
+        super().__init__(mode)
+
+    def __enter__(self) -> None:
+        self.previous = (grad_state.grad_enabled, grad_state.inference)
+        grad_state.grad_enabled, grad_state.inference = not self.mode, self.mode
+
+    def __exit__(self, *exc: object) -> None:
+        grad_state.grad_enabled, grad_state.inference = self.previous
+
+
+def is_inference_mode_enabled() -> bool:
+    """True inside ``inference_mode()``."""
+    return grad_state.inference
 
 
 class detect_anomaly(_Switch):

@@ -25,9 +25,12 @@ the engine does not need them; they let a student walk the graph exactly as in P
 
 from __future__ import annotations
 
+import weakref
 from typing import Any, Callable
 
-from .errors import RETAIN_GRAPH_ERROR
+from .errors import RETAIN_GRAPH_ERROR, NotSupported
+
+_METADATA: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # Value -> its node's notes
 
 
 class Leaf:
@@ -117,8 +120,25 @@ class BackwardNode:
 
     @property
     def metadata(self) -> dict:
-        """PyTorch's per-node metadata dictionary (always empty here)."""
-        return {}
+        """PyTorch's per-node dictionary, for your own notes (empty at first, kept as long as the
+        Value the node made)."""
+        return _METADATA.setdefault(self._value, {})
+
+    def register_hook(self, hook: Callable) -> Any:
+        """PyTorch's ``Node.register_hook(fn(grad_inputs, grad_outputs))``: not supported."""
+        raise NotSupported(
+            f"{self.name()}.register_hook is not supported by micrograd: its nodes pass "
+            "gradients on element by element, so the gradients a node gives its inputs are never "
+            "one tuple; register_hook on the input tensors (their gradient), or "
+            "grad_fn.register_prehook (the gradient of the node's result) instead"
+        )
+
+    def register_prehook(self, hook: Callable) -> Any:
+        """PyTorch's ``Node.register_prehook(fn(grad_outputs))``: on a tensor's grad_fn only."""
+        raise NotSupported(
+            f"{self.name()}.register_prehook is supported on a tensor's grad_fn only: register "
+            "a hook on the Value instead (value.register_hook)"
+        )
 
     def __eq__(self, other: object) -> bool:
         return type(other) is type(self) and other._value is self._value  # type: ignore

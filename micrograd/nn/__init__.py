@@ -10,7 +10,16 @@ A PyTorch name micrograd does not have raises ``NotSupported`` (never AttributeE
 from typing import Any
 
 from ..core.errors import missing_name
-from . import functional
+from . import functional, init
+from .containers import (
+    Flatten,
+    Identity,
+    ModuleDict,
+    ModuleList,
+    ParameterDict,
+    ParameterList,
+    Unflatten,
+)
 from .functional import (
     binary_cross_entropy,
     binary_cross_entropy_with_logits,
@@ -48,6 +57,14 @@ __all__ = [
     "MLP",
     "Linear",
     "Sequential",
+    "ModuleList",
+    "ModuleDict",
+    "ParameterList",
+    "ParameterDict",
+    "Identity",
+    "Flatten",
+    "Unflatten",
+    "init",
     "ReLU",
     "Tanh",
     "Sigmoid",

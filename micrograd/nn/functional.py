@@ -50,32 +50,24 @@ def tanh(input: Any) -> Any:
     return input.tanh()
 
 
-def _shifted(input: Any, dim: Any, name: str) -> tuple[Tensor, int]:
-    """x − max(x) along `dim` (the max is a constant: the shift cancels in softmax, and keeps eˣ finite)."""
+def _dim_required(dim: Any, name: str) -> None:
+    """PyTorch picks a dim when none is given, with a deprecation warning: micrograd asks."""
     if dim is None:
         raise NotSupported(
             f"{name}() without dim is deprecated in PyTorch; give dim, e.g. {name}(x, dim=1)"
         )
-    x = as_tensor(input)
-    return x - x.detach().max(dim, keepdim=True).values, dim
 
 
-def softmax(input: Any, dim: Any = None) -> Tensor:
-    """softmax(x)ᵢ = eˣⁱ / Σⱼ eˣʲ along `dim`; ∂softmaxᵢ/∂xⱼ = softmaxᵢ(δᵢⱼ − softmaxⱼ)."""
-    shifted, dim = _shifted(input, dim, "softmax")
-    e = shifted.exp()
-    return _named(e / e.sum(dim, keepdim=True), "SoftmaxBackward0", "softmax", input)
+def softmax(input: Any, dim: Any = None, _stacklevel: int = 3, dtype: Any = None) -> Tensor:
+    """softmax(x)ᵢ = eˣⁱ / Σⱼ eˣʲ along `dim` (``Tensor.softmax``, in ``tensors/activations.py``)."""
+    _dim_required(dim, "softmax")
+    return as_tensor(input).softmax(dim, dtype=dtype)
 
 
-def log_softmax(input: Any, dim: Any = None) -> Tensor:
-    """log softmax(x)ᵢ = xᵢ − log Σⱼ eˣʲ along `dim` (computed from x − max x, so it never overflows)."""
-    shifted, dim = _shifted(input, dim, "log_softmax")
-    return _named(
-        shifted - shifted.exp().sum(dim, keepdim=True).log(),
-        "LogSoftmaxBackward0",
-        "log_softmax",
-        input,
-    )
+def log_softmax(input: Any, dim: Any = None, _stacklevel: int = 3, dtype: Any = None) -> Tensor:
+    """log softmax(x)ᵢ = xᵢ − log Σⱼ eˣʲ along `dim` (``Tensor.log_softmax``)."""
+    _dim_required(dim, "log_softmax")
+    return as_tensor(input).log_softmax(dim, dtype=dtype)
 
 
 def _named(result: Tensor, grad_fn: str, op: str, *inputs: Any) -> Tensor:

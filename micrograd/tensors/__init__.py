@@ -4,7 +4,7 @@ One module per idea:
 
 * ``dtypes``      - float32, float64, int64, bool and their promotion;
 * ``shapes``      - Size, strides, broadcasting, dimensions;
-* ``randomness``  - manual_seed and the generator behind rand, randn, randint;
+* ``randomness``  - manual_seed and the generator behind every random function;
 * ``history``     - a tensor's grad_fn (PyTorch's names), for printing and drawings;
 * ``tensor``      - the Tensor class: attributes, elementwise arithmetic, comparisons, backward;
 * ``views``, ``indexing``, ``reductions``, ``linalg``, ``inplace`` - the rest of its methods;
@@ -12,6 +12,10 @@ One module per idea:
 * ``devices``     - device, cuda: the CPU only, as PyTorch shows a machine without a GPU;
 * ``joining``     - cat, stack, where;
 * ``printing``    - the port of torch/_tensor_str.py;
+* ``activations`` - softmax, log_softmax;
+* ``ordering``    - argmax, argmin, sort, topk, cumsum, cumprod;
+* ``sampling``    - normal, bernoulli, randperm;
+* ``signatures``  - NumPy's axis=/keepdims=, torch.return_types, the refusal of out=;
 * ``functions``   - torch.exp(x), torch.sum(x)...: the methods as functions.
 """
 

@@ -8,6 +8,7 @@ Every tensor made here is a leaf: its Values are variables if ``requires_grad=Tr
 from __future__ import annotations
 
 import math
+from fractions import Fraction
 from typing import Any, Callable
 
 from ..core.errors import NotSupported
@@ -16,6 +17,7 @@ from .dtypes import INT64_MAX, INT64_MIN, bool_, cast_number, dtype, float32, fl
 from .dtypes import result_type
 from .randomness import generator
 from .shapes import shape_from
+from .signatures import refuse_out
 from .tensor import Tensor, from_data, leaf_tensor, legacy_arguments
 
 
@@ -26,6 +28,8 @@ def check_options(dtype_: Any, device: Any, kwargs: dict) -> None:
         raise NotSupported(
             f"dtype {dtype_!r} is not supported: use float32, float64, int64 or bool"
         )
+    if "out" in kwargs:
+        refuse_out()
     unknown = set(kwargs) - {"layout", "pin_memory", "memory_format"}
     if unknown:
         raise TypeError(f"unexpected keyword argument(s): {sorted(unknown)}")
@@ -41,6 +45,23 @@ def tensor(
     """A leaf tensor from nested lists of numbers (``torch.tensor``)."""
     check_options(dtype, device, kwargs)
     return from_data(data, dtype, requires_grad)
+
+
+def from_numpy(ndarray: Any) -> Tensor:
+    """``torch.from_numpy``: a tensor of the array's numbers and dtype.  PyTorch's shares the
+    array's memory, so a write into either shows in the other; micrograd's elements are Values,
+    so it holds a copy, and refuses what would make the two differ: the array (and the arrays
+    it is a view of) is made read-only, and an in-place write into the tensor raises
+    NotSupported.  ``torch.tensor(array)`` is the copy to use for writing."""
+    if not (hasattr(ndarray, "dtype") and hasattr(ndarray, "flags") and hasattr(ndarray, "shape")):
+        raise TypeError(f"expected np.ndarray (got {type(ndarray).__name__})")
+    made = from_data(ndarray)
+    made._storage.from_numpy = True
+    array = ndarray
+    while array is not None and hasattr(array, "flags"):
+        array.flags.writeable = False  # a write into it would not reach the tensor
+        array = array.base
+    return made
 
 
 def filled(
@@ -177,9 +198,9 @@ def randint(
     device: Any = None,
     **kw: Any,
 ) -> Tensor:
-    """Integers uniform in [low, high)."""
-    if high is None:
-        low, high = 0, low
+    """Integers uniform in [low, high): ``randint(low, high, size)`` or ``randint(high, size)``."""
+    if high is None or (size is None and not isinstance(high, int)):
+        low, high, size = 0, low, high if size is None else size
     if size is None:
         raise TypeError("randint() missing the required argument 'size'")
     if high <= low:
@@ -229,10 +250,16 @@ def arange(
             raise ValueError("step must be nonzero")
         sign = 1 if step > 0 else -1
         count = abs(end - start + step - sign) // abs(step)  # C's division, toward zero
+        numbers: Callable[[int], list] = lambda n: [start + i * step for i in range(n)]
     else:
         count = max(0, math.ceil((end - start) / step))
+        kind = dtype or float32
+
+        def numbers(n: int) -> list:
+            return float_range(float(start), float(step), n, kind)
+
     return filled(
-        lambda n: [start + i * step for i in range(n)],  # ints stay exact
+        numbers,  # ints stay exact
         (count,),
         None,
         dtype,
@@ -241,6 +268,32 @@ def arange(
         kw,
         default=int64 if integral else float32,
     )
+
+
+def _fma(a: float, b: float, c: float) -> float:
+    """a·b + c rounded once, as a fused multiply-add (math.fma from Python 3.13 on)."""
+    return float(Fraction(a) * Fraction(b) + Fraction(c))
+
+
+VECTOR_WIDTH = {"float32": 8, "float64": 4}
+"""Elements in one of PyTorch's CPU vectors (AVX2's 256 bits), which its arange fills at once."""
+
+
+def float_range(start: float, step: float, n: int, kind: dtype) -> list[float]:
+    """arange's numbers as PyTorch's CPU kernel computes them, so that they agree to the last
+    bit: in blocks of two vectors, each vector's first number start + step·i (fused, in
+    float64) rounded to the dtype, the others base + j·step (fused); the last n mod 2·width
+    numbers start + step·i each.  (A plain start + i·step differs in the last bit in about
+    one case in five.)"""
+    width = VECTOR_WIDTH[kind.name]
+    made, i = [], 0
+    while i <= n - 2 * width:
+        for _ in range(2):
+            base = cast_number(_fma(step, float(i), start), kind)
+            made += [_fma(float(j), step, base) for j in range(width)]
+            i += width
+    made += [_fma(step, float(k), start) for k in range(i, n)]
+    return made
 
 
 def _scalar_text(x: float) -> str:

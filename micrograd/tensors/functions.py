@@ -11,16 +11,21 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from ..core import rules
+from .signatures import refuse_out
 from .tensor import Tensor, as_tensor
 
 
 def _function_of(method: Callable[..., Any], name: str | None = None) -> Callable[..., Any]:
     """The method `method` of Tensor as a function of a tensor (or anything as_tensor takes)."""
 
+    name = name or method.__name__
+
     def function(input: Any, *args: Any, **kwargs: Any) -> Any:
+        if "out" in kwargs:
+            refuse_out(name)
         return method(as_tensor(input), *args, **kwargs)
 
-    function.__name__ = function.__qualname__ = name or method.__name__
+    function.__name__ = function.__qualname__ = name
     function.__doc__ = method.__doc__
     return function
 
@@ -84,6 +89,16 @@ diagonal = _function_of(Tensor.diagonal)
 movedim = _function_of(Tensor.movedim)
 isclose = _function_of(Tensor.isclose)
 allclose = _function_of(Tensor.allclose)
+softmax = _function_of(Tensor.softmax)
+log_softmax = _function_of(Tensor.log_softmax)
+argmax = _function_of(Tensor.argmax)
+argmin = _function_of(Tensor.argmin)
+sort = _function_of(Tensor.sort)
+topk = _function_of(Tensor.topk)
+cumsum = _function_of(Tensor.cumsum)
+cumprod = _function_of(Tensor.cumprod)
+var = _function_of(Tensor.var)
+std = _function_of(Tensor.std)
 
 
 def __getattr__(name: str) -> Any:

@@ -6,12 +6,17 @@ which operation made a tensor from which tensors (``MulBackward0`` from ``x`` an
 
 from __future__ import annotations
 
-from typing import Any, Iterator
+import itertools
+import weakref
+from typing import Any, Callable, Iterator
 
-from ..core.errors import RETAIN_GRAPH_ERROR
+from ..core.errors import RETAIN_GRAPH_ERROR, NotSupported
 from ..core.value import Value
 from ..core.nodes import AccumulateGrad, BackwardNode, backward_node_class
-from .saved import ALSO_SAVED, KEEPS_A_NODE, saved_by
+from .saved import ALSO_SAVED, KEEPS_A_NODE, OUT, SAVED_NAMES, SAVED_NUMBERS, saved_by
+from .saved import saved_tensors_hooks_stack
+
+_stamps = itertools.count()  # the order nodes are made in: unpack hooks run newest first
 
 
 class NoGrad(float):
@@ -35,9 +40,39 @@ class TensorNode(BackwardNode):
     keeps = False  # it saves something for backward (a tensor or a number): see free_saved
     refusal = ""  # PyTorch's error when a backward pass reaches this node (x ** bool tensor)
 
+    _result: Any = None  # a weak reference to the tensor it made (remember_saved)
+    packed: tuple = ()  # (which, what pack_hook returned, unpack_hook): saved_tensors_hooks
+
     def __init__(self, op: str, parents: tuple) -> None:
         self.op, self.parents = op, parents
         self.edges = tuple(edge_of(p) for p in parents)  # as they were: PyTorch's edges
+        self.stamp = next(_stamps)
+        self._metadata: dict = {}
+
+    @property
+    def metadata(self) -> dict:
+        """PyTorch's per-node dictionary, for your own notes (empty at first, kept)."""
+        return self._metadata
+
+    def __getattr__(self, name: str) -> Any:
+        # grad_fn._saved_self, ._saved_result, ._raw_saved_other...: what the node saved
+        for prefix, raw in (("_saved_", False), ("_raw_saved_", True)):
+            if name.startswith(prefix):
+                return saved_attribute(self, name[len(prefix) :], raw)
+        raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
+
+    def register_prehook(self, hook: Callable) -> Any:
+        """Call ``hook(grad_outputs)`` with the tuple of the gradient of this node's result, before
+        the node runs; a tuple it returns replaces them (``Node.register_prehook``)."""
+        result = self._result() if self._result is not None else None
+        if result is None:
+            raise NotSupported(
+                f"register_prehook on {self.name()} is not supported by micrograd (the node "
+                "does not know its result tensor): register_hook on the result tensor instead"
+            )
+        from ..autograd.hooks import register_node_prehook
+
+        return register_node_prehook(result, hook)
 
     @property
     def next_functions(self) -> tuple:
@@ -99,6 +134,96 @@ def remember_saved(node: TensorNode, result: Any) -> None:
     if keeps_result:
         saved.append((-1, result, counter(result), counter(result).version, node))
     node.saved = tuple(saved)
+    node._result = weakref.ref(result)
+    if saved_tensors_hooks_stack and saved:
+        pack_saved(node)
+
+
+def saved_order(node: TensorNode) -> list[tuple[str, Any]]:
+    """(PyTorch's name, the saved tensor) for each tensor the node saved, in PyTorch's order."""
+    by_index = {which: t for which, t, *_ in node.saved if which != -2}
+    names = SAVED_NAMES.get(node.name(), ())
+    ordered = [
+        (n, by_index.pop(-1 if i == OUT else i))
+        for n, i in names
+        if (-1 if i == OUT else i) in by_index
+    ]
+    return ordered + [(f"input {i}", t) for i, t in by_index.items()]
+
+
+def pack_saved(node: TensorNode) -> None:
+    """saved_tensors_hooks in force: each tensor the node saves goes through pack_hook now, in
+    the order PyTorch packs them; unpack_hook gets what it returned in backward."""
+    pack, unpack = saved_tensors_hooks_stack[-1]
+    node.packed = tuple((t, pack(t), unpack) for _, t in saved_order(node))
+
+
+def unpack_saved(roots: list[Any]) -> None:
+    """A backward pass begins: each node below `roots` that packed its saved tensors gives them
+    to unpack_hook, newest node first (PyTorch's order of running nodes).  The engine computes
+    with the tensors' own Values, so what unpack returns must hold the same numbers: a hook that
+    changes them is refused (NotSupported), never silently ignored."""
+    nodes = [n for _, n in walk(roots) if getattr(n, "packed", ())]
+    for node in sorted(nodes, key=lambda n: -n.stamp):
+        if node.freed:
+            raise RuntimeError(RETAIN_GRAPH_ERROR)
+        for original, packed, unpack in node.packed:
+            check_unpacked(original, unpack(packed))
+
+
+def check_unpacked(original: Any, unpacked: Any) -> None:
+    """Refuse an unpacked tensor that is not the saved one's numbers (see unpack_saved)."""
+    same = is_tensor(unpacked) and tuple(unpacked.shape) == tuple(original.shape)
+    if same and all(a.data == b.data for a, b in zip(unpacked._values, original._values)):
+        return
+    raise NotSupported(
+        "an unpack hook that returns other numbers than the tensor packed is not supported by "
+        "micrograd (its backward computes with the saved tensor's own elements); return a "
+        "tensor equal to the one pack_hook was given"
+    )
+
+
+class SavedTensor:
+    """What ``grad_fn._raw_saved_self`` gives (PyTorch's ``SavedTensor``): ``register_hooks(pack,
+    unpack)`` packs the saved tensor now and unpacks it when a backward pass begins."""
+
+    def __init__(self, node: TensorNode, tensor: Any) -> None:
+        self.node, self.tensor = node, tensor
+
+    def register_hooks(self, pack_hook: Callable, unpack_hook: Callable) -> None:
+        """Pack the saved tensor with pack_hook; a backward pass unpacks it with unpack_hook."""
+        if any(entry[0] is self.tensor for entry in self.node.packed):
+            raise RuntimeError("SavedTensor hooks have already been set on this SavedTensor")
+        packed = pack_hook(self.tensor)
+        self.node.packed += ((self.tensor, packed, unpack_hook),)
+
+
+def saved_attribute(node: TensorNode, name: str, raw: bool) -> Any:
+    """grad_fn._saved_<name> (raw: ._raw_saved_<name>) as PyTorch gives it: the saved tensor (a
+    saved result as a tensor of its own, with the same grad_fn), None if the node has such a
+    name but did not save it this time, PyTorch's error once a backward pass freed it."""
+    names = dict(SAVED_NAMES.get(node.name(), ()))
+    if name not in names:
+        if name in SAVED_NUMBERS.get(node.name(), ()):
+            raise NotSupported(
+                f"grad_fn._saved_{name} of {node.name()} is not supported by micrograd: its "
+                "nodes keep no numbers or sizes (only tensors); read it from your program"
+            )
+        raise AttributeError(f"'{node.name()}' object has no attribute '_saved_{name}'")
+    index = -1 if names[name] == OUT else names[name]
+    found = [entry for entry in node.saved if entry[0] == index]
+    if not found:
+        return None
+    if node.freed:
+        raise RuntimeError(RETAIN_GRAPH_ERROR)
+    which, t, counted, version, made_by = found[0]
+    if counted.version != version:
+        raise RuntimeError(
+            modified_message(t, made_by if which == -1 else node_now(t), counted.version, version)
+        )
+    if raw:
+        return SavedTensor(node, t)
+    return t._snapshot() if which == -1 else t  # PyTorch: a saved input is that very tensor
 
 
 def counter(t: Any) -> Any:

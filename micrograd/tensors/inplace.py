@@ -37,9 +37,10 @@ from .dtypes import (
     scalar_argument,
 )
 from .history import counter, multi_view_message, tensor_node
+from .saved import refuse_inference_inplace
 from .indexing import OVERLAP_ERROR as PARTIAL_OVERLAP_ERROR
 from .indexing import overlap_status
-from .randomness import generator
+from .randomness import bernoulli_numbers, generator
 
 if TYPE_CHECKING:  # these methods belong to Tensor; tensor.py imports this module
     from .tensor import Tensor
@@ -58,6 +59,12 @@ OVERLAP_ERROR = (
     "unsupported operation: more than one element of the written-to tensor refers to a single "
     "memory location. Please clone() the tensor before performing the operation."
 )
+FROM_NUMPY_WRITE = (
+    "an in-place write into a tensor made by torch.from_numpy: in PyTorch it shares the "
+    "array's memory, so the write would change the array too; micrograd's tensor holds a copy "
+    "and cannot.  Use torch.tensor(array) for a tensor of your own to write into (and "
+    "array[...] = t.numpy() to change the array)"
+)
 DTYPE_NAMES = {"float32": "Float", "float64": "Double", "int64": "Long", "bool": "Bool"}
 
 
@@ -68,6 +75,7 @@ class InPlaceMethods:
     def _check_writable(self, gaining: bool = False) -> None:
         """PyTorch's refusals of an in-place update with grad mode on (`gaining`: the new
         elements require grad, so a tensor that does not will)."""
+        refuse_inference_inplace(self)  # in any grad mode, as PyTorch
         if not is_grad_enabled():
             return
         if self._no_grad_view or (self._made_in_no_grad and (self.requires_grad or gaining)):
@@ -90,6 +98,8 @@ class InPlaceMethods:
     ) -> None:
         """Write numbers into the Values at `slots` (not recorded), as this dtype stores them
         (``dtypes.cast_for_storage``; `checked`: numbers the user gave, as to fill_)."""
+        if self._storage.from_numpy:
+            raise NotSupported(FROM_NUMPY_WRITE)
         stored = self._storage.values
         for s, x in zip(slots, cast_for_storage(numbers, self._dtype, checked)):
             stored[s].data = x
@@ -101,6 +111,8 @@ class InPlaceMethods:
     ) -> None:
         """Put new Values (computed from the old ones) into `slots`: a recorded write.  `node`
         is the operation's grad_fn; `source`, for t[i] = v, the tensor written."""
+        if self._storage.from_numpy:
+            raise NotSupported(FROM_NUMPY_WRITE)
         if self._detached:
             raise NotSupported(
                 "an in-place operation that needs a gradient, on a tensor from detach() or "
@@ -278,6 +290,37 @@ class InPlaceMethods:
         return self._fill(
             [generator.gauss(mean, std) for _ in range(self.numel())], "NormalBackward0"
         )
+
+    def random_(self, from_: int | None = None, to: int | None = None, **kw: Any) -> Tensor:
+        """Every element a random integer from [from, to), in place: ``random_(to)`` from
+        [0, to); ``random_()`` from [0, 2ᵐ] where m is the dtype's mantissa (24 bits for
+        float32, 53 for float64; 2⁶³ − 1 is int64's top, 1 bool's), as PyTorch."""
+        kw.pop("generator", None)
+        from_ = kw.pop("from", from_)
+        if kw:
+            raise TypeError(f"random_() got unexpected keyword arguments {sorted(kw)}")
+        if from_ is None and to is None:
+            top = {"float32": 2**24 + 1, "float64": 2**53 + 1, "int64": 2**63 - 1, "bool": 2}
+            (low, high), name = (0, top[self._dtype.name]), "RandomBackward2"
+        elif to is None:
+            (low, high), name = (0, from_), "RandomBackward1"
+        else:
+            (low, high), name = (from_ or 0, to), "RandomBackward0"
+        if high <= low:
+            raise RuntimeError(
+                f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}"
+            )
+        return self._fill([generator.randrange(low, high) for _ in range(self.numel())], name)
+
+    def bernoulli_(self, p: Any = 0.5, **kw: Any) -> Tensor:
+        """Every element 1 with probability p (a number, or a tensor broadcast to this shape),
+        else 0, in place."""
+        kw.pop("generator", None)
+        if hasattr(p, "_values"):
+            numbers = [v.data for v in p.expand(self.shape).contiguous()._values]
+            return self._fill(bernoulli_numbers(numbers, True), "BernoulliBackward1")
+        numbers = bernoulli_numbers([float(p)] * self.numel())
+        return self._fill(numbers, "BernoulliBackward2")
 
     def copy_(self, src: Any, non_blocking: bool = False) -> Tensor:
         """src's elements written into this tensor (broadcast to its shape), in place."""

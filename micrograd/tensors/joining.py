@@ -18,6 +18,7 @@ from .dtypes import result_type, scalar_argument
 from .elements import cast_values, copies, element_values
 from .history import remember_also, tensor_node
 from .shapes import broadcast_index, broadcast_shapes, normalize_dim
+from .signatures import refuse_out
 from .tensor import Tensor, as_tensor
 
 
@@ -30,8 +31,10 @@ def copied(values: list[Value], kind: dtype) -> list[Value]:
     return element_values([v.data for v in values], kind)
 
 
-def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
+def cat(tensors: Sequence[Tensor], dim: int = 0, *, out: Any = None) -> Tensor:
     """Join tensors along an existing dimension."""
+    if out is not None:
+        refuse_out("cat")
     tensors = [as_tensor(t) for t in tensors]
     if not tensors:
         raise RuntimeError("cat(): expected a non-empty list of Tensors")
@@ -64,8 +67,10 @@ def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
     return first._result(copied(values, kind), shape, "CatBackward0", "cat", inputs, kind)
 
 
-def stack(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
+def stack(tensors: Sequence[Tensor], dim: int = 0, *, out: Any = None) -> Tensor:
     """Join tensors of the same shape along a new dimension."""
+    if out is not None:
+        refuse_out("stack")
     tensors = [as_tensor(t) for t in tensors]
     if not tensors:
         raise RuntimeError("stack expects a non-empty TensorList")
@@ -83,10 +88,12 @@ def stack(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
     return result
 
 
-def where(condition: Tensor, a: Any, b: Any) -> Tensor:
+def where(condition: Tensor, a: Any, b: Any, *, out: Any = None) -> Tensor:
     """Elementwise a where condition (a bool tensor) holds, else b.  The dtype is
     ``result_type(a, b)`` (a Python number counts as a number, not as a tensor), and a number
     is stored into it as ``full`` stores it: refused if the dtype cannot hold it."""
+    if out is not None:
+        refuse_out("where")
     kind = result_type(a, b)
     a, b = _where_operand(a, kind), _where_operand(b, kind)
     condition = as_tensor(condition)

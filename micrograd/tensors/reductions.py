@@ -11,7 +11,7 @@ import functools
 import math
 import operator
 import sys
-from collections import namedtuple
+import warnings
 from typing import TYPE_CHECKING, Any, Callable
 
 from ..core import rules
@@ -21,15 +21,27 @@ from .dtypes import FLOAT32_MAX, SCALAR_TYPE_NAMES, bool_, check_int64, float32,
 from .dtypes import int64
 from .elements import copies, element_values
 from .history import constant_value, remember_also
+from .signatures import numpy_names, return_type
 from .shapes import normalize_dim, strides_of
 
-MaxResult = namedtuple("max", ["values", "indices"])
-MinResult = namedtuple("min", ["values", "indices"])
-for _result in (MaxResult, MinResult):
-    _result.__repr__ = lambda self: (
-        f"torch.return_types.{type(self).__name__}(\nvalues={self.values!r},\n"
-        f"indices={self.indices!r})"
-    )
+
+class _NoDim:
+    """max()'s default: no dim given (an explicit None is refused, as PyTorch refuses it)."""
+
+    def __repr__(self) -> str:
+        return "<no dim>"
+
+
+NO_DIM = _NoDim()
+
+
+MaxResult = return_type("max")
+MinResult = return_type("min")
+DOF_WARNING = (
+    "{name}(): degrees of freedom is <= 0. Correction should be strictly less than the "
+    "reduction factor (input numel divided by output numel)."
+)
+
 
 if TYPE_CHECKING:  # these methods belong to Tensor; tensor.py imports this module
     from .tensor import Tensor
@@ -131,14 +143,17 @@ class ReductionMethods:
             int64 if self._dtype is bool_ else self._dtype,
         )
 
+    @numpy_names
     def sum(self, dim: Any = None, keepdim: bool = False) -> Tensor:
         """Σ of the elements, over all dimensions or `dim`: ∂sum/∂xᵢ = 1."""
         return self._reduce(operator.add, dim, keepdim, "SumBackward", "sum", 0.0)
 
+    @numpy_names
     def prod(self, dim: int | None = None, keepdim: bool = False) -> Tensor:
         """Π of the elements, over all dimensions or one `dim`: ∂prod/∂xᵢ = Π over j ≠ i of xⱼ."""
         return self._reduce(operator.mul, dim, keepdim, "ProdBackward", "prod", 1.0, several=False)
 
+    @numpy_names
     def mean(self, dim: Any = None, keepdim: bool = False) -> Tensor:
         """(1/n)·Σ xᵢ over all dimensions or `dim`: ∂mean/∂xᵢ = 1/n."""
         if not self._dtype.is_floating_point:
@@ -241,24 +256,74 @@ class ReductionMethods:
             values = self._chosen([elements[c] for c in chosen])
         return self._result(values, shape, f"{name}Backward0", op, (self,))
 
+    @numpy_names
     def amax(self, dim: Any = (), keepdim: bool = False) -> Tensor:
         """The largest elements over `dim` (an int or a tuple; () for all), without indices; the
         gradient is shared evenly among the elements equal to the largest."""
         return self._amax_amin(builtins.max, dim, keepdim, "Amax")
 
+    @numpy_names
     def amin(self, dim: Any = (), keepdim: bool = False) -> Tensor:
         """The smallest elements over `dim` (an int or a tuple; () for all), without indices; the
         gradient is shared evenly among the elements equal to the smallest."""
         return self._amax_amin(builtins.min, dim, keepdim, "Amin")
 
-    def max(self, dim: int | None = None, keepdim: bool = False) -> Any:
+    @numpy_names
+    def max(self, dim: Any = NO_DIM, keepdim: bool = False) -> Any:
         """The largest element (or, with dim, (values, indices)); the gradient goes to the chosen element."""
-        return self._extreme(builtins.max, dim, keepdim, "Max", MaxResult)
+        return self._extreme(builtins.max, _dim_given(dim, "max"), keepdim, "Max", MaxResult)
 
-    def min(self, dim: int | None = None, keepdim: bool = False) -> Any:
+    @numpy_names
+    def min(self, dim: Any = NO_DIM, keepdim: bool = False) -> Any:
         """The smallest element (or, with dim, (values, indices)); the gradient goes to the chosen element."""
-        return self._extreme(builtins.min, dim, keepdim, "Min", MinResult)
+        return self._extreme(builtins.min, _dim_given(dim, "min"), keepdim, "Min", MinResult)
 
+    @numpy_names
+    def var(
+        self,
+        dim: Any = None,
+        unbiased: Any = None,
+        keepdim: bool = False,
+        *,
+        correction: Any = None,
+    ) -> Tensor:
+        """Σ (xᵢ − x̄)² / (N − correction) over `dim` (all for None); correction 1 (Bessel's)
+        unless `unbiased` is False (0) or `correction` says: ∂var/∂xᵢ = 2(xᵢ − x̄)/(N − c)."""
+        return self._spread(dim, unbiased, keepdim, correction, "var")
+
+    @numpy_names
+    def std(
+        self,
+        dim: Any = None,
+        unbiased: Any = None,
+        keepdim: bool = False,
+        *,
+        correction: Any = None,
+    ) -> Tensor:
+        """√var: ∂std/∂xᵢ = (xᵢ − x̄)/((N − c)·std) (nan where every xᵢ is equal, as in PyTorch)."""
+        return self._spread(dim, unbiased, keepdim, correction, "std")
+
+    def _spread(self, dim: Any, unbiased: Any, keepdim: bool, correction: Any, name: str) -> Any:
+        """var or std: PyTorch's forms var(unbiased), var(dim, unbiased, keepdim) and
+        var(dim, *, correction, keepdim)."""
+        if isinstance(dim, bool):  # var(True): the legacy form, unbiased first
+            dim, unbiased = None, dim
+        if unbiased is not None and correction is not None:
+            raise TypeError(f"{name}() received both unbiased and correction: give one")
+        c = correction if correction is not None else 0 if unbiased is False else 1
+        if not self._dtype.is_floating_point:
+            raise RuntimeError("std and var only support floating point and complex dtypes")
+        groups, shape = self._groups(self._dims(dim, name), keepdim)
+        elements = self._values
+        if any(len(g) - c <= 0 for g in groups):
+            warnings.warn(DOF_WARNING.format(name=name), UserWarning, stacklevel=3)
+        values = [_variance([elements[i] for i in g], c) for g in groups]
+        if name == "std":  # PyTorch masks the gradient where std = 0 (√ has none there) to 0
+            values = [v * 0.0 if v.data == 0 else v.sqrt() for v in values]
+        suffix = "StdBackward0" if name == "std" else "VarBackward0"
+        return self._result(values, shape, suffix, name, (self,))
+
+    @numpy_names
     def norm(self, p: Any = "fro", dim: Any = None, keepdim: bool = False) -> Tensor:
         """A vector norm over all elements or `dim`: p = 2 (and the default "fro") the Euclidean
         length ‖x‖ = √(Σ xᵢ²), ∂‖x‖/∂xᵢ = xᵢ/‖x‖ (0 at the zero vector, and never underflowing
@@ -312,6 +377,33 @@ class ReductionMethods:
             + ("this dimension is empty and " if dim is not None else "")
             + "the operation does not have an identity"
         )
+
+
+def _dim_given(dim: Any, name: str) -> Any:
+    """max's and min's `dim`: None when not given; a tensor (the elementwise form) refused."""
+    if dim is NO_DIM:
+        return None
+    if dim is None:
+        raise TypeError(f"{name}(): argument 'dim' must be int, not NoneType")
+    if hasattr(dim, "_values"):
+        other = "maximum" if name == "max" else "minimum"
+        raise NotSupported(
+            f"torch.{name}(a, b), the elementwise {other}, is not supported: use "
+            f"torch.where(a {'>=' if name == 'max' else '<='} b, a, b) (its gradient at a tie "
+            "goes to a, where PyTorch splits it)"
+        )
+    return dim
+
+
+def _variance(xs: list, correction: Any) -> Any:
+    """Σ (xᵢ − x̄)² / max(N − correction, 0), made of Values (x̄ too, so that its gradient
+    counts: it sums to 0, as the math says); nan or inf when there are too few elements."""
+    n = len(xs)
+    if not n:
+        return constant_value(math.nan)
+    mean = functools.reduce(operator.add, xs) / float(n)
+    squares = functools.reduce(operator.add, [(x - mean) * (x - mean) for x in xs])
+    return squares / float(builtins.max(n - correction, 0))
 
 
 def _sign(x: float) -> float:

@@ -56,6 +56,8 @@ from __future__ import annotations
 import math
 from typing import Sequence, Union
 
+from ..core.modes import is_inference_mode_enabled
+
 OUT = "out"
 """In a pattern: the node's result (output 0)."""
 
@@ -153,12 +155,19 @@ SAVES: dict[str, Pattern] = {
     "CopySlices": NOTHING,  # t[i] = v, copy_; written through a view, the view's own node saves
     "ZeroBackward0": NOTHING,
     "FillBackward2": NOTHING,  # t.fill_(2.0)
+    "RandomBackward0": NOTHING,  # t.random_(1, 5)
+    "RandomBackward1": NOTHING,  # t.random_(5)
+    "RandomBackward2": NOTHING,  # t.random_()
+    "BernoulliBackward1": NOTHING,  # t.bernoulli_(p), p a tensor
+    "BernoulliBackward2": NOTHING,  # t.bernoulli_(0.5)
     "CopyBackwards": NOTHING,  # t.copy_(u)
     "FillBackward3": NOTHING,  # t.fill_(u), t[...] = u with u 0-dim
     "IndexPutBackward0": NOTHING,  # t[[0, 1]] = u, t[mask] = u
     "UniformBackward0": NOTHING,
     "NormalBackward0": NOTHING,
     # --- reductions ------------------------------------------------------------------------------
+    "StdBackward0": INPUT_AND_RESULT,
+    "VarBackward0": INPUT,
     "SumBackward0": NOTHING,
     "SumBackward1": NOTHING,
     "MeanBackward0": NOTHING,
@@ -297,3 +306,102 @@ def _mixes_broadcast(own: tuple, batch: tuple) -> bool:
     own = (1,) * (len(batch) - len(own)) + own
     kinds = {size == 1 for size, common in zip(own, batch) if common != 1}
     return len(kinds) == 2
+
+
+# === Inference tensors ==========================================================================
+INFERENCE_SAVED_ERROR = (
+    "Inference tensors cannot be saved for backward. Please do not use Tensors created in "
+    "inference mode in computation tracked by autograd. To work around this, you can make a clone "
+    "to get a normal tensor and use it in autograd, or use `torch.no_grad()` instead of "
+    "`torch.inference_mode()`."
+)
+INFERENCE_INPLACE_ERROR = (
+    "Inplace update to inference tensor outside InferenceMode is not allowed.You can make a "
+    "clone to get a normal tensor before doing inplace update.See "
+    "https://github.com/pytorch/rfcs/pull/17 for more details."
+)
+INFERENCE_REQUIRES_GRAD_ERROR = (
+    "Setting requires_grad=True on inference tensor outside InferenceMode is not allowed."
+)
+
+
+def refuse_inference_saved(node: object) -> None:
+    """PyTorch's refusal when a node would save a tensor made inside ``inference_mode()``: such
+    a tensor has no version counter, so a later in-place change could not be detected.  (A node
+    that saves it not, ``x + t``, is allowed: the saving, not the use, is refused.)"""
+    if any(getattr(saved[1], "_inference", False) for saved in getattr(node, "saved", ())):
+        raise RuntimeError(INFERENCE_SAVED_ERROR)
+
+
+def refuse_inference_inplace(t: object) -> None:
+    """PyTorch's refusal of an in-place write into an inference tensor outside
+    ``inference_mode()`` (it has no version counter to count the write)."""
+    if getattr(t, "_inference", False) and not is_inference_mode_enabled():
+        raise RuntimeError(INFERENCE_INPLACE_ERROR)
+
+
+# === What a node's saved tensors are called (grad_fn._saved_self...) ============================
+SAVED_NAMES: dict[str, tuple[tuple[str, Union[int, str]], ...]] = {
+    # (PyTorch's attribute, the input index or OUT), in the order PyTorch saves (packs) them
+    "MulBackward0": (("other", 1), ("self", 0)),
+    "DivBackward0": (("other", 1), ("self", 0)),
+    "PowBackward1": (("exponent", 1), ("self", 0), ("result", OUT)),
+    "DotBackward0": (("self", 0), ("tensor", 1)),
+    "MmBackward0": (("mat2", 1), ("self", 0)),
+    "MvBackward0": (("self", 0), ("vec", 1)),
+    "BmmBackward0": (("mat2", 1), ("self", 0)),
+    "MseLossBackward0": (("self", 0), ("target", 1)),
+    "BinaryCrossEntropyBackward0": (("self", 0), ("target", 1)),
+    **{
+        name: (("self", 0), ("result", OUT))
+        for name in ("ProdBackward0", "MaxBackward1", "MinBackward1", "LinalgVectorNormBackward0")
+    },
+    **{
+        name: (("self", 0),)
+        for name in (
+            "PowBackward0",
+            "LogBackward0",
+            "SinBackward0",
+            "CosBackward0",
+            "AbsBackward0",
+            "ClampBackward1",
+            "ClampMinBackward0",
+            "ClampMaxBackward0",
+        )
+    },
+    **{
+        name: (("result", OUT),)
+        for name in (
+            "ExpBackward0",
+            "TanhBackward0",
+            "SigmoidBackward0",
+            "SqrtBackward0",
+            "ReluBackward0",
+            "ReciprocalBackward0",
+            "SoftmaxBackward0",
+            "LogSoftmaxBackward0",
+        )
+    },
+}
+"""The tensors a node saved, by the names PyTorch's ``grad_fn._saved_<name>`` gives them."""
+
+SAVED_NUMBERS: dict[str, tuple[str, ...]] = {
+    "AddBackward0": ("alpha",),
+    "SubBackward0": ("alpha",),
+    "PowBackward0": ("exponent",),
+    "ClampBackward1": ("min", "max"),
+    "ClampMinBackward0": ("min",),
+    "ClampMaxBackward0": ("max",),
+    "SumBackward0": ("self_sym_sizes",),
+    "MeanBackward0": ("self_sym_numel", "self_sym_sizes"),
+    "MseLossBackward0": ("reduction",),
+}
+"""Numbers and sizes PyTorch's nodes also keep (``_saved_alpha``): micrograd's nodes do not."""
+
+
+# === saved_tensors_hooks: the hooks in force, innermost last ====================================
+saved_tensors_hooks_stack: list[tuple] = []
+"""(pack_hook, unpack_hook) of each ``autograd.graph.saved_tensors_hooks`` block entered."""
+
+saved_tensors_hooks_disabled: list[str] = []
+"""The messages of the ``disable_saved_tensors_hooks`` blocks entered."""

@@ -29,13 +29,14 @@ class Storage:
     """One Value per element, in the order the tensor that made them laid them out, and the
     number of in-place writes so far."""
 
-    __slots__ = ("values", "version", "writes", "grad_of")
+    __slots__ = ("values", "version", "writes", "grad_of", "from_numpy")
 
     def __init__(self, values: list[Any]) -> None:
         self.values = values
         self.version = 0  # PyTorch's: in-place writes autograd sees (.data has its own)
         self.writes = 0  # every write: a view's list of its elements is good until the next
         self.grad_of: Any = None  # the tensor whose .grad this is: writes go to its elements
+        self.from_numpy = False  # made by from_numpy: PyTorch shares the array's memory
 
     def data_ptr(self) -> int:
         """An address of the storage: equal for tensors that share it (not a memory address)."""

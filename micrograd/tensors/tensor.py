@@ -23,9 +23,10 @@ from typing import Any, Callable, Sequence
 
 from ..core import rules
 from ..autograd.reverse import backward as autograd_backward
+from ..autograd.hooks import run_post_accumulate_hooks
 from ..core.value import Value, apply, as_float
 from ..core.errors import NotSupported, NotSupportedAttribute
-from ..core.modes import is_grad_enabled
+from ..core.modes import is_grad_enabled, is_inference_mode_enabled
 from ..core.nodes import LEAF, BackwardNode
 from ..pytree import register_container
 from .dtypes import bool_, dtype, float32, float64, round_to_float32
@@ -35,6 +36,7 @@ from .dtypes import data_dtype, floating, integer_pow, integer_results, result_t
 from .history import NO_GRAD, NoGrad, check_versions, constant_value, free_saved
 from .history import reachable_leaves
 from .history import multi_view_message, remember_saved, tensor_node, walk
+from .saved import INFERENCE_REQUIRES_GRAD_ERROR, refuse_inference_saved
 from .elements import cast_values, copies, element_values
 from .storage import Storage, VersionCounter, contiguous_strides, is_contiguous, slots
 from .conversion import ConversionMethods
@@ -42,6 +44,8 @@ from .indexing import IndexingMethods
 from .inplace import InPlaceMethods
 from .linalg import LinalgMethods
 from .reductions import ReductionMethods
+from .activations import ActivationMethods
+from .ordering import OrderingMethods
 from .shapes import Size, broadcast_index, broadcast_shapes, nested_numbers, normalize_dim
 from .views import ViewMethods
 
@@ -72,7 +76,14 @@ def legacy_arguments(*args: Any, dtype_: dtype = float32) -> tuple[list[Value], 
 
 
 class Tensor(
-    ConversionMethods, ViewMethods, IndexingMethods, ReductionMethods, LinalgMethods, InPlaceMethods
+    ConversionMethods,
+    ViewMethods,
+    IndexingMethods,
+    ReductionMethods,
+    LinalgMethods,
+    InPlaceMethods,
+    ActivationMethods,
+    OrderingMethods,
 ):
     """An n-dimensional array of Values (PyTorch's ``torch.Tensor``).
 
@@ -101,6 +112,7 @@ class Tensor(
     _cached: tuple[int, list] | None = None  # a view's elements, as of the storage's writes
     _leaf_requires_grad: bool | None = None  # set by requires_grad_ (empty tensors need it)
     _reached = False  # a backward pass reached this leaf
+    _inference = False  # made inside inference_mode() (or a view of such a tensor)
 
     def __init__(
         self, values: Any = (), shape: Any = None, dtype_: Any = float32, node: Any = None
@@ -114,6 +126,8 @@ class Tensor(
         self._dtype = dtype_
         self._grad_fn = node
         self.label = ""  # its name in drawings
+        if is_inference_mode_enabled():
+            self._inference = True
 
     # --- the storage -------------------------------------------------------------------------
     @property
@@ -160,6 +174,7 @@ class Tensor(
         view._view_version = self._storage.version
         view._detached, view._tracked = self._detached, self._tracked
         view._counter = self._counter
+        view._inference = self._inference
         if self._made_in_no_grad or not is_grad_enabled():
             view._made_in_no_grad = True
         view._multi_view = multi or self._multi_view  # a view of one is refused as it is
@@ -262,6 +277,8 @@ class Tensor(
         """Make this leaf tensor a variable (True) or a constant (False); returns self."""
         if requires_grad and not self._dtype.is_floating_point:
             raise RuntimeError("only Tensors of floating point dtype can require gradients")
+        if requires_grad and self._inference and not is_inference_mode_enabled():
+            raise RuntimeError(INFERENCE_REQUIRES_GRAD_ERROR)
         if not self.is_leaf:
             if requires_grad:
                 return self
@@ -311,6 +328,10 @@ class Tensor(
         return (
             base is not None and not self._detached and base.requires_grad and self.grad_fn is None
         )
+
+    def is_inference(self) -> bool:
+        """True for a tensor made inside ``inference_mode()``."""
+        return self._inference
 
     @property
     def is_leaf(self) -> bool:
@@ -482,6 +503,7 @@ class Tensor(
         result = Tensor(values, shape, dtype_ or self._dtype, node)
         if node is not None:
             remember_saved(node, result)
+            refuse_inference_saved(node)
         return result
 
     def _copy_of(self, values: list[Value], shape: Sequence[int], name: str, op: str) -> Tensor:
@@ -878,8 +900,10 @@ class Tensor(
                 retain_graph=retain_graph,
                 create_graph=create_graph,
                 inputs=inputs,
+                post_hooks=False,  # run below, once .grad is complete
             )
         self._refresh_leaf_grads(inputs is None)
+        run_post_accumulate_hooks()
         if not (create_graph if retain_graph is None else retain_graph):
             free_saved([self])
 
@@ -922,10 +946,17 @@ class Tensor(
         return gradient
 
     def register_hook(self, hook: Callable[[Tensor], Any]) -> Any:
-        """Not supported on tensors: register hooks on the element Values."""
-        raise NotSupported(
-            "Tensor.register_hook is not supported: register hooks on the element Values"
-        )
+        """Call ``hook(grad)`` with this tensor's gradient in each backward pass; a tensor it
+        returns replaces the gradient (``autograd/hooks.py``)."""
+        from ..autograd.hooks import register_tensor_hook
+
+        return register_tensor_hook(self, hook)
+
+    def register_post_accumulate_grad_hook(self, hook: Callable[[Tensor], Any]) -> Any:
+        """Call ``hook(self)`` after each backward pass has added to this leaf's ``.grad``."""
+        from ..autograd.hooks import register_post_accumulate_hook
+
+        return register_post_accumulate_hook(self, hook)
 
     def _check_gradient_input(self) -> None:
         """Refuse to be an input of autograd.grad if a view (see VIEW_GRADIENT)."""
@@ -971,7 +1002,9 @@ class Tensor(
         )
         if kind is float32:
             round_to_float32(values)  # torch.func's Jacobian has the output's dtype
-        return Tensor(values, out_shape + x_shape, kind)
+        recorded = any(v._node is not None for v in values)  # a graph kept: PyTorch's is a view
+        node = tensor_node("ViewBackward0", "view", ()) if recorded else None
+        return Tensor(values, out_shape + x_shape, kind, node)
 
 
 Tensor._plain = Tensor  # what methods make: a Tensor, also from a subclass such as nn.Parameter

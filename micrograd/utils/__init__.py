@@ -1,14 +1,15 @@
-"""``torch.utils``: only ``benchmark`` (its ``Timer``), which PyTorch's tutorials use to time
-transforms.  Any other name raises ``micrograd.NotSupported``."""
+"""``torch.utils``: ``benchmark`` (its ``Timer``), which PyTorch's tutorials use to time
+transforms, ``data`` (datasets and the DataLoader) and ``serialization`` (``save``, ``load``).
+Any other name raises ``micrograd.NotSupported``."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from ..core.errors import missing_name
-from . import benchmark
+from . import benchmark, data, serialization
 
-__all__ = ["benchmark"]
+__all__ = ["benchmark", "data", "serialization"]
 
 
 def __getattr__(name: str) -> Any:
