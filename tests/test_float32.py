@@ -70,13 +70,14 @@ def test_in_place_updates_and_assignments_store_float32_as_torch(torch):
 @settings(max_examples=300, deadline=None)
 @given(
     st.floats(-50, 50, allow_nan=False) | st.integers(-9, 9),
-    st.floats(-8, 8, allow_nan=False).filter(lambda e: e != int(e)),
+    st.floats(-8, 8, allow_nan=False).filter(lambda e: e != int(e) and abs(e) != 0.5),
     st.sampled_from(["float32", "float64", "int64"]),
 )
 def test_a_number_exponent_is_kept_in_float64_as_torch_keeps_it(torch, base, exponent, kind):
     # torch's pow does not round a Python exponent to the tensor's float32: t ** 0.1 uses
-    # 0.1 itself, so the results agree to the bit (integer exponents such as 3 or -2 go
-    # through torch's own kernels, a few ulps apart, and are not checked here)
+    # 0.1 itself, so the results agree to the bit (exponents such as 3, -2 and +-0.5 go
+    # through torch's own kernels, sqrt and rsqrt for +-0.5, an ulp or a few apart, and are
+    # not checked here)
     def run(lib):
         base_dtype = getattr(lib, kind)
         value = int(base) if kind == "int64" else base
