@@ -37,12 +37,8 @@ MODULES = [
     "random",
     "distributions",
     "serialization",
+    "testing",  # micrograd.testing is the teaching kit's; torch.testing's names are refused
 ]
-# names other engineers' modules still leak (each one an AttributeError today): strict xfails,
-# so that the test says when one is fixed
-KNOWN_LEAKS = {
-    "testing": "micrograd.testing is the teaching kit's hypothesis strategies, not torch.testing",
-}
 
 
 def public(names):
@@ -89,12 +85,6 @@ def leaks_of(torch, module_name):
 
 @pytest.mark.parametrize("module_name", MODULES)
 def test_every_public_name_of_a_torch_module_exists_or_is_not_supported(torch, module_name):
-    assert leaks_of(torch, module_name) == []
-
-
-@pytest.mark.parametrize("module_name", sorted(KNOWN_LEAKS))
-@pytest.mark.xfail(strict=True, reason="owned by another part of micrograd; see KNOWN_LEAKS")
-def test_known_leaks_of_other_modules(torch, module_name):
     assert leaks_of(torch, module_name) == []
 
 

@@ -18,6 +18,7 @@ from typing import Any, Callable, Sequence
 
 from ..core import rules
 from ..autograd.gradcheck import numerical_grad
+from ..core.errors import missing_name
 from ..core.value import Value, apply
 from ..core.rules import evaluate
 
@@ -206,3 +207,8 @@ def assert_grad_matches_numeric(
                 f"d f / d input {index} at {list(inputs)}: central differences give {expected!r}, "
                 f"autograd gave {v.grad!r} (difference {v.grad - expected:.3g})"
             )
+
+
+def __getattr__(name: str) -> Any:
+    """A torch.testing name (assert_close, make_tensor...) this teaching kit does not have."""
+    raise missing_name("testing.", name)
