@@ -54,16 +54,46 @@ class UnpackedDualTensor(NamedTuple):
     tangent: Any
 
 
+class _Pending:
+    """A tangent not computed yet: that of `out`, made by `fn` from (x, y) whose tangents at
+    this level are `tangents`.  The tensor that made `out` rounds its number to float32 after
+    the operation, so the tangent is computed when it is first read, from the number `out`
+    holds then: ∂tanh = 1 - out² from the rounded out, as reverse mode and PyTorch compute it."""
+
+    __slots__ = ("fn", "out", "x", "y", "tangents", "grad_enabled")
+
+    def __init__(self, fn: Any, out: Value, x: Any, y: Any, tangents: list) -> None:
+        self.fn, self.out, self.x, self.y, self.tangents = fn, out, x, y, tangents
+        self.grad_enabled = _grad_mode.grad_enabled  # as the operation ran, not as it is read
+
+
+def _read(level: int, v: Any) -> Any:
+    """v's tangent at `level` (None if it has none), computing it first if it is pending."""
+    found = _state.tangents[level].get(v)
+    if found.__class__ is not _Pending:
+        return found
+    level %= len(_state.tangents)  # -1, the innermost, counted from the outermost
+    before = _grad_mode.grad_enabled
+    _grad_mode.grad_enabled = found.grad_enabled
+    try:
+        tangent = _tangent(level, found.fn, found.out, found.x, found.y, found.tangents)
+    finally:
+        _grad_mode.grad_enabled = before
+    _state.tangents[level][v] = tangent
+    return tangent
+
+
 def _propagate(fn: Any, out: Value, x: Any, y: Any) -> None:
     """Called by the engine after each operation: at each level, give `out` its tangent
-    Σᵢ ∂out/∂xᵢ · tᵢ, the partials being the primitive's vjp with g = 1 (rules.py)."""
+    Σᵢ ∂out/∂xᵢ · tᵢ, the partials being the primitive's vjp with g = 1 (rules.py), computed
+    when it is read (see _Pending)."""
     operands = (x,) if y is None or fn.constant else (x, y)
     levels = _state.tangents
     top = len(levels) if _state.top is None else _state.top
     for level in range(top):
-        tangents = [levels[level].get(i) if i.__class__ is Value else None for i in operands]
+        tangents = [_read(level, i) if i.__class__ is Value else None for i in operands]
         if any(t is not None for t in tangents):
-            levels[level][out] = _tangent(level, fn, out, x, y, tangents)
+            levels[level][out] = _Pending(fn, out, x, y, tangents)
 
 
 def _tangent(level: int, fn: Any, out: Value, x: Any, y: Any, tangents: list) -> Any:
@@ -148,11 +178,10 @@ def unpack_dual(tensor: Any, *, level: int | None = None) -> UnpackedDualTensor:
     if flat is None:
         raise TypeError(f"unpack_dual expects a Value or Tensor, got {type(tensor).__name__}")
     levels, index = _state.tangents, -1 if level is None else level
-    here = levels[index] if levels else {}
     given = _state.given[index].get(id(tensor)) if levels else None
     if given is not None and given[0] is tensor:
         return UnpackedDualTensor(tensor, given[1])
-    tangents = [here.get(v) for v in flat[0]]
+    tangents = [_read(index, v) for v in flat[0]] if levels else []
     if all(t is None for t in tangents):
         return UnpackedDualTensor(tensor, None)
     if isinstance(tensor, Value):
@@ -164,8 +193,9 @@ def unpack_dual(tensor: Any, *, level: int | None = None) -> UnpackedDualTensor:
 
 def tangents_of(values: list[Value]) -> list:
     """Each Value's tangent at the innermost level (None where it has none)."""
-    here = _state.tangents[-1] if _state.tangents else {}
-    return [here.get(v) for v in values]
+    if not _state.tangents:
+        return [None] * len(values)
+    return [_read(-1, v) for v in values]
 
 
 def set_tangents(values: list[Value], tangents: list) -> None:
@@ -186,11 +216,11 @@ def active() -> bool:
 
 def tangent_of(v: Value) -> Any:
     """v's tangent at the innermost level, or None (the drawings show it)."""
-    return _state.tangents[-1].get(v) if _state.tangents else None
+    return _read(-1, v) if _state.tangents else None
 
 
 def carry_tangents(source: Value, copy: Value) -> None:
     """Give `copy`, a fresh Value with the same number, `source`'s tangents at every level."""
-    for level in _state.tangents:
+    for index, level in enumerate(_state.tangents):
         if source in level:
-            level[copy] = level[source]
+            level[copy] = _read(index, source)

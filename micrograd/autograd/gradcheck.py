@@ -18,6 +18,10 @@ from ..core.value import Value
 from ..core.modes import enable_grad, no_grad
 from ..pytree import flatten, unflatten
 from . import forward_ad
+from ..tensors.creation import tensor
+from ..tensors.dtypes import float64
+from ..tensors.linalg import sum_of_products
+from ..tensors.randomness import generator
 from .reverse import grad
 
 
@@ -193,25 +197,66 @@ def gradcheck(
     return True
 
 
+def _random_grad_outputs(outs: list[Any]) -> tuple:
+    """One random vector per differentiable output, shaped and typed like it, its numbers drawn
+    from micrograd's generator uniformly in [-1, 1) element by element, as PyTorch's
+    gradgradcheck draws its grad_outputs (``make_tensor(..., low=-1, high=1)``)."""
+    made = []
+    for out in outs:
+        if isinstance(out, Value):
+            made.append(Value(generator.uniform(-1.0, 1.0), requires_grad=True))
+            continue
+        kind = out.dtype if out.dtype.is_floating_point else float64
+        numbers = [generator.uniform(-1.0, 1.0) for _ in range(out.numel())]
+        made.append(tensor(numbers, dtype=kind).reshape(out.shape).requires_grad_())
+    return tuple(made)
+
+
 def gradgradcheck(
     fn: Callable,
     inputs: Any,
+    grad_outputs: Any = None,
     *,
     eps: float = 1e-6,
     atol: float = 1e-5,
     rtol: float = 1e-3,
+    gen_non_contig_grad_outputs: bool = False,
     raise_exception: bool = True,
+    nondet_tol: float = 0.0,
+    check_undefined_grad: bool = True,
+    check_grad_dtypes: bool = False,
+    check_batched_grad: bool = False,
+    check_fwd_over_rev: bool = False,
+    check_rev_over_rev: bool = True,
+    fast_mode: bool = False,
+    masked: bool = False,
 ) -> bool:
-    """gradcheck of the gradient: checks second derivatives of `fn` (summed over its outputs)."""
-    inputs = _as_inputs(inputs)
+    """gradcheck of the vector-Jacobian product: True if the second derivatives of `fn` match
+    central differences of its first ones.
 
-    def first_derivatives(*xs: Any) -> list[Value]:
+    As PyTorch's: with v the `grad_outputs` (random in [-1, 1) when not given), the function
+    checked is (x, v) ↦ vᵀ·∂fn/∂x = Σₖ vₖ·∂fnₖ/∂x, against both x and v, so every output's
+    second derivatives count with their own weight.  The random v are drawn from micrograd's
+    generator, so a program's later random numbers are those it draws under PyTorch.
+    """
+    inputs = _as_inputs(inputs)
+    with enable_grad():
+        outs = [o for o in _differentiable_outputs(fn(*inputs))]
+    if grad_outputs is None:
+        weights = _random_grad_outputs(outs)
+    else:
+        weights = (
+            tuple(grad_outputs) if isinstance(grad_outputs, (tuple, list)) else (grad_outputs,)
+        )
+    count = len(weights)
+
+    def vector_jacobian_product(*args: Any) -> list[Value]:
+        xs, vs = args[: len(args) - count], args[len(args) - count :]
         with enable_grad():  # also while gradcheck perturbs inputs under no_grad
-            outs = _outputs(fn, xs)
+            flat_outs = [v for o in _differentiable_outputs(fn(*xs)) for v in flatten(o)[0]]
+            flat_vs = [v for w in vs for v in flatten(w)[0]]
             flat = [v for g in _input_values(xs) for v in g]
-            total = outs[0]
-            for o in outs[1:]:
-                total = total + o
+            total = sum_of_products(zip(flat_outs, flat_vs), float64)
             grads = grad(total, flat, create_graph=True, allow_unused=True)
         return [
             g if isinstance(g, Value) else Value(0.0 if g is None else g, requires_grad=False)
@@ -219,5 +264,16 @@ def gradgradcheck(
         ]
 
     return gradcheck(
-        first_derivatives, inputs, eps=eps, atol=atol, rtol=rtol, raise_exception=raise_exception
+        vector_jacobian_product,
+        inputs + weights,
+        eps=eps,
+        atol=atol,
+        rtol=rtol,
+        raise_exception=raise_exception,
     )
+
+
+def _differentiable_outputs(result: Any) -> list[Any]:
+    """The outputs (Values or Tensors) that require grad, as PyTorch's gradgradcheck takes."""
+    results = result if isinstance(result, (tuple, list)) else (result,)
+    return [r for r in results if getattr(r, "requires_grad", False)]
