@@ -153,6 +153,14 @@ def _shared_method(name):
     return fill
 
 
+def _dropout(input, p=0.5, training=True, inplace=False):
+    """torch's F.dropout with micrograd's mask, scaled as both scale it: x · mask · 1/(1 − p)."""
+    if not training or p == 0:
+        return input
+    mask = _to_torch(micrograd.nn.activations.dropout_mask(tuple(input.shape), p))
+    return input * mask if p == 1 else input * mask * (1 / (1 - p))
+
+
 def run(program: str, library: str) -> str:
     """stdout of `program` under torch or micrograd, with object addresses hidden."""
     code = textwrap.dedent(program)
@@ -180,6 +188,7 @@ def run(program: str, library: str) -> str:
             (torch, "randint", _shared_function(micrograd.randint)),
             (torch.Tensor, "random_", _shared_method("random_")),
             (torch.Tensor, "bernoulli_", _shared_method("bernoulli_")),
+            (torch.nn.functional, "dropout", _dropout),
         ]
     saved = [(owner, name, getattr(owner, name)) for owner, name, _ in patches]
     for owner, name, value in patches:

@@ -270,6 +270,21 @@ PROBES = [
     Probe("MeanBackward0", "mean", lambda m, x: x.mean(), (M,)),
     Probe("MeanBackward1", "mean", lambda m, x: x.mean(0), (M,)),
     Probe("StdBackward0", "std", lambda m, x: x.std(1), (M,)),
+    Probe("LeakyReluBackward0", "leaky_relu", lambda m, x: m.nn.functional.leaky_relu(x), (M,)),
+    Probe("HardtanhBackward0", "hardtanh", lambda m, x: m.nn.functional.relu6(x), (M,)),
+    Probe("EluBackward0", "elu", lambda m, x: m.nn.functional.elu(x), (M,)),
+    Probe("SiluBackward0", "silu", lambda m, x: m.nn.functional.silu(x), (M,)),
+    Probe("SoftplusBackward0", "softplus", lambda m, x: m.nn.functional.softplus(x), (M,)),
+    Probe(
+        "HuberLossBackward0", "huber_loss", lambda m, x, t: m.nn.functional.huber_loss(x, t), (M, M)
+    ),
+    Probe(
+        "ConvolutionBackward0",
+        "conv2d",
+        lambda m, x, w, b: m.nn.functional.conv2d(x.reshape(1, 1, 2, 3), w, b),
+        (M, (1, 1, 2, 2), (1,)),
+    ),
+    Probe("GeluBackward0", "gelu", lambda m, x: m.nn.functional.gelu(x, approximate="tanh"), (M,)),
     Probe("VarBackward0", "var", lambda m, x: x.var(), (M,)),
     Probe("ProdBackward0", "prod", lambda m, x: x.prod(), (M,)),
     Probe("ProdBackward1", "prod", lambda m, x: x.prod(1), (M,)),
@@ -467,7 +482,9 @@ def test_pytorch_names_the_probed_nodes_as_micrograd_does(torch):
 
 
 def test_every_entry_of_the_table_is_probed():
-    assert set(saved.SAVES) == {p.name for p in PROBES} | {"FillBackward2"}
+    # the last nodes of composite losses, whose inputs are the loss's own intermediates
+    composite = {"DivBackward1", "SoftMarginLossBackward0"}
+    assert set(saved.SAVES) == {p.name for p in PROBES} | {"FillBackward2"} | composite
     assert set(saved.BY_OP) <= {(p.name, p.op) for p in PROBES}
 
 

@@ -2,7 +2,8 @@
 
 * ``modules``: karpathy's ``Neuron``, ``Layer``, ``MLP`` on Values; PyTorch's ``Module``, ``Parameter``,
   ``Linear``, ``Sequential``, ``ReLU``, ``Tanh``, ``Sigmoid`` and the losses as modules (``MSELoss``...);
-* ``functional``: ``torch.nn.functional``, the activations and losses as functions.
+* ``functional``: ``torch.nn.functional``, the activations and losses as functions;
+* ``losses``: the losses as modules; ``conv``, ``pooling``: Conv1d/Conv2d, MaxPool2d...
 
 A PyTorch name micrograd does not have raises ``NotSupported`` (never AttributeError).
 """
@@ -20,27 +21,59 @@ from .containers import (
     ParameterList,
     Unflatten,
 )
+from .conv import Conv1d, Conv2d, LazyConv2d
+from .activations import (
+    ELU,
+    GELU,
+    Dropout,
+    Hardtanh,
+    LeakyReLU,
+    LogSoftmax,
+    ReLU6,
+    SiLU,
+    Softmax,
+    Softmin,
+    Softplus,
+)
+from .pooling import AdaptiveAvgPool2d, AvgPool2d, MaxPool1d, MaxPool2d
 from .functional import (
     binary_cross_entropy,
     binary_cross_entropy_with_logits,
+    cosine_embedding_loss,
     cross_entropy,
     hinge,
+    hinge_embedding_loss,
+    huber_loss,
+    kl_div,
+    margin_ranking_loss,
+    one_hot,
+    smooth_l1_loss,
+    soft_margin_loss,
     l1_loss,
     mse_loss,
     nll_loss,
 )
-from .modules import (
+from .losses import (
     BCELoss,
     BCEWithLogitsLoss,
+    CosineEmbeddingLoss,
     CrossEntropyLoss,
+    HingeEmbeddingLoss,
+    HuberLoss,
+    KLDivLoss,
     L1Loss,
+    MarginRankingLoss,
+    MSELoss,
+    NLLLoss,
+    SmoothL1Loss,
+    SoftMarginLoss,
+)
+from .modules import (
     Layer,
     Linear,
     MLP,
     Module,
-    MSELoss,
     Neuron,
-    NLLLoss,
     Parameter,
     ReLU,
     Sequential,
@@ -65,6 +98,17 @@ __all__ = [
     "Flatten",
     "Unflatten",
     "init",
+    "ELU",
+    "GELU",
+    "Dropout",
+    "Hardtanh",
+    "LeakyReLU",
+    "LogSoftmax",
+    "ReLU6",
+    "SiLU",
+    "Softmax",
+    "Softmin",
+    "Softplus",
     "ReLU",
     "Tanh",
     "Sigmoid",
@@ -81,6 +125,28 @@ __all__ = [
     "cross_entropy",
     "nll_loss",
     "hinge",
+    "HuberLoss",
+    "SmoothL1Loss",
+    "KLDivLoss",
+    "MarginRankingLoss",
+    "HingeEmbeddingLoss",
+    "CosineEmbeddingLoss",
+    "SoftMarginLoss",
+    "huber_loss",
+    "smooth_l1_loss",
+    "kl_div",
+    "margin_ranking_loss",
+    "hinge_embedding_loss",
+    "cosine_embedding_loss",
+    "soft_margin_loss",
+    "one_hot",
+    "Conv1d",
+    "Conv2d",
+    "LazyConv2d",
+    "MaxPool1d",
+    "MaxPool2d",
+    "AvgPool2d",
+    "AdaptiveAvgPool2d",
 ]
 
 

@@ -1,5 +1,7 @@
 """``torch.nn.functional``: activations and losses as functions.
 
+Convolutions and pooling (from ``conv.py`` and ``pooling.py``): ``conv1d``, ``conv2d``,
+``max_pool1d``, ``max_pool2d``, ``avg_pool2d``, ``adaptive_avg_pool2d``.
 Activations: ``linear``, ``relu``, ``sigmoid``, ``tanh``, ``softmax``, ``log_softmax``.
 Losses, on Tensors, on Values and on lists of Values (karpathy's style): ``mse_loss``, ``l1_loss``,
 ``binary_cross_entropy``, ``binary_cross_entropy_with_logits``, ``cross_entropy``, ``nll_loss``,
@@ -21,8 +23,17 @@ from ..core.value import Value
 from ..core.errors import NotSupported, missing_name
 from ..tensors import Tensor, as_tensor, int64
 from ..tensors.dtypes import promote
+from ..tensors.elements import element_values
 from ..tensors.history import constant_value
+from ..tensors.linalg import sum_of_products
 from ..tensors.shapes import broadcast_index, broadcast_shapes
+from .conv import conv1d, conv2d  # noqa: F401 (torch.nn.functional has them)
+from .pooling import (  # noqa: F401 (torch.nn.functional has them)
+    adaptive_avg_pool2d,
+    avg_pool2d,
+    max_pool1d,
+    max_pool2d,
+)
 
 REDUCTIONS = ("mean", "sum", "none")
 
@@ -372,21 +383,22 @@ def binary_cross_entropy_with_logits(
     """binary_cross_entropy(σ(x), t) = log(1 + eˣ) − x·t, whose derivative is σ(x) − t.  Computed
     stably: log(1 + eˣ) = x + log(1 + e⁻ˣ) for x > 0, so e never overflows.  (Written with relu and
     |x| instead, the derivative at x = 0 would come out −t, not ½ − t: both have a kink there.)
-    `weight` multiplies each term; input and target must have the same shape."""
-    _legacy("binary_cross_entropy_with_logits", size_average, reduce)
-    if pos_weight is not None:
-        raise NotSupported(
-            "binary_cross_entropy_with_logits(pos_weight=...) is not supported: weight the "
-            "positive terms yourself, or give weight= per element"
-        )
+    `weight` multiplies each term; input and target must have the same shape.  With
+    `pos_weight` (p, broadcast along the last dimension: one per class) the positive part is
+    weighed: (1 − t)·x + (1 + (p − 1)·t)·log(1 + e⁻ˣ)."""
+    name = "binary_cross_entropy_with_logits"
+    _legacy(name, size_average, reduce)
     x, y, p, t, shape = _operands(
         input, target, same_size="Target size ({target}) must be the same as input size ({input})"
     )
-    w = _weights(weight, shape, len(p), "binary_cross_entropy_with_logits")
-    terms = [
-        (a + ((-a).exp() + 1).log() if _number(a) > 0 else (a.exp() + 1).log()) - a * b
-        for a, b in zip(p, t)
-    ]
+    w = _weights(weight, shape, len(p), name)
+    if pos_weight is None:
+        terms = [_softplus(a) - a * b for a, b in zip(p, t)]
+    else:
+        positive = _weights(pos_weight, shape, len(p), name)
+        terms = [
+            (1 - b) * a + (1 + (pw - 1) * b) * _softplus(-a) for a, b, pw in zip(p, t, positive)
+        ]
     return _reduce(
         [term if wi == 1 else term * wi for term, wi in zip(terms, w)],
         reduction,
@@ -395,6 +407,11 @@ def binary_cross_entropy_with_logits(
         x,
         y,
     )
+
+
+def _softplus(x: Value) -> Value:
+    """log(1 + eˣ), computed so that e never overflows: x + log(1 + e⁻ˣ) for x > 0."""
+    return x + ((-x).exp() + 1).log() if _number(x) > 0 else (x.exp() + 1).log()
 
 
 def _number(x: Any) -> float:
@@ -423,6 +440,10 @@ def _classes(target: Any, rows: int, classes: int, ignore_index: int) -> list[in
             f"expected target dtype to be Long or Byte, but got {target.dtype.name.capitalize()}"
         )
     labels = [int(v.data) for v in target._values]
+    if target.dim() == 1 and len(labels) != rows:
+        raise ValueError(
+            f"Expected input batch_size ({rows}) to match target batch_size ({len(labels)})."
+        )
     if len(labels) != rows:
         raise RuntimeError(
             f"the target should hold {rows} class indices (int64, e.g. torch.tensor([0, 2, 1])), got "
@@ -508,29 +529,324 @@ def cross_entropy(
     reduction: str = "mean",
     label_smoothing: float = 0.0,
 ) -> Any:
-    """nll_loss(log_softmax(x), t): mean(−log softmax(xᵢ)ₜᵢ) over the rows of (N, C) scores
-    whose class index tᵢ is not `ignore_index`: ∂/∂xᵢⱼ = (softmax(xᵢ)ⱼ − [j = tᵢ])/N.
-    `weight` weighs each class, as in nll_loss.  Targets as probabilities, and label_smoothing,
-    are not supported."""
-    if label_smoothing != 0.0:
-        raise NotSupported(
-            f"cross_entropy(label_smoothing={label_smoothing}) is not supported: micrograd "
-            "computes the plain loss against class indices"
-        )
+    """nll_loss(log_softmax(x), t) for (N, C) scores (or (C,)) against class indices t:
+    mean(−log softmax(xᵢ)ₜᵢ) over the rows whose tᵢ is not `ignore_index`, ∂/∂xᵢⱼ =
+    (softmax(xᵢ)ⱼ − [j = tᵢ])/N; `weight` weighs each class, as in nll_loss.  A float target
+    holds class probabilities: −Σⱼ wⱼ·tᵢⱼ·log softmax(xᵢ)ⱼ per row (the mean divides by N).
+    With label_smoothing ε the target is mixed with the uniform distribution: (1 − ε)·t + ε/C."""
     _legacy("cross_entropy", size_average, reduce)
-    if as_tensor(target).dtype.is_floating_point:
-        raise NotSupported(
-            "cross_entropy with class probabilities as targets (a float target) is not "
-            "supported: give class indices (int64, e.g. torch.tensor([0, 2, 1]))"
-        )
+    if not 0.0 <= label_smoothing <= 1.0:
+        raise RuntimeError(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}")
     x = as_tensor(input)
-    return nll_loss(
-        log_softmax(x, dim=x.dim() - 1),
-        target,
-        weight,
-        ignore_index=ignore_index,
-        reduction=reduction,
+    log_p = log_softmax(x, dim=x.dim() - 1)
+    if as_tensor(target).dtype.is_floating_point:
+        if ignore_index >= 0:
+            raise RuntimeError("ignore_index is not supported for floating point target")
+        return _cross_entropy_of_probabilities(log_p, target, weight, reduction, label_smoothing)
+    nll = nll_loss(log_p, target, weight, ignore_index=ignore_index, reduction=reduction)
+    if label_smoothing == 0.0:
+        return nll
+    return nll * (1 - label_smoothing) + _smoothing(
+        log_p, target, weight, ignore_index, reduction
+    ) * (label_smoothing / x.shape[-1])
+
+
+def _smoothing(log_p: Tensor, target: Any, weight: Any, ignore_index: int, reduction: str) -> Any:
+    """Label smoothing's part, PyTorch's: −Σⱼ wⱼ·log pᵢⱼ per row (0 where ignored), reduced
+    as nll_loss reduces (the mean divides by the weights of the targets not ignored)."""
+    rows = _rows(log_p, "cross_entropy")
+    labels = _classes(target, len(rows), log_p.shape[-1], ignore_index)
+    w = _class_weights(weight, log_p.shape[-1], "cross_entropy")
+    terms, total_weight = [], 0.0
+    for row, label in zip(rows, labels):
+        if label == ignore_index:
+            terms.append(_nothing(row))
+            continue
+        terms.append(-_total([v if wj == 1 else v * wj for v, wj in zip(row, w)]))
+        total_weight += w[label]
+    shape = (len(terms),) if log_p.dim() == 2 else ()
+    return _reduce(terms, reduction, "", "cross_entropy", log_p, shape=shape, divisor=total_weight)
+
+
+def _cross_entropy_of_probabilities(
+    log_p: Tensor, target: Any, weight: Any, reduction: str, label_smoothing: float
+) -> Any:
+    """−Σⱼ wⱼ·tᵢⱼ·log pᵢⱼ for each row i; its mean divides by the number of rows."""
+    t = as_tensor(target)
+    if t.shape != log_p.shape:
+        raise RuntimeError(
+            f"cross_entropy: a target of class probabilities must have the input's shape "
+            f"{list(log_p.shape)}, got {list(t.shape)}"
+        )
+    classes = log_p.shape[-1]
+    w = _class_weights(weight, classes, "cross_entropy")
+    rows, targets = _rows(log_p, "cross_entropy"), _rows(t, "cross_entropy")
+    terms = []
+    for row, probabilities in zip(rows, targets):
+        if label_smoothing:
+            probabilities = [
+                q * (1 - label_smoothing) + label_smoothing / classes for q in probabilities
+            ]
+        products = [v * q if wj == 1 else v * q * wj for v, q, wj in zip(row, probabilities, w)]
+        terms.append(-_total(products))
+    name = {"mean": "DivBackward1", "sum": "NegBackward0", "none": "NegBackward0"}
+    return _reduce(
+        terms,
+        reduction,
+        name.get(reduction, ""),
+        "cross_entropy",
+        log_p,
+        t,
+        shape=(len(terms),) if log_p.dim() == 2 else (),
     )
+
+
+def _elementwise(
+    name: str,
+    input: Any,
+    target: Any,
+    term: Callable[[Any, Any], Any],
+    reduction: str,
+    grad_fn: Any,
+) -> Any:
+    """A loss of input against target element by element (they broadcast, with PyTorch's
+    warning): term(x, t) for each pair, reduced.  `grad_fn` is the result's name, or a table
+    of them by reduction."""
+    x, y, p, t, shape = _operands(input, target)
+    names = grad_fn if isinstance(grad_fn, dict) else dict.fromkeys(REDUCTIONS, grad_fn)
+    return _reduce(
+        [term(a, b) for a, b in zip(p, t)],
+        reduction,
+        names.get(reduction, ""),
+        name,
+        x,
+        y,
+        shape,
+        dtype_=_dtype_of(x, y),
+    )
+
+
+def huber_loss(
+    input: Any, target: Any, reduction: str = "mean", delta: float = 1.0, weight: Any = None
+) -> Any:
+    """Huber's loss of d = x − t: ½d² where |d| < δ, else δ·(|d| − ½δ) (quadratic near 0,
+    linear beyond δ, so an outlier pulls with at most δ: ∂/∂x = clamp(d, −δ, δ))."""
+    if weight is not None:
+        raise NotSupported(
+            "huber_loss(weight=...) is not supported: multiply reduction='none' "
+            "losses by the weights yourself"
+        )
+    if delta <= 0:
+        raise RuntimeError("huber_loss does not support non-positive values for delta.")
+
+    def term(a: Any, b: Any) -> Any:
+        d = a - b
+        return d * d * 0.5 if abs(_number(d)) < delta else (abs(d) - 0.5 * delta) * delta
+
+    return _elementwise("huber_loss", input, target, term, reduction, "HuberLossBackward0")
+
+
+def smooth_l1_loss(
+    input: Any,
+    target: Any,
+    size_average: Any = None,
+    reduce: Any = None,
+    reduction: str = "mean",
+    beta: float = 1.0,
+) -> Any:
+    """Smooth L1 of d = x − t: ½d²/β where |d| < β, else |d| − ½β (Huber's loss divided by
+    β; β = 0 is the L1 loss): ∂/∂x = clamp(d/β, −1, 1)."""
+    _legacy("smooth_l1_loss", size_average, reduce)
+    if beta < 0:
+        raise RuntimeError("smooth_l1_loss does not support negative values for beta.")
+
+    def term(a: Any, b: Any) -> Any:
+        d = a - b
+        if abs(_number(d)) < beta:
+            return d * d * (0.5 / beta)
+        return abs(d) - 0.5 * beta
+
+    return _elementwise("smooth_l1_loss", input, target, term, reduction, "SmoothL1LossBackward0")
+
+
+KL_DIV_MEAN_WARNING = (
+    "reduction: 'mean' divides the total loss by both the batch size and the support size."
+    "'batchmean' divides only by the batch size, and aligns with the KL div math definition."
+    "'mean' will be changed to behave the same as 'batchmean' in the next major release."
+)
+
+
+def kl_div(
+    input: Any,
+    target: Any,
+    size_average: Any = None,
+    reduce: Any = None,
+    reduction: str = "mean",
+    log_target: bool = False,
+) -> Any:
+    """Kullback-Leibler divergence of the target distribution from the input's, the input
+    holding log-probabilities x: t·(log t − x) per element (0 where t = 0), or with
+    `log_target` (t holding log-probabilities) eᵗ·(t − x).  'batchmean' divides the sum by
+    the batch size (the KL divergence of each sample, averaged); 'mean' by the number of
+    elements, with PyTorch's warning."""
+    _legacy("kl_div", size_average, reduce)
+    if reduction == "mean":
+        warnings.warn(KL_DIV_MEAN_WARNING, UserWarning, stacklevel=2)
+    if reduction not in (*REDUCTIONS, "batchmean"):
+        raise ValueError(f"{reduction} is not a valid value for reduction")
+
+    def term(a: Any, b: Any) -> Any:
+        if log_target:
+            return b.exp() * (b - a) if isinstance(b, Value) else math.exp(b) * (b - a)
+        entropy = (b * b.log() if isinstance(b, Value) else b * math.log(b)) if _number(b) else 0.0
+        return entropy - b * a
+
+    names = {"mean": "MeanBackward0", "sum": "SumBackward0"}
+    names["none"] = "MulBackward0" if log_target else "SubBackward0"
+    if reduction != "batchmean":
+        return _elementwise("kl_div", input, target, term, reduction, names)
+    x = as_tensor(input)
+    total = _elementwise("kl_div", input, target, term, "sum", "")
+    batch = x.shape[0] if x.dim() else 1
+    return _named(total / batch, "DivBackward0", "kl_div", input, target)
+
+
+def _clamp_at_zero(v: Value) -> Value:
+    """max(v, 0) with PyTorch's clamp_min gradient: 1 where v ≥ 0 (at 0 too, unlike relu)."""
+    return v if v.data >= 0 else v.relu()
+
+
+def _three(input1: Any, input2: Any, target: Any) -> tuple[list, list, list, tuple | None]:
+    """The elements of three tensors broadcast together (lists of Values pair in order)."""
+    if not any(isinstance(a, Tensor) for a in (input1, input2, target)):
+        p, q = _pairs(input1, input2)
+        _, t = _pairs(input1, target)
+        return p, q, t, None
+    a, b, c = as_tensor(input1), as_tensor(input2), as_tensor(target)
+    shape = _broadcast(_broadcast(a.shape, b.shape), c.shape)
+    return _expanded(a, shape), _expanded(b, shape), _expanded(c, shape), shape
+
+
+def margin_ranking_loss(
+    input1: Any,
+    input2: Any,
+    target: Any,
+    margin: float = 0,
+    size_average: Any = None,
+    reduce: Any = None,
+    reduction: str = "mean",
+) -> Any:
+    """max(0, −y·(x₁ − x₂) + margin) for labels y in {1, −1}: y = 1 asks x₁ to rank above x₂ by
+    at least the margin, y = −1 the other way."""
+    _legacy("margin_ranking_loss", size_average, reduce)
+    p, q, t, shape = _three(input1, input2, target)
+    terms = [_clamp_at_zero(-y * (a - b) + margin) for a, b, y in zip(p, q, t)]
+    names = {"mean": "MeanBackward0", "sum": "SumBackward0", "none": "ClampMinBackward0"}
+    result = _reduce(
+        terms, reduction, names.get(reduction, ""), "margin_ranking_loss", input1, input2, shape
+    )
+    if isinstance(result, Tensor) and not result.requires_grad and isinstance(target, Tensor):
+        return _named(result, names[reduction], "margin_ranking_loss", target)
+    return result
+
+
+def hinge_embedding_loss(
+    input: Any,
+    target: Any,
+    margin: float = 1.0,
+    size_average: Any = None,
+    reduce: Any = None,
+    reduction: str = "mean",
+) -> Any:
+    """x where y = 1, max(0, margin − x) where y = −1 (PyTorch adds both parts for other
+    labels): x is a distance, small for similar pairs (y = 1), beyond the margin for
+    dissimilar ones."""
+    _legacy("hinge_embedding_loss", size_average, reduce)
+
+    def term(a: Any, b: Any) -> Any:
+        label = _number(b)
+        dissimilar = _clamp_at_zero(margin - a) if label != 1 else 0.0
+        similar = a if label != -1 else 0.0
+        return dissimilar + similar  # one of them a Value: a is one unless label is −1
+
+    names = {"mean": "MeanBackward0", "sum": "SumBackward0", "none": "AddBackward0"}
+    return _elementwise("hinge_embedding_loss", input, target, term, reduction, names)
+
+
+def soft_margin_loss(
+    input: Any, target: Any, size_average: Any = None, reduce: Any = None, reduction: str = "mean"
+) -> Any:
+    """log(1 + e^(−y·x)) for labels y in {1, −1}: the logistic loss, ∂/∂x = −y·σ(−y·x)."""
+    _legacy("soft_margin_loss", size_average, reduce)
+    return _elementwise(
+        "soft_margin_loss",
+        input,
+        target,
+        lambda a, b: ((-b * a).exp() + 1).log(),
+        reduction,
+        "SoftMarginLossBackward0",
+    )
+
+
+COSINE_EPSILON = 1e-12
+"""PyTorch's cosine_embedding_loss adds it to each squared norm, so that a zero vector gives 0."""
+
+
+def cosine_embedding_loss(
+    input1: Any,
+    input2: Any,
+    target: Any,
+    margin: float = 0,
+    size_average: Any = None,
+    reduce: Any = None,
+    reduction: str = "mean",
+) -> Any:
+    """For rows x₁, x₂ and labels y: 1 − cos(x₁, x₂) where y = 1, max(0, cos(x₁, x₂) − margin)
+    where y = −1, cos = x₁·x₂ / √((|x₁|² + ε)(|x₂|² + ε))."""
+    _legacy("cosine_embedding_loss", size_average, reduce)
+    a, b, y = as_tensor(input1), as_tensor(input2), as_tensor(target)
+    if a.shape != b.shape or a.dim() not in (1, 2):
+        raise RuntimeError(
+            "cosine_embedding_loss: give two inputs of the same shape, (N, D) or (D,), got "
+            f"{list(a.shape)} and {list(b.shape)}"
+        )
+    kind = promote(a.dtype, b.dtype)
+    terms = []
+    for row1, row2, label in zip(
+        _rows(a, "cosine_embedding_loss"),
+        _rows(b, "cosine_embedding_loss"),
+        [v.data for v in y._values],
+    ):
+        products = sum_of_products(zip(row1, row2), kind)
+        norms = (sum_of_products(zip(row1, row1), kind) + COSINE_EPSILON) * (
+            sum_of_products(zip(row2, row2), kind) + COSINE_EPSILON
+        )
+        cos = products / norms**0.5
+        similar = 1 - cos if label == 1 else cos * 0.0  # PyTorch's where(): gradient 0
+        dissimilar = _clamp_at_zero(cos - margin) if label == -1 else 0.0
+        terms.append(similar + dissimilar)
+    names = {"mean": "MeanBackward0", "sum": "SumBackward0", "none": "AddBackward0"}
+    shape = (len(terms),) if a.dim() == 2 else ()
+    return _reduce(terms, reduction, names.get(reduction, ""), "cosine_embedding_loss", a, b, shape)
+
+
+def one_hot(tensor: Any, num_classes: int = -1) -> Tensor:
+    """Class indices (int64) as one-hot rows: out[..., j] = 1 where j is the index, else 0,
+    of shape (*tensor.shape, num_classes); num_classes −1 is the largest index + 1."""
+    t = as_tensor(tensor)
+    if t.dtype is not int64:
+        raise RuntimeError("one_hot is only applicable to index tensor of type LongTensor.")
+    labels = [int(v.data) for v in t._values]
+    if num_classes == -1:
+        if not labels:
+            raise RuntimeError("Can not infer total number of classes from empty tensor.")
+        num_classes = max(labels) + 1
+    if labels and min(labels) < 0:
+        raise RuntimeError("Class values must be non-negative.")
+    if labels and max(labels) >= num_classes:
+        raise RuntimeError("Class values must be smaller than num_classes.")
+    numbers = [int(j == label) for label in labels for j in range(num_classes)]
+    return Tensor(element_values(numbers, int64), (*t.shape, num_classes), int64)
 
 
 def hinge(scores: Any, labels: Any) -> Any:
@@ -542,6 +858,20 @@ def hinge(scores: Any, labels: Any) -> Any:
 
 
 ACTIVATIONS: dict[str, Callable[[Any], Any]] = {"relu": relu, "sigmoid": sigmoid, "tanh": tanh}
+
+
+# the activations built in activations.py, under their torch.nn.functional names
+from .activations import (  # noqa: E402, F401  (re-exported: torch.nn.functional names)
+    dropout,
+    elu,
+    gelu,
+    hardtanh,
+    leaky_relu,
+    relu6,
+    silu,
+    softmin,
+    softplus,
+)
 
 
 def __getattr__(name: str) -> Any:

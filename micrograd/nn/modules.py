@@ -5,8 +5,8 @@ karpathy-compatible: ``Module``, ``Neuron``, ``Layer``, ``MLP`` with his attribu
 reprs and call semantics, so his demo runs unchanged.  ``activation=`` picks relu (his
 ``nonlin=True``), tanh, sigmoid or linear.  Their ``parameters()`` is a list, as his is.
 
-PyTorch-style, on Tensors: ``Linear``, ``ReLU``, ``Tanh``, ``Sigmoid``, and the losses as
-modules (``MSELoss``...: each calls its function in ``functional.py``).  ``Module`` and
+PyTorch-style, on Tensors: ``Linear``, ``ReLU``, ``Tanh``, ``Sigmoid``; the losses as
+modules (``MSELoss``...) are in ``losses.py``.  ``Module`` and
 ``Parameter`` live in ``module.py``, the hooks in ``hooks.py``, ``Sequential`` and the other
 containers in ``containers.py``; they are named here too.
 """
@@ -20,7 +20,6 @@ from typing import Any, Iterator, Sequence
 
 from ..core.value import Value
 from ..tensors import Tensor, as_tensor, randomness, zeros
-from . import functional as F
 from .containers import Sequential
 from .hooks import (
     RemovableHandle,
@@ -218,52 +217,3 @@ class Sigmoid(_Activation):
     """σ(x) = 1/(1 + e⁻ˣ), elementwise, as a module (torch.nn.Sigmoid)."""
 
     method = "sigmoid"
-
-
-class _Loss(Module):
-    """A loss as a module (``nn.MSELoss()(x, t)``): calls its function with the module's reduction."""
-
-    function: Any = None
-
-    def __init__(self, reduction: str = "mean") -> None:
-        self.reduction = reduction
-
-    def forward(self, input: Any, target: Any) -> Any:
-        """The loss of input against target."""
-        return type(self).function(input, target, reduction=self.reduction)
-
-
-class MSELoss(_Loss):
-    """mean((x − t)²) as a module (torch.nn.MSELoss)."""
-
-    function = F.mse_loss
-
-
-class L1Loss(_Loss):
-    """mean(|x − t|) as a module (torch.nn.L1Loss)."""
-
-    function = F.l1_loss
-
-
-class BCELoss(_Loss):
-    """Binary cross-entropy of probabilities as a module (torch.nn.BCELoss)."""
-
-    function = F.binary_cross_entropy
-
-
-class BCEWithLogitsLoss(_Loss):
-    """Binary cross-entropy of scores (logits), computed stably, as a module (torch.nn.BCEWithLogitsLoss)."""
-
-    function = F.binary_cross_entropy_with_logits
-
-
-class CrossEntropyLoss(_Loss):
-    """Cross-entropy of class scores against class indices as a module (torch.nn.CrossEntropyLoss)."""
-
-    function = F.cross_entropy
-
-
-class NLLLoss(_Loss):
-    """Negative log-likelihood of log-probabilities as a module (torch.nn.NLLLoss)."""
-
-    function = F.nll_loss

@@ -113,6 +113,7 @@ class OrderingMethods:
         remember_also(values, indices)
         return values, indices
 
+    @numpy_names
     def sort(self, dim: int = -1, descending: bool = False, stable: bool | None = None) -> Any:
         """The elements of each line along `dim` in ascending (`descending`: descending) order,
         nan last (first), and their indices: ``torch.return_types.sort(values, indices)``.
@@ -122,6 +123,7 @@ class OrderingMethods:
         name = "Sort" if stable is None else "Sort1"
         return SortResult(*self._picked_along(dim, descending, None, name))
 
+    @numpy_names
     def topk(self, k: int, dim: int = -1, largest: bool = True, sorted: bool = True) -> Any:
         """The `k` largest (smallest) elements of each line along `dim`, in order, and their
         indices: ``torch.return_types.topk``.  (With sorted=False PyTorch leaves the order
@@ -156,11 +158,13 @@ class OrderingMethods:
         ]  # fmt: skip
         return source._result(values, source._shape, f"{name}Backward0", name.lower(), (source,))
 
+    @numpy_names
     def cumsum(self, dim: int, dtype: Any = None) -> Tensor:
         """yᵢ = x₀ + x₁ + ... + xᵢ along `dim`: ∂yᵢ/∂xⱼ = 1 for j ≤ i.  Integers and bools
         give int64, exactly."""
         return self._running(operator.add, dim, dtype, "Cumsum")
 
+    @numpy_names
     def cumprod(self, dim: int, dtype: Any = None) -> Tensor:
         """yᵢ = x₀·x₁·...·xᵢ along `dim`: ∂yᵢ/∂xⱼ = Π over k ≤ i, k ≠ j of xₖ (j ≤ i), made of
         the chain of multiplications, so exact at zeros too."""

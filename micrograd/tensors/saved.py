@@ -167,6 +167,18 @@ SAVES: dict[str, Pattern] = {
     "NormalBackward0": NOTHING,
     # --- reductions ------------------------------------------------------------------------------
     "StdBackward0": INPUT_AND_RESULT,
+    # --- nn's activations (nn/activations.py), fused in PyTorch: each keeps its input ----------
+    "LeakyReluBackward0": INPUT,
+    "HardtanhBackward0": INPUT,
+    "EluBackward0": INPUT,
+    "SiluBackward0": INPUT,
+    "SoftplusBackward0": INPUT,
+    "GeluBackward0": INPUT,
+    # --- nn's losses and convolution (nn/functional.py, nn/conv.py) ---------------------------
+    "HuberLossBackward0": BOTH,  # input and target, whichever requires grad
+    "SoftMarginLossBackward0": BOTH,  # (its target never requires grad in PyTorch)
+    "DivBackward1": NOTHING,  # a tensor divided by a number (cross_entropy's mean)
+    "ConvolutionBackward0": ((0, 1), (0, 1), (0, 1)),  # the input and the weight
     "VarBackward0": INPUT,
     "SumBackward0": NOTHING,
     "SumBackward1": NOTHING,
