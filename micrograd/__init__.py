@@ -53,6 +53,7 @@ from .tensors import (
     full,
     full_like,
     int64,
+    int32,
     is_tensor,
     linspace,
     long,
@@ -121,12 +122,20 @@ from .tensors.functions import (
 
 from .tensors.functions import argmax, argmin, cumprod, cumsum, log_softmax, softmax
 from .tensors.functions import sort, std, topk, var
+from .tensors.functions import gather, index_add, index_copy, index_fill, masked_fill
+from .tensors.functions import maximum, minimum, scatter, scatter_add
+from .tensors.functions import floor_divide, fmod, remainder
+from .tensors.functions import addmm, log2, log10
+from .tensors.devices import accelerator, backends
+from .core.modes import anomaly as _anomaly, is_anomaly_enabled
 from .tensors.creation import from_numpy
-from .tensors.sampling import bernoulli, normal, randperm
+from .tensors.sampling import bernoulli, multinomial, normal, randperm
+from .tensors.randomness import Generator, default_generator, initial_seed, seed
 from .func import vmap
 
 float = float32  # torch.float
 bool = bool_  # torch.bool
+int = int32  # torch.int
 
 __all__ = [
     "amax",
@@ -181,6 +190,8 @@ __all__ = [
     "float32",
     "float64",
     "int64",
+    "int32",
+    "int",
     "double",
     "long",
     "float",
@@ -250,6 +261,30 @@ __all__ = [
     "normal",
     "randperm",
     "vmap",
+    "gather",
+    "addmm",
+    "log10",
+    "log2",
+    "index_add",
+    "index_copy",
+    "index_fill",
+    "masked_fill",
+    "scatter",
+    "scatter_add",
+    "maximum",
+    "minimum",
+    "floor_divide",
+    "fmod",
+    "remainder",
+    "accelerator",
+    "backends",
+    "is_anomaly_enabled",
+    "is_anomaly_check_nan_enabled",
+    "multinomial",
+    "Generator",
+    "default_generator",
+    "initial_seed",
+    "seed",
 ]
 
 SUBMODULES = {
@@ -268,7 +303,17 @@ SUBMODULES = {
 }
 SUBMODULES["plots"] = "micrograd.teaching.plots"
 SUBMODULES["serialization"] = "micrograd.utils.serialization"  # torch.serialization
-_install_missing_modules("micrograd")  # `import micrograd.distributions`: NotSupported, named
+SUBMODULES["distributions"] = "micrograd.distributions"
+_install_missing_modules("micrograd")  # `import micrograd.sparse`: NotSupported, named
+
+
+def is_anomaly_check_nan_enabled() -> bool:
+    """Whether anomaly mode checks backward results for nan: True unless inside
+    ``detect_anomaly(check_nan=False)`` (PyTorch's default is True, anomaly mode on or off)."""
+    return _anomaly.check_nan
+
+
+OTHER_DTYPES = ("int16", "int8", "uint8", "short", "half", "float16", "bfloat16")
 
 
 def __getattr__(name: str) -> Any:
@@ -279,6 +324,12 @@ def __getattr__(name: str) -> Any:
         return ELEMENTWISE[name]
     if name in SUBMODULES:
         return importlib.import_module(SUBMODULES[name])
+    if name in OTHER_DTYPES:
+        raise NotSupported(
+            f"micrograd has no torch.{name}: its dtypes are float32, float64, int64, int32 and "
+            "bool "
+            "(use torch.int64, torch.long, for counts and indices; torch.float32 for numbers)"
+        )
     raise missing_name("", name)
 
 

@@ -4,7 +4,8 @@
 pointed at micrograd (``import torch`` becomes ``import micrograd as torch``, ``functorch``
 becomes ``micrograd.func``).  Random numbers are shared: micrograd draws them (seeded) and, in the
 torch run, torch's random functions and ``nn.Linear``'s initialisation return those same numbers,
-so the printed lines can be compared (object addresses and timings aside).
+so the printed lines can be compared (object addresses and timings aside).  A program's own
+``torch.Generator`` draws from a micrograd Generator seeded from its seed (``_stream_for``).
 """
 
 import contextlib
@@ -40,11 +41,28 @@ def _micrograd_imports(code: str) -> str:
     return re.sub(r"\bimport functorch as\b", "import micrograd.func as", code)
 
 
+_STREAMS = {}  # id of a torch.Generator -> (it, micrograd's Generator for it)
+
+
+def _stream_for(generator):
+    """The micrograd Generator standing for a torch.Generator in the torch run: one per torch
+    Generator, seeded from its seed (made again when that seed changes), so a program that
+    draws from `g = torch.Generator().manual_seed(s)` gets micrograd's numbers for seed s."""
+    if generator is None or generator is torch.default_generator:  # micrograd's default stream
+        return None
+    held, seed = _STREAMS.get(id(generator)), generator.initial_seed()
+    if held is None or held[0] is not generator or held[1].initial_seed() != seed:
+        held = (generator, micrograd.Generator().manual_seed(seed))
+        _STREAMS[id(generator)] = held
+    return held[1]
+
+
 def _shared(maker):
     """torch.randn/rand drawing micrograd's numbers."""
 
-    def draw(*size, requires_grad=False, dtype=None, **options):
-        numbers = maker(*size, **{k: v for k, v in options.items() if k == "size"}).tolist()
+    def draw(*size, requires_grad=False, dtype=None, generator=None, **options):
+        given = {k: v for k, v in options.items() if k == "size"}
+        numbers = maker(*size, generator=_stream_for(generator), **given).tolist()
         return torch.tensor(numbers, dtype=dtype or torch.float32, requires_grad=requires_grad)
 
     return draw
@@ -52,6 +70,9 @@ def _shared(maker):
 
 def _permutation(n, *, generator=None, dtype=None, **options):
     """torch.randperm drawing micrograd's order: DataLoader(shuffle=True), random_split."""
+    if _stream_for(generator) is not None:
+        order = micrograd.randperm(n, generator=_stream_for(generator)).tolist()
+        return torch.tensor(order, dtype=dtype or torch.int64)
     return torch.tensor(data.permutation(n), dtype=dtype or torch.int64)
 
 
@@ -112,7 +133,9 @@ def _shared_fill(draw):
     drawn in micrograd's order (row by row); the bounds and std stay torch's own."""
 
     def fill(self, first=0.0, second=1.0, *, generator=None):  # (from, to) or (mean, std)
-        numbers = [draw(first, second) for _ in range(self.numel())]
+        mine = _stream_for(generator)
+        drawn = draw if mine is None else getattr(mine._stream, draw.__name__)
+        numbers = [drawn(first, second) for _ in range(self.numel())]
         return self.copy_(torch.tensor(numbers, dtype=self.dtype).reshape(self.shape))
 
     return fill
@@ -137,6 +160,7 @@ def _shared_function(maker):
     def draw(*args, requires_grad=False, generator=None, **options):
         args = [_to_micrograd(a) for a in args]
         options = {k: _to_micrograd(v) for k, v in options.items()}
+        options["generator"] = _stream_for(generator)
         return _to_torch(maker(*args, **options)).requires_grad_(requires_grad)
 
     return draw
@@ -146,6 +170,7 @@ def _shared_method(name):
     """Tensor.random_/bernoulli_ filling with the numbers micrograd's method draws."""
 
     def fill(self, *args, generator=None, **options):
+        options["generator"] = _stream_for(generator)
         made = micrograd.zeros(*self.shape, dtype=_to_micrograd(self.dtype))
         getattr(made, name)(*[_to_micrograd(a) for a in args], **options)
         return self.copy_(_to_torch(made))
@@ -158,6 +183,14 @@ def _dropout(input, p=0.5, training=True, inplace=False):
     if not training or p == 0:
         return input
     mask = _to_torch(micrograd.nn.activations.dropout_mask(tuple(input.shape), p))
+    return input * mask if p == 1 else input * mask * (1 / (1 - p))
+
+
+def _feature_dropout(input, p, train):
+    """torch's channel dropout (Dropout1d, Dropout2d) with micrograd's mask, one per channel."""
+    if not train or p == 0:
+        return input
+    mask = _to_torch(micrograd.nn.channel_dropout.channel_mask(tuple(input.shape), p))
     return input * mask if p == 1 else input * mask * (1 / (1 - p))
 
 
@@ -186,9 +219,11 @@ def run(program: str, library: str) -> str:
             (torch, "normal", _shared_function(micrograd.normal)),
             (torch, "bernoulli", _shared_function(micrograd.bernoulli)),
             (torch, "randint", _shared_function(micrograd.randint)),
+            (torch, "multinomial", _shared_function(micrograd.multinomial)),
             (torch.Tensor, "random_", _shared_method("random_")),
             (torch.Tensor, "bernoulli_", _shared_method("bernoulli_")),
             (torch.nn.functional, "dropout", _dropout),
+            (torch._VF, "feature_dropout", _feature_dropout),
         ]
     saved = [(owner, name, getattr(owner, name)) for owner, name, _ in patches]
     for owner, name, value in patches:
@@ -200,7 +235,10 @@ def run(program: str, library: str) -> str:
     finally:
         for owner, name, value in saved:
             setattr(owner, name, value)
-    return re.sub(r" at 0x[0-9a-f]+", " at 0x…", out.getvalue())
+    printed = re.sub(r" at 0x[0-9a-f]+", " at 0x…", out.getvalue())
+    # type(t): micrograd's classes live where torch's do, under micrograd's name
+    # (micrograd.Tensor, micrograd.nn.parameter.Parameter): compared as torch's
+    return re.sub(r"<class 'micrograd\.", "<class 'torch.", printed)
 
 
 TIMING = re.compile(r"\d+\.\d+ (ns|us|ms|s)\b|delta: \d+\.\d+ percent")

@@ -14,7 +14,7 @@ import micrograd
 PACKAGE = pathlib.Path(micrograd.__file__).parent
 
 LAYERS = ["core", "shell", "teaching"]  # each may import its own layer and those before it
-SHELL = {"tensors", "autograd", "nn", "func", "optim", "utils", "pytree"}
+SHELL = {"tensors", "autograd", "nn", "func", "optim", "utils", "pytree", "distributions"}
 FACE = {
     "micrograd",
     "micrograd.__main__",

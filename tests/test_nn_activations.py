@@ -22,10 +22,23 @@ FUNCTIONS = {  # name: a call on the functional module F
     "softplus": lambda F, x: F.softplus(x, 2.0, 5.0),
     "gelu_tanh": lambda F, x: F.gelu(x, approximate="tanh"),
     "softmin": lambda F, x: F.softmin(x, 0),
+    "mish": lambda F, x: F.mish(x),
+    "threshold": lambda F, x: F.threshold(x, 2.0, -4.0),
+    "softsign": lambda F, x: F.softsign(x),
+    "tanhshrink": lambda F, x: F.tanhshrink(x),
+    "hardsigmoid": lambda F, x: F.hardsigmoid(x),
+    "hardswish": lambda F, x: F.hardswish(x),
+    "logsigmoid": lambda F, x: F.logsigmoid(x),
+    "celu": lambda F, x: F.celu(x, 0.5),
+    "selu": lambda F, x: F.selu(x),
+    "prelu": lambda F, x: F.prelu(x, x[:1].detach() * 0 + 0.3),
+    "glu": lambda F, x: F.glu(x.unsqueeze(0).expand(2, -1) * 0.5, 0),
 }
+NO_SECOND_DERIVATIVE = {"hardsigmoid"}  # torch: "derivative for hardsigmoid_backward is not
+# implemented" (it is 0: the function is piecewise linear)
 # the kinks, the thresholds and ordinary points
 POINTS = st.lists(
-    st.sampled_from([-1.0, -0.5, 0.0, 2.0, 2.5, 6.0, 7.0]) | st.floats(-9, 9),
+    st.sampled_from([-3.0, -1.0, -0.5, 0.0, 2.0, 2.5, 3.0, 6.0, 7.0]) | st.floats(-9, 9),
     min_size=1,
     max_size=5,
 )
@@ -38,13 +51,14 @@ def run(lib, name, numbers):
     w = lib.tensor([0.5 + i for i in range(len(numbers))], dtype=lib.float64)
     (g,) = lib.autograd.grad((y * w).sum(), x, create_graph=True)
     # a piecewise-linear function's gradient is constant: micrograd's has no graph (README)
-    (h,) = lib.autograd.grad(g.sum(), x, allow_unused=True) if g.requires_grad else (None,)
+    twice = g.requires_grad and name not in NO_SECOND_DERIVATIVE
+    (h,) = lib.autograd.grad(g.sum(), x, allow_unused=True) if twice else (None,)
     second = [0.0] * len(numbers) if h is None else h.tolist()
     # at elu's kink and softplus's threshold the second derivative is the smooth side's,
     # PyTorch's 0 (README: a difference at one point)
-    edges = {"elu": 0.0, "softplus": 2.5}
+    edges = {"elu": 0.0, "celu": 0.0, "selu": 0.0, "softplus": 2.5}
     second = [0.0 if v == edges.get(name) else d for v, d in zip(numbers, second)]
-    return type(y.grad_fn).__name__, y.tolist(), g.tolist(), second
+    return type(y.grad_fn).__name__, y.reshape(-1).tolist(), g.tolist(), second
 
 
 @pytest.mark.parametrize("name", sorted(FUNCTIONS))
@@ -124,3 +138,89 @@ print(probs.sum(1))
 
 def test_a_dropout_net_trains_and_evaluates_as_torchs(torch):
     same_output(DROPOUT, rel=1e-5)
+
+
+def test_the_new_modules_print_as_torchs(torch):
+    for make in [
+        lambda nn: nn.PReLU(),
+        lambda nn: nn.PReLU(3, 0.1),
+        lambda nn: nn.Mish(),
+        lambda nn: nn.Threshold(0.1, 20),
+        lambda nn: nn.Threshold(0.1, 20.0, inplace=True),
+        lambda nn: nn.Softsign(),
+        lambda nn: nn.Tanhshrink(),
+        lambda nn: nn.Hardsigmoid(),
+        lambda nn: nn.Hardswish(),
+        lambda nn: nn.LogSigmoid(),
+        lambda nn: nn.CELU(),
+        lambda nn: nn.CELU(0.5),
+        lambda nn: nn.SELU(),
+        lambda nn: nn.Softmax2d(),
+        lambda nn: nn.GLU(),
+        lambda nn: nn.GLU(0),
+    ]:
+        assert repr(make(micrograd.nn)) == repr(make(torch.nn))
+
+
+@pytest.mark.parametrize("shape, channels", [((2, 3, 4), 3), ((2, 3), 3), ((5,), 1), ((2, 3), 1)])
+def test_prelu_values_and_gradients_of_input_and_slopes_match_torch(torch, shape, channels):
+    micrograd.manual_seed(2)
+    x = micrograd.randn(shape, dtype=micrograd.float64)
+    slopes = [0.1 * (i + 1) for i in range(channels)]
+    results = []
+    for lib in (micrograd, torch):
+        xs = lib.tensor(x.tolist(), dtype=lib.float64, requires_grad=True)
+        layer = lib.nn.PReLU(channels, 0.25).double()
+        with lib.no_grad():
+            layer.weight.copy_(lib.tensor(slopes, dtype=lib.float64))
+        y = layer(xs)
+        (y * y).sum().backward()
+        results.append((y.grad_fn.name(), y.reshape(-1).tolist(), xs.grad.reshape(-1).tolist(),
+                        layer.weight.grad.tolist()))  # fmt: skip
+    (name, *ours), (torch_name, *theirs) = results
+    assert name == torch_name
+    for a, b in zip(ours, theirs):
+        assert a == pytest.approx(b, rel=1e-12)
+
+
+def test_activation_errors_are_torchs(torch):
+    for code in [
+        "F.prelu(torch.ones(2, 4), torch.ones(3))",
+        "F.glu(torch.ones(2, 3))",
+        "nn.Softmax2d()(torch.ones(2, 2))",
+    ]:
+        with pytest.raises(Exception) as theirs:
+            eval(code, {"torch": torch, "F": torch.nn.functional, "nn": torch.nn})
+        with pytest.raises(Exception) as ours:
+            eval(code, {"torch": micrograd, "F": micrograd.nn.functional, "nn": micrograd.nn})
+        assert (type(ours.value), str(ours.value)) == (type(theirs.value), str(theirs.value))
+
+
+def test_softmax2d_is_softmax_over_the_channels(torch):
+    micrograd.manual_seed(4)
+    x = micrograd.randn(2, 3, 2, 2, dtype=micrograd.float64)
+    ours = micrograd.nn.Softmax2d()(x)
+    theirs = torch.nn.Softmax2d()(torch.tensor(x.tolist(), dtype=torch.float64))
+    assert ours.reshape(-1).tolist() == pytest.approx(theirs.reshape(-1).tolist(), rel=1e-12)
+
+
+ACTIVATION_PRINTOUT = """
+import torch
+from torch import nn
+x = torch.randn(2, 3, 4)
+for layer in [nn.PReLU(3), nn.Mish(), nn.Threshold(0.2, -1.0), nn.Hardswish(), nn.SELU(),
+              nn.GLU(2), nn.LogSigmoid()]:
+    y = layer(x)
+    print(layer, y.shape)
+    print(y)
+net = nn.Sequential(nn.Linear(4, 6), nn.PReLU(), nn.Linear(6, 2), nn.Mish())
+print(net)
+out = net(x).sum()
+out.backward()
+print(net[1].weight.grad, net[0].bias.grad)
+print(list(net.state_dict().keys()))
+"""
+
+
+def test_a_prelu_mish_threshold_printout_is_torchs(torch):
+    same_output(ACTIVATION_PRINTOUT, rel=1e-5)

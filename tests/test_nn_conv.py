@@ -101,6 +101,13 @@ POOLS = [
     ("adaptive_avg_pool2d", ((2, 3),), {}),
     ("adaptive_avg_pool2d", ((3, None),), {}),
     ("adaptive_avg_pool2d", ((4, 4),), {}),
+    ("adaptive_max_pool2d", (1,), {}),
+    ("adaptive_max_pool2d", ((2, 3),), {}),
+    ("adaptive_max_pool2d", ((None, 4),), {}),
+    ("adaptive_max_pool2d", ((5, 4),), {}),
+    ("lp_pool2d", (2, 2), {}),
+    ("lp_pool2d", (4.0, (3, 2), 1), {}),
+    ("lp_pool2d", (1, 2, (2, 1)), {}),
 ]
 
 
@@ -127,6 +134,76 @@ def test_max_pool1d_matches_torch(torch, args, shape):
     )
 
 
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda F, a: F.avg_pool1d(a, 2),
+        lambda F, a: F.avg_pool1d(a, 3, 2, 1),
+        lambda F, a: F.avg_pool1d(a, 3, 2, 1, count_include_pad=False),
+        lambda F, a: F.adaptive_avg_pool1d(a, 4),
+        lambda F, a: F.adaptive_avg_pool1d(a, 1),
+        lambda F, a: F.adaptive_avg_pool1d(a, (9,)),
+    ],
+)
+@pytest.mark.parametrize("shape", [(2, 3, 9), (3, 9)], ids=str)
+def test_one_dimensional_average_pooling_matches_torch(torch, call, shape):
+    _same_forward_backward(
+        torch, lambda a: call(F, a), lambda a: call(torch.nn.functional, a), [_pair(torch, *shape)]
+    )
+
+
+@pytest.mark.parametrize("shape", [(1, 2, 5, 7), (2, 5, 7)], ids=str)
+def test_adaptive_max_pool_indices_are_torchs(torch, shape):
+    ours, theirs = _pair(torch, *shape)
+    for size in [3, (2, 4), (5, 7), (None, 2)]:
+        got = micrograd.nn.AdaptiveMaxPool2d(size, return_indices=True)(ours)
+        expected = torch.nn.AdaptiveMaxPool2d(size, return_indices=True)(theirs)
+        assert got[1].tolist() == expected[1].tolist()
+        assert got[1].dtype is micrograd.int64
+        assert got[0].tolist() == expected[0].tolist()
+
+
+def test_adaptive_max_pool_of_a_64_channel_input_prints_as_in_torch():
+    same_output(
+        """
+import torch
+import torch.nn as nn
+m = nn.AdaptiveMaxPool2d((5, 7))
+input = torch.randn(1, 64, 8, 9)
+output = m(input)
+print(m, output.shape)
+m = nn.AdaptiveMaxPool2d(7)
+input = torch.randn(1, 64, 10, 9)
+print(m(input).shape)
+m = nn.AdaptiveMaxPool2d((None, 7))
+print(m(input).shape)
+x = torch.randn(1, 2, 4, 4, requires_grad=True)
+y, i = nn.AdaptiveMaxPool2d(2, return_indices=True)(x)
+print(y, i)
+y.sum().backward()
+print(x.grad)
+m = nn.AvgPool1d(3, stride=2)
+print(m, m(torch.tensor([[[1., 2, 3, 4, 5, 6, 7]]])))
+print(nn.AdaptiveAvgPool1d(5)(torch.randn(1, 64, 8)).shape)
+print(nn.LPPool2d(2, 3, stride=2), nn.LPPool2d(1.5, (3, 2), stride=(2, 1))(torch.rand(2, 3, 7, 6)).shape)
+""",
+        rel=1e-5,
+    )
+
+
+def test_pooling_errors_are_torchs(torch):
+    for code in [
+        "F.adaptive_avg_pool1d(torch.ones(2, 2, 2, 2), 3)",
+        "F.avg_pool1d(torch.ones(2, 2, 2, 2), 3)",
+        "F.adaptive_max_pool2d(torch.ones(2, 2), 3)",
+    ]:
+        with pytest.raises(RuntimeError) as theirs:
+            eval(code, {"torch": torch, "F": torch.nn.functional})
+        with pytest.raises(RuntimeError) as ours:
+            eval(code, {"torch": micrograd, "F": F})
+        assert str(ours.value) == str(theirs.value)
+
+
 def test_max_pool_gradient_goes_to_the_first_of_equal_elements(torch):
     data = [[[[1.0, 3.0, 3.0, 0.0], [3.0, 2.0, 1.0, 3.0]]]]
     x = micrograd.tensor(data, requires_grad=True)
@@ -144,6 +221,13 @@ MODULES = [
     "nn.Conv1d(3, 4, 3, stride=2, padding=1)",
     "nn.LazyConv2d(6, 5)",
     "nn.LazyConv2d(6, 5, bias=False)",
+    "nn.AdaptiveMaxPool2d((2, 3))",
+    "nn.AdaptiveMaxPool2d(3, return_indices=True)",
+    "nn.AdaptiveAvgPool1d(3)",
+    "nn.AvgPool1d(3)",
+    "nn.AvgPool1d(3, 2, 1)",
+    "nn.LPPool2d(2, 2)",
+    "nn.LPPool2d(2, (2, 3), stride=1)",
     "nn.MaxPool2d(2)",
     "nn.MaxPool2d(3, stride=2, padding=1)",
     "nn.MaxPool2d((2, 3))",
@@ -318,3 +402,98 @@ def test_lenet_forward_and_backward_on_a_few_images_is_quick():
     loss.backward()
     assert time.perf_counter() - start < 40
     assert net[0].weight.grad is not None
+
+
+TRANSPOSED_OPTIONS = [
+    {},
+    {"stride": 2},
+    {"stride": 2, "padding": 1, "output_padding": 1},
+    {"stride": (2, 1), "padding": (1, 0), "dilation": (1, 2)},
+    {"stride": 3, "output_padding": (2, 1), "groups": 2},
+]
+
+
+@pytest.mark.parametrize("options", TRANSPOSED_OPTIONS, ids=str)
+@pytest.mark.parametrize("batched", [True, False])
+def test_conv_transpose2d_values_and_gradients_match_torch(torch, options, batched):
+    def pair64(*shape):  # float64: the gradients' sums reach the thousands
+        x = micrograd.randn(*shape, dtype=micrograd.float64, requires_grad=True)
+        return x, torch.tensor(x.tolist(), dtype=torch.float64, requires_grad=True)
+
+    x = pair64(2, 4, 3, 4) if batched else pair64(4, 3, 4)
+    w = pair64(4, 3, 3, 2)
+    b = pair64(3 * options.get("groups", 1))
+    _same_forward_backward(
+        torch,
+        lambda *a: F.conv_transpose2d(*a, **options),
+        lambda *a: torch.nn.functional.conv_transpose2d(*a, **options),
+        [x, w, b],
+    )
+
+
+def test_conv_transpose2d_module_prints_initialises_and_computes_as_torchs(torch):
+    for make in [
+        "ConvTranspose2d(16, 33, 3, stride=2)",
+        "ConvTranspose2d(4, 6, 3, stride=2, padding=1, output_padding=1, groups=2)",
+        "ConvTranspose2d(16, 33, (3, 5), stride=(2, 1), padding=(4, 2), bias=False, dilation=2)",
+    ]:
+        ours, theirs = eval("nn." + make), eval("torch.nn." + make)
+        assert repr(ours) == repr(theirs)
+        assert [tuple(p.shape) for p in ours.parameters()] == [
+            tuple(p.shape) for p in theirs.parameters()
+        ]
+        fan_in = ours.weight.shape[1] * ours.weight.shape[2] * ours.weight.shape[3]
+        assert max(abs(v) for v in ours.weight.reshape(-1).tolist()) <= 1 / fan_in**0.5
+
+
+def test_conv_transpose2d_errors_are_torchs(torch):
+    for code in [
+        "nn.ConvTranspose2d(4, 6, 3, stride=1, output_padding=1)(t.randn(1, 4, 5, 5))",
+        "F.conv_transpose2d(t.randn(1, 3, 5, 5), t.randn(4, 2, 3, 3))",
+        "F.conv_transpose2d(t.randn(5, 5), t.randn(4, 2, 3, 3))",
+    ]:
+        with pytest.raises(RuntimeError) as theirs:
+            eval(code, {"t": torch, "nn": torch.nn, "F": torch.nn.functional})
+        with pytest.raises(RuntimeError) as ours:
+            eval(code, {"t": micrograd, "nn": nn, "F": F})
+        assert str(ours.value) == str(theirs.value)
+    with pytest.raises(micrograd.NotSupported, match="output_size"):
+        nn.ConvTranspose2d(2, 2, 3)(micrograd.zeros(1, 2, 3, 3), output_size=(5, 5))
+    with pytest.raises(micrograd.NotSupported, match="padding='same'"):
+        nn.ConvTranspose2d(2, 2, 3, padding="same")
+
+
+# d2l-ai chapter computer-vision/transposed-conv (PyTorch tab)
+TRANSPOSED_CONV = """
+import torch
+from torch import nn
+def trans_conv(X, K):
+    h, w = K.shape
+    Y = torch.zeros((X.shape[0] + h - 1, X.shape[1] + w - 1))
+    for i in range(X.shape[0]):
+        for j in range(X.shape[1]):
+            Y[i: i + h, j: j + w] += X[i, j] * K
+    return Y
+X = torch.tensor([[0.0, 1.0], [2.0, 3.0]])
+K = torch.tensor([[0.0, 1.0], [2.0, 3.0]])
+print(trans_conv(X, K))
+X, K = X.reshape(1, 1, 2, 2), K.reshape(1, 1, 2, 2)
+tconv = nn.ConvTranspose2d(1, 1, kernel_size=2, bias=False)
+tconv.weight.data = K
+print(tconv(X))
+tconv = nn.ConvTranspose2d(1, 1, kernel_size=2, padding=1, bias=False)
+tconv.weight.data = K
+print(tconv(X))
+tconv = nn.ConvTranspose2d(1, 1, kernel_size=2, stride=2, bias=False)
+tconv.weight.data = K
+print(tconv(X))
+X = torch.rand(size=(1, 10, 16, 16))
+conv = nn.Conv2d(10, 20, kernel_size=5, padding=2, stride=3)
+tconv = nn.ConvTranspose2d(20, 10, kernel_size=5, padding=2, stride=3)
+print(tconv(conv(X)).shape == X.shape)
+"""
+
+
+@pytest.mark.slow
+def test_d2l_transposed_convolution_prints_as_in_torch():
+    same_output(TRANSPOSED_CONV, rel=1e-5)

@@ -169,3 +169,146 @@ print(w)
 
 def test_dropout_training_program(torch):
     same_output(DROPOUT_TRAINING, rel=1e-5)
+
+
+# --- torch.Generator and multinomial ----------------------------------------------------------
+GENERATOR_FORMS = [
+    lambda lib, g: lib.randn((2, 3), generator=g),
+    lambda lib, g: lib.rand(4, generator=g),
+    lambda lib, g: lib.randint(0, 5, (3,), generator=g),
+    lambda lib, g: lib.randperm(4, generator=g),
+    lambda lib, g: lib.normal(0.0, 1.0, (2,), generator=g),
+    lambda lib, g: lib.normal(lib.zeros(2), lib.ones(2), generator=g),
+    lambda lib, g: lib.bernoulli(lib.full((3,), 0.5), generator=g),
+    lambda lib, g: lib.multinomial(lib.tensor([0.2, 0.8]), 3, True, generator=g),
+    lambda lib, g: lib.zeros(3).uniform_(-1, 1, generator=g),
+    lambda lib, g: lib.zeros(3).normal_(0, 2, generator=g),
+    lambda lib, g: lib.zeros(3).random_(0, 5, generator=g),
+    lambda lib, g: lib.zeros(3).bernoulli_(0.5, generator=g),
+]
+
+
+@pytest.mark.parametrize("make", GENERATOR_FORMS)
+def test_generator_keyword_shapes_and_streams(torch, make):
+    """Same dtype and shape as torch's; a Generator's numbers depend on its seed only: not on
+    the default stream, which they leave untouched."""
+    assert kind(mg, lambda lib: make(lib, lib.Generator())) == kind(
+        torch, lambda lib: make(lib, lib.Generator())
+    )
+    mg.manual_seed(5)
+    first = make(mg, mg.Generator().manual_seed(42)).tolist()
+    after = mg.rand(2).tolist()
+    mg.manual_seed(6)
+    again = make(mg, mg.Generator().manual_seed(42)).tolist()
+    mg.manual_seed(5)
+    assert first == again and mg.rand(2).tolist() == after
+
+
+def test_generator_api_as_torch(torch):
+    for lib in (mg, torch):
+        g = lib.Generator()
+        assert g.initial_seed() == 67280421310721
+        assert g.manual_seed(2147483647) is g and g.initial_seed() == 2147483647
+        assert g.manual_seed(-1).initial_seed() == 2**64 - 1
+        assert str(g.device) == "cpu"
+        with pytest.raises(RuntimeError, match="manual_seed expected a long, but got float"):
+            g.manual_seed(1.5)
+        new = g.seed()
+        assert isinstance(new, int) and g.initial_seed() == new
+        state = g.get_state()
+        a = lib.rand(3, generator=g)
+        g.set_state(state)
+        assert lib.equal(a, lib.rand(3, generator=g))
+        with pytest.raises(TypeError):
+            g.set_state(5)
+        with pytest.raises(TypeError):
+            lib.randn(2, generator=5)
+        assert lib.manual_seed(3) is lib.default_generator and lib.initial_seed() == 3
+
+
+MULTINOMIAL_FORMS = [
+    lambda lib: lib.multinomial(lib.tensor([[0.2, 0.8], [0.5, 0.5]]), 2),
+    lambda lib: lib.multinomial(lib.tensor([0.2, 0.8]), 3, replacement=True),
+    lambda lib: lib.multinomial(lib.tensor([1.0, 2.0], dtype=lib.float64), 1),
+    lambda lib: lib.tensor([[1.0, 1.0, 1.0]]).multinomial(num_samples=2),
+    lambda lib: lib.multinomial(lib.tensor([[0.2, 0.8], [0.5, 0.5]]), 3),
+    lambda lib: lib.multinomial(lib.tensor([-1.0, 2.0]), 1),
+    lambda lib: lib.multinomial(lib.tensor([math.inf, 2.0]), 1),
+    lambda lib: lib.multinomial(lib.tensor([0.0, 0.0]), 1),
+    lambda lib: lib.multinomial(lib.ones(2, 2, 2), 1),
+    lambda lib: lib.multinomial(lib.ones(2), 0),
+    lambda lib: lib.multinomial(lib.tensor([1, 2]), 1),
+]
+
+
+@pytest.mark.parametrize("make", MULTINOMIAL_FORMS)
+def test_multinomial_dtypes_shapes_and_errors(torch, make):
+    assert kind(mg, make) == kind(torch, make)
+
+
+def test_multinomial_exact_cases_and_frequencies(torch):
+    for lib in (mg, torch):  # zero weights are never drawn while a positive one is left
+        assert sorted(lib.multinomial(lib.tensor([0.0, 1.0, 1.0]), 2).tolist()) == [1, 2]
+        assert lib.multinomial(lib.tensor([0.0, 3.0]), 4, True).tolist() == [1, 1, 1, 1]
+        assert sorted(lib.multinomial(lib.tensor([0.0, 1.0, 1.0]), 3).tolist()) == [0, 1, 2]
+    g = mg.Generator().manual_seed(0)
+    draws = mg.multinomial(mg.tensor([0.1, 0.6, 0.3]), 6000, True, generator=g).tolist()
+    for k, p in enumerate([0.1, 0.6, 0.3]):  # within 5 standard deviations
+        assert abs(draws.count(k) / 6000 - p) < 5 * math.sqrt(p * (1 - p) / 6000)
+
+
+MAKEMORE = """
+import torch
+words = ["emma", "olivia", "ava", "isabella", "sophia", "mia", "amelia", "ada"]
+chars = sorted(list(set("".join(words))))
+stoi = {s: i + 1 for i, s in enumerate(chars)}
+stoi["."] = 0
+itos = {i: s for s, i in stoi.items()}
+n = len(stoi)
+N = torch.zeros((n, n), dtype=torch.int64)
+for w in words:
+    chs = ["."] + list(w) + ["."]
+    for ch1, ch2 in zip(chs, chs[1:]):
+        N[stoi[ch1], stoi[ch2]] += 1
+print(N[0])
+P = (N + 1).float()
+P /= P.sum(1, keepdims=True)
+print(P[0].sum(), P.shape)
+g = torch.Generator().manual_seed(2147483647)
+for i in range(5):
+    out = []
+    ix = 0
+    while True:
+        p = P[ix]
+        ix = torch.multinomial(p, num_samples=1, replacement=True, generator=g).item()
+        out.append(itos[ix])
+        if ix == 0:
+            break
+    print("".join(out))
+log_likelihood = 0.0
+count = 0
+for w in words:
+    chs = ["."] + list(w) + ["."]
+    for ch1, ch2 in zip(chs, chs[1:]):
+        logprob = torch.log(P[stoi[ch1], stoi[ch2]])
+        log_likelihood += logprob
+        count += 1
+print(f"{log_likelihood=}")
+print(f"{-log_likelihood/count}")
+g = torch.Generator().manual_seed(2147483647)
+W = torch.randn((n, n), generator=g, requires_grad=True)
+xs = torch.tensor([0, 5, 3])
+ys = torch.tensor([5, 3, 3])
+xenc = torch.nn.functional.one_hot(xs, num_classes=n).float()
+logits = xenc @ W
+counts = logits.exp()
+probs = counts / counts.sum(1, keepdims=True)
+loss = -probs[torch.arange(3), ys].log().mean()
+print(loss)
+loss.backward()
+print(W.grad[0, :4])
+"""
+
+
+def test_makemore_bigrams_with_a_generator(torch):
+    same_output(MAKEMORE, rel=1e-5)

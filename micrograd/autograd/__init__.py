@@ -4,7 +4,7 @@
 * ``grad``, ``backward``: reverse mode from outputs to inputs;
 * ``forward_ad``: forward mode with dual numbers;
 * ``gradcheck``, ``gradgradcheck``, ``numerical_grad``: autograd against central differences;
-* ``no_grad``, ``enable_grad``, ``set_grad_enabled``, ``detect_anomaly``: modes;
+* ``no_grad``, ``enable_grad``, ``set_grad_enabled``, ``detect_anomaly``, ``set_detect_anomaly``: modes;
 * ``Add``, ``Mul``, ``Exp``, ...: the rows of the derivative table as Functions (``PRIMITIVE_FUNCTIONS``);
 * ``functional``: ``torch.autograd.functional`` (jacobian, hessian, vjp, jvp, vhp, hvp), built on
   the transforms of ``micrograd.func``, which live here in ``transforms``;
@@ -16,6 +16,7 @@ from typing import Any
 
 from ..core.errors import NotSupported, missing_name
 from ..core.modes import detect_anomaly, enable_grad, is_grad_enabled, no_grad, set_grad_enabled
+from ..core.modes import set_detect_anomaly
 from ..core.modes import inference_mode
 from ..pytree import register_container
 from . import forward_ad, functional, graph, profiler
@@ -56,6 +57,7 @@ __all__ = [
     "set_grad_enabled",
     "is_grad_enabled",
     "detect_anomaly",
+    "set_detect_anomaly",
     "inference_mode",
     "register_container",
     "Variable",

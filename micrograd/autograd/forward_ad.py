@@ -109,7 +109,9 @@ def _tangent(level: int, fn: Any, out: Value, x: Any, y: Any, tangents: list) ->
     saved, _state.top = _state.top, level
     try:
         partials = fn.vjp(ValueMath, 1.0, out, *((x,) if y is None else (x, y)))
-        terms = [t * p for p, t in zip(partials, tangents) if t is not None]
+        # An operand without a tangent counts as tangent 0, as PyTorch fills it with zeros:
+        # 0 · ∂out/∂y still depends on x (x·y), so the tangent requires grad when x does.
+        terms = [(0.0 if t is None else t) * p for p, t in zip(partials, tangents)]
         return sum(terms[1:], terms[0])
     finally:
         _state.top = saved

@@ -385,6 +385,9 @@ class Function:
         seen_as = {id(old): new for old, new in zip(outputs, new_outputs)}
         if ctx._saved:
             ctx._saved = tuple(seen_as.get(id(saved), saved) for saved in ctx._saved)
+        for name, kept in vars(ctx).items():  # ctx.result = result: that output too
+            if not name.startswith("_") and id(kept) in seen_as:
+                setattr(ctx, name, seen_as[id(kept)])
         if forward_ad.has_tangents(inputs):
             _forward_mode(cls, ctx, args, new_outputs)
         return tuple(new_outputs) if isinstance(result, tuple) else new_outputs[0]
@@ -448,8 +451,7 @@ def _forward_mode(cls: type[Function], ctx: FunctionNode, args: tuple, outputs: 
             tangents_in.append(None)
         else:
             tangents_in.append(unflatten(arg, inner[1], [0.0 if t is None else t for t in found]))
-    with no_grad():
-        result = cls.jvp(ctx, *tangents_in)
+    result = cls.jvp(ctx, *tangents_in)  # recorded, as PyTorch: a tangent can require grad
     result = result if isinstance(result, tuple) else (result,)
     if len(result) != len(outputs):
         raise RuntimeError(
@@ -459,8 +461,8 @@ def _forward_mode(cls: type[Function], ctx: FunctionNode, args: tuple, outputs: 
         inner = flatten(out)
         if inner is not None and tangent is not None:
             given = flatten(tangent)
-            numbers = [v.data for v in given[0]] if given else [as_float(tangent)]
-            if len(numbers) != len(inner[0]) or None in numbers:
+            numbers = [v if v._node else v.data for v in given[0]] if given else [as_float(tangent)]
+            if len(numbers) != len(inner[0]) or any(n is None for n in numbers):
                 raise RuntimeError(
                     f"{cls.__name__}.jvp returned a tangent of shape {list(_shape_of(tangent))} "
                     f"for output {index} of shape {list(_shape_of(out))}: they must match"

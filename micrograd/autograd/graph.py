@@ -9,8 +9,8 @@
 * ``register_multi_grad_hook(tensors, fn, mode="all" or "any")``.
 
 Where micrograd differs: the engine computes with the saved tensors' own elements, so an unpack
-hook must give back the numbers it was given (one that changes them is refused with
-``NotSupported``); unpack hooks all run as the pass begins, newest node first, where PyTorch runs
+hook must give back the numbers it was given, to a relative 1e-3 (one that changes them more
+is refused with ``NotSupported``; within that, the saved numbers are used); unpack hooks all run as the pass begins, newest node first, where PyTorch runs
 each as its node runs; ``allow_mutation_on_saved_tensors`` is ``NotSupported``.
 """
 

@@ -3,6 +3,7 @@ defines in torch/autograd/__init__.py; ``functional.py`` here is ``torch.autogra
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 from ..core import value as engine
@@ -59,6 +60,30 @@ def _seeds(outputs: list, grad_outputs: Any) -> tuple[list[Value], list]:
     return roots, seeds
 
 
+class _Batched(threading.local):
+    """Per thread: inside vmap's loop over the slices of a batch, before the last slice."""
+
+    slices_to_come = False
+
+
+_batched = _Batched()
+
+
+class retain_until_last_slice:
+    """vmap runs f once per slice where PyTorch runs it once on the whole batch: while more
+    slices are to come, ``grad`` keeps the graph, so the graph is freed by the last call only,
+    as PyTorch frees it after its one call."""
+
+    def __init__(self, more: bool) -> None:
+        self.more = more
+
+    def __enter__(self) -> None:
+        self.saved, _batched.slices_to_come = _batched.slices_to_come, self.more
+
+    def __exit__(self, *exc: object) -> None:
+        _batched.slices_to_come = self.saved
+
+
 def backward(
     tensors: Any,
     grad_tensors: Any = None,
@@ -101,6 +126,8 @@ def grad(
     """
     outputs_list, inputs_list = _as_list(outputs), _as_list(inputs)
     _check_versions(outputs_list)
+    if retain_graph is None and _batched.slices_to_come:
+        retain_graph = True  # vmap's loop: PyTorch makes this one call, for the whole batch
     roots, seeds = _seeds(outputs_list, grad_outputs)
     for out in outputs_list:  # PyTorch looks at the outputs first
         if hasattr(out, "_values") and not out.requires_grad:

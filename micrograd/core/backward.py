@@ -66,7 +66,7 @@ class Pass:
     ) -> None:
         self.create_graph, self.retain_graph = create_graph, retain_graph
         self.wanted, self.accumulate = wanted, accumulate
-        self.check_nan = anomaly.enabled
+        self.check_nan = anomaly.enabled and anomaly.check_nan
         # HOOKS is a WeakKeyDictionary, whose every test is a Python call: looked at once a pass
         self.hooks = HOOKS if HOOKS else {}
         self.found: dict[Any, Any] = {}

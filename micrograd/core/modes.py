@@ -21,6 +21,7 @@ class _ThreadState(threading.local):
 
 class _Anomaly:
     enabled = False
+    check_nan = True  # detect_anomaly(check_nan=False): anomaly mode on, nan results let through
 
 
 grad_state = _ThreadState()
@@ -124,13 +125,37 @@ def is_inference_mode_enabled() -> bool:
     return grad_state.inference
 
 
-class detect_anomaly(_Switch):
-    """While active, a backward function that returns nan raises ``RuntimeError`` naming it."""
-
-    holder, attribute = anomaly, "enabled"
+class detect_anomaly(contextlib.ContextDecorator):
+    """While active, a backward function that returns nan raises ``RuntimeError`` naming it
+    (unless ``check_nan=False``)."""
 
     def __init__(self, check_nan: bool = True) -> None:
-        super().__init__(check_nan)
+        self.check_nan = check_nan
+
+    def _recreate_cm(self) -> detect_anomaly:
+        return copy.copy(self)  # a fresh switch per decorated call, so calls may nest
+
+    def __enter__(self) -> None:
+        self.previous = (anomaly.enabled, anomaly.check_nan)
+        anomaly.enabled, anomaly.check_nan = True, bool(self.check_nan)
+
+    def __exit__(self, *exc: object) -> None:
+        anomaly.enabled, anomaly.check_nan = self.previous
+
+
+class set_detect_anomaly:
+    """Anomaly mode on or off from now (``torch.autograd.set_detect_anomaly(True)``); as a
+    context manager, the previous mode comes back at the end of the block."""
+
+    def __init__(self, mode: bool, check_nan: bool = True) -> None:
+        self.previous = (anomaly.enabled, anomaly.check_nan)
+        anomaly.enabled, anomaly.check_nan = bool(mode), bool(check_nan)
+
+    def __enter__(self) -> None:
+        """The mode is already set by the call."""
+
+    def __exit__(self, *exc: object) -> None:
+        anomaly.enabled, anomaly.check_nan = self.previous
 
 
 def is_anomaly_enabled() -> bool:

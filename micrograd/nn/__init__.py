@@ -11,7 +11,7 @@ A PyTorch name micrograd does not have raises ``NotSupported`` (never AttributeE
 from typing import Any
 
 from ..core.errors import missing_name
-from . import functional, init
+from . import functional, init, utils
 from .containers import (
     Flatten,
     Identity,
@@ -21,7 +21,23 @@ from .containers import (
     ParameterList,
     Unflatten,
 )
-from .conv import Conv1d, Conv2d, LazyConv2d
+from .conv import Conv1d, Conv2d, ConvTranspose2d, LazyConv2d
+from .lazy import UninitializedParameter
+from .activations import (
+    CELU,
+    GLU,
+    SELU,
+    Hardsigmoid,
+    Hardswish,
+    LogSigmoid,
+    Mish,
+    PReLU,
+    Softmax2d,
+    Softsign,
+    Tanhshrink,
+    Threshold,
+)
+from .modules import LazyLinear
 from .activations import (
     ELU,
     GELU,
@@ -35,7 +51,33 @@ from .activations import (
     Softmin,
     Softplus,
 )
-from .pooling import AdaptiveAvgPool2d, AvgPool2d, MaxPool1d, MaxPool2d
+from .pooling import (
+    AdaptiveAvgPool1d,
+    AdaptiveAvgPool2d,
+    AdaptiveMaxPool2d,
+    AvgPool1d,
+    AvgPool2d,
+    LPPool2d,
+    MaxPool1d,
+    MaxPool2d,
+)
+from .channel_dropout import Dropout1d, Dropout2d, Dropout3d
+from .distance import Bilinear, CosineSimilarity, PairwiseDistance
+from .embedding import Embedding
+from .normalization import BatchNorm1d, BatchNorm2d, BatchNorm3d, GroupNorm, LayerNorm
+from .padding import (
+    CircularPad1d,
+    CircularPad2d,
+    ConstantPad1d,
+    ConstantPad2d,
+    ReflectionPad1d,
+    ReflectionPad2d,
+    ReplicationPad1d,
+    ReplicationPad2d,
+    ZeroPad1d,
+    ZeroPad2d,
+)
+from .recurrent import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNBase, RNNCell, RNNCellBase
 from .functional import (
     binary_cross_entropy,
     binary_cross_entropy_with_logits,
@@ -68,6 +110,7 @@ from .losses import (
     SmoothL1Loss,
     SoftMarginLoss,
 )
+from .losses import GaussianNLLLoss, MultiLabelSoftMarginLoss, PoissonNLLLoss, TripletMarginLoss
 from .modules import (
     Layer,
     Linear,
@@ -98,6 +141,7 @@ __all__ = [
     "Flatten",
     "Unflatten",
     "init",
+    "utils",
     "ELU",
     "GELU",
     "Dropout",
@@ -143,10 +187,63 @@ __all__ = [
     "Conv1d",
     "Conv2d",
     "LazyConv2d",
+    "ConvTranspose2d",
+    "LazyLinear",
+    "UninitializedParameter",
+    "CELU",
+    "GLU",
+    "SELU",
+    "Hardsigmoid",
+    "Hardswish",
+    "LogSigmoid",
+    "Mish",
+    "PReLU",
+    "Softmax2d",
+    "Softsign",
+    "Tanhshrink",
+    "Threshold",
+    "AdaptiveMaxPool2d",
+    "AdaptiveAvgPool1d",
+    "AvgPool1d",
+    "LPPool2d",
+    "PoissonNLLLoss",
+    "GaussianNLLLoss",
+    "MultiLabelSoftMarginLoss",
+    "TripletMarginLoss",
     "MaxPool1d",
     "MaxPool2d",
     "AvgPool2d",
     "AdaptiveAvgPool2d",
+    "BatchNorm1d",
+    "BatchNorm2d",
+    "LayerNorm",
+    "GroupNorm",
+    "CircularPad1d",
+    "CircularPad2d",
+    "ConstantPad1d",
+    "ConstantPad2d",
+    "ReflectionPad1d",
+    "ReflectionPad2d",
+    "ReplicationPad1d",
+    "ReplicationPad2d",
+    "ZeroPad1d",
+    "ZeroPad2d",
+    "Embedding",
+    "CosineSimilarity",
+    "PairwiseDistance",
+    "Bilinear",
+    "Dropout1d",
+    "Dropout2d",
+    "Dropout3d",
+    "BatchNorm3d",
+    "RNNBase",
+    "RNN",
+    "LSTM",
+    "GRU",
+    "RNNCellBase",
+    "RNNCell",
+    "LSTMCell",
+    "GRUCell",
 ]
 
 

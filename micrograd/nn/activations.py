@@ -11,18 +11,20 @@ at the kink itself.
 from __future__ import annotations
 
 import math
+import struct
 from typing import Any
 
 from ..core.errors import NotSupported
-from ..tensors import randomness
+from ..tensors import full, randomness
 from ..tensors.joining import where
 from ..tensors.tensor import Tensor, as_tensor
-from .module import Module
+from .module import Module, Parameter
 
 
-def _named(x: Tensor, result: Tensor, grad_fn: str, op: str) -> Tensor:
-    """`result` (computed from x) as one node named `grad_fn`, as PyTorch's fused kernel."""
-    return x._result(list(result._values), result.shape, grad_fn, op, (x,), stored=True)
+def _named(x: Tensor, result: Tensor, grad_fn: str, op: str, *others: Tensor) -> Tensor:
+    """`result` (computed from x, and `others`) as one node named `grad_fn`, as PyTorch's fused
+    kernel."""
+    return x._result(list(result._values), result.shape, grad_fn, op, (x, *others), stored=True)
 
 
 def leaky_relu(input: Any, negative_slope: float = 0.01, inplace: bool = False) -> Tensor:
@@ -87,6 +89,130 @@ def softmin(input: Any, dim: Any = None, _stacklevel: int = 3, dtype: Any = None
     if dim is None:
         raise NotSupported("softmin() without dim is deprecated in PyTorch; give dim")
     return (-as_tensor(input)).softmax(dim, dtype=dtype)
+
+
+SELU_ALPHA = 1.6732632423543772848170429916717
+SELU_SCALE = 1.0507009873554804934193349852946
+"""selu's constants (Klambauer et al. 2017), which keep activations at mean 0, variance 1."""
+
+
+def prelu(input: Any, weight: Any) -> Tensor:
+    """x for x > 0, else a·x, with a learnt slope a (one, or one per channel: dimension 1);
+    ∂/∂x = 1 for x > 0, else a (also at 0); ∂/∂a = x where x ≤ 0, else 0."""
+    x, a = as_tensor(input), as_tensor(weight)
+    if a.numel() != 1:
+        channels = x.shape[1] if x.dim() >= 2 else 1
+        if a.numel() != channels:
+            raise RuntimeError(
+                "Mismatch of parameter numbers and input channel size. Found parameter numbers "
+                f"= {a.numel()} and channel size = {channels}."
+            )
+        a = a.reshape(channels, *([1] * (x.dim() - 2)))
+    return _named(x, where(x > 0, x, x * a), "PreluKernelBackward0", "prelu", as_tensor(weight))
+
+
+def mish(input: Any, inplace: bool = False) -> Tensor:
+    """x·tanh(softplus(x)) (Misra 2019), smooth and non-monotonic: ∂/∂x = tanh(sp(x)) +
+    x·σ(x)·(1 − tanh²(sp(x)))."""
+    x = _no_inplace(as_tensor(input), inplace, "mish")
+    return _named(x, x * softplus(x).tanh(), "MishBackward0", "mish")
+
+
+def threshold(input: Any, threshold: float, value: float, inplace: bool = False) -> Tensor:
+    """x where x > threshold, else `value`: ∂/∂x = 1 where x > threshold, else 0."""
+    x = _no_inplace(as_tensor(input), inplace, "threshold")
+    return _named(x, where(x > threshold, x, value), "ThresholdBackward0", "threshold")
+
+
+def softsign(input: Any) -> Tensor:
+    """x / (1 + |x|): ∂/∂x = 1 / (1 + |x|)²."""
+    x = as_tensor(input)
+    return x / (x.abs() + 1)
+
+
+def tanhshrink(input: Any) -> Tensor:
+    """x − tanh(x): ∂/∂x = tanh²(x)."""
+    x = as_tensor(input)
+    return x - x.tanh()
+
+
+ONE_SIXTH_FLOAT32 = struct.unpack("f", struct.pack("f", 1 / 6))[0]
+"""hardsigmoid's slope in PyTorch's backward, a float32 constant whatever the dtype."""
+
+
+def _with_slope(x: Tensor, value: Tensor, slope: Any) -> Tensor:
+    """`value` (numbers) whose derivative by x is `slope` (numbers), and whose second is 0:
+    (x − x₀)·slope + value, x₀ = x's numbers, so that x − x₀ is exactly 0."""
+    return (x - x.detach()) * slope + value
+
+
+def hardsigmoid(input: Any, inplace: bool = False) -> Tensor:
+    """x/6 + ½ clamped to [0, 1]: ∂/∂x = 1/6 strictly inside (−3, 3) (PyTorch's 1/6 in float32),
+    0 elsewhere."""
+    x = _no_inplace(as_tensor(input), inplace, "hardsigmoid")
+    x0 = x.detach()
+    inside = (x > -3) & (x < 3)
+    value = (x0 * (1 / 6) + 0.5).clamp(0, 1)
+    return _named(
+        x,
+        where(inside, _with_slope(x, value, ONE_SIXTH_FLOAT32), value),
+        "HardsigmoidBackward0",
+        "hardsigmoid",
+    )
+
+
+def hardswish(input: Any, inplace: bool = False) -> Tensor:
+    """x·relu6(x + 3)/6: 0 up to −3, x(x + 3)/6 strictly between −3 and 3, x from 3 on; ∂/∂x =
+    0, x/3 + ½, 1 (at −3 and 3 the outer pieces', as PyTorch's)."""
+    x = _no_inplace(as_tensor(input), inplace, "hardswish")
+    middle = where(x < 3, x * (x + 3) * (1 / 6), x)
+    return _named(x, where(x <= -3, 0.0, middle), "HardswishBackward0", "hardswish")
+
+
+def logsigmoid(input: Any) -> Tensor:
+    """log σ(x) = −log(1 + e⁻ˣ), computed as min(x, 0) − log(1 + e^(−|x|)) so that e never
+    overflows: ∂/∂x = 1 − σ(x)."""
+    x = as_tensor(input)
+    negative = x.clamp(max=0.0)
+    positive = x.clamp(min=0.0)
+    smooth = where(x > 0, -((-positive).exp() + 1).log(), negative - (negative.exp() + 1).log())
+    return _named(x, smooth, "LogSigmoidBackward0", "log_sigmoid")
+
+
+def celu(input: Any, alpha: float = 1.0, inplace: bool = False) -> Tensor:
+    """x for x > 0, else α(e^(x/α) − 1): elu with the exponent scaled, so that its derivative
+    is continuous for every α (1 at 0)."""
+    x = _no_inplace(as_tensor(input), inplace, "celu")
+    negative = ((x.clamp(max=0.0) * (1 / alpha)).exp() - 1) * alpha
+    return _named(x, where(x > 0, x, negative), "CeluBackward0", "celu")
+
+
+def selu(input: Any, inplace: bool = False) -> Tensor:
+    """scale·elu(x, α) with selu's constants α ≈ 1.6733, scale ≈ 1.0507 (PyTorch's EluBackward0)."""
+    x = _no_inplace(as_tensor(input), inplace, "selu")
+    return _named(x, elu(x, SELU_ALPHA) * SELU_SCALE, "EluBackward0", "selu")
+
+
+def glu(input: Any, dim: int = -1) -> Tensor:
+    """a·σ(b), a and b the two halves of x along `dim` (the gated linear unit)."""
+    x = as_tensor(input)
+    if x.dim() == 0:
+        raise RuntimeError("glu does not support scalars because halving size must be even")
+    size = x.shape[dim]
+    if size % 2:
+        raise RuntimeError(
+            f"Halving dimension must be even, but dimension {dim % x.dim()} is size {size}"
+        )
+    a, b = x.chunk(2, dim)
+    return _named(x, a * b.sigmoid(), "GluBackward0", "glu")
+
+
+def softmax2d(input: Any) -> Tensor:
+    """softmax over the channels (dimension −3) of a (C, H, W) or (N, C, H, W) input."""
+    x = as_tensor(input)
+    if x.dim() not in (3, 4):
+        raise ValueError(f"Softmax2d: expected input to be 3D or 4D, got {x.dim()}D instead")
+    return x.softmax(-3)
 
 
 def dropout(input: Any, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:
@@ -271,3 +397,138 @@ class Dropout(_Function):
 
     def extra_repr(self) -> str:
         return f"p={self.p}, inplace={self.inplace}"
+
+
+class PReLU(_Function):
+    """nn.PReLU(num_parameters=1, init=0.25): leaky relu with a learnt slope (a Parameter of
+    num_parameters elements, each `init`), one for all channels or one per channel."""
+
+    def __init__(
+        self, num_parameters: int = 1, init: float = 0.25, device: Any = None, dtype: Any = None
+    ) -> None:
+        super().__init__()
+        self.num_parameters, self.init = num_parameters, init
+        self.weight = Parameter(full((num_parameters,), float(init)))
+
+    def reset_parameters(self) -> None:
+        """Every slope back to `init`."""
+        self.weight.data.fill_(self.init)
+
+    def forward(self, input: Any) -> Tensor:
+        return prelu(input, self.weight)
+
+    def extra_repr(self) -> str:
+        return f"num_parameters={self.num_parameters}"
+
+
+def _inplace_repr(module: Any) -> str:
+    return "inplace=True" if module.inplace else ""
+
+
+class Mish(_Function):
+    """nn.Mish(): x·tanh(softplus(x))."""
+
+    def __init__(self, inplace: bool = False) -> None:
+        super().__init__()
+        self.inplace = inplace
+
+    def forward(self, input: Any) -> Tensor:
+        return mish(input, self.inplace)
+
+    extra_repr = _inplace_repr
+
+
+class Threshold(_Function):
+    """nn.Threshold(threshold, value): x where x > threshold, else value."""
+
+    def __init__(self, threshold: float, value: float, inplace: bool = False) -> None:
+        super().__init__()
+        self.threshold, self.value, self.inplace = threshold, value, inplace
+
+    def forward(self, input: Any) -> Tensor:
+        return threshold(input, self.threshold, self.value, self.inplace)
+
+    def extra_repr(self) -> str:
+        inplace = ", inplace=True" if self.inplace else ""
+        return f"threshold={self.threshold}, value={self.value}{inplace}"
+
+
+class Softsign(_Function):
+    """nn.Softsign(): x / (1 + |x|)."""
+
+    def forward(self, input: Any) -> Tensor:
+        return softsign(input)
+
+
+class Tanhshrink(_Function):
+    """nn.Tanhshrink(): x − tanh(x)."""
+
+    def forward(self, input: Any) -> Tensor:
+        return tanhshrink(input)
+
+
+class Hardsigmoid(_Function):
+    """nn.Hardsigmoid(): x/6 + ½ clamped to [0, 1]."""
+
+    def __init__(self, inplace: bool = False) -> None:
+        super().__init__()
+        self.inplace = inplace
+
+    def forward(self, input: Any) -> Tensor:
+        return hardsigmoid(input, self.inplace)
+
+
+class Hardswish(Hardsigmoid):
+    """nn.Hardswish(): x·relu6(x + 3)/6."""
+
+    def forward(self, input: Any) -> Tensor:
+        return hardswish(input, self.inplace)
+
+
+class LogSigmoid(_Function):
+    """nn.LogSigmoid(): log σ(x)."""
+
+    def forward(self, input: Any) -> Tensor:
+        return logsigmoid(input)
+
+
+class CELU(_Function):
+    """nn.CELU(alpha=1.0): x for x > 0, else α(e^(x/α) − 1)."""
+
+    def __init__(self, alpha: float = 1.0, inplace: bool = False) -> None:
+        super().__init__()
+        self.alpha, self.inplace = alpha, inplace
+
+    def forward(self, input: Any) -> Tensor:
+        return celu(input, self.alpha, self.inplace)
+
+    def extra_repr(self) -> str:
+        return f"alpha={self.alpha}" + (", inplace=True" if self.inplace else "")
+
+
+class SELU(Mish):
+    """nn.SELU(): scale·elu(x, α), selu's constants."""
+
+    def forward(self, input: Any) -> Tensor:
+        return selu(input, self.inplace)
+
+
+class GLU(_Function):
+    """nn.GLU(dim=-1): a·σ(b), the halves of the input along dim."""
+
+    def __init__(self, dim: int = -1) -> None:
+        super().__init__()
+        self.dim = dim
+
+    def forward(self, input: Any) -> Tensor:
+        return glu(input, self.dim)
+
+    def extra_repr(self) -> str:
+        return f"dim={self.dim}"
+
+
+class Softmax2d(_Function):
+    """nn.Softmax2d(): softmax over the channels of (C, H, W) or (N, C, H, W)."""
+
+    def forward(self, input: Any) -> Tensor:
+        return softmax2d(input)

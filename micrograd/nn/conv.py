@@ -1,5 +1,5 @@
-"""Convolutions, as ``torch.nn.functional.conv1d``/``conv2d`` and the modules ``nn.Conv1d``,
-``nn.Conv2d`` and ``nn.LazyConv2d``.
+"""Convolutions, as ``torch.nn.functional.conv1d``/``conv2d``/``conv_transpose2d`` and the
+modules ``nn.Conv1d``, ``nn.Conv2d``, ``nn.ConvTranspose2d`` and ``nn.LazyConv2d``.
 
 Each output element is a sum of products of Values,
 
@@ -17,12 +17,15 @@ import math
 from typing import Any
 
 from ..core.errors import NotSupported
+from ..core.missing import refuse_unless_default
 from ..tensors import Tensor, as_tensor, zeros
 from ..tensors.linalg import sum_of_products
 from . import init
+from .lazy import LazyModuleMixin, UninitializedParameter
 from .module import Module, Parameter
 
-__all__ = ["conv1d", "conv2d", "Conv1d", "Conv2d", "LazyConv2d"]
+__all__ = ["conv1d", "conv2d", "conv_transpose2d", "Conv1d", "Conv2d", "ConvTranspose2d"]
+__all__ += ["LazyConv2d"]
 
 PADDING_MODES = ("zeros", "reflect", "replicate", "circular")
 
@@ -207,6 +210,122 @@ def conv1d(
     return convolve(input, weight, bias, stride, padding, dilation, groups, 1)
 
 
+def _transposed_taps(
+    size: tuple[int, int],
+    kernel: tuple[int, int],
+    stride: tuple[int, int],
+    padding: tuple[int, int],
+    dilation: tuple[int, int],
+    channels: int,
+    out: tuple[int, int],
+    outs_per_group: int,
+) -> list[list[tuple[int, int]]]:
+    """For each output position of a transposed convolution (row by row), the (input offset,
+    weight offset) pairs of its products within one group: input (c, h, w) reaches output
+    (h·s − p + a·d, w·s − p + e·d) through weight (c, ·, a, e), so output (i, j) reads the h
+    with i + p − a·d = h·s (and the w likewise)."""
+    (h_in, w_in), (kh, kw) = size, kernel
+    taps = []
+    for i in range(out[0]):
+        for j in range(out[1]):
+            pairs = []
+            for c in range(channels):
+                for a in range(kh):
+                    h, rest = divmod(i + padding[0] - a * dilation[0], stride[0])
+                    if rest or not 0 <= h < h_in:
+                        continue
+                    for e in range(kw):
+                        w, rest = divmod(j + padding[1] - e * dilation[1], stride[1])
+                        if not rest and 0 <= w < w_in:
+                            weight = (c * outs_per_group * kh + a) * kw + e
+                            pairs.append(((c * h_in + h) * w_in + w, weight))
+            taps.append(pairs)
+    return taps
+
+
+def conv_transpose2d(
+    input: Any,
+    weight: Any,
+    bias: Any = None,
+    stride: Any = 1,
+    padding: Any = 0,
+    output_padding: Any = 0,
+    groups: int = 1,
+    dilation: Any = 1,
+) -> Tensor:
+    """The transposed 2-D convolution (the gradient of conv2d by its input, as a layer that
+    enlarges): of (N, C, H, W) (or (C, H, W)) by a weight (C, O/groups, kH, kW),
+    y[n, o, h·s − p + a·d, w·s − p + e·d] += x[n, c, h, w]·W[c, o, a, e], plus b[o]; the output
+    is (H − 1)·s − 2p + d·(k − 1) + output_padding + 1 high, and as wide likewise."""
+    x, w = as_tensor(input), as_tensor(weight)
+    b = None if bias is None else as_tensor(bias)
+    if x.dim() not in (3, 4):
+        raise RuntimeError(
+            "Expected 3D (unbatched) or 4D (batched) input to conv_transpose2d, but got input "
+            f"of size: {list(x.shape)}"
+        )
+    batched = x.dim() == 4
+    if not batched:
+        x = x.unsqueeze(0)
+    if w.dim() != 4:
+        raise RuntimeError(
+            f"Expected 4-dimensional weight for 4-dimensional input, but got {w.dim()}-"
+            f"dimensional weight of size {list(w.shape)}"
+        )
+    if x.shape[1] != w.shape[0]:
+        raise RuntimeError(
+            f"Given transposed=1, weight of size {list(w.shape)}, expected input"
+            f"{list(x.shape)} to have {w.shape[0]} channels, but got {x.shape[1]} channels "
+            "instead"
+        )
+    if groups < 1 or w.shape[0] % groups:
+        raise RuntimeError("non-positive groups is not supported" if groups < 1 else (
+            f"Given groups={groups}, expected weight to be divisible by {groups} at dimension "
+            f"0, but got weight of size {list(w.shape)} instead"
+        ))  # fmt: skip
+    stride, dilation = as_tuple(stride, 2), as_tuple(dilation, 2)
+    padding, extra = as_tuple(padding, 2), as_tuple(output_padding, 2)
+    if any(op >= s and op >= d for op, s, d in zip(extra, stride, dilation)):
+        raise RuntimeError(
+            "output padding must be smaller than either stride or dilation, but got "
+            f"output_padding_height: {extra[0]} output_padding_width: {extra[1]} stride_height: "
+            f"{stride[0]} stride_width: {stride[1]} dilation_height: {dilation[0]} "
+            f"dilation_width: {dilation[1]}"
+        )
+    kernel = tuple(w.shape[2:])
+    n, c, size = x.shape[0], x.shape[1], tuple(x.shape[2:])
+    out = tuple(
+        (length - 1) * s - 2 * p + d * (k - 1) + op + 1
+        for length, s, p, d, k, op in zip(size, stride, padding, dilation, kernel, extra)
+    )
+    outs_per_group, per_group = w.shape[1], c // groups
+    if b is not None and (b.dim() != 1 or b.numel() != outs_per_group * groups):
+        raise RuntimeError(
+            f"Given transposed=1, weight of size {list(w.shape)}, expected bias to be "
+            f"1-dimensional with {outs_per_group * groups} elements, but got bias of size "
+            f"{list(b.shape)} instead"
+        )
+    taps = _transposed_taps(size, kernel, stride, padding, dilation, per_group, out, outs_per_group)
+    xv, wv = x._values, w._values
+    bv = b._values if b is not None else None
+    plane, filter_size = size[0] * size[1], kernel[0] * kernel[1]
+    values = []
+    for sample in range(n):
+        for channel in range(outs_per_group * groups):
+            group, o = divmod(channel, outs_per_group)
+            x_base = (sample * c + group * per_group) * plane
+            w_base = (group * per_group * outs_per_group + o) * filter_size
+            for pairs in taps:
+                total = sum_of_products(
+                    ((xv[x_base + i], wv[w_base + k]) for i, k in pairs), x.dtype
+                )
+                values.append(total + bv[channel] if bv is not None else total)
+    parents = (x, w) if b is None else (x, w, b)
+    shape = (n, outs_per_group * groups, *out)
+    result = x._result(values, shape, "ConvolutionBackward0", "conv_transpose2d", parents)
+    return result if batched else result.squeeze(0)
+
+
 class _ConvNd(Module):
     """What Conv1d and Conv2d share: the options, the weight (out, in/groups, *kernel) and
     bias (out,), PyTorch's initialisation and printout."""
@@ -305,9 +424,11 @@ class _ConvNd(Module):
             s += f", padding={self.padding}"
         if self.dilation != (1,) * n:
             s += f", dilation={self.dilation}"
+        if self.output_padding != (0,) * n:
+            s += f", output_padding={self.output_padding}"
         if self.groups != 1:
             s += f", groups={self.groups}"
-        if self.bias is None and not getattr(self, "_lazy_bias", False):
+        if self.bias is None:
             s += ", bias=False"
         return s
 
@@ -324,21 +445,93 @@ class Conv1d(_ConvNd):
     spatial = 1
 
 
-class LazyConv2d(Conv2d):
-    """Conv2d whose in_channels is read from its first input (torch.nn.LazyConv2d): the weight
-    and bias are made, and initialised, at the first call; the module then is a Conv2d."""
+class ConvTranspose2d(_ConvNd):
+    """2-D transposed convolution layer (torch.nn.ConvTranspose2d): ``conv_transpose2d(x,
+    weight, bias, ...)``, the weight of shape (in_channels, out_channels/groups, kH, kW)."""
+
+    spatial = 2
+
+    def __init__(
+        self,
+        in_channels: int,
+        out_channels: int,
+        kernel_size: Any,
+        stride: Any = 1,
+        padding: Any = 0,
+        output_padding: Any = 0,
+        groups: int = 1,
+        bias: bool = True,
+        dilation: Any = 1,
+        padding_mode: str = "zeros",
+        device: Any = None,
+        dtype: Any = None,
+    ) -> None:
+        if isinstance(padding, str):
+            raise NotSupported(
+                f"ConvTranspose2d(padding='{padding}') is not supported by micrograd: give the "
+                "padding as numbers"
+            )
+        self._transposed_output_padding = as_tuple(output_padding, 2)
+        super().__init__(
+            in_channels, out_channels, kernel_size, stride, padding, dilation, groups, bias,
+            padding_mode, device, dtype,
+        )  # fmt: skip
+
+    def _make_parameters(self, bias: bool) -> None:
+        """The weight (in, out/groups, kH, kW) and bias (out,), initialised as Conv2d's."""
+        self.output_padding, self.transposed = self._transposed_output_padding, True
+        del self._transposed_output_padding
+        shape = (self.in_channels, self.out_channels // self.groups, *self.kernel_size)
+        self.weight = Parameter(zeros(*shape))
+        if bias:
+            self.bias = Parameter(zeros(self.out_channels))
+        else:
+            self.register_parameter("bias", None)
+        self.reset_parameters()
+
+    def forward(self, input: Any, output_size: Any = None) -> Tensor:
+        """The transposed convolution of input by the weight, plus the bias."""
+        refuse_unless_default(
+            "ConvTranspose2d.forward", "output_size", output_size, None, "give output_padding"
+        )
+        return conv_transpose2d(
+            input,
+            self.weight,
+            self.bias,
+            self.stride,
+            self.padding,
+            self.output_padding,
+            self.groups,
+            self.dilation,
+        )
+
+
+class LazyConv2d(LazyModuleMixin, Conv2d):
+    """Conv2d whose in_channels is read from its first input (torch.nn.LazyConv2d): until then
+    the weight and bias are UninitializedParameters and it prints in_channels 0; the first call
+    materialises and initialises them as Conv2d's, and the module becomes a Conv2d."""
+
+    cls_to_become = Conv2d
 
     def __init__(self, out_channels: int, kernel_size: Any, *args: Any, **kwargs: Any) -> None:
         super().__init__(0, out_channels, kernel_size, *args, **kwargs)
 
     def _make_parameters(self, bias: bool) -> None:
-        """No parameters until the first input says their shape."""
-        self._lazy_bias = bias
-        self.register_parameter("weight", None)
-        self.register_parameter("bias", None)
+        """Parameters without a shape until the first input says it."""
+        self.weight = UninitializedParameter()
+        if bias:
+            self.bias = UninitializedParameter()
+        else:
+            self.register_parameter("bias", None)
 
-    def forward(self, input: Any) -> Tensor:
-        """The first call fixes in_channels, makes the parameters and becomes a Conv2d."""
+    def reset_parameters(self) -> None:
+        """Conv2d's initialisation, once the parameters have their shapes."""
+        if not self.has_uninitialized_params() and self.in_channels != 0:
+            Conv2d.reset_parameters(self)
+
+    def initialize_parameters(self, input: Any) -> None:
+        """in_channels = the input's channels (dimension -3); the weight (out, in/groups, kH,
+        kW) and bias (out,) made and initialised."""
         x = as_tensor(input)
         if x.dim() not in (3, 4):
             raise RuntimeError(
@@ -348,8 +541,9 @@ class LazyConv2d(Conv2d):
         self.in_channels = x.shape[-3]
         if self.in_channels % self.groups:
             raise ValueError("in_channels must be divisible by groups")
-        bias = self._lazy_bias
-        del self._lazy_bias
-        Conv2d._make_parameters(self, bias)
-        self.__class__ = Conv2d
-        return Conv2d.forward(self, x)
+        if self.has_uninitialized_params():
+            shape = (self.out_channels, self.in_channels // self.groups, *self.kernel_size)
+            self.weight.materialize(shape)
+            if self.bias is not None:
+                self.bias.materialize((self.out_channels,))
+            self.reset_parameters()

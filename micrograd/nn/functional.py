@@ -25,12 +25,18 @@ from ..tensors import Tensor, as_tensor, int64
 from ..tensors.dtypes import promote
 from ..tensors.elements import element_values
 from ..tensors.history import constant_value
+from ..tensors.joining import where
 from ..tensors.linalg import sum_of_products
 from ..tensors.shapes import broadcast_index, broadcast_shapes
-from .conv import conv1d, conv2d  # noqa: F401 (torch.nn.functional has them)
+from .conv import conv1d, conv2d, conv_transpose2d  # noqa: F401 (torch.nn.functional has them)
+from .modules import linear  # noqa: F401 (y = x·Wᵀ + b, as nn.Linear computes it)
 from .pooling import (  # noqa: F401 (torch.nn.functional has them)
+    adaptive_avg_pool1d,
     adaptive_avg_pool2d,
+    adaptive_max_pool2d,
+    avg_pool1d,
     avg_pool2d,
+    lp_pool2d,
     max_pool1d,
     max_pool2d,
 )
@@ -39,13 +45,6 @@ REDUCTIONS = ("mean", "sum", "none")
 
 
 # --- activations -------------------------------------------------------------------------------------
-def linear(input: Any, weight: Any, bias: Any = None) -> Tensor:
-    """y = x·Wᵀ + b, W of shape (out_features, in_features)."""
-    x, w = as_tensor(input), as_tensor(weight)
-    out = x.matmul(w.t())
-    return out + bias if bias is not None else out
-
-
 def relu(input: Any) -> Any:
     """relu(x) = max(x, 0), elementwise."""
     return input.relu()
@@ -451,7 +450,7 @@ def _classes(target: Any, rows: int, classes: int, ignore_index: int) -> list[in
         )
     for label in labels:
         if label != ignore_index and not 0 <= label < classes:
-            raise IndexError(f"Target {label} is out of bounds: the classes are 0 to {classes - 1}")
+            raise IndexError(f"Target {label} is out of bounds.")  # PyTorch's words
     return labels
 
 
@@ -498,6 +497,10 @@ def nll_loss(
     loss 0 and gradient 0, and when every row is ignored the mean is 0/0 = nan."""
     _legacy("nll_loss", size_average, reduce)
     x = as_tensor(input)
+    if x.dim() > 2:
+        rows, labels, shape = _class_last(x, target)
+        loss = nll_loss(rows, labels, weight, ignore_index=ignore_index, reduction=reduction)
+        return _spatial(loss, x, shape, reduction, True)
     rows = _rows(x, "nll_loss")
     labels = _classes(target, len(rows), x.shape[-1], ignore_index)
     w = _class_weights(weight, x.shape[-1], "nll_loss")
@@ -519,6 +522,38 @@ def nll_loss(
     )
 
 
+def _class_last(x: Tensor, target: Any) -> tuple[Tensor, Tensor, tuple]:
+    """An (N, C, d₁, ...) input as rows (N·d₁···, C) of its classes, its target (class indices
+    (N, d₁, ...), or probabilities shaped like the input) likewise, and the shape (N, d₁, ...)."""
+    c, shape = x.shape[1], (x.shape[0], *x.shape[2:])
+    t = as_tensor(target)
+    rows = x.movedim(1, -1).reshape(-1, c)
+    if t.dtype.is_floating_point and t.shape == x.shape:
+        return rows, t.movedim(1, -1).reshape(-1, c), shape
+    if x.dim() == 4 and t.dim() != 3:
+        raise RuntimeError(
+            "only batches of spatial targets supported (3D tensors) but got targets of "
+            f"dimension: {t.dim()}"
+        )
+    if tuple(t.shape) != shape:
+        raise RuntimeError(f"Expected target size {list(shape)}, got {list(t.shape)}")
+    return rows, t.reshape(-1), shape
+
+
+def _spatial(loss: Tensor, x: Tensor, shape: tuple, reduction: str, named: bool) -> Tensor:
+    """The loss of the rows of an (N, C, d₁, ...) input in the shape (N, d₁, ...) (for
+    reduction='none'), named as PyTorch's nll_loss2d names it where it does (`named`): its
+    mean or sum, and its unreduced 4-D result; its other unreduced ones are views.  Unreduced
+    losses of other kinds keep the name of the rows' loss."""
+    if reduction == "none":
+        rows, loss = loss, loss.reshape(shape)
+        if not named and rows.grad_fn is not None:
+            return _named(loss, rows.grad_fn.name(), "cross_entropy", x)
+    if named and (reduction != "none" or x.dim() == 4):
+        return _named(loss, "NllLoss2DBackward0", "nll_loss", x)
+    return loss
+
+
 def cross_entropy(
     input: Any,
     target: Any,
@@ -538,6 +573,18 @@ def cross_entropy(
     if not 0.0 <= label_smoothing <= 1.0:
         raise RuntimeError(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}")
     x = as_tensor(input)
+    if x.dim() > 2:
+        rows, targets, shape = _class_last(x, target)
+        loss = cross_entropy(
+            rows,
+            targets,
+            weight,
+            ignore_index=ignore_index,
+            reduction=reduction,
+            label_smoothing=label_smoothing,
+        )
+        indices = not targets.dtype.is_floating_point
+        return _spatial(loss, x, shape, reduction, indices and label_smoothing == 0.0)
     log_p = log_softmax(x, dim=x.dim() - 1)
     if as_tensor(target).dtype.is_floating_point:
         if ignore_index >= 0:
@@ -830,6 +877,126 @@ def cosine_embedding_loss(
     return _reduce(terms, reduction, names.get(reduction, ""), "cosine_embedding_loss", a, b, shape)
 
 
+def _reduced(loss: Tensor, reduction: str) -> Tensor:
+    """A tensor of per-element losses reduced as PyTorch's losses written in Python reduce
+    them: its mean (MeanBackward0), its sum (SumBackward0), or itself."""
+    if reduction == "mean":
+        return loss.mean()
+    if reduction == "sum":
+        return loss.sum()
+    if reduction != "none":
+        raise ValueError(f"{reduction} is not a valid value for reduction")
+    return loss
+
+
+STIRLING_THRESHOLD = 1.0
+"""poisson_nll_loss(full=True) adds Stirling's term only where the target is above it."""
+
+
+def poisson_nll_loss(
+    input: Any,
+    target: Any,
+    log_input: bool = True,
+    full: bool = False,
+    size_average: Any = None,
+    eps: float = 1e-8,
+    reduce: Any = None,
+    reduction: str = "mean",
+) -> Tensor:
+    """The negative log-likelihood of counts t under a Poisson distribution of rate λ, less
+    the part that does not depend on λ: λ − t·log λ.  With log_input (the default) the input
+    is log λ: eˣ − t·x; else λ itself: x − t·log(x + eps).  With `full`, Stirling's
+    approximation of log t!, t·log t − t + ½·log(2πt), is added where t > 1."""
+    _legacy("poisson_nll_loss", size_average, reduce)
+    x, t = as_tensor(input), as_tensor(target)
+    loss = x.exp() - t * x if log_input else x - t * (x + eps).log()
+    if full:
+        stirling = t * t.log() - t + (t * (2 * math.pi)).log() * 0.5
+        loss = loss + where(t > STIRLING_THRESHOLD, stirling, 0.0)
+    return _reduced(loss, reduction)
+
+
+def gaussian_nll_loss(
+    input: Any,
+    target: Any,
+    var: Any,
+    full: bool = False,
+    eps: float = 1e-6,
+    reduction: str = "mean",
+) -> Tensor:
+    """The negative log-likelihood of t under N(x, var), less its constant: ½(log var +
+    (x − t)²/var), plus ½·log 2π with `full`.  var has the input's shape, or one size fewer
+    (one variance per sample), or a last size of 1; it is clamped to at least eps in value
+    only (its gradient is the unclamped one, as PyTorch's clamps a copy under no_grad)."""
+    x, t, v = as_tensor(input), as_tensor(target), as_tensor(var)
+    if v.shape != x.shape:
+        if tuple(x.shape[:-1]) == tuple(v.shape):
+            v = v.unsqueeze(-1)
+        elif not (tuple(x.shape[:-1]) == tuple(v.shape[:-1]) and v.shape[-1] == 1):
+            raise ValueError("var is of incorrect size")
+    if reduction not in REDUCTIONS:
+        raise ValueError(reduction + " is not valid")
+    if any(e.data < 0 for e in v._values):
+        raise ValueError("var has negative entry/entries")
+    v = v + (v.detach().clamp(min=eps) - v.detach())
+    loss = ((x - t) ** 2 / v + v.log()) * 0.5
+    if full:
+        loss = loss + 0.5 * math.log(2 * math.pi)
+    return _reduced(loss, reduction)
+
+
+def multilabel_soft_margin_loss(
+    input: Any,
+    target: Any,
+    weight: Any = None,
+    size_average: Any = None,
+    reduce: Any = None,
+    reduction: str = "mean",
+) -> Tensor:
+    """For each sample, the mean over its C classes of the logistic loss of each class taken
+    as its own yes/no question: −(t·log σ(x) + (1 − t)·log σ(−x)), each class weighed by
+    `weight`; then the mean (or sum) over the samples."""
+    _legacy("multilabel_soft_margin_loss", size_average, reduce)
+    x, t = as_tensor(input), as_tensor(target)
+    loss = -(t * logsigmoid(x) + (1 - t) * logsigmoid(-x))
+    if weight is not None:
+        loss = loss * as_tensor(weight)
+    classes = x.dim() - 1
+    return _reduced(loss.sum(dim=classes) / x.shape[classes], reduction)
+
+
+def triplet_margin_loss(
+    anchor: Any,
+    positive: Any,
+    negative: Any,
+    margin: float = 1.0,
+    p: float = 2,
+    eps: float = 1e-6,
+    swap: bool = False,
+    size_average: Any = None,
+    reduce: Any = None,
+    reduction: str = "mean",
+) -> Tensor:
+    """max(d(a, p) − d(a, n) + margin, 0): the anchor nearer its positive than its negative by
+    at least the margin, d the p-norm distance ‖x − y + eps‖ₚ (pairwise_distance).  With
+    `swap`, d(a, n) is replaced by d(p, n) where that is smaller (Balntas et al. 2016)."""
+    _legacy("triplet_margin_loss", size_average, reduce)
+    a, pos, neg = as_tensor(anchor), as_tensor(positive), as_tensor(negative)
+    dims = (a.dim(), pos.dim(), neg.dim())
+    if len(set(dims)) != 1 or dims[0] not in (1, 2):
+        raise RuntimeError(
+            "The anchor, positive, and negative tensors are expected to have the same number "
+            f"of dimensions, but got: anchor {dims[0]}D, positive {dims[1]}D, and negative "
+            f"{dims[2]}D inputs"
+        )
+    d_positive = pairwise_distance(a, pos, p, eps)
+    d_negative = pairwise_distance(a, neg, p, eps)
+    if swap:
+        d_swapped = pairwise_distance(pos, neg, p, eps)
+        d_negative = d_negative.minimum(d_swapped)  # a tie splits the gradient, as torch.min
+    return _reduced((d_positive - d_negative + margin).clamp_min(0), reduction)
+
+
 def one_hot(tensor: Any, num_classes: int = -1) -> Tensor:
     """Class indices (int64) as one-hot rows: out[..., j] = 1 where j is the index, else 0,
     of shape (*tensor.shape, num_classes); num_classes −1 is the largest index + 1."""
@@ -862,16 +1029,39 @@ ACTIVATIONS: dict[str, Callable[[Any], Any]] = {"relu": relu, "sigmoid": sigmoid
 
 # the activations built in activations.py, under their torch.nn.functional names
 from .activations import (  # noqa: E402, F401  (re-exported: torch.nn.functional names)
+    celu,
     dropout,
     elu,
     gelu,
+    glu,
+    hardsigmoid,
+    hardswish,
     hardtanh,
     leaky_relu,
+    logsigmoid,
+    mish,
+    prelu,
     relu6,
+    selu,
     silu,
     softmin,
     softplus,
+    softsign,
+    tanhshrink,
+    threshold,
 )
+
+# normalization, embeddings, distances and channel dropout, from their own files
+from .channel_dropout import dropout1d, dropout2d, dropout3d  # noqa: E402, F401
+from .distance import (  # noqa: E402, F401
+    bilinear,
+    cosine_similarity,
+    normalize,
+    pairwise_distance,
+)
+from .embedding import embedding  # noqa: E402, F401
+from .normalization import batch_norm, group_norm, layer_norm  # noqa: E402, F401
+from .padding import pad  # noqa: E402, F401
 
 
 def __getattr__(name: str) -> Any:

@@ -29,6 +29,10 @@ __all__ = [
     "HingeEmbeddingLoss",
     "CosineEmbeddingLoss",
     "SoftMarginLoss",
+    "PoissonNLLLoss",
+    "GaussianNLLLoss",
+    "MultiLabelSoftMarginLoss",
+    "TripletMarginLoss",
 ]
 
 
@@ -229,3 +233,62 @@ class SoftMarginLoss(_Loss):
     """log(1 + e^(−y·x)) as a module (torch.nn.SoftMarginLoss)."""
 
     function = staticmethod(F.soft_margin_loss)
+
+
+class PoissonNLLLoss(_Loss):
+    """λ − t·log λ (the input log λ, or λ itself) as a module (torch.nn.PoissonNLLLoss)."""
+
+    function = staticmethod(F.poisson_nll_loss)
+    options = ("log_input", "full", "eps")
+
+    def __init__(
+        self,
+        log_input: bool = True,
+        full: bool = False,
+        size_average: Any = None,
+        eps: float = 1e-8,
+        reduce: Any = None,
+        reduction: str = "mean",
+    ):
+        super().__init__(size_average, reduce, reduction)
+        self.log_input, self.full, self.eps = log_input, full, eps
+
+
+class GaussianNLLLoss(_Loss):
+    """½(log var + (x − t)²/var) as a module (torch.nn.GaussianNLLLoss): called with
+    (input, target, var)."""
+
+    function = staticmethod(F.gaussian_nll_loss)
+    options = ("full", "eps")
+
+    def __init__(self, *, full: bool = False, eps: float = 1e-6, reduction: str = "mean"):
+        super().__init__(reduction=reduction)
+        self.full, self.eps = full, eps
+
+
+class MultiLabelSoftMarginLoss(_WeightedLoss):
+    """The logistic loss of each class, averaged over the classes, as a module
+    (torch.nn.MultiLabelSoftMarginLoss)."""
+
+    function = staticmethod(F.multilabel_soft_margin_loss)
+
+
+class TripletMarginLoss(_Loss):
+    """max(d(a, p) − d(a, n) + margin, 0) as a module (torch.nn.TripletMarginLoss): called with
+    (anchor, positive, negative)."""
+
+    function = staticmethod(F.triplet_margin_loss)
+    options = ("margin", "p", "eps", "swap")
+
+    def __init__(
+        self,
+        margin: float = 1.0,
+        p: float = 2.0,
+        eps: float = 1e-6,
+        swap: bool = False,
+        size_average: Any = None,
+        reduce: Any = None,
+        reduction: str = "mean",
+    ):
+        super().__init__(size_average, reduce, reduction)
+        self.margin, self.p, self.eps, self.swap = margin, p, eps, swap

@@ -46,6 +46,9 @@ class Parameter(Tensor):
     __str__ = __repr__
 
 
+Parameter.__module__ = "micrograd.nn.parameter"  # where PyTorch keeps it: torch.nn.parameter
+
+
 class _IncompatibleKeys(namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])):
     """What ``load_state_dict`` returns: the keys it missed and those it did not expect."""
 

@@ -28,6 +28,8 @@ from .hooks import (
     register_module_full_backward_hook,
     register_module_full_backward_pre_hook,
 )
+from ..core.missing import refuse_unless_default
+from .lazy import LazyModuleMixin, UninitializedParameter
 from .module import Module, Parameter
 
 __all__ = [
@@ -42,6 +44,8 @@ __all__ = [
     "Layer",
     "MLP",
     "Linear",
+    "LazyLinear",
+    "linear",
     "ReLU",
     "Tanh",
     "Sigmoid",
@@ -176,12 +180,12 @@ class Linear(Module):
         """y = x·Wᵀ + b."""
         x = as_tensor(x)
         if x.shape[-1] != self.in_features:
-            raise RuntimeError(
-                f"Linear({self.in_features}, {self.out_features}) got an input of shape "
-                f"{tuple(x.shape)}: its last dimension must be {self.in_features}"
+            rows = math.prod(x.shape[:-1]) if x.dim() > 1 else 1
+            raise RuntimeError(  # PyTorch's words: x (flattened to rows) times Wᵀ
+                f"mat1 and mat2 shapes cannot be multiplied ({rows}x{x.shape[-1]} and "
+                f"{self.in_features}x{self.out_features})"
             )
-        out = x.matmul(self.weight.t())
-        return out + self.bias if self.bias is not None else out
+        return linear(x, self.weight, self.bias)
 
     def extra_repr(self) -> str:
         """in_features=..., out_features=..., bias=..."""
@@ -189,6 +193,62 @@ class Linear(Module):
             f"in_features={self.in_features}, out_features={self.out_features}, "
             f"bias={self.bias is not None}"
         )
+
+
+class LazyLinear(LazyModuleMixin, Linear):
+    """A Linear whose in_features is read from its first input (torch.nn.LazyLinear): until
+    then the weight and bias are UninitializedParameters and it prints in_features=0; the
+    first call materialises and initialises them as Linear's (the same numbers, in the same
+    order) and the module becomes a Linear."""
+
+    cls_to_become = Linear
+
+    def __init__(
+        self, out_features: int, bias: bool = True, device: Any = None, dtype: Any = None
+    ) -> None:
+        Module.__init__(self)
+        refuse_unless_default("LazyLinear", "dtype", dtype, None, "Linear has float32 weights")
+        self.in_features, self.out_features = 0, out_features
+        self.weight = UninitializedParameter()
+        if bias:
+            self.bias = UninitializedParameter()
+        else:
+            self.register_parameter("bias", None)
+
+    def reset_parameters(self) -> None:
+        """Linear's initialisation, once the parameters have their shapes."""
+        if not self.has_uninitialized_params() and self.in_features != 0:
+            Linear.reset_parameters(self)
+
+    def initialize_parameters(self, input: Any) -> None:
+        """in_features = the input's last size; the weight (out, in) and bias (out,) made and
+        initialised."""
+        self.in_features = as_tensor(input).shape[-1]
+        if self.has_uninitialized_params():
+            self.weight.materialize((self.out_features, self.in_features))
+            if self.bias is not None:
+                self.bias.materialize((self.out_features,))
+            self.reset_parameters()
+
+
+def linear(input: Any, weight: Any, bias: Any = None) -> Tensor:
+    """y = x·Wᵀ + b, W of shape (out_features, in_features), computed as PyTorch computes it
+    (so with its grad_fn names): a matrix x as addmm(b, x, Wᵀ) (AddmmBackward0), a vector or a
+    batch of matrices viewed as one matrix of rows and the result viewed back (ViewBackward0);
+    without a bias x @ Wᵀ, a batch as one mm reshaped back (UnsafeViewBackward0)."""
+    x, w = as_tensor(input), as_tensor(weight)
+    out_shape = (*x.shape[:-1], w.shape[0])
+    if bias is None:
+        if x.dim() <= 2:
+            return x.matmul(w.t())
+        rows = x.reshape(-1, x.shape[-1]).mm(w.t())
+        return rows._result(
+            list(rows._values), out_shape, "UnsafeViewBackward0", "reshape", (rows,), stored=True
+        )
+    b = as_tensor(bias)
+    if x.dim() == 2:
+        return b.addmm(x, w.t())
+    return b.addmm(x.reshape(-1, x.shape[-1]), w.t()).view(out_shape)
 
 
 class _Activation(Module):

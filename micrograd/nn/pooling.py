@@ -18,8 +18,8 @@ import math
 from typing import Any
 
 from ..core.missing import refuse_unless_default
-from ..tensors import Tensor, as_tensor
-from ..tensors.elements import copies
+from ..tensors import Tensor, as_tensor, int64
+from ..tensors.elements import copies, element_values
 from .conv import as_tuple
 from .module import Module
 
@@ -28,10 +28,18 @@ __all__ = [
     "max_pool2d",
     "avg_pool2d",
     "adaptive_avg_pool2d",
+    "adaptive_max_pool2d",
+    "adaptive_avg_pool1d",
+    "avg_pool1d",
+    "lp_pool2d",
     "MaxPool1d",
     "MaxPool2d",
     "AvgPool2d",
     "AdaptiveAvgPool2d",
+    "AdaptiveMaxPool2d",
+    "AdaptiveAvgPool1d",
+    "AvgPool1d",
+    "LPPool2d",
 ]
 
 WHY = "micrograd's pooling has no such option"
@@ -70,15 +78,19 @@ def _geometry(
     return kernel, stride, padding, dilation, out
 
 
+def _window_argmax(values: list, positions: list[int]) -> int:
+    """The position of the largest of values[positions], the first of equal ones (nan wins)."""
+    best, largest = positions[0], -math.inf
+    for i in positions:
+        v = values[i].data
+        if v > largest or math.isnan(v):
+            best, largest = i, v
+    return best
+
+
 def _window_max(values: list, positions: list[int]) -> Any:
     """A copy of the largest of values[positions], the first of equal ones (nan wins)."""
-    best = values[positions[0]]
-    largest = -math.inf
-    for i in positions:
-        v = values[i]
-        if v.data > largest or math.isnan(v.data):
-            best, largest = v, v.data
-    return copies([best])[0]
+    return copies([values[_window_argmax(values, positions)]])[0]
 
 
 def max_pool2d(
@@ -223,25 +235,117 @@ def adaptive_avg_pool2d(input: Any, output_size: Any) -> Tensor:
             f"adaptive_avg_pool2d(): Expected 3D or 4D tensor, but got {list(x.shape)}"
         )
     h, w = x.shape[-2:]
-    sizes = output_size if isinstance(output_size, (list, tuple)) else (output_size,) * 2
-    oh, ow = (int(s) if s is not None else d for s, d in zip(sizes, (h, w)))
+    oh, ow = _output_size(output_size, h, w)
     if (oh, ow) == (1, 1):
         return x.mean((-2, -1), keepdim=True)
     planes, batched = _planes(x)
+    xv = planes._values
+    values = [
+        _window_sum(xv, base, window) / len(window)
+        for base in range(0, len(xv), h * w)
+        for window in _adaptive_windows(h, w, oh, ow)
+    ]
+    shape = (*x.shape[:-2], oh, ow)
+    return planes._result(values, shape, "AdaptiveAvgPool2DBackward0", "adaptive_avg_pool2d", (x,))
+
+
+def _adaptive_windows(h: int, w: int, oh: int, ow: int) -> list[list[int]]:
+    """The windows of adaptive pooling of an h×w plane to oh×ow, as flat positions: rows
+    ⌊i·h/oh⌋ to ⌈(i + 1)·h/oh⌉ of output row i, and the columns likewise."""
     windows = []
     for i in range(oh):
         rows = range(i * h // oh, -(-(i + 1) * h // oh))
         for j in range(ow):
             cols = range(j * w // ow, -(-(j + 1) * w // ow))
-            windows.append(([r * w + c for r in rows for c in cols], len(rows) * len(cols)))
-    xv = planes._values
-    values = [
-        _window_sum(xv, base, window) / count
-        for base in range(0, len(xv), h * w)
-        for window, count in windows
+            windows.append([r * w + c for r in rows for c in cols])
+    return windows
+
+
+def _output_size(output_size: Any, h: int, w: int) -> tuple[int, int]:
+    """(oH, oW) from an int or a pair; None keeps that dimension's size."""
+    sizes = output_size if isinstance(output_size, (list, tuple)) else (output_size,) * 2
+    oh, ow = (int(s) if s is not None else d for s, d in zip(sizes, (h, w)))
+    return oh, ow
+
+
+def adaptive_max_pool2d(input: Any, output_size: Any, return_indices: bool = False) -> Any:
+    """Max pooling to a given output size (oH, oW), over adaptive_avg_pool2d's windows: a copy
+    of each window's largest element (∂y/∂x = 1 for it, 0 for the others).  With
+    return_indices, also each maximum's flat position in its H×W plane (int64)."""
+    x = as_tensor(input)
+    if x.dim() not in (3, 4):
+        raise RuntimeError(
+            f"adaptive_max_pool2d(): Expected 3D or 4D tensor, but got: {list(x.shape)}"
+        )
+    h, w = x.shape[-2:]
+    oh, ow = _output_size(output_size, h, w)
+    windows = _adaptive_windows(h, w, oh, ow)
+    xv, plane = x._values, h * w
+    best = [
+        _window_argmax(xv, [base + k for k in window])
+        for base in range(0, len(xv), plane)
+        for window in windows
     ]
     shape = (*x.shape[:-2], oh, ow)
-    return planes._result(values, shape, "AdaptiveAvgPool2DBackward0", "adaptive_avg_pool2d", (x,))
+    values = copies([xv[i] for i in best])
+    result = x._result(
+        values, shape, "AdaptiveMaxPool2DBackward0", "adaptive_max_pool2d", (x,), stored=True
+    )
+    if not return_indices:
+        return result
+    return result, Tensor(element_values([i % plane for i in best], int64), shape, int64)
+
+
+def adaptive_avg_pool1d(input: Any, output_size: Any) -> Tensor:
+    """Average pooling of (N, C, L) or (C, L) to a given length: adaptive_avg_pool2d of height
+    1, squeezed (PyTorch's SqueezeBackward1)."""
+    x = as_tensor(input)
+    _one_dimensional(x, "adaptive_avg_pool1d")
+    size = output_size[0] if isinstance(output_size, (list, tuple)) else output_size
+    return adaptive_avg_pool2d(x.unsqueeze(-2), (1, size)).squeeze(-2)
+
+
+def _one_dimensional(x: Tensor, name: str) -> None:
+    """PyTorch's check of a 1-D pooling's input: (C, L) or (N, C, L)."""
+    if x.dim() not in (2, 3):
+        raise RuntimeError(
+            f"Expected 2 to 3 dimensions, but got {x.dim()}-dimensional tensor for argument #1 "
+            f"'self' (while checking arguments for {name})"
+        )
+
+
+def avg_pool1d(
+    input: Any,
+    kernel_size: Any,
+    stride: Any = None,
+    padding: Any = 0,
+    ceil_mode: bool = False,
+    count_include_pad: bool = True,
+) -> Tensor:
+    """y[n, c, i] = (Σ window) / size over x[n, c, i·s + a − p] (a < k): avg_pool2d of height
+    1, squeezed."""
+    x = as_tensor(input)
+    _one_dimensional(x, "avg_pool1d")
+    pooled = avg_pool2d(
+        x.unsqueeze(-2),
+        _height_one(kernel_size),
+        None if stride is None else _height_one(stride),
+        (0, as_tuple(padding, 1)[0]),
+        ceil_mode,
+        count_include_pad,
+    )
+    return pooled.squeeze(-2)
+
+
+def lp_pool2d(
+    input: Any, norm_type: float, kernel_size: Any, stride: Any = None, ceil_mode: bool = False
+) -> Tensor:
+    """The p-norm of each window, (Σ xᵖ)^(1/p) (p = norm_type): PyTorch's avg_pool2d of xᵖ
+    times the window's size, to the power 1/p (PowBackward0).  p = 1 is sum pooling; as p grows
+    it approaches max pooling."""
+    kernel = as_tuple(kernel_size, 2)
+    pooled = avg_pool2d(as_tensor(input) ** norm_type, kernel, stride, 0, ceil_mode)
+    return (pooled * (kernel[0] * kernel[1])) ** (1.0 / norm_type)
 
 
 class _MaxPoolNd(Module):
@@ -343,3 +447,84 @@ class AdaptiveAvgPool2d(Module):
     def extra_repr(self) -> str:
         """output_size=..."""
         return f"output_size={self.output_size}"
+
+
+class AdaptiveMaxPool2d(Module):
+    """Max pooling to a fixed output size (torch.nn.AdaptiveMaxPool2d)."""
+
+    def __init__(self, output_size: Any, return_indices: bool = False) -> None:
+        super().__init__()
+        self.output_size, self.return_indices = output_size, return_indices
+
+    def forward(self, input: Any) -> Any:
+        """The input max-pooled to output_size (and the indices, with return_indices)."""
+        return adaptive_max_pool2d(input, self.output_size, self.return_indices)
+
+    def extra_repr(self) -> str:
+        """output_size=..."""
+        return f"output_size={self.output_size}"
+
+
+class AdaptiveAvgPool1d(AdaptiveAvgPool2d):
+    """Average pooling to a fixed length (torch.nn.AdaptiveAvgPool1d)."""
+
+    def forward(self, input: Any) -> Tensor:
+        """The input average-pooled to output_size."""
+        return adaptive_avg_pool1d(input, self.output_size)
+
+
+class AvgPool1d(Module):
+    """1-D average pooling (torch.nn.AvgPool1d): ``avg_pool1d(x, kernel_size, stride, ...)``."""
+
+    def __init__(
+        self,
+        kernel_size: Any,
+        stride: Any = None,
+        padding: Any = 0,
+        ceil_mode: bool = False,
+        count_include_pad: bool = True,
+    ) -> None:
+        super().__init__()
+        refuse_unless_default("AvgPool1d", "ceil_mode", ceil_mode, False, WHY)
+        self.kernel_size = as_tuple(kernel_size, 1)
+        self.stride = as_tuple(stride if stride is not None else kernel_size, 1)
+        self.padding = as_tuple(padding, 1)
+        self.ceil_mode, self.count_include_pad = ceil_mode, count_include_pad
+
+    def forward(self, input: Any) -> Tensor:
+        """The input average-pooled."""
+        return avg_pool1d(
+            input,
+            self.kernel_size,
+            self.stride,
+            self.padding,
+            self.ceil_mode,
+            self.count_include_pad,
+        )
+
+    def extra_repr(self) -> str:
+        """kernel_size=(k,), stride=(s,), padding=(p,)"""
+        return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
+
+
+class LPPool2d(Module):
+    """Power-average pooling (torch.nn.LPPool2d): ``lp_pool2d(x, norm_type, kernel_size, ...)``."""
+
+    def __init__(
+        self, norm_type: float, kernel_size: Any, stride: Any = None, ceil_mode: bool = False
+    ) -> None:
+        super().__init__()
+        refuse_unless_default("LPPool2d", "ceil_mode", ceil_mode, False, WHY)
+        self.norm_type, self.kernel_size, self.stride = norm_type, kernel_size, stride
+        self.ceil_mode = ceil_mode
+
+    def forward(self, input: Any) -> Tensor:
+        """The p-norm of each window."""
+        return lp_pool2d(input, self.norm_type, self.kernel_size, self.stride, self.ceil_mode)
+
+    def extra_repr(self) -> str:
+        """norm_type=..., kernel_size=..., stride=..., ceil_mode=..."""
+        return (
+            f"norm_type={self.norm_type}, kernel_size={self.kernel_size}, stride={self.stride}, "
+            f"ceil_mode={self.ceil_mode}"
+        )

@@ -11,8 +11,9 @@ import math
 from typing import TYPE_CHECKING, Any, Iterable
 
 from ..core.errors import NotSupported
+from ..core.modes import is_grad_enabled
 from . import devices, dtypes
-from .dtypes import bool_, float32, float64, int64
+from .dtypes import bool_, float32, float64, int32, int64, is_integer
 from .elements import cast_values, copies, element_values
 from .printing import tensor_repr
 
@@ -49,6 +50,21 @@ class ConversionMethods:
             return self
         return self._converted(dtype)
 
+    def type(self, dtype: Any = None, non_blocking: bool = False, **kwargs: Any) -> Any:
+        """``t.type()``: PyTorch's name of the tensor's type ('torch.FloatTensor'); ``t.type(d)``
+        with d a dtype, a legacy type (``torch.DoubleTensor``) or its name: ``t.to(d)``."""
+        if kwargs:
+            raise NotSupported(f"Tensor.type() does not support {sorted(kwargs)}")
+        if dtype is None:
+            return f"torch.{dtypes.SCALAR_TYPE_NAMES[self._dtype]}Tensor"
+        if isinstance(dtype, dtypes.dtype):
+            return self.to(dtype)
+        name = dtype if isinstance(dtype, str) else getattr(dtype, "__name__", repr(dtype))
+        kind = LEGACY_TYPES.get(name.removeprefix("torch."))
+        if kind is None:
+            raise ValueError(f"invalid type: {dtype!r}")
+        return self.to(kind)
+
     def _converted(self, kind: dtypes.dtype) -> Tensor:
         """A copy with dtype `kind` (PyTorch's .to() is a copy unless the dtype is the same):
         a float result stays in the graph (∂/∂x = 1), an integer or bool one is a constant."""
@@ -73,11 +89,8 @@ class ConversionMethods:
         return self.to(int64)
 
     def int(self) -> Tensor:
-        """Refused: PyTorch's .int() is int32, a dtype micrograd does not have."""
-        raise NotSupported(
-            ".int() makes an int32 tensor in PyTorch, and micrograd has no int32 (its dtypes are "
-            "float32, float64, int64 and bool): use .long() for int64"
-        )
+        """As int32 (floats truncated; an int64 number wrapped around to 32 bits)."""
+        return self.to(int32)
 
     def bool(self) -> Tensor:
         """As bool (non-zero is True)."""
@@ -102,7 +115,7 @@ class ConversionMethods:
     def _python(self, x: float) -> float | int | bool:
         if self._dtype is bool_:
             return bool(x)
-        if self._dtype is int64:
+        if is_integer(self._dtype):
             return int(x)
         return x
 
@@ -111,21 +124,23 @@ class ConversionMethods:
         return _nested([self._python(v.data) for v in self._values], tuple(self._shape))
 
     def numpy(self) -> Any:
-        """The numbers as a NumPy array, a copy (needs numpy); refused, as in PyTorch, for a
-        tensor that requires grad."""
-        if self.requires_grad:
+        """The numbers as a NumPy array (needs numpy); refused, as in PyTorch, for a tensor that
+        requires grad while grad mode is on.  PyTorch's array shares the tensor's memory; this
+        one is a copy, so it is read-only: a write into it, which PyTorch would make in the
+        tensor too, raises instead of being lost."""
+        if self.requires_grad and is_grad_enabled():
             raise RuntimeError(
                 "Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() "
                 "instead."
             )
         import numpy
 
-        return numpy.array(
+        array = numpy.array(
             self.tolist(),
-            dtype={"float32": "float32", "float64": "float64", "int64": "int64", "bool": "bool"}[
-                self._dtype.name
-            ],
+            dtype=self._dtype.name,  # NumPy's names are PyTorch's
         )
+        array.flags.writeable = False
+        return array
 
     def __float__(self) -> float:
         return float(self.item())
@@ -162,6 +177,10 @@ class ConversionMethods:
         return tensor_repr(self)
 
     __str__ = __repr__
+
+
+LEGACY_TYPES = {f"{name}Tensor": kind for kind, name in dtypes.SCALAR_TYPE_NAMES.items()}
+"""'FloatTensor' -> float32...: the legacy type names ``Tensor.type`` takes."""
 
 
 def _nested(flat: list, shape: tuple) -> Any:

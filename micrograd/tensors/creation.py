@@ -14,8 +14,8 @@ from typing import Any, Callable
 from ..core.errors import NotSupported
 from .devices import as_device
 from .dtypes import INT64_MAX, INT64_MIN, bool_, cast_number, dtype, float32, float64, int64
-from .dtypes import result_type
-from .randomness import generator
+from .dtypes import is_integer, result_type
+from .randomness import stream
 from .shapes import shape_from
 from .signatures import refuse_out
 from .tensor import Tensor, from_data, leaf_tensor, legacy_arguments
@@ -157,9 +157,10 @@ def rand(
     device: Any = None,
     **kw: Any,
 ) -> Tensor:
-    """Uniform on [0, 1)."""
+    """Uniform on [0, 1) (from `generator=`, a ``torch.Generator``, if given)."""
+    source = stream(kw.pop("generator", None))
     return filled(
-        lambda n: [generator.random() for _ in range(n)],
+        lambda n: [source.random() for _ in range(n)],
         size,
         kw.pop("size", None),
         dtype,
@@ -176,9 +177,10 @@ def randn(
     device: Any = None,
     **kw: Any,
 ) -> Tensor:
-    """Standard normal."""
+    """Standard normal (from `generator=`, a ``torch.Generator``, if given)."""
+    source = stream(kw.pop("generator", None))
     return filled(
-        lambda n: [generator.gauss(0.0, 1.0) for _ in range(n)],
+        lambda n: [source.gauss(0.0, 1.0) for _ in range(n)],
         size,
         kw.pop("size", None),
         dtype,
@@ -207,8 +209,9 @@ def randint(
         raise RuntimeError(
             f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}"
         )
+    source = stream(kw.pop("generator", None))
     return filled(
-        lambda n: [generator.randrange(low, high) for _ in range(n)],
+        lambda n: [source.randrange(low, high) for _ in range(n)],
         (),
         size,
         dtype,
@@ -244,7 +247,7 @@ def arange(
     if (end - start) * step < 0:
         raise RuntimeError("upper bound and lower bound inconsistent with step sign")
     integral = all(isinstance(x, int) for x in (start, end, step))  # bool is an int here too
-    if dtype is int64 or (dtype is None and integral):
+    if (dtype is not None and is_integer(dtype)) or (dtype is None and integral):
         start, end, step = int(start), int(end), int(step)
         if step == 0:  # a float step under 1 (PyTorch checks it again, as an int, so)
             raise ValueError("step must be nonzero")
@@ -361,3 +364,23 @@ zeros_like, ones_like, rand_like, randn_like = (_like(f) for f in (zeros, ones, 
 def full_like(t: Tensor, fill_value: float, **kw: Any) -> Tensor:
     """full with the shape (and dtype) of another tensor."""
     return full(tuple(t.shape), fill_value, dtype=kw.pop("dtype", t.dtype), **kw)
+
+
+# --- t.new_zeros(...), t.new_tensor(...): a new tensor with t's dtype unless told -------------
+def _new(make: Callable[..., Tensor], name: str) -> Callable[..., Tensor]:
+    """Tensor.new_<name>: `make` with the tensor's dtype as the default (PyTorch's new_*)."""
+
+    def method(self: Tensor, *args: Any, dtype: dtype | None = None, **kw: Any) -> Tensor:
+        return make(*args, dtype=dtype or self.dtype, **kw)
+
+    method.__name__ = method.__qualname__ = f"new_{name}"
+    method.__doc__ = f"torch.{name} with this tensor's dtype (unless dtype= is given)."
+    return method
+
+
+Tensor.new_zeros = _new(zeros, "zeros")
+Tensor.new_ones = _new(ones, "ones")
+Tensor.new_empty = _new(empty, "empty")
+Tensor.new_full = _new(full, "full")
+Tensor.new_tensor = _new(tensor, "tensor")
+Tensor.nelement = Tensor.numel  # PyTorch's older name for numel()

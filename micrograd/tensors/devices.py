@@ -113,4 +113,94 @@ class _Cuda:
 
 cuda = _Cuda()
 
-__all__ = ["device", "CPU", "as_device", "set_default_device", "get_default_device", "cuda"]
+
+class _Accelerator:
+    """``torch.accelerator`` on a machine without a GPU: none is available."""
+
+    @staticmethod
+    def is_available() -> bool:
+        """False: micrograd computes on the CPU."""
+        return False
+
+    @staticmethod
+    def current_accelerator(check_available: bool = False) -> None:
+        """None: there is no accelerator (``.type`` of it is never read when is_available()
+        is False, as in the quickstart's ``device = ... if ... is_available() else "cpu"``)."""
+        return None
+
+    @staticmethod
+    def device_count() -> int:
+        """0: no accelerator."""
+        return 0
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        raise NotSupported(
+            f"torch.accelerator.{name} is not supported: micrograd runs on the CPU only"
+        )
+
+    def __repr__(self) -> str:
+        return "<micrograd.accelerator: none, is_available() is False>"
+
+
+class _Backend:
+    """One of ``torch.backends`` (mps, cuda, cudnn...) on a CPU-only machine: not available,
+    not built; its switches (``cudnn.deterministic = True``...) can be set and change nothing."""
+
+    def __init__(self, name: str, **switches: Any) -> None:
+        self._name = name
+        self.__dict__.update(switches)
+
+    @staticmethod
+    def is_available() -> bool:
+        """False: micrograd computes on the CPU."""
+        return False
+
+    @staticmethod
+    def is_built() -> bool:
+        """False."""
+        return False
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        raise NotSupported(
+            f"torch.backends.{self._name}.{name} is not supported: micrograd runs on the CPU only"
+        )
+
+    def __repr__(self) -> str:
+        return f"<micrograd.backends.{self._name}: is_available() is False>"
+
+
+class _Backends:
+    """``torch.backends``: mps, cuda and cudnn, none of them available (PyTorch's defaults)."""
+
+    __path__: list = []  # a package to the import system: `import torch.backends.mps` works
+
+    mps = _Backend("mps")
+    cuda = _Backend("cuda")
+    cudnn = _Backend("cudnn", enabled=True, deterministic=False, benchmark=False)
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        raise NotSupported(f"torch.backends.{name} is not supported in micrograd")
+
+    def __repr__(self) -> str:
+        return "<micrograd.backends: the CPU only>"
+
+
+accelerator = _Accelerator()
+backends = _Backends()
+
+__all__ = [
+    "device",
+    "CPU",
+    "as_device",
+    "set_default_device",
+    "get_default_device",
+    "cuda",
+    "accelerator",
+    "backends",
+]

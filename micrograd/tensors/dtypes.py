@@ -1,4 +1,5 @@
-"""Element types: ``float32``, ``float64``, ``int64``, ``bool``, printed as PyTorch prints them,
+"""Element types: ``float32``, ``float64``, ``int64``, ``int32``, ``bool``, printed as PyTorch
+prints them,
 and PyTorch's rules for them: which dtype a result has, and how a number is stored.
 
 A float32 tensor stores float32 numbers: each element is rounded to the nearest float32 when
@@ -7,8 +8,9 @@ the tensor is made and when an operation makes it (``round_to_float32``), so
 roundings is float64, so the last digits of a long float32 computation can still differ from
 PyTorch's (which rounds after every step); gradients are float64.
 
-An int64 tensor stores Python ints (exact, as int64 is, up to 2⁶³ - 1) and a bool tensor
-0.0 and 1.0.  The dtype of a result is PyTorch's (``result_type``); an operand is converted to
+An int64 tensor stores Python ints (exact, as int64 is, up to 2⁶³ - 1), an int32 tensor Python
+ints wrapped around to 32 bits as PyTorch's int32 arithmetic wraps (2³¹ - 1 + 1 is -2³¹), and a
+bool tensor 0.0 and 1.0.  The dtype of a result is PyTorch's (``result_type``); an operand is converted to
 that dtype before the operation (``cast_number``), so ``tensor([0.1]) - 0.1`` is 0 as in
 PyTorch.  Where PyTorch's int64 arithmetic silently wraps around, micrograd refuses.
 """
@@ -49,15 +51,39 @@ class dtype:
 float32 = float_ = dtype("float32", True)
 float64 = double = dtype("float64", True)
 int64 = long = dtype("int64", False)
+int32 = int_ = dtype("int32", False)
 bool_ = dtype("bool", False)
 DEFAULT_DTYPES = (float32, int64, bool_)  # the ones PyTorch does not print
-MODULE_NAMES = {"float32": "float32", "float64": "float64", "int64": "int64", "bool": "bool_"}
+MODULE_NAMES = {
+    "float32": "float32",
+    "float64": "float64",
+    "int64": "int64",
+    "int32": "int32",
+    "bool": "bool_",
+}
 
-SCALAR_TYPE_NAMES = {float32: "Float", float64: "Double", int64: "Long", bool_: "Bool"}
+SCALAR_TYPE_NAMES = {
+    float32: "Float",
+    float64: "Double",
+    int64: "Long",
+    int32: "Int",
+    bool_: "Bool",
+}
 """The names PyTorch's C++ core gives the dtypes in its messages ("result type Float ...")."""
 
-RANK = {bool_: 0, int64: 1, float32: 2, float64: 3}
-"""bool < int64 < float32 < float64: of two dtypes, the promoted one is the higher."""
+RANK = {bool_: 0, int32: 1, int64: 2, float32: 3, float64: 4}
+"""bool < int32 < int64 < float32 < float64: of two dtypes, the promoted one is the higher."""
+INT32_MIN, INT32_MAX = -(2**31), 2**31 - 1
+
+
+def is_integer(kind: dtype) -> bool:
+    """True for the integer dtypes, int64 and int32 (their elements are Python ints)."""
+    return kind is int64 or kind is int32
+
+
+def wrap_int32(x: int) -> int:
+    """x as int32 holds it: the low 32 bits, as a signed number (two's complement)."""
+    return (x - INT32_MIN) % 2**32 + INT32_MIN
 
 
 # --- which dtype a result has ------------------------------------------------------------------
@@ -159,9 +185,13 @@ def from_numpy_dtype(np_dtype: Any) -> dtype:
     """The dtype of a NumPy dtype: float64, float32, int64 and bool are themselves; others
     (float16, int32, uint8...) are refused, as micrograd has only these four."""
     kind, size = np_dtype.kind, np_dtype.itemsize
-    found = {("f", 8): float64, ("f", 4): float32, ("i", 8): int64, ("b", 1): bool_}.get(
-        (kind, size)
-    )
+    found = {
+        ("f", 8): float64,
+        ("f", 4): float32,
+        ("i", 8): int64,
+        ("i", 4): int32,
+        ("b", 1): bool_,
+    }.get((kind, size))
     if found is None:
         raise NotSupported(
             f"numpy {np_dtype} data is not supported: micrograd has float32, float64, int64 "
@@ -244,8 +274,8 @@ def scalar_argument(x: Any, kind: dtype) -> Any:
         raise OverflowError("can't convert negative int to unsigned")
     if x >= 2**64:
         raise OverflowError("int too big to convert")
-    if kind is int64:
-        raise RuntimeError("value cannot be converted to type int64_t without overflow")
+    if is_integer(kind):
+        raise RuntimeError(f"value cannot be converted to type {kind.name}_t without overflow")
     return float(x)  # a float element, or a true one of a bool tensor
 
 
@@ -281,7 +311,25 @@ def cast_number(x: Any, kind: dtype, checked: bool = False) -> float | int:
         return float(x)
     if kind is int64:
         return to_int64(x, checked)
+    if kind is int32:
+        return to_int32(x, checked)
     return 1.0 if x != 0 else 0.0
+
+
+def to_int32(x: Any, checked: bool = False) -> int:
+    """x as an int32 element: an int wrapped around to 32 bits, as PyTorch converts one (an
+    int64 tensor's .int()); a float truncated toward zero, refused beyond int32 (PyTorch's
+    result is undefined there); with `checked` (a number the user stores: tensor(), fill_,
+    t[i] = x) anything int32 cannot hold is refused, as PyTorch refuses it."""
+    if isinstance(x, numbers.Integral) and not checked:
+        return wrap_int32(to_int64(x))
+    if not isinstance(x, numbers.Integral) and not INT32_MIN <= float(x) < 2**31:
+        name = "int" if checked else "int32"
+        raise RuntimeError(f"value cannot be converted to type {name} without overflow")
+    y = to_int64(x, checked)
+    if not INT32_MIN <= y <= INT32_MAX:
+        raise RuntimeError("value cannot be converted to type int without overflow")
+    return y
 
 
 def cast_for_storage(numbers: Iterable[Any], kind: dtype, checked: bool = False) -> list:
@@ -297,6 +345,8 @@ def cast_for_storage(numbers: Iterable[Any], kind: dtype, checked: bool = False)
         return [float(x) for x in numbers]
     if kind is int64:
         return [to_int64(x) for x in numbers]
+    if kind is int32:
+        return [to_int32(x) for x in numbers]
     return [1.0 if x != 0 else 0.0 for x in numbers]
 
 
@@ -309,6 +359,8 @@ def integer_results(numbers: Iterable[Any], kind: dtype) -> list:
     """
     if kind is bool_:
         return [1.0 if x != 0 else 0.0 for x in numbers]
+    if kind is int32:  # PyTorch's int32 arithmetic wraps around: 2³¹ - 1 + 1 is -2³¹
+        return [wrap_int32(int(x)) for x in numbers]
     return [check_int64(int(x)) for x in numbers]
 
 

@@ -10,7 +10,7 @@ from typing import Any, Sequence
 
 from ..core import rules
 from ..core.value import Value, apply
-from .dtypes import cast_for_storage, dtype, float32, float64, int64
+from .dtypes import cast_for_storage, dtype, float32, float64, is_integer
 from .history import NO_GRAD
 
 
@@ -36,12 +36,12 @@ def exact_copy(v: Value) -> Value:
 
 def element_values(numbers: Sequence[Any], dtype_: dtype, requires_grad: bool = False) -> list:
     """A new Value for each number, which is already an element of `dtype_`
-    (``cast_for_storage``).  Value() makes its number a float, so an int64 element gets its
-    exact int back."""
+    (``cast_for_storage``).  Value() makes its number a float, so an int64 or int32 element
+    gets its exact int back."""
     values = []
     for x in numbers:
         v = Value(x, requires_grad=requires_grad)
-        if dtype_ is int64:
+        if is_integer(dtype_):
             v.data = x
         v.grad = NO_GRAD
         values.append(v)

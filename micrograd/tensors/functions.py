@@ -8,10 +8,11 @@ others are written out below.
 
 from __future__ import annotations
 
+import math
 from typing import Any, Callable
 
 from ..core import rules
-from .signatures import refuse_out
+from .signatures import refuse_out, write_out
 from .tensor import Tensor, as_tensor
 
 
@@ -21,9 +22,13 @@ def _function_of(method: Callable[..., Any], name: str | None = None) -> Callabl
     name = name or method.__name__
 
     def function(input: Any, *args: Any, **kwargs: Any) -> Any:
-        if "out" in kwargs:
-            refuse_out(name)
-        return method(as_tensor(input), *args, **kwargs)
+        out = kwargs.pop("out", None)
+        result = method(as_tensor(input), *args, **kwargs)
+        if out is None:
+            return result
+        if not hasattr(result, "copy_") or not hasattr(out, "copy_"):
+            refuse_out(name)  # (values, indices) pairs and such: not written into
+        return write_out(name, result, out, (input, *args))
 
     function.__name__ = function.__qualname__ = name
     function.__doc__ = method.__doc__
@@ -67,10 +72,10 @@ clone = _function_of(Tensor.clone)
 detach = _function_of(Tensor.detach)
 square = _function_of(Tensor.square)
 neg = _function_of(Tensor.__neg__, "neg")
-add = _function_of(Tensor.add)
-sub = _function_of(Tensor.sub)
-mul = _function_of(Tensor.mul)
-div = _function_of(Tensor.div)
+add = _function_of(Tensor.add, "add")
+sub = _function_of(Tensor.sub, "sub")
+mul = _function_of(Tensor.mul, "mul")
+div = _function_of(Tensor.div, "div")
 pow = _function_of(Tensor.pow)
 eq = _function_of(Tensor.eq)
 ne = _function_of(Tensor.ne)
@@ -84,6 +89,7 @@ mv = _function_of(Tensor.mv)
 mm = _function_of(Tensor.mm)
 bmm = _function_of(Tensor.bmm)
 matmul = _function_of(Tensor.matmul)
+addmm = _function_of(Tensor.addmm)
 diag = _function_of(Tensor.diag)
 diagonal = _function_of(Tensor.diagonal)
 movedim = _function_of(Tensor.movedim)
@@ -99,6 +105,18 @@ cumsum = _function_of(Tensor.cumsum)
 cumprod = _function_of(Tensor.cumprod)
 var = _function_of(Tensor.var)
 std = _function_of(Tensor.std)
+gather = _function_of(Tensor.gather)
+scatter = _function_of(Tensor.scatter)
+scatter_add = _function_of(Tensor.scatter_add)
+index_add = _function_of(Tensor.index_add)
+index_copy = _function_of(Tensor.index_copy)
+index_fill = _function_of(Tensor.index_fill)
+masked_fill = _function_of(Tensor.masked_fill)
+maximum = _function_of(Tensor.maximum)
+minimum = _function_of(Tensor.minimum)
+floor_divide = _function_of(Tensor.floor_divide)
+remainder = _function_of(Tensor.remainder)
+fmod = _function_of(Tensor.fmod)
 
 
 def __getattr__(name: str) -> Any:
@@ -106,3 +124,26 @@ def __getattr__(name: str) -> Any:
     if name in ELEMENTWISE:
         return ELEMENTWISE[name]
     raise AttributeError(f"module 'micrograd.tensors.functions' has no attribute '{name}'")
+
+
+# --- logarithms to other bases: log10 x = ln x / ln 10, log2 x = ln x / ln 2 ------------------
+def _log_base(base: float, name: str) -> Callable[..., Tensor]:
+    """Tensor.log10/log2: ln x · (1/ln base) per element, computed in float64 and rounded once
+    (so a float32 result is PyTorch's), as one node named as PyTorch's (Log10Backward0)."""
+    scale = 1.0 / math.log(base)
+
+    def log_base(self: Tensor) -> Tensor:
+        x = self if self.dtype.is_floating_point else self.float()
+        values = [v.log() * scale for v in x._values]
+        grad_fn = f"{name.capitalize()}Backward0"
+        return x._result(values, x.shape, grad_fn, name, (x,))
+
+    log_base.__name__ = log_base.__qualname__ = name
+    log_base.__doc__ = f"{name} x = ln x / ln {base:g}: ∂/∂x = 1/(x · ln {base:g})."
+    return log_base
+
+
+Tensor.log10 = _log_base(10.0, "log10")
+Tensor.log2 = _log_base(2.0, "log2")
+log10 = _function_of(Tensor.log10, "log10")
+log2 = _function_of(Tensor.log2, "log2")

@@ -25,6 +25,15 @@ class NoGrad(float):
     def __repr__(self) -> str:
         return "0.0"
 
+    def __add__(self, other: Any) -> Any:
+        # The first gradient to arrive is the gradient, as PyTorch assigns it: 0.0 + (-0.0)
+        # would lose the sign of a zero gradient (PyTorch's x.grad is -0. after x - y at y).
+        if other.__class__ is float:
+            return other
+        return float.__add__(self, other)
+
+    __radd__ = __add__
+
 
 NO_GRAD = NoGrad(0.0)
 
@@ -171,15 +180,24 @@ def unpack_saved(roots: list[Any]) -> None:
             check_unpacked(original, unpack(packed))
 
 
+UNPACK_RTOL, UNPACK_ATOL = 1e-3, 1e-4
+"""How close an unpacked tensor must be to the packed one: hooks that compress or print and
+re-read a tensor (``eval(repr(x))`` keeps 4 decimals) give it back to about this."""
+
+
 def check_unpacked(original: Any, unpacked: Any) -> None:
-    """Refuse an unpacked tensor that is not the saved one's numbers (see unpack_saved)."""
+    """Refuse an unpacked tensor that is not the saved one's numbers (see unpack_saved): equal
+    to within UNPACK_RTOL·|x| + UNPACK_ATOL, the engine going on with the saved numbers."""
     same = is_tensor(unpacked) and tuple(unpacked.shape) == tuple(original.shape)
-    if same and all(a.data == b.data for a, b in zip(unpacked._values, original._values)):
+    if same and all(
+        abs(a.data - b.data) <= UNPACK_RTOL * abs(b.data) + UNPACK_ATOL
+        for a, b in zip(unpacked._values, original._values)
+    ):
         return
     raise NotSupported(
         "an unpack hook that returns other numbers than the tensor packed is not supported by "
         "micrograd (its backward computes with the saved tensor's own elements); return a "
-        "tensor equal to the one pack_hook was given"
+        "tensor equal to the one pack_hook was given (to a relative 1e-3)"
     )
 
 
@@ -194,7 +212,7 @@ class SavedTensor:
         """Pack the saved tensor with pack_hook; a backward pass unpacks it with unpack_hook."""
         if any(entry[0] is self.tensor for entry in self.node.packed):
             raise RuntimeError("SavedTensor hooks have already been set on this SavedTensor")
-        packed = pack_hook(self.tensor)
+        packed = pack_hook(self.tensor.detach())  # PyTorch packs a detached saved tensor here
         self.node.packed += ((self.tensor, packed, unpack_hook),)
 
 
@@ -223,6 +241,9 @@ def saved_attribute(node: TensorNode, name: str, raw: bool) -> Any:
         )
     if raw:
         return SavedTensor(node, t)
+    for original, packed, unpack in node.packed:  # hooked: reading it unpacks it, as PyTorch
+        if original is t:  # does; PyTorch gives what unpack returned t's autograd identity,
+            check_unpacked(original, unpack(packed))  # so the numbers and grad_fn are t's
     return t._snapshot() if which == -1 else t  # PyTorch: a saved input is that very tensor
 
 

@@ -16,7 +16,7 @@ from ..core import rules
 from ..core.errors import NotSupported
 from ..core.modes import is_grad_enabled
 from ..core.value import apply
-from .dtypes import bool_, float32, float64, int64
+from .dtypes import bool_, float32, float64, is_integer
 from .elements import cast_values, picked
 from .history import is_tensor, remember_also, tensor_node
 from .shapes import broadcast_index, broadcast_shapes, nested_numbers, strides_of
@@ -35,7 +35,13 @@ INTERNAL_OVERLAP_ERROR = (
     "unsupported operation: more than one element of the written-to tensor refers to a single "
     "memory location. Please clone() the tensor before performing the operation."
 )
-TYPE_NAMES = {"float32": "Float", "float64": "Double", "int64": "Long", "bool": "Bool"}
+TYPE_NAMES = {
+    "float32": "Float",
+    "float64": "Double",
+    "int64": "Long",
+    "int32": "Int",
+    "bool": "Bool",
+}
 
 
 def _index_tensors(key: Any) -> list[Any]:
@@ -195,7 +201,7 @@ class IndexingMethods:
             for k in _keys(key):  # and an index that is (a part of) the written tensor
                 if (
                     is_tensor(k)
-                    and k._dtype is int64
+                    and is_integer(k._dtype)
                     and overlap_status(self._storage, self._shape, self._strides, self._offset, k)
                     in ("full", "partial")
                 ):

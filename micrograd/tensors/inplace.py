@@ -40,7 +40,7 @@ from .history import counter, multi_view_message, tensor_node
 from .saved import refuse_inference_inplace
 from .indexing import OVERLAP_ERROR as PARTIAL_OVERLAP_ERROR
 from .indexing import overlap_status
-from .randomness import bernoulli_numbers, generator
+from .randomness import bernoulli_numbers, stream
 
 if TYPE_CHECKING:  # these methods belong to Tensor; tensor.py imports this module
     from .tensor import Tensor
@@ -65,7 +65,13 @@ FROM_NUMPY_WRITE = (
     "and cannot.  Use torch.tensor(array) for a tensor of your own to write into (and "
     "array[...] = t.numpy() to change the array)"
 )
-DTYPE_NAMES = {"float32": "Float", "float64": "Double", "int64": "Long", "bool": "Bool"}
+DTYPE_NAMES = {
+    "float32": "Float",
+    "float64": "Double",
+    "int64": "Long",
+    "int32": "Int",
+    "bool": "Bool",
+}
 
 
 class InPlaceMethods:
@@ -278,29 +284,33 @@ class InPlaceMethods:
         cast_number(number, self._dtype, checked=True)  # refused even with no element to fill
         return self._fill([number] * self.numel(), "FillBackward2")
 
-    def uniform_(self, a: float = 0.0, b: float = 1.0) -> Tensor:
+    def uniform_(self, a: float = 0.0, b: float = 1.0, *, generator: Any = None) -> Tensor:
         """Every element drawn uniformly from [a, b), in place (micrograd's generator: see
-        manual_seed)."""
-        return self._fill(
-            [generator.uniform(a, b) for _ in range(self.numel())], "UniformBackward0"
-        )
+        manual_seed; or `generator=`)."""
+        source = stream(generator)
+        return self._fill([source.uniform(a, b) for _ in range(self.numel())], "UniformBackward0")
 
-    def normal_(self, mean: float = 0.0, std: float = 1.0) -> Tensor:
+    def normal_(self, mean: float = 0.0, std: float = 1.0, *, generator: Any = None) -> Tensor:
         """Every element drawn from the normal distribution N(mean, std²), in place."""
-        return self._fill(
-            [generator.gauss(mean, std) for _ in range(self.numel())], "NormalBackward0"
-        )
+        source = stream(generator)
+        return self._fill([source.gauss(mean, std) for _ in range(self.numel())], "NormalBackward0")
 
     def random_(self, from_: int | None = None, to: int | None = None, **kw: Any) -> Tensor:
         """Every element a random integer from [from, to), in place: ``random_(to)`` from
         [0, to); ``random_()`` from [0, 2ᵐ] where m is the dtype's mantissa (24 bits for
         float32, 53 for float64; 2⁶³ − 1 is int64's top, 1 bool's), as PyTorch."""
-        kw.pop("generator", None)
+        source = stream(kw.pop("generator", None))
         from_ = kw.pop("from", from_)
         if kw:
             raise TypeError(f"random_() got unexpected keyword arguments {sorted(kw)}")
         if from_ is None and to is None:
-            top = {"float32": 2**24 + 1, "float64": 2**53 + 1, "int64": 2**63 - 1, "bool": 2}
+            top = {
+                "float32": 2**24 + 1,
+                "float64": 2**53 + 1,
+                "int64": 2**63 - 1,
+                "int32": 2**31 - 1,
+                "bool": 2,
+            }
             (low, high), name = (0, top[self._dtype.name]), "RandomBackward2"
         elif to is None:
             (low, high), name = (0, from_), "RandomBackward1"
@@ -310,16 +320,16 @@ class InPlaceMethods:
             raise RuntimeError(
                 f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}"
             )
-        return self._fill([generator.randrange(low, high) for _ in range(self.numel())], name)
+        return self._fill([source.randrange(low, high) for _ in range(self.numel())], name)
 
     def bernoulli_(self, p: Any = 0.5, **kw: Any) -> Tensor:
         """Every element 1 with probability p (a number, or a tensor broadcast to this shape),
         else 0, in place."""
-        kw.pop("generator", None)
+        source = stream(kw.pop("generator", None))
         if hasattr(p, "_values"):
             numbers = [v.data for v in p.expand(self.shape).contiguous()._values]
-            return self._fill(bernoulli_numbers(numbers, True), "BernoulliBackward1")
-        numbers = bernoulli_numbers([float(p)] * self.numel())
+            return self._fill(bernoulli_numbers(numbers, True, source), "BernoulliBackward1")
+        numbers = bernoulli_numbers([float(p)] * self.numel(), False, source)
         return self._fill(numbers, "BernoulliBackward2")
 
     def copy_(self, src: Any, non_blocking: bool = False) -> Tensor:

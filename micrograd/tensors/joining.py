@@ -48,13 +48,19 @@ def cat(tensors: Sequence[Tensor], dim: int = 0, *, out: Any = None) -> Tensor:
         return inputs[0]._result([], (0,), "CatBackward0", "cat", inputs, kind)
     first = tensors[0]
     d = normalize_dim(dim, first.dim())
-    for t in tensors[1:]:
+    for number, t in enumerate(tensors[1:], 1):
         if t.dim() != first.dim() or any(
             s != u for i, (s, u) in enumerate(zip(t.shape, first.shape)) if i != d
         ):
-            raise RuntimeError(
-                f"Sizes of tensors must match except in dimension {d}: got {tuple(first.shape)} "
-                f"and {tuple(t.shape)}"
+            if t.dim() != first.dim():
+                raise RuntimeError(
+                    f"Tensors must have same number of dimensions: got {first.dim()} and {t.dim()}"
+                )
+            at = next(i for i, (s, u) in enumerate(zip(first.shape, t.shape)) if i != d and s != u)
+            raise RuntimeError(  # PyTorch's words
+                f"Sizes of tensors must match except in dimension {d}. Expected size "
+                f"{first.shape[at]} but got size {t.shape[at]} for tensor number "
+                f"{number} in the list."
             )
     outer = math.prod(first.shape[:d])
     values: list[Value] = []

@@ -14,17 +14,23 @@ from typing import TYPE_CHECKING, Any, Iterable
 from ..core.modes import is_grad_enabled, no_grad
 from ..core.value import Value
 from .dtypes import FLOAT32_MAX, SCALAR_TYPE_NAMES, bool_, check_int64, dtype, float32, float64
-from .dtypes import float32_numbers, float32_steps, int64
+from .dtypes import float32_numbers, float32_steps, int32, int64
 from .elements import copies, element_values
 from .history import constant_value
 from .saved import matmul_copies
-from .shapes import broadcast_shapes
+from .shapes import broadcast_index, broadcast_shapes
 
 if TYPE_CHECKING:  # these methods belong to Tensor; tensor.py imports this module
     from .tensor import Tensor
 
 
-CPP_TYPE_NAMES = {float32: "float", float64: "double", int64: "long int", bool_: "bool"}
+CPP_TYPE_NAMES = {
+    float32: "float",
+    float64: "double",
+    int64: "long int",
+    int32: "int",
+    bool_: "bool",
+}
 """The names of the dtypes' C++ types, as some of PyTorch's messages print them."""
 
 
@@ -135,7 +141,7 @@ def check_mm(a_shape: tuple, b_shape: tuple, a_kind: dtype, b_kind: dtype) -> No
     if a_shape[1] != b_shape[0]:
         raise RuntimeError(
             f"mat1 and mat2 shapes cannot be multiplied ({'x'.join(map(str, a_shape))} and "
-            f"{'x'.join(map(str, b_shape))}): matmul of {tuple(a_shape)} and {tuple(b_shape)}"
+            f"{'x'.join(map(str, b_shape))})"
         )
     if a_kind is not b_kind:
         raise RuntimeError(
@@ -237,6 +243,39 @@ class LinalgMethods:
         (n, k), m = a.shape, b.shape[1]
         values = matrix_products(a._values, b._values, 1, n, k, m, a._dtype)
         return a._result(values, (n, m), "MmBackward0", "mm", (a, b))
+
+    def addmm(self, mat1: Any, mat2: Any, *, beta: Any = 1, alpha: Any = 1) -> Tensor:
+        """β·self + α·(mat1 @ mat2), self broadcast to the product's (n, m): outᵢⱼ = β·selfᵢⱼ +
+        α·Σₖ mat1ᵢₖ·mat2ₖⱼ (nn.Linear's b + x·Wᵀ), one node as PyTorch's (AddmmBackward0).
+        ∂/∂self = β, ∂/∂mat1 = α·g·mat2ᵀ, ∂/∂mat2 = α·mat1ᵀ·g; with β = 0 self is not read."""
+        c, a, b = self, self._coerce(mat1), self._coerce(mat2)
+        for name, t in (("mat1", a), ("mat2", b)):
+            if t.dim() != 2:
+                raise RuntimeError(f"{name} must be a matrix, got {t.dim()}-D tensor")
+        check_mm(tuple(a.shape), tuple(b.shape), a._dtype, b._dtype)
+        (n, k), m = a.shape, b.shape[1]
+        if c._dtype is not b._dtype:
+            raise RuntimeError(
+                "self and mat2 must have the same dtype, but got "
+                f"{SCALAR_TYPE_NAMES[c._dtype]} and {SCALAR_TYPE_NAMES[b._dtype]}"
+            )
+        if c.dim() > 2:
+            c.expand(n, m)  # raises PyTorch's message
+        for at, (size, target) in enumerate(zip(c.shape[::-1], (m, n))):
+            if size not in (1, target):
+                raise RuntimeError(
+                    f"The expanded size of the tensor ({target}) must match the existing size "
+                    f"({size}) at non-singleton dimension {1 - at}.  Target sizes: [{n}, {m}].  "
+                    f"Tensor sizes: {list(c.shape)}"
+                )
+        products = matrix_products(a._values, b._values, 1, n, k, m, a._dtype)
+        if alpha != 1:
+            products = [p * alpha for p in products]
+        if beta != 0:
+            cv = c._values
+            added = [cv[i] for i in broadcast_index(c.shape, (n, m))]
+            products = [p + (v if beta == 1 else v * beta) for p, v in zip(products, added)]
+        return c._result(products, (n, m), "AddmmBackward0", "addmm", (c, a, b), a._dtype)
 
     def matmul(self, other: Any) -> Tensor:
         """a @ b: dot for 1-D·1-D, mv for 2-D·1-D, mm for 2-D·2-D, a row times a matrix for

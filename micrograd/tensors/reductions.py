@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, Callable
 from ..core import rules
 from ..core.errors import NotSupported
 from ..core.value import apply
-from .dtypes import FLOAT32_MAX, SCALAR_TYPE_NAMES, bool_, check_int64, float32, float32_steps
+from .dtypes import FLOAT32_MAX, SCALAR_TYPE_NAMES, check_int64, float32, float32_steps
 from .dtypes import int64
 from .elements import copies, element_values
 from .history import constant_value, remember_also
@@ -106,7 +106,7 @@ class ReductionMethods:
         several: bool = True,
     ) -> Tensor:
         groups, shape = self._groups(self._dims(dim, op, several), keepdim)
-        kind = int64 if self._dtype is bool_ else self._dtype
+        kind = self._dtype if self._dtype.is_floating_point else int64  # int32 sums too
         if not kind.is_floating_point:  # exact ints: a Value's arithmetic is float
             numbers = [int(v.data) for v in self._values]
             totals = [
@@ -140,7 +140,7 @@ class ReductionMethods:
             f"{name}{suffix}",
             op,
             (self,),
-            int64 if self._dtype is bool_ else self._dtype,
+            self._dtype if self._dtype.is_floating_point else int64,
         )
 
     @numpy_names
@@ -271,11 +271,15 @@ class ReductionMethods:
     @numpy_names
     def max(self, dim: Any = NO_DIM, keepdim: bool = False) -> Any:
         """The largest element (or, with dim, (values, indices)); the gradient goes to the chosen element."""
+        if hasattr(dim, "_values"):  # torch.max(a, b): the elementwise maximum
+            return self.maximum(dim)
         return self._extreme(builtins.max, _dim_given(dim, "max"), keepdim, "Max", MaxResult)
 
     @numpy_names
     def min(self, dim: Any = NO_DIM, keepdim: bool = False) -> Any:
         """The smallest element (or, with dim, (values, indices)); the gradient goes to the chosen element."""
+        if hasattr(dim, "_values"):  # torch.min(a, b): the elementwise minimum
+            return self.minimum(dim)
         return self._extreme(builtins.min, _dim_given(dim, "min"), keepdim, "Min", MinResult)
 
     @numpy_names
@@ -380,18 +384,11 @@ class ReductionMethods:
 
 
 def _dim_given(dim: Any, name: str) -> Any:
-    """max's and min's `dim`: None when not given; a tensor (the elementwise form) refused."""
+    """max's and min's `dim`: None when not given."""
     if dim is NO_DIM:
         return None
     if dim is None:
         raise TypeError(f"{name}(): argument 'dim' must be int, not NoneType")
-    if hasattr(dim, "_values"):
-        other = "maximum" if name == "max" else "minimum"
-        raise NotSupported(
-            f"torch.{name}(a, b), the elementwise {other}, is not supported: use "
-            f"torch.where(a {'>=' if name == 'max' else '<='} b, a, b) (its gradient at a tie "
-            "goes to a, where PyTorch splits it)"
-        )
     return dim
 
 

@@ -92,6 +92,21 @@ POWER: Pattern = ((0, 1, OUT), (0, 1, OUT))
 RECIPROCAL_TIMES: Pattern = ((), (0,))
 """number / t, PyTorch's t.reciprocal() * number: keeps the number's side for t's gradient."""
 
+SECOND_WHEN_IT_REQUIRES: Pattern = ((), (0, 1))
+"""x % y, fmod(x, y): nothing for x's gradient (1), x and y for y's (−⌊x/y⌋)."""
+
+ADDMM: Pattern = ((), (2,), (1,))
+"""c + a @ b: nothing for c, b for a's gradient, a for b's (as mm)."""
+
+SOURCE: Pattern = ((), (1,))
+"""index_add, index_copy: the source, when it requires grad (not self)."""
+
+INPUT_AND_WEIGHT: Pattern = ((0, 1), (0, 1), (0, 1))
+"""batch_norm, group_norm (x, weight, bias): x and the weight, whichever requires grad (not the bias)."""
+
+ALL_THREE: Pattern = ((0, 1, 2), (0, 1, 2), (0, 1, 2))
+"""layer_norm(x, weight, bias): x, the weight and the bias, whichever requires grad."""
+
 UNKNOWN = "every input, not the result"
 """What saved_by answers for a name not in the table."""
 
@@ -104,6 +119,14 @@ SAVES: dict[str, Pattern] = {
     "NegBackward0": NOTHING,
     "MulBackward0": EACH_OTHER,  # x * y; number / t: see BY_OP
     "DivBackward0": DIVISION,
+    "DivBackward2": DIVISION,  # div(x, y, rounding_mode=...): y, and x for y's gradient
+    "RemainderBackward0": NOTHING,  # x % 2
+    "RemainderBackward1": SECOND_WHEN_IT_REQUIRES,  # x % y
+    "FmodBackward0": NOTHING,
+    "FmodBackward1": SECOND_WHEN_IT_REQUIRES,
+    "MaximumBackward0": BOTH,
+    "MinimumBackward0": BOTH,
+    "AddBackward1": NOTHING,  # a tensor plus a number in a kernel (pairwise_distance's + ε)
     "PowBackward0": INPUT,  # x ** 2, x.square()
     "PowBackward1": POWER,  # x ** y
     "PowBackward2": INPUT_AND_RESULT,  # 2 ** x
@@ -128,6 +151,18 @@ SAVES: dict[str, Pattern] = {
     "StackBackward0": NOTHING,
     "WhereBackward0": NOTHING,  # but the condition: see ALSO_SAVED
     "IndexBackward0": NOTHING,  # x[[0, 1]], x[mask]; index tensors: see ALSO_SAVED
+    # the index (or mask) of these is kept too: see ALSO_SAVED
+    "GatherBackward0": INPUT,
+    "ScatterBackward0": NOTHING,  # x.scatter(dim, index, src)
+    "ScatterBackward1": NOTHING,  # x.scatter(dim, index, 2.0)
+    "ScatterAddBackward0": NOTHING,
+    "IndexAddBackward0": SOURCE,
+    "IndexCopyBackward0": SOURCE,
+    "IndexFillBackward0": NOTHING,  # x.index_fill(dim, index, 2.0)
+    "IndexFillBackward1": NOTHING,  # the value a 0-dim tensor
+    "MaskedFillBackward0": NOTHING,  # x.masked_fill(mask, 2.0)
+    "MaskedFillBackward1": NOTHING,  # the value a 0-dim tensor
+    "EmbeddingBackward0": NOTHING,  # the weight's rows: the indices, see ALSO_SAVED
     "DiagonalBackward0_copy": NOTHING,  # torch.diag(matrix)
     "DiagEmbedBackward0": NOTHING,  # torch.diag(vector)
     # --- views -----------------------------------------------------------------------------------
@@ -137,7 +172,8 @@ SAVES: dict[str, Pattern] = {
     "AliasBackward0": NOTHING,  # x[...]
     "AsStridedBackward0": NOTHING,  # a view whose base was written
     "PermuteBackward0": NOTHING,
-    "TransposeBackward0": NOTHING,  # also a @ b: see BY_OP
+    "TransposeBackward0": NOTHING,  # also a @ b, a batch-first LSTM: see BY_OP
+    "TransposeBackward1": NOTHING,  # transpose_ (a batch-first RNN's or GRU's output)
     "TBackward0": NOTHING,
     "UnsqueezeBackward0": NOTHING,
     "SqueezeBackward0": NOTHING,
@@ -174,6 +210,34 @@ SAVES: dict[str, Pattern] = {
     "SiluBackward0": INPUT,
     "SoftplusBackward0": INPUT,
     "GeluBackward0": INPUT,
+    "CeluBackward0": INPUT,
+    "GluBackward0": INPUT,
+    "HardsigmoidBackward0": INPUT,
+    "HardswishBackward0": INPUT,
+    "LogSigmoidBackward0": INPUT,  # (and a buffer of its own)
+    "MishBackward0": INPUT,
+    "ThresholdBackward0": INPUT,
+    "PreluKernelBackward0": BOTH,  # the input and the weight
+    # --- nn's normalization (nn/normalization.py; the weight or bias may be None) --------------
+    "NativeBatchNormBackward0": INPUT_AND_WEIGHT,  # running statistics: see ALSO_SAVED
+    "NativeLayerNormBackward0": ALL_THREE,
+    "NativeGroupNormBackward0": INPUT_AND_WEIGHT,
+    # --- nn's pooling (nn/pooling.py): the max's indices too, which micrograd does not return --
+    "MaxPool2DWithIndicesBackward0": INPUT,
+    "AvgPool2DBackward0": INPUT,
+    "AdaptiveAvgPool2DBackward0": INPUT,
+    "AdaptiveMaxPool2DBackward0": INPUT,
+    # --- nn's padding (nn/padding.py; 'circular' is CopySlices) --------------------------------
+    "ConstantPadNdBackward0": NOTHING,
+    **{
+        f"{kind}Pad{d}DBackward0": INPUT
+        for kind in ("Reflection", "Replication")
+        for d in (1, 2, 3)
+    },
+    # --- nn's recurrent layers (nn/recurrent.py) ---------------------------------------------
+    # an LSTM's float32 kernel: micrograd's one parent is the output of its own steps, standing
+    # for the input; the weights and states: see ALSO_SAVED
+    "MkldnnRnnLayerBackward0": INPUT_AND_RESULT,
     # --- nn's losses and convolution (nn/functional.py, nn/conv.py) ---------------------------
     "HuberLossBackward0": BOTH,  # input and target, whichever requires grad
     "SoftMarginLossBackward0": BOTH,  # (its target never requires grad in PyTorch)
@@ -193,11 +257,13 @@ SAVES: dict[str, Pattern] = {
     "AminBackward0": INPUT_AND_RESULT,
     "MinBackward0": NOTHING,
     "LinalgVectorNormBackward0": INPUT_AND_RESULT,
+    "NormBackward1": INPUT_AND_RESULT,  # pairwise_distance's norm
     # --- products --------------------------------------------------------------------------------
     "DotBackward0": EACH_OTHER,
     "MvBackward0": EACH_OTHER,
     "MmBackward0": EACH_OTHER,
     "BmmBackward0": EACH_OTHER,
+    "AddmmBackward0": ADDMM,  # parents (c, a, b)
     # --- nn.functional ---------------------------------------------------------------------------
     "SoftmaxBackward0": RESULT,
     "LogSoftmaxBackward0": RESULT,
@@ -205,6 +271,8 @@ SAVES: dict[str, Pattern] = {
     "BinaryCrossEntropyBackward0": BOTH,
     "BinaryCrossEntropyWithLogitsBackward0": BOTH,
     "NllLossBackward0": INPUT,  # the target too: see ALSO_SAVED
+    "NllLoss2DBackward0": INPUT,  # a class per pixel; the target too: see ALSO_SAVED
+    "SmoothL1LossBackward0": BOTH,  # every reduction
 }
 """What each backward node keeps, by its grad_fn name (the inputs in TensorNode.parents' order)."""
 
@@ -213,18 +281,40 @@ BY_OP: dict[tuple[str, str], Pattern] = {
     ("AbsBackward0", "l1_loss"): NOTHING,  # |x - t|: abs keeps the difference, not x or t
     ("TransposeBackward0", "matmul"): EACH_OTHER,  # matrix @ batch: (bᵀ @ aᵀ)ᵀ
     ("CloneBackward0", "matmul"): EACH_OTHER,  # the same, made contiguous
+    # a batch-first LSTM's output: a view of the kernel's result, which the kernel keeps
+    ("TransposeBackward0", "TransposeBackward0"): RESULT,
 }
 """The names whose saving depends on the operation (TensorNode.op) as well."""
 
 ALSO_SAVED: dict[str, str] = {
     "WhereBackward0": "the condition (a bool tensor)",
     "NllLossBackward0": "the target (the class indices)",
+    "NllLoss2DBackward0": "the target (the class indices)",
     "MaxBackward0": "the indices it returns (x.max(dim).indices)",
     "MinBackward0": "the indices it returns (x.min(dim).indices)",
     "IndexBackward0": "the index tensors (x[i] with i an integer tensor)",
+    **{
+        name: "the index tensor"
+        for name in (
+            "GatherBackward0",
+            "ScatterBackward0",
+            "ScatterBackward1",
+            "ScatterAddBackward0",
+            "IndexAddBackward0",
+            "IndexCopyBackward0",
+            "IndexFillBackward0",
+            "IndexFillBackward1",
+        )
+    },
+    "MaskedFillBackward0": "the mask",
+    "MaskedFillBackward1": "the mask",
+    "EmbeddingBackward0": "the indices",
+    "NativeBatchNormBackward0": "running_mean and running_var, when given (training or not)",
+    "MkldnnRnnLayerBackward0": "the LSTM's weights, biases and initial states",
 }
 """Tensors PyTorch also keeps that are not inputs of micrograd's node: changing one in place
-after the operation makes PyTorch's backward raise too."""
+after the operation makes PyTorch's backward raise too (micrograd's where the operation notes
+the tensor with ``history.remember_also``), and a second backward pass through the node raises."""
 
 KEEPS_A_NODE: dict[str, str] = {
     "CopySlices": "the node of the write through the view, which a backward pass frees",
@@ -364,6 +454,24 @@ SAVED_NAMES: dict[str, tuple[tuple[str, Union[int, str]], ...]] = {
     "BmmBackward0": (("mat2", 1), ("self", 0)),
     "MseLossBackward0": (("self", 0), ("target", 1)),
     "BinaryCrossEntropyBackward0": (("self", 0), ("target", 1)),
+    "SmoothL1LossBackward0": (("self", 0), ("target", 1)),
+    **{
+        name: (("other", 1), ("self", 0))
+        for name in (
+            "MaximumBackward0",
+            "MinimumBackward0",
+            "DivBackward2",
+            "RemainderBackward1",
+            "FmodBackward1",
+        )
+    },
+    "AddmmBackward0": (("mat1", 1), ("mat2", 2)),
+    "IndexAddBackward0": (("source", 1),),
+    "IndexCopyBackward0": (("source", 1),),
+    "PreluKernelBackward0": (("self", 0), ("weight", 1)),
+    "NativeBatchNormBackward0": (("input", 0), ("weight", 1)),
+    "NativeLayerNormBackward0": (("bias", 2), ("input", 0), ("weight", 1)),
+    "NormBackward1": (("self", 0), ("result", OUT)),
     **{
         name: (("self", 0), ("result", OUT))
         for name in ("ProdBackward0", "MaxBackward1", "MinBackward1", "LinalgVectorNormBackward0")
@@ -379,6 +487,24 @@ SAVED_NAMES: dict[str, tuple[tuple[str, Union[int, str]], ...]] = {
             "ClampBackward1",
             "ClampMinBackward0",
             "ClampMaxBackward0",
+            "GatherBackward0",
+            "CeluBackward0",
+            "GluBackward0",
+            "HardsigmoidBackward0",
+            "HardswishBackward0",
+            "LogSigmoidBackward0",
+            "MishBackward0",
+            "ThresholdBackward0",
+            "MaxPool2DWithIndicesBackward0",
+            "AvgPool2DBackward0",
+            "AdaptiveAvgPool2DBackward0",
+            "AdaptiveMaxPool2DBackward0",
+            "NllLoss2DBackward0",
+            *(
+                f"{kind}Pad{d}DBackward0"
+                for kind in ("Reflection", "Replication")
+                for d in (1, 2, 3)
+            ),
         )
     },
     **{

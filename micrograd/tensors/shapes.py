@@ -38,9 +38,9 @@ def broadcast_shapes(a: Sequence[int], b: Sequence[int]) -> tuple[int, ...]:
         x = a[-i] if i <= len(a) else 1
         y = b[-i] if i <= len(b) else 1
         if x != y and x != 1 and y != 1:
-            raise RuntimeError(
-                f"cannot broadcast shapes {tuple(a)} and {tuple(b)}: the size of tensor a ({x}) "
-                f"must match the size of tensor b ({y}) at non-singleton dimension {max(len(a), len(b)) - i}"
+            raise RuntimeError(  # PyTorch's words
+                f"The size of tensor a ({x}) must match the size of tensor b ({y}) at "
+                f"non-singleton dimension {max(len(a), len(b)) - i}"
             )
         result.append(y if x == 1 else x)  # 1 stretches to the other size, even to 0
     return tuple(reversed(result))

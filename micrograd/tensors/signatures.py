@@ -8,6 +8,8 @@ from collections import namedtuple
 from typing import Any, Callable
 
 from ..core.errors import NotSupported
+from ..core.modes import is_grad_enabled
+from .dtypes import category
 
 
 def return_type(name: str) -> type:
@@ -34,6 +36,35 @@ def numpy_names(method: Callable) -> Callable:
         return method(self, *args, **kwargs)
 
     return taking
+
+
+_SCALAR_NAMES = {"float32": "Float", "float64": "Double", "int64": "Long", "int32": "Int"}
+
+
+def write_out(name: str, result: Any, out: Any, inputs: tuple) -> Any:
+    """PyTorch's ``out=``: the result written into the tensor `out`, which is returned.  As in
+    PyTorch, refused while any tensor involved requires grad (the write is not recorded) and
+    when the result's dtype cannot be cast to out's; a shape that differs would make PyTorch
+    resize out, which micrograd cannot (a tensor's shape is fixed): NotSupported."""
+    tensors = [t for t in (*inputs, out) if hasattr(t, "requires_grad")]
+    if is_grad_enabled() and any(t.requires_grad for t in tensors):
+        raise RuntimeError(
+            f"{name}(): functions with out=... arguments don't support automatic "
+            "differentiation, but one of the arguments requires grad."
+        )
+    if category(result.dtype) > category(out.dtype):
+        have, want = (
+            _SCALAR_NAMES.get(k.name, k.name.capitalize()) for k in (result.dtype, out.dtype)
+        )
+        raise RuntimeError(f"result type {have} can't be cast to the desired output type {want}")
+    if tuple(out.shape) != tuple(result.shape):
+        raise NotSupported(
+            f"torch.{name}(..., out=t) with t of shape {tuple(out.shape)} for a result of shape "
+            f"{tuple(result.shape)}: PyTorch resizes t, micrograd cannot (a tensor's shape is "
+            f"fixed); write `t = torch.{name}(...)`"
+        )
+    out.copy_(result)
+    return out
 
 
 def refuse_out(name: str = "") -> None:

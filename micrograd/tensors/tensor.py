@@ -34,7 +34,7 @@ from .dtypes import arithmetic_operand, cast_for_storage, cast_number, check_ari
 from .dtypes import INT64_MAX, INT64_MIN, check_bool_function, scalar_argument
 from .dtypes import data_dtype, floating, integer_pow, integer_results, result_type
 from .history import NO_GRAD, NoGrad, check_versions, constant_value, free_saved
-from .history import reachable_leaves
+from .history import reachable_leaves, unpack_saved
 from .history import multi_view_message, remember_saved, tensor_node, walk
 from .saved import INFERENCE_REQUIRES_GRAD_ERROR, refuse_inference_saved
 from .elements import cast_values, copies, element_values
@@ -46,6 +46,9 @@ from .linalg import LinalgMethods
 from .reductions import ReductionMethods
 from .activations import ActivationMethods
 from .ordering import OrderingMethods
+from .scattering import ScatteringMethods
+from .choosing import ChoosingMethods
+from .rounding import RoundingMethods
 from .shapes import Size, broadcast_index, broadcast_shapes, nested_numbers, normalize_dim
 from .views import ViewMethods
 
@@ -84,6 +87,9 @@ class Tensor(
     InPlaceMethods,
     ActivationMethods,
     OrderingMethods,
+    ScatteringMethods,
+    ChoosingMethods,
+    RoundingMethods,
 ):
     """An n-dimensional array of Values (PyTorch's ``torch.Tensor``).
 
@@ -644,8 +650,14 @@ class Tensor(
         """self - alpha·other."""
         return self - _scaled(other, alpha)
 
-    mul, div, pow = __mul__, __truediv__, __pow__
-    multiply, subtract, divide, true_divide = mul, sub, div, div
+    mul, pow = __mul__, __pow__
+
+    def div(self, other: Any, *, rounding_mode: str | None = None) -> Tensor:
+        """self / other; with rounding_mode 'trunc' or 'floor' the quotient rounded toward 0 or
+        down (``rounding.py``)."""
+        return self / other if rounding_mode is None else self._divided(other, rounding_mode)
+
+    multiply, subtract, divide, true_divide = mul, sub, div, __truediv__
 
     def _elementwise(self, prim: rules.Primitive, constants: tuple | None, grad_fn: str) -> Tensor:
         """`prim` (a function of the table) applied to every element.  On integer and bool
@@ -765,11 +777,6 @@ class Tensor(
             self._shape,
             self._dtype,
         )
-
-    def __floordiv__(self, other):
-        raise NotSupported("// (floor division) of tensors is not supported in micrograd")
-
-    __rfloordiv__ = __mod__ = __rmod__ = __floordiv__
 
     def isclose(
         self, other: Any, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False
@@ -924,8 +931,10 @@ class Tensor(
                 leaf._held_gradient()
 
     def _check_versions(self) -> None:
-        """Refuse a backward pass through a tensor changed in place after it was saved."""
+        """A backward pass begins: refuse it through a tensor changed in place after it was
+        saved, then give what saved_tensors_hooks packed to their unpack hooks."""
         check_versions([self])
+        unpack_saved([self])
 
     def _has_in_history(self, t: Any) -> bool:
         """True if t is this tensor or one of those it was computed from."""
@@ -1008,6 +1017,9 @@ class Tensor(
 
 
 Tensor._plain = Tensor  # what methods make: a Tensor, also from a subclass such as nn.Parameter
+# type(t) prints <class 'micrograd.Tensor'>, as PyTorch's <class 'torch.Tensor'>; pickle finds
+# the class there too (micrograd re-exports it)
+Tensor.__module__ = "micrograd"
 
 NO_GRAD_VIEW_USED = (
     "a view made under no_grad() of a tensor that requires grad, used with grad mode on: "
@@ -1091,6 +1103,11 @@ def as_tensor(x: Any, like: Tensor | None = None) -> Tensor:
         return Tensor(element_values([cast_number(x, kind)], kind), (), kind)
     if isinstance(x, (list, tuple)) or hasattr(x, "tolist"):
         return from_data(x)
+    if hasattr(type(x), "__torch_function__"):
+        raise NotSupported(
+            f"{type(x).__name__} defines __torch_function__: PyTorch's protocol for tensor-like "
+            "types is not supported by micrograd (its functions take micrograd tensors only)"
+        )
     raise TypeError(
         f"unsupported operand type for a Tensor operation: {type(x).__name__} ({x!r:.40})"
     )

@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, Any, Sequence
 
-from .shapes import broadcast_shapes, checked_sizes, normalize_dim, require_int_dims
+from .shapes import checked_sizes, normalize_dim, require_int_dims
 from .storage import view_strides
 
 if TYPE_CHECKING:  # these methods belong to Tensor; tensor.py imports this module
@@ -205,11 +205,13 @@ class ViewMethods:
                         f"non-existing dimension {at}"
                     )
                 shape[at] = self._shape[at - new]
-        if broadcast_shapes(self._shape, shape) != tuple(shape):
-            raise RuntimeError(
-                f"The expanded size of the tensor ({shape}) must match the existing size "
-                f"({list(self._shape)}) at non-singleton dimensions"
-            )
+        for at, (size, target) in enumerate(zip(self._shape, shape[new:]), new):
+            if size != target and size != 1:
+                raise RuntimeError(  # PyTorch's words
+                    f"The expanded size of the tensor ({target}) must match the existing size "
+                    f"({size}) at non-singleton dimension {at}.  Target sizes: {list(shape)}.  "
+                    f"Tensor sizes: {list(self._shape)}"
+                )
         strides = [0] * new + [
             stride if size == target else 0
             for size, stride, target in zip(self._shape, self._strides, shape[new:])

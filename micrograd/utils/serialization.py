@@ -15,6 +15,11 @@ share one again.  Every JSON list or dict in the file is one of these tagged ent
 only builds data: it never runs code from the file, and ``weights_only`` has nothing to switch
 off.  PyTorch's files are pickles (in a zip), which cannot be read without running code from
 them: loading one raises NotSupported saying so.
+
+A whole module (``torch.save(model, path)``) is the one thing written as a pickle, after a
+header line naming its class, as PyTorch pickles it; as in PyTorch 2.6+, ``load`` reads it only
+when told the file is trusted, ``weights_only=False``, and otherwise raises PyTorch's
+"Weights only load failed" UnpicklingError.
 """
 
 from __future__ import annotations
@@ -29,16 +34,18 @@ from typing import Any, Callable
 
 from ..core.errors import NotSupported, missing_name
 from ..core.missing import refuse_keywords
+from ..nn.module import Module
 from ..nn.modules import Parameter
 from ..tensors import Size, Tensor, tensor
 from ..tensors.devices import device
-from ..tensors.dtypes import bool_, float32, float64, int64
+from ..tensors.dtypes import bool_, float32, float64, int32, int64
 from ..tensors.storage import contiguous_strides
 
 __all__ = ["save", "load"]
 
 HEADER = b"MICROGRAD-SAVE 2\n"
-DTYPES = {str(d).removeprefix("torch."): d for d in (float32, float64, int64, bool_)}
+MODULE_HEADER = b"MICROGRAD-PICKLE 1 "  # then the saved object's class, a newline, the pickle
+DTYPES = {str(d).removeprefix("torch."): d for d in (float32, float64, int64, int32, bool_)}
 CONTAINERS: dict[str, Callable[[Any], Any]] = {
     "list": list,
     "tuple": tuple,
@@ -62,9 +69,52 @@ SHARED_LEAF = (
 def _unsavable(obj: Any) -> NotSupported:
     return NotSupported(
         f"micrograd.save cannot write a {type(obj).__name__}: it writes tensors, numbers, "
-        "strings, None, and dicts, lists and tuples of them (save model.state_dict(), "
-        "not the model: a whole object would need pickle)"
+        "strings, None, and dicts, lists and tuples of them, and whole modules (save "
+        "model.state_dict(), or the model: another object would need pickle)"
     )
+
+
+WEIGHTS_ONLY_FAILED = (
+    "Weights only load failed. This file can still be loaded, to do so you have two options, "
+    "do those steps only if you trust the source of the checkpoint. \n\t(1) In PyTorch 2.6, we "
+    "changed the default value of the `weights_only` argument in `torch.load` from `False` to "
+    "`True`. Re-running `torch.load` with `weights_only` set to `False` will likely succeed, "
+    "but it can result in arbitrary code execution. Do it only if you got the file from a "
+    "trusted source.\n\t(2) micrograd has no `torch.serialization.add_safe_globals`: a whole "
+    "module loads only with weights_only=False; save and load its state_dict() to load "
+    "weights only.\n\tWeightsUnpickler error: Unsupported global: GLOBAL {name} was not an "
+    "allowed global by default."
+)
+
+
+def _holds_module(obj: Any) -> bool:
+    """Whether obj is a module, or a list, tuple or dict holding one (at any depth): what
+    ``save`` pickles, as PyTorch pickles everything."""
+    if isinstance(obj, Module):
+        return True
+    if type(obj) in (list, tuple, dict, collections.OrderedDict):
+        items = obj.items() if isinstance(obj, dict) else enumerate(obj)
+        return any(_holds_module(value) for _, value in items)
+    return False
+
+
+def _pickled(obj: Any) -> bytes:
+    """A file holding a whole module: its class named on the first line, then its pickle (the
+    tensors in it by their numbers, shape, dtype and requires_grad)."""
+    kind = type(obj)
+    name = f"{kind.__module__}.{kind.__qualname__}"
+    return MODULE_HEADER + name.encode() + b"\n" + pickle.dumps(obj, pickle.HIGHEST_PROTOCOL)
+
+
+def _unpickled(content: bytes, weights_only: bool | None) -> Any:
+    """A whole module from its file: only with weights_only=False, which says the file is
+    trusted (unpickling can run code from it), as PyTorch 2.6+ requires; else PyTorch's
+    UnpicklingError, naming the class."""
+    first, _, body = content.partition(b"\n")
+    if weights_only is not False:
+        name = first[len(MODULE_HEADER) :].decode()
+        raise pickle.UnpicklingError(WEIGHTS_ONLY_FAILED.format(name=name))
+    return pickle.loads(body)
 
 
 class _Writer:
@@ -198,12 +248,17 @@ class _Reader:
 )
 def save(obj: Any, f: str | os.PathLike[str] | io.IOBase) -> None:
     """Write ``obj`` (tensors, a state_dict...) to ``f``, a path (replaced if it exists, as
-    PyTorch does) or a binary file object, in micrograd's JSON format."""
-    writer = _Writer()
-    encoded = writer.encode(obj)
-    writer.check_sharing()
-    content = {"storages": writer.storage_data, "tensors": writer.tensor_data, "object": encoded}
-    payload = HEADER + json.dumps(content).encode()
+    PyTorch does) or a binary file object, in micrograd's JSON format; a whole module (or a
+    container holding one) is pickled, as PyTorch pickles it, and loads only with
+    ``load(..., weights_only=False)``."""
+    if _holds_module(obj):
+        payload = _pickled(obj)
+    else:
+        writer = _Writer()
+        encoded = writer.encode(obj)
+        writer.check_sharing()
+        content = {"storages": writer.storage_data, "tensors": writer.tensor_data}
+        payload = HEADER + json.dumps({**content, "object": encoded}).encode()
     if isinstance(f, (str, os.PathLike)):
         parent = os.path.dirname(os.path.abspath(f))
         if not os.path.isdir(parent):
@@ -237,8 +292,9 @@ def load(
     weights_only: bool | None = None,
 ) -> Any:
     """Read what ``save`` wrote to ``f`` (a path or a binary file object).  ``weights_only``
-    may be True (PyTorch's default) or False: micrograd's files hold only data, never code, so
-    both load the same objects."""
+    may be True (PyTorch's default) or False: a file of data (tensors, a state_dict) holds no
+    code, and both load the same objects; a whole module's file is a pickle, read only with
+    weights_only=False, as in PyTorch 2.6+."""
     if weights_only not in (None, True, False):
         raise TypeError(f"weights_only must be a bool or None, got {weights_only!r}")
     _check_location(map_location)
@@ -249,6 +305,8 @@ def load(
         content = f.read()
     if not content:
         raise EOFError("Ran out of input")
+    if content.startswith(MODULE_HEADER):
+        return _unpickled(content, weights_only)
     if not content.startswith(HEADER):
         if content.startswith(b"PK\x03\x04"):
             raise NotSupported(PYTORCH_FILE % " in a zip file")

@@ -1,5 +1,6 @@
-"""Optimizers, as in ``torch.optim``: ``SGD`` and ``Adam``, for Values and Tensors, with
-PyTorch's options and parameter groups.
+"""The base of micrograd's optimizers, PyTorch's ``torch.optim.Optimizer``: parameter groups,
+the step loop, ``state``, ``state_dict``/``load_state_dict``, and the helpers their formulas
+use to read and write state buffers.
 
 Each step reads every parameter's gradient and changes its data in place (with recording
 off), so the parameters stay the same leaf Values.
@@ -9,20 +10,15 @@ from __future__ import annotations
 
 import collections
 import copy
-import math
 from typing import Any, Callable, Iterable
 
-from .core.errors import NotSupported, NotSupportedAttribute
-from .core.value import Value
-from .core.modes import enable_grad, no_grad
-from .tensors import Tensor, tensor, zeros
-from .tensors.gradients import clear_gradients
-from .tensors.dtypes import float32, float64, round_to_float32
-from .tensors.history import NoGrad
-
-
-__path__: list[str] = []  # a package to the import system: `import micrograd.optim.sgd`, `from
-# micrograd.optim.lr_scheduler import StepLR` reach core/missing.py's finder (NotSupported, named)
+from ..core.errors import NotSupported, NotSupportedAttribute
+from ..core.value import Value
+from ..core.modes import enable_grad, no_grad
+from ..tensors import Tensor, zeros
+from ..tensors.gradients import clear_gradients
+from ..tensors.dtypes import float32, float64, round_to_float32
+from ..tensors.history import NoGrad
 
 _TORCH_OPTIMIZER_NAMES = frozenset(
     """OptimizerPostHook OptimizerPreHook profile_hook_step register_load_state_dict_post_hook
@@ -88,7 +84,7 @@ def write(buffer: Tensor, numbers: list[float]) -> list[float]:
 
 
 class Optimizer:
-    """Base of SGD and Adam: the parameters (Values or Tensors) in ``param_groups``, each group a
+    """Base of the optimizers (SGD, Adam, AdamW, RMSprop, Adagrad): the parameters (Values or Tensors) in ``param_groups``, each group a
     dict with its own options (``{"params": [...], "lr": 0.1}``: PyTorch's per-group options,
     read at every step, so a schedule may change ``group["lr"]``), ``state`` (per parameter, a
     dict of tensors shaped like it: SGD's momentum buffer, Adam's moments), zero_grad, and
@@ -150,6 +146,7 @@ class Optimizer:
         """Update every parameter from its gradient, with its group's options.  ``closure``, if
         given, is called first (with grad mode on) and its result returned, as in PyTorch."""
         loss = None
+        self._opt_called = True  # a scheduler's step warns when it comes first, as PyTorch's
         if closure is not None:
             with enable_grad():
                 loss = closure()
@@ -268,152 +265,3 @@ def _refuse(options: dict[str, Any]) -> None:
     for name in ("differentiable", "capturable"):
         if options.get(name):
             raise NotSupported(f"{name}=True is not supported by micrograd's optimizers")
-
-
-class SGD(Optimizer):
-    """Stochastic gradient descent, as PyTorch's: g ← g + weight_decay·x; with momentum,
-    b ← g at the first step, then b ← momentum·b + (1 - dampening)·g, and g ← b (nesterov:
-    g ← g + momentum·b); x ← x - lr·g.  ``maximize`` climbs (-g)."""
-
-    def __init__(
-        self,
-        params: Iterable[Any],
-        lr: float = 1e-3,
-        momentum: float = 0,
-        dampening: float = 0,
-        weight_decay: float = 0,
-        nesterov: bool = False,
-        *,
-        maximize: bool = False,
-        foreach: bool | None = None,
-        differentiable: bool = False,
-        fused: bool | None = None,
-    ) -> None:
-        _refuse({"differentiable": differentiable})
-        defaults = dict(
-            lr=lr,
-            momentum=momentum,
-            dampening=dampening,
-            weight_decay=weight_decay,
-            nesterov=nesterov,
-            maximize=maximize,
-            foreach=foreach,
-            differentiable=differentiable,
-            fused=fused,
-        )
-        super().__init__(params, defaults)
-
-    def _check(self, group: dict[str, Any]) -> None:
-        super()._check(group)
-        if group["momentum"] < 0:
-            raise ValueError(f"Invalid momentum value: {group['momentum']}")
-        if group["nesterov"] and (group["momentum"] <= 0 or group["dampening"] != 0):
-            raise ValueError("Nesterov momentum requires a momentum and zero dampening")
-        _refuse(group)
-
-    def _update(
-        self, group: dict[str, Any], state: dict[str, Any], p: Any, xs: list[float], gs: list[float]
-    ) -> list[float]:
-        if group["weight_decay"]:
-            gs = [g + group["weight_decay"] * x for x, g in zip(xs, gs)]
-        momentum = group["momentum"]
-        if momentum:  # PyTorch keeps no state without momentum
-            buffer = state.get("momentum_buffer")
-            if buffer is None:  # the first step: b ← g
-                state["momentum_buffer"] = buffer = state_tensor(p, gs)
-                b = numbers_of(buffer)
-            else:
-                dampening = group["dampening"]
-                old = numbers_of(buffer)
-                b = write(buffer, [momentum * o + (1 - dampening) * g for o, g in zip(old, gs)])
-            gs = [g + momentum * c for g, c in zip(gs, b)] if group["nesterov"] else b
-        return [x - group["lr"] * g for x, g in zip(xs, gs)]
-
-
-class Adam(Optimizer):
-    """Adam, as PyTorch's: m ← β₁m + (1-β₁)g, v ← β₂v + (1-β₂)g² (amsgrad: the largest v so far
-    in the denominator), x ← x - lr·m̂/(√v̂ + eps) with m̂ = m/(1-β₁ᵗ), √v̂ = √v/√(1-β₂ᵗ).  Weight
-    decay adds weight_decay·x to g, or (decoupled_weight_decay, AdamW) scales x by
-    1 - lr·weight_decay first."""
-
-    def __init__(
-        self,
-        params: Iterable[Any],
-        lr: float = 1e-3,
-        betas: tuple[float, float] = (0.9, 0.999),
-        eps: float = 1e-8,
-        weight_decay: float = 0,
-        amsgrad: bool = False,
-        *,
-        foreach: bool | None = None,
-        maximize: bool = False,
-        capturable: bool = False,
-        differentiable: bool = False,
-        fused: bool | None = None,
-        decoupled_weight_decay: bool = False,
-    ) -> None:
-        defaults = dict(
-            lr=lr,
-            betas=betas,
-            eps=eps,
-            weight_decay=weight_decay,
-            amsgrad=amsgrad,
-            maximize=maximize,
-            foreach=foreach,
-            capturable=capturable,
-            differentiable=differentiable,
-            fused=fused,
-            decoupled_weight_decay=decoupled_weight_decay,
-        )
-        super().__init__(params, defaults)
-
-    def _check(self, group: dict[str, Any]) -> None:
-        super()._check(group)
-        if group["eps"] < 0:
-            raise ValueError(f"Invalid epsilon value: {group['eps']}")
-        for index, beta in enumerate(group["betas"]):
-            if not 0.0 <= beta < 1.0:
-                raise ValueError(f"Invalid beta parameter at index {index}: {beta}")
-        _refuse(group)
-
-    def _update(
-        self, group: dict[str, Any], state: dict[str, Any], p: Any, xs: list[float], gs: list[float]
-    ) -> list[float]:
-        beta1, beta2 = group["betas"]
-        lr, weight_decay = group["lr"], group["weight_decay"]
-        if weight_decay and group["decoupled_weight_decay"]:
-            xs = [x * (1 - lr * weight_decay) for x in xs]
-        elif weight_decay:
-            gs = [g + weight_decay * x for x, g in zip(xs, gs)]
-        if not state:  # PyTorch's names: step (a float32 scalar tensor), the moments
-            state["step"] = tensor(0.0)
-            state["exp_avg"], state["exp_avg_sq"] = state_tensor(p), state_tensor(p)
-        if group["amsgrad"] and "max_exp_avg_sq" not in state:
-            state["max_exp_avg_sq"] = state_tensor(p)
-        (t,) = write(state["step"], [float(state["step"]) + 1])
-        m = write(  # PyTorch's lerp: m + (1 - β₁)(g - m)
-            state["exp_avg"],
-            [m + (1 - beta1) * (g - m) for m, g in zip(numbers_of(state["exp_avg"]), gs)],
-        )
-        s = write(
-            state["exp_avg_sq"],
-            [beta2 * s + (1 - beta2) * g * g for s, g in zip(numbers_of(state["exp_avg_sq"]), gs)],
-        )
-        if group["amsgrad"]:  # the largest v so far
-            old = numbers_of(state["max_exp_avg_sq"])
-            s = write(state["max_exp_avg_sq"], [max(a, b) for a, b in zip(old, s)])
-        step_size = lr / (1 - beta1**t)
-        root = math.sqrt(1 - beta2**t)
-        return [
-            x - step_size * (mi / (math.sqrt(si) / root + group["eps"]))
-            for x, mi, si in zip(xs, m, s)
-        ]
-
-
-def __getattr__(name: str) -> Any:
-    """torch.optim's other optimizers and lr_scheduler: NotSupported, naming what there is."""
-    if name.startswith("__"):
-        raise AttributeError(name)
-    raise NotSupportedAttribute(
-        f"torch.optim.{name} is not supported in micrograd: it has optim.SGD and optim.Adam"
-    )
