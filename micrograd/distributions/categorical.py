@@ -7,6 +7,7 @@ from typing import Any
 from ..core.modes import no_grad
 from ..tensors import tensor
 from ..tensors.sampling import multinomial
+from ..tensors.shapes import broadcast_shapes
 from .bernoulli import EPS
 from .distribution import Distribution, Shape, all_of
 
@@ -81,7 +82,7 @@ class Categorical(Distribution):
         )
         value = value.long().unsqueeze(-1)
         logits = self.logits
-        shape = _broadcast_shape(tuple(value.shape), tuple(logits.shape))
+        shape = broadcast_shapes(tuple(value.shape), tuple(logits.shape))
         value = value.expand(*shape)[..., :1]
         return logits.expand(*shape).gather(-1, value).squeeze(-1)
 
@@ -107,9 +108,3 @@ def _normalised(logits: Any) -> Any:
 def _on_simplex(p: Any) -> bool:
     rows = p.reshape(-1, p.shape[-1]).tolist()
     return all(all(x >= 0 for x in row) and abs(sum(row) - 1) < 1e-6 for row in rows)
-
-
-def _broadcast_shape(a: tuple, b: tuple) -> tuple:
-    n = max(len(a), len(b))
-    a, b = (1,) * (n - len(a)) + a, (1,) * (n - len(b)) + b
-    return tuple(max(p, q) for p, q in zip(a, b))

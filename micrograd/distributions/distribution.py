@@ -13,6 +13,7 @@ from typing import Any, Callable, Sequence
 from ..core.errors import NotSupported
 from ..core.modes import no_grad
 from ..tensors import Size, as_tensor, float32, is_tensor, tensor
+from ..tensors.shapes import broadcast_shapes
 
 Shape = Sequence[int]
 
@@ -23,19 +24,8 @@ def broadcast_all(*values: Any) -> list[Any]:
     as_tensors = [v if is_tensor(v) else tensor(float(v), dtype=float32) for v in values]
     shape: tuple = ()
     for t in as_tensors:
-        shape = _broadcast(shape, tuple(t.shape))
+        shape = broadcast_shapes(shape, tuple(t.shape))
     return [t.expand(*shape) if tuple(t.shape) != shape else t for t in as_tensors]
-
-
-def _broadcast(a: tuple, b: tuple) -> tuple:
-    n = max(len(a), len(b))
-    a, b = (1,) * (n - len(a)) + a, (1,) * (n - len(b)) + b
-    for p, q in zip(a, b):
-        if p != q and 1 not in (p, q):
-            raise RuntimeError(
-                f"shape mismatch: objects cannot be broadcast to a single shape {a} {b}"
-            )
-    return tuple(max(p, q) for p, q in zip(a, b))
 
 
 class Distribution:

@@ -21,7 +21,7 @@ from ..core.missing import refuse_unless_default
 from ..tensors import Tensor, as_tensor, zeros
 from ..tensors.linalg import sum_of_products
 from . import init
-from .lazy import LazyModuleMixin, UninitializedParameter
+from .lazy import LazyModuleMixin
 from .module import Module, Parameter
 
 __all__ = ["conv1d", "conv2d", "conv_transpose2d", "Conv1d", "Conv2d", "ConvTranspose2d"]
@@ -518,11 +518,7 @@ class LazyConv2d(LazyModuleMixin, Conv2d):
 
     def _make_parameters(self, bias: bool) -> None:
         """Parameters without a shape until the first input says it."""
-        self.weight = UninitializedParameter()
-        if bias:
-            self.bias = UninitializedParameter()
-        else:
-            self.register_parameter("bias", None)
+        self._uninitialized_parameters(bias)
 
     def reset_parameters(self) -> None:
         """Conv2d's initialisation, once the parameters have their shapes."""

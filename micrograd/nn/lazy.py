@@ -132,6 +132,14 @@ class LazyModuleMixin:
 
     cls_to_become: type | None = None
 
+    def _uninitialized_parameters(self: Any, bias: bool) -> None:
+        """weight (and bias, or None) as parameters without a shape until the first input."""
+        self.weight = UninitializedParameter()
+        if bias:
+            self.bias = UninitializedParameter()
+        else:
+            self.register_parameter("bias", None)
+
     def has_uninitialized_params(self: Any) -> bool:
         """True while a parameter or buffer is still an UninitializedParameter."""
         tables = (self._parameters.values(), self._buffers.values())

@@ -29,7 +29,7 @@ from .hooks import (
     register_module_full_backward_pre_hook,
 )
 from ..core.missing import refuse_unless_default
-from .lazy import LazyModuleMixin, UninitializedParameter
+from .lazy import LazyModuleMixin
 from .module import Module, Parameter
 
 __all__ = [
@@ -209,11 +209,7 @@ class LazyLinear(LazyModuleMixin, Linear):
         Module.__init__(self)
         refuse_unless_default("LazyLinear", "dtype", dtype, None, "Linear has float32 weights")
         self.in_features, self.out_features = 0, out_features
-        self.weight = UninitializedParameter()
-        if bias:
-            self.bias = UninitializedParameter()
-        else:
-            self.register_parameter("bias", None)
+        self._uninitialized_parameters(bias)
 
     def reset_parameters(self) -> None:
         """Linear's initialisation, once the parameters have their shapes."""
